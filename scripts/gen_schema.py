@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""Generate ``schema/poolsync.schema.json`` from botocore's Cognito service model.
+
+    python scripts/gen_schema.py           # (re)write the checked-in schema
+    python scripts/gen_schema.py --check   # exit 1 when the checked-in schema is stale
+
+The schema describes one poolsync config document (product.md §2): poolsync's own
+lower-case structure keys, and below ``settings`` and ``mfa`` the Cognito API's request
+shapes with the API's own member names, types, enums, lengths and patterns. botocore
+itself enforces none of ``max``, ``pattern`` or ``enum`` (cognito-semantics.md §5), so
+this schema is where poolsync catches them before any API call.
+
+This script is the only place poolsync imports botocore for the schema; the runtime
+reads the generated JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import botocore
+import botocore.session
+from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "schema" / "poolsync.schema.json"
+
+SCHEMA_ID = "urn:poolsync:config:v1"
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+SETTINGS_OPERATION = "CreateUserPool"
+# PoolName is the pool's key in the file; MfaConfiguration lives under ``mfa`` because
+# only SetUserPoolMfaConfig can turn MFA on (cognito-semantics.md §3.3).
+SETTINGS_EXCLUDED = frozenset({"PoolName", "MfaConfiguration"})
+MFA_OPERATION = "SetUserPoolMfaConfig"
+# The pool id is resolved by poolsync, never written under ``mfa``.
+MFA_EXCLUDED = frozenset({"UserPoolId"})
+
+POOLSYNC_POOL = "poolsync.Pool"
+POOLSYNC_SETTINGS = "poolsync.Settings"
+POOLSYNC_MFA = "poolsync.Mfa"
+
+DESCRIPTION_LIMIT = 200
+
+# --- Pattern translation -------------------------------------------------------------
+#
+# botocore's patterns are Java regexes that AWS matches against the whole value. Python's
+# ``re`` (what jsonschema uses) searches, and does not know ``\p{L}``-style Unicode
+# property classes. Each pattern is therefore rewritten:
+#
+# * anchored as ``^(?:...)$`` unless it already is, because AWS matches the whole value
+#   (a pool name with a "'" is refused with "Member must satisfy regular expression
+#   pattern: [\w\s+=,.@-]+");
+# * a leading ``(?s)`` flag (Python 3.11 refuses global flags inside a group, ECMA-262
+#   has no inline flags) is dropped and every ``.`` becomes ``[\s\S]``;
+# * a character class holding all five of ``\p{L}\p{M}\p{S}\p{N}\p{P}`` (letters, marks,
+#   symbols, numbers, punctuation: every character except separators and "other"
+#   categories) becomes "no whitespace, no control character", and the same class with
+#   ``\s`` becomes "no control character except whitespace". Both are supersets of
+#   the AWS classes: they accept the rare separator or format character AWS refuses
+#   (U+00A0, U+200B), and never refuse a value AWS accepts. Other characters in such a
+#   class (``*``) must already be in those categories, which is checked.
+#
+# Anything else that uses ``\p{...}`` raises, so a botocore bump that brings a new
+# construct fails here instead of emitting a pattern that means something else.
+
+_UNICODE_CLASSES = frozenset({"L", "M", "S", "N", "P"})
+VISIBLE_CLASS = r"[^\s\x00-\x1f\x7f-\x9f]"
+VISIBLE_OR_SPACE_CLASS = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
+
+
+class UnsupportedPattern(ValueError):
+    """A botocore pattern uses a construct the translator does not know."""
+
+
+def translate_pattern(pattern: str) -> str:
+    """botocore (Java) pattern -> anchored pattern that Python's ``re`` compiles."""
+    dotall = pattern.startswith("(?s)")
+    body = pattern[4:] if dotall else pattern
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            if body[i + 1] == "p":
+                raise UnsupportedPattern(f"\\p outside a character class in {pattern!r}")
+            out.append(body[i : i + 2])
+            i += 2
+        elif char == "[":
+            end = _class_end(body, i)
+            out.append(_translate_class(body[i : end + 1], pattern))
+            i = end + 1
+        elif char == "." and dotall:
+            out.append(r"[\s\S]")
+            i += 1
+        else:
+            out.append(char)
+            i += 1
+    translated = "".join(out)
+    if not (translated.startswith("^") and translated.endswith("$")):
+        translated = f"^(?:{translated})$"
+    re.compile(translated)  # every emitted pattern must compile (test_schema checks too)
+    return translated
+
+
+def _class_end(body: str, start: int) -> int:
+    """Index of the ``]`` closing the class opened at ``start``."""
+    i = start + 1
+    if i < len(body) and body[i] == "^":
+        i += 1
+    if i < len(body) and body[i] == "]":
+        i += 1  # a leading "]" is a literal
+    while i < len(body):
+        if body[i] == "\\":
+            i += 2
+        elif body[i] == "]":
+            return i
+        else:
+            i += 1
+    raise UnsupportedPattern(f"unterminated character class in {body!r}")
+
+
+def _translate_class(text: str, pattern: str) -> str:
+    if "\\p{" not in text:
+        return text
+    if text.startswith("[^"):
+        raise UnsupportedPattern(f"negated \\p class in {pattern!r}")
+    categories: set[str] = set()
+    with_space = False
+    for token in _class_tokens(text[1:-1], pattern):
+        if token.startswith("\\p{"):
+            categories.add(token[3:-1])
+        elif token == "\\s":
+            with_space = True
+        elif len(token) == 1 and unicodedata.category(token)[0] in _UNICODE_CLASSES:
+            pass  # already inside the five categories
+        else:
+            raise UnsupportedPattern(f"unsupported item {token!r} in a \\p class of {pattern!r}")
+    if categories != _UNICODE_CLASSES:
+        raise UnsupportedPattern(f"partial \\p class {sorted(categories)} in {pattern!r}")
+    return VISIBLE_OR_SPACE_CLASS if with_space else VISIBLE_CLASS
+
+
+def _class_tokens(inner: str, pattern: str) -> Iterator[str]:
+    i = 0
+    while i < len(inner):
+        if inner.startswith("\\p{", i):
+            end = inner.index("}", i)
+            yield inner[i : end + 1]
+            i = end + 1
+        elif inner[i] == "\\":
+            yield inner[i : i + 2]
+            i += 2
+        elif i + 2 < len(inner) and inner[i + 1] == "-":
+            raise UnsupportedPattern(f"range inside a \\p class of {pattern!r}")
+        else:
+            yield inner[i]
+            i += 1
+
+
+# --- Descriptions --------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def describe(doc: str | None) -> str:
+    """First sentence of a botocore doc string, HTML stripped, at most 200 characters."""
+    if not doc:
+        return ""
+    text = " ".join(html.unescape(_TAG.sub("", doc)).split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if len(first) > DESCRIPTION_LIMIT:
+        first = first[: DESCRIPTION_LIMIT - 3].rsplit(" ", 1)[0] + "..."
+    return first
+
+
+# --- Shape conversion ----------------------------------------------------------------
+
+# poolsync's conveniences (product.md §2, "and only these"): schema attribute constraints
+# are numeric strings in the API ("MaxLength": "2048"); the file may write integers.
+_DIGITS = {
+    "type": ["string", "integer"],
+    "pattern": "^[0-9]+$",
+    "minimum": 0,
+    "description": "A non-negative whole number (the API takes it as a string).",
+}
+_SIGNED_DIGITS = {
+    "type": ["string", "integer"],
+    "pattern": "^-?[0-9]+$",
+    "description": "A whole number (the API takes it as a string).",
+}
+CUSTOM_PREFIX = "custom:"
+MEMBER_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
+    ("StringAttributeConstraintsType", "MinLength"): _DIGITS,
+    ("StringAttributeConstraintsType", "MaxLength"): _DIGITS,
+    ("NumberAttributeConstraintsType", "MinValue"): _SIGNED_DIGITS,
+    ("NumberAttributeConstraintsType", "MaxValue"): _SIGNED_DIGITS,
+}
+
+# Members poolsync requires although the model does not: schema attributes are compared
+# by name (product.md §3), and an entry without AttributeDataType makes every later
+# update fail with "Invalid AttributeDataType input" (cognito-semantics.md §3.4,
+# aws-amplify/amplify-backend #3299), so entries are always fully specified.
+EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
+    "SchemaAttributeType": ("Name", "AttributeDataType"),
+}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+class Converter:
+    """Turns botocore shapes into ``$defs`` entries, one per shape name."""
+
+    def __init__(self, model: ServiceModel):
+        self.model = model
+        self.defs: dict[str, dict[str, Any]] = {}
+
+    def ref(self, shape: Shape) -> dict[str, Any]:
+        """A ``$ref`` to ``shape``, converting it (and what it uses) on first sight."""
+        if shape.name not in self.defs:
+            named = self.model.shape_for(shape.name)
+            self.defs[shape.name] = {}  # placeholder: breaks cycles
+            self.defs[shape.name] = self.convert(named)
+        return _ref(shape.name)
+
+    def convert(self, shape: Shape) -> dict[str, Any]:
+        out: dict[str, Any]
+        if isinstance(shape, StructureShape):
+            out = self.structure(shape, exclude=frozenset())
+        elif isinstance(shape, ListShape):
+            out = {"type": "array", "items": self.ref(shape.member)}
+            _copy(shape, out, min_key="minItems", max_key="maxItems")
+        elif isinstance(shape, MapShape):
+            out = {
+                "type": "object",
+                "propertyNames": self.ref(shape.key),
+                "additionalProperties": self.ref(shape.value),
+            }
+            _copy(shape, out, min_key="minProperties", max_key="maxProperties")
+        else:
+            out = _scalar(shape)
+        description = describe(shape.documentation)
+        if description:
+            out["description"] = description
+        return out
+
+    def structure(self, shape: StructureShape, exclude: frozenset[str]) -> dict[str, Any]:
+        properties = {
+            name: self.member(shape.name, name, member)
+            for name, member in shape.members.items()
+            if name not in exclude
+        }
+        required = [n for n in shape.required_members if n not in exclude]
+        required += [n for n in EXTRA_REQUIRED.get(shape.name, ()) if n not in required]
+        out: dict[str, Any] = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if required:
+            out["required"] = required
+        return out
+
+    def member(self, parent: str, name: str, member: Shape) -> dict[str, Any]:
+        override = MEMBER_OVERRIDES.get((parent, name))
+        if override is not None:
+            out = dict(override)
+        elif (parent, name) == ("SchemaAttributeType", "Name"):
+            out = self.schema_attribute_name(member)
+        else:
+            out = self.ref(member)
+        description = describe(member.documentation)
+        if description:
+            out["description"] = description
+        return out
+
+    def schema_attribute_name(self, member: Shape) -> dict[str, Any]:
+        """Convenience: a custom attribute name may carry its ``custom:`` prefix (product.md
+        §2), so the limits here allow the prefix; rules.py checks the bare name's 20."""
+        base = self.model.shape_for(member.name)
+        out = _scalar(base)
+        out["maxLength"] = base.metadata["max"] + len(CUSTOM_PREFIX)
+        bare = out["pattern"].removeprefix("^(?:").removesuffix(")$")
+        out["pattern"] = f"^(?:{CUSTOM_PREFIX})?(?:{bare})$"
+        out["x-aws-pattern"] = f"({CUSTOM_PREFIX})?{base.metadata['pattern']}"
+        return out
+
+
+def _copy(shape: Shape, out: dict[str, Any], *, min_key: str, max_key: str) -> None:
+    if "min" in shape.metadata:
+        out[min_key] = shape.metadata["min"]
+    if "max" in shape.metadata:
+        out[max_key] = shape.metadata["max"]
+
+
+def _scalar(shape: Shape) -> dict[str, Any]:
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "string":
+        out: dict[str, Any] = {"type": "string"}
+        if "enum" in meta:
+            out["enum"] = list(meta["enum"])
+        _copy(shape, out, min_key="minLength", max_key="maxLength")
+        if "pattern" in meta:
+            out["pattern"] = translate_pattern(meta["pattern"])
+            if out["pattern"] != meta["pattern"]:
+                # Messages quote the pattern AWS documents, not our translation.
+                out["x-aws-pattern"] = meta["pattern"]
+        return out
+    if kind in ("integer", "long"):
+        out = {"type": "integer"}
+        _copy(shape, out, min_key="minimum", max_key="maximum")
+        return out
+    if kind == "boolean":
+        return {"type": "boolean"}
+    raise TypeError(f"shape {shape.name} has type {kind}, which the generator does not map")
+
+
+# --- The document --------------------------------------------------------------------
+
+
+def service_model() -> ServiceModel:
+    return botocore.session.get_session().get_service_model("cognito-idp")
+
+
+def generate() -> dict[str, Any]:
+    """The whole schema as a value (what the staleness test compares)."""
+    model = service_model()
+    conv = Converter(model)
+    settings_shape = model.operation_model(SETTINGS_OPERATION).input_shape
+    mfa_shape = model.operation_model(MFA_OPERATION).input_shape
+    assert isinstance(settings_shape, StructureShape)
+    assert isinstance(mfa_shape, StructureShape)
+    pool_name = settings_shape.members["PoolName"]
+    pool_id = mfa_shape.members["UserPoolId"]
+    region = model.shape_for("RegionCodeType")
+
+    settings = conv.structure(settings_shape, exclude=SETTINGS_EXCLUDED)
+    settings["description"] = (
+        "CreateUserPool / UpdateUserPool members, minus PoolName (the key) and "
+        "MfaConfiguration (under mfa)."
+    )
+    mfa = conv.structure(mfa_shape, exclude=MFA_EXCLUDED)
+    mfa["description"] = "SetUserPoolMfaConfig members, minus UserPoolId."
+    pool = {
+        "type": "object",
+        "description": "One user pool; its key is the pool's name in Cognito (PoolName).",
+        "properties": {
+            "region": conv.ref(region) | {"description": "The pool's AWS region."},
+            "id": conv.ref(pool_id) | {"description": "Pin to an existing pool id."},
+            "settings": _ref(POOLSYNC_SETTINGS),
+            "mfa": _ref(POOLSYNC_MFA),
+        },
+        "additionalProperties": False,
+    }
+    conv.defs[POOLSYNC_POOL] = pool
+    conv.defs[POOLSYNC_SETTINGS] = settings
+    conv.defs[POOLSYNC_MFA] = mfa
+    return {
+        "$schema": DRAFT,
+        "$id": SCHEMA_ID,
+        "title": "poolsync configuration (version 1)",
+        "description": "Amazon Cognito user pools as code. Generated by scripts/gen_schema.py.",
+        "x-botocore-version": botocore.__version__,
+        "type": "object",
+        "properties": {
+            "$schema": {"type": "string", "description": "This schema's location."},
+            "version": {"const": 1, "description": "The config format version."},
+            "region": conv.ref(region) | {"description": "Default region of every pool."},
+            "pools": {
+                "type": "object",
+                "description": "Pool name -> pool.",
+                "propertyNames": conv.ref(pool_name),
+                "additionalProperties": _ref(POOLSYNC_POOL),
+            },
+        },
+        "required": ["version"],
+        "additionalProperties": False,
+        "$defs": conv.defs,
+    }
+
+
+def render(schema: dict[str, Any]) -> str:
+    """Deterministic text: sorted keys, 2-space indent, trailing newline."""
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _recorded_version(text: str) -> str:
+    try:
+        return str(json.loads(text).get("x-botocore-version", "unknown"))
+    except (ValueError, AttributeError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    args = parser.parse_args(argv)
+    text = render(generate())
+    if args.check:
+        current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+        if current != text:
+            print(
+                f"{SCHEMA_FILE.relative_to(ROOT)} (from botocore {_recorded_version(current)}) "
+                f"is stale for the installed botocore {botocore.__version__}: install the "
+                "pinned botocore, or run python scripts/gen_schema.py after a deliberate bump",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    SCHEMA_FILE.parent.mkdir(parents=True, exist_ok=True)
+    SCHEMA_FILE.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

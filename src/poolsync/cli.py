@@ -1,0 +1,209 @@
+"""The command line: parse options, call one engine function, render, return an exit code.
+
+Exit codes (a tested contract, README "Exit codes"):
+  0  success, nothing to change
+  1  error: bad config, bad usage, AWS error, did not converge
+  2  changes pending (``plan --detailed-exitcode``)
+  3  refused by a safety rail (replacement, users in the pool, no terminal to confirm)
+130  interrupted
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import click
+
+from poolsync import __version__
+from poolsync.errors import ConfigError, PoolsyncError, SafetyRefusal, UsageError
+
+if TYPE_CHECKING:
+    from poolsync.aws import AwsSession
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _default_session(profile: str | None) -> AwsSession:
+    from poolsync.aws import AwsSession  # boto3 only when a command needs AWS
+
+    return AwsSession(profile=profile)
+
+
+@dataclass
+class State:
+    debug: bool = False
+    profile: str | None = None
+    secrets: set[str] = field(default_factory=set)
+    # The seam tests replace to record or fake AWS (never a patch of an import path).
+    session_factory: Callable[[str | None], AwsSession] = _default_session
+
+    def redact(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            if secret:
+                text = text.replace(secret, "(sensitive)")
+        return text
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _session(state: State) -> AwsSession:
+    return state.session_factory(state.profile)
+
+
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(dir_okay=True, file_okay=True)
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="poolsync")
+@click.option("--debug", is_flag=True, help="Show tracebacks and botocore's debug log.")
+@click.option("--profile", help="AWS profile (default: the standard credential chain).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, profile: str | None) -> None:
+    """Amazon Cognito user pools as code: validate, plan, apply."""
+    state = ctx.ensure_object(State)
+    state.debug, state.profile = debug, profile
+
+
+@cli.command()
+@paths_argument
+@click.pass_obj
+def validate(state: State, paths: tuple[str, ...]) -> int:
+    """Check the configuration offline (schema and rules). No AWS calls."""
+    from poolsync import engine
+
+    config = engine.validate(paths)
+    click.echo(f"{len(config.pools)} pool(s) in {len(config.files)} file(s): valid.")
+    return EXIT_OK
+
+
+@cli.command()
+@paths_argument
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 2 when there are changes, 0 when there are none.")
+@click.pass_obj
+def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool) -> int:
+    """Read the live pools and show what apply would change."""
+    from poolsync import engine
+    from poolsync.render import render_text
+
+    config = engine.load(paths, os.environ)
+    state.secrets.update(*(p.secrets for p in config.pools))
+    result = engine.plan(config, _session(state))
+    click.echo(render_text(result, color=_use_color()), nl=False)
+    return EXIT_CHANGES if detailed_exitcode and result.has_changes else EXIT_OK
+
+
+@cli.command()
+@paths_argument
+@click.option("--allow-replace", "allow_replace", multiple=True, metavar="NAME",
+              help="Allow replacing this (empty) pool. Repeatable.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], yes: bool) -> int:
+    """Plan again, confirm, make the changes, and check they converged."""
+    from poolsync import engine
+    from poolsync.render import render_text
+
+    config = engine.load(paths, os.environ)
+    state.secrets.update(*(p.secrets for p in config.pools))
+    session = _session(state)
+    planned = engine.plan(config, session)
+    click.echo(render_text(planned, color=_use_color()), nl=False)
+    if not planned.has_changes:
+        return EXIT_OK
+    engine.check_apply(planned, session, allow_replace)
+    _confirm(yes)
+    result = engine.execute(planned, session)
+    engine.verify(config, session, result)
+    click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match the "
+               "configuration.")
+    return EXIT_OK
+
+
+def _confirm(yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise SafetyRefusal(
+            "apply needs confirmation but stdin is not a terminal; review the plan and "
+            "run again with --yes"
+        )
+    if not click.confirm("Apply these changes?", default=False, err=True):
+        raise SafetyRefusal("apply cancelled; nothing was changed")
+
+
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema of the configuration format."""
+    from poolsync.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--keep-going", is_flag=True, hidden=True)
+def demo(keep_going: bool) -> int:
+    """Run the whole product against an embedded local Cognito (no AWS account)."""
+    from poolsync.demo import run_demo
+
+    return run_demo(click.echo)
+
+
+def _report(state: State, message: str) -> None:
+    click.echo(state.redact(message), err=True)
+
+
+def run(
+    argv: Iterable[str] | None = None,
+    session_factory: Callable[[str | None], AwsSession] | None = None,
+) -> int:
+    """Run the CLI and return its exit code; the one place errors become exit codes."""
+    state = State(session_factory=session_factory or _default_session)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="poolsync", standalone_mode=False, obj=state)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        _report(state, "aborted")
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:  # usage errors exit 1: 2 always means "changes"
+        _report(state, f"error: {exc.format_message()}")
+        return EXIT_ERROR
+    except ConfigError as exc:
+        _report(state, f"{exc}\n{len(exc.problems)} problem(s) found; nothing was changed.")
+        return EXIT_ERROR
+    except UsageError as exc:
+        _report(state, f"error: {exc}")
+        return EXIT_ERROR
+    except PoolsyncError as exc:
+        if state.debug:
+            _report(state, traceback.format_exc())
+        _report(state, f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _report(state, "interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
+        if state.debug:
+            _report(state, traceback.format_exc())
+        _report(state, f"internal error (a bug in poolsync, please report it): "
+                       f"{type(exc).__name__}: {exc}. Run with --debug for the traceback.")
+        return EXIT_ERROR
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    sys.exit(run(argv))
+
+

@@ -1,0 +1,184 @@
+"""The use cases: validate, plan, apply. Each reads, calls the pure core, and (for apply)
+executes the planned calls. No printing, no click: the CLI renders what comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from poolsync.aws import AwsSession, Cognito
+from poolsync.config import load_config
+from poolsync.errors import LiveStateError, NotConverged, SafetyRefusal
+from poolsync.model import POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
+from poolsync.plan import LivePool, plan_config
+from poolsync.render import render_text
+
+PoolKey = tuple[str, str]  # (region, name)
+
+
+def validate(paths: Collection[str]) -> Config:
+    """Offline: schema and rule checks; ``${env:...}`` references checked, not resolved."""
+    return load_config(list(paths))
+
+
+def load(paths: Collection[str], environ: Mapping[str, str]) -> Config:
+    return load_config(list(paths), environ=environ)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_live(
+    config: Config, session: AwsSession, ids: Mapping[PoolKey, str] | None = None
+) -> dict[PoolKey, LivePool | None]:
+    """Find each pool (by ``id``, else by name with one ListUserPools pass per region) and
+    read it with DescribeUserPool and GetUserPoolMfaConfig."""
+    ids = dict(ids or {})
+    unpinned_regions = sorted(
+        {p.region for p in config.pools if not (p.id or ids.get((p.region, p.name)))}
+    )
+    by_name = {region: _index_by_name(session.cognito(region)) for region in unpinned_regions}
+    live: dict[PoolKey, LivePool | None] = {}
+    for pool in config.pools:
+        key = (pool.region, pool.name)
+        pool_id = pool.id or ids.get(key) or _unique_id(pool, by_name[pool.region])
+        live[key] = _read_pool(session.cognito(pool.region), pool, pool_id)
+    return live
+
+
+def _index_by_name(cognito: Cognito) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for summary in cognito.list_user_pools():
+        index.setdefault(str(summary["Name"]), []).append(str(summary["Id"]))
+    return index
+
+
+def _unique_id(pool: PoolConfig, index: Mapping[str, list[str]]) -> str | None:
+    ids = index.get(pool.name, [])
+    if len(ids) > 1:
+        raise LiveStateError(
+            f"{len(ids)} pools are named {pool.name!r} in {pool.region} ({', '.join(ids)}): "
+            f"pool names are not unique in Cognito, so pin the one to manage with "
+            f"'id: <pool id>' under pools.{pool.name}"
+        )
+    return ids[0] if ids else None
+
+
+def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None) -> LivePool | None:
+    if pool_id is None:
+        return None
+    described = cognito.describe_user_pool(pool_id)
+    if described is None:
+        if pool.id:
+            raise LiveStateError(
+                f"pools.{pool.name}.id is {pool.id}, but there is no such pool in "
+                f"{pool.region}; remove the id to create the pool, or fix it"
+            )
+        return None
+    return LivePool(described, cognito.get_user_pool_mfa_config(pool_id))
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def plan(config: Config, session: AwsSession) -> Plan:
+    return plan_config(config, read_live(config, session))
+
+
+# --------------------------------------------------------------------------- applying
+
+
+@dataclass
+class ApplyResult:
+    plan: Plan
+    applied: list[tuple[str, str]] = field(default_factory=list)  # (address, operation)
+    created: dict[PoolKey, str] = field(default_factory=dict)
+
+
+def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str]) -> None:
+    """Refuse, before any write, what a safety rail forbids (product.md §4)."""
+    refusals = []
+    for pool in plan.pools:
+        for obj in pool.objects:
+            if obj.action is Action.CANNOT_APPLY:
+                refusals.append(f"{obj.address}: cannot be applied: {obj.reason}")
+            if obj.action is not Action.REPLACE:
+                continue
+            if not _allowed(pool, allow_replace):
+                refusals.append(_replacement_refusal(pool, obj.reason, obj.notes))
+            elif pool.pool_id and _has_users(pool, session):
+                refusals.append(
+                    f"{obj.address}: needs replacement ({obj.reason}), and the pool has users; "
+                    "poolsync never deletes a pool with users in it, even with --allow-replace. "
+                    + " ".join(obj.notes[2:])
+                )
+    if refusals:
+        raise SafetyRefusal("apply refused, nothing was changed:\n" + "\n".join(refusals))
+
+
+def _allowed(pool: PoolPlan, allow_replace: Collection[str]) -> bool:
+    return pool.name in allow_replace or f"{pool.region}/{pool.name}" in allow_replace
+
+
+def _has_users(pool: PoolPlan, session: AwsSession) -> bool:
+    if pool.estimated_users:
+        return True
+    assert pool.pool_id is not None
+    return session.cognito(pool.region).has_users(pool.pool_id)
+
+
+def _replacement_refusal(pool: PoolPlan, reason: str, notes: tuple[str, ...]) -> str:
+    return "\n".join(
+        [
+            f"{pool.name}: needs replacement: {reason}.",
+            *(f"  {n}" for n in notes),
+            f"  To replace an empty pool anyway: poolsync apply ... --allow-replace {pool.name}",
+        ]
+    )
+
+
+def execute(plan: Plan, session: AwsSession) -> ApplyResult:
+    """Make the planned calls, pool by pool, in plan order."""
+    result = ApplyResult(plan)
+    for pool in plan.pools:
+        cognito = session.cognito(pool.region)
+        pool_id = pool.pool_id
+        for obj in pool.objects:
+            for call in obj.calls:
+                response = cognito.call(_resolve(call, pool_id))
+                result.applied.append((obj.address, call.operation))
+                if call.operation == "CreateUserPool":
+                    pool_id = str(response["UserPool"]["Id"])
+                    result.created[(pool.region, pool.name)] = pool_id
+    return result
+
+
+def _resolve(call: ApiCall, pool_id: str | None) -> ApiCall:
+    """Put the id of the pool created earlier in this run where the plan said POOL_ID."""
+    if pool_id is None:
+        return call
+    return replace(call, params=_substitute(call.params, pool_id))
+
+
+def _substitute(value: Any, pool_id: str) -> Any:
+    if value == POOL_ID:
+        return pool_id
+    if isinstance(value, Mapping):
+        return {k: _substitute(v, pool_id) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, pool_id) for v in value]
+    return value
+
+
+def verify(config: Config, session: AwsSession, result: ApplyResult) -> Plan:
+    """Read the pools back and plan again: anything left is "did not converge"."""
+    ids = {(p.region, p.name): p.pool_id for p in result.plan.pools if p.pool_id}
+    ids.update(result.created)
+    again = plan_config(config, read_live(config, session, ids))
+    if again.has_changes:
+        raise NotConverged(
+            "apply finished but the pools did not converge; still different:\n"
+            + render_text(again)
+        )
+    return again

@@ -1,0 +1,239 @@
+"""Plain values shared by every stage: locations, problems, the loaded config, plans.
+
+Everything here is immutable and has a stable order, so plans can be rendered in any
+format and checksummed from one value.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# A path into a YAML document or an API payload: mapping keys and list indexes.
+Path = tuple[str | int, ...]
+
+
+def render_path(path: Path) -> str:
+    """``("pools", "prod", "settings", "Schema", 0)`` -> ``pools.prod.settings.Schema[0]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input. Collected, never raised one at a time."""
+
+    message: str
+    path: Path = ()
+    location: Location | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.message) if loc else ("", 0, 0, self.message)
+
+    def render(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        at = f"{render_path(self.path)}: " if self.path else ""
+        return f"{where}{at}{self.message}"
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """One pool as the user wrote it, after loading and ``${env:...}`` substitution.
+
+    ``settings`` and ``mfa`` are the API's own request shapes (PascalCase), exactly as
+    written: no defaults filled in. ``mfa`` is None when the file has no ``mfa`` key
+    (then MFA is not managed). ``secrets`` holds every string that came from
+    ``${env:...}``: such values never appear in any output.
+    """
+
+    name: str
+    region: str
+    settings: Mapping[str, Any]
+    mfa: Mapping[str, Any] | None = None
+    id: str | None = None
+    location: Location | None = None
+    secrets: frozenset[str] = frozenset()
+
+    @property
+    def address(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Config:
+    pools: tuple[PoolConfig, ...]
+    files: tuple[str, ...] = ()
+
+
+class Action(enum.Enum):
+    """What a plan does to one object. Ordered from harmless to worst."""
+
+    NOOP = "no-op"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    REPLACE = "replace"
+    CANNOT_APPLY = "cannot-apply"
+
+    @property
+    def is_change(self) -> bool:
+        return self is not Action.NOOP
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field: ``path`` inside the object, live ``before``, desired ``after``.
+
+    ``to_default`` is set when the user deleted the line and the field goes back to
+    Cognito's default (rendered "→ default (X)"). ``sensitive`` values are never rendered.
+    ``MISSING`` stands for "not set".
+    """
+
+    path: Path
+    before: Any
+    after: Any
+    to_default: bool = False
+    sensitive: bool = False
+    forces_replacement: str | None = None  # the rule that makes this field create-only
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": render_path(self.path),
+            "before": None if self.sensitive else _plain(self.before),
+            "after": None if self.sensitive else _plain(self.after),
+            "to_default": self.to_default,
+            "sensitive": self.sensitive,
+            "forces_replacement": self.forces_replacement,
+        }
+
+
+class _Missing:
+    """Sentinel for "this field is not set" (distinct from an explicit null)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "(not set)"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+def _plain(value: Any) -> Any:
+    return None if value is MISSING else value
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One exact Cognito call apply will make. ``params`` may hold ``POOL_ID``, which
+    apply replaces with the id of the pool created earlier in the same run."""
+
+    operation: str  # API name, e.g. "UpdateUserPool"
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"operation": self.operation, "params": dict(self.params)}
+
+
+POOL_ID = "${poolsync:pool-id}"
+
+
+@dataclass(frozen=True)
+class ObjectPlan:
+    """The plan for one object (the pool, its MFA config, ...)."""
+
+    address: str  # e.g. "customers-prod" or "customers-prod/mfa"
+    kind: str  # "pool" | "mfa"
+    action: Action
+    reason: str = ""
+    changes: tuple[FieldChange, ...] = ()
+    calls: tuple[ApiCall, ...] = ()
+    notes: tuple[str, ...] = ()  # blast radius, safer routes, unmanaged hints
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "action": self.action.value,
+            "reason": self.reason,
+            "changes": [c.to_dict() for c in self.changes],
+            "calls": [c.operation for c in self.calls],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class PoolPlan:
+    """Everything planned for one pool, in apply order."""
+
+    name: str
+    region: str
+    pool_id: str | None  # None when the pool does not exist yet
+    objects: tuple[ObjectPlan, ...]
+    estimated_users: int | None = None
+
+    @property
+    def action(self) -> Action:
+        """The worst action among this pool's objects."""
+        order = list(Action)
+        return max((o.action for o in self.objects), key=order.index, default=Action.NOOP)
+
+
+@dataclass(frozen=True)
+class Plan:
+    pools: tuple[PoolPlan, ...]
+
+    @property
+    def objects(self) -> tuple[ObjectPlan, ...]:
+        return tuple(o for p in self.pools for o in p.objects)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(o.action.is_change for o in self.objects)
+
+    def counts(self) -> dict[str, int]:
+        out = {a.value: 0 for a in Action}
+        for o in self.objects:
+            out[o.action.value] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": {"has_changes": self.has_changes, "counts": self.counts()},
+            "pools": [
+                {
+                    "name": p.name,
+                    "region": p.region,
+                    "pool_id": p.pool_id,
+                    "estimated_users": p.estimated_users,
+                    "objects": [o.to_dict() for o in p.objects],
+                }
+                for p in self.pools
+            ],
+        }

@@ -1,0 +1,68 @@
+"""What can change how: the table of create-only fields, each with its reason and source.
+
+The planner asks ``replacement_reason(change)``; None means the change goes in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from poolsync.model import MISSING, FieldChange, Path
+from poolsync.normalize import STANDARD_ATTRIBUTES
+
+
+@dataclass(frozen=True)
+class CreateOnly:
+    path: Path  # a prefix of the changed field's path
+    reason: str
+    source: str
+
+
+POOL_CREATE_ONLY: tuple[CreateOnly, ...] = (
+    CreateOnly(
+        ("UsernameAttributes",),
+        "UsernameAttributes (the sign-in attributes) is fixed when a pool is created: "
+        "UpdateUserPool does not accept it",
+        "cognito-semantics.md §1.1 (botocore model)",
+    ),
+    CreateOnly(
+        ("AliasAttributes",),
+        "AliasAttributes is fixed when a pool is created: UpdateUserPool does not accept it",
+        "cognito-semantics.md §1.1 (botocore model)",
+    ),
+    CreateOnly(
+        ("UsernameConfiguration",),
+        "UsernameConfiguration (user-name case sensitivity) is immutable after creation",
+        "cognito-semantics.md §1.1 (botocore model)",
+    ),
+)
+
+_SCHEMA_SOURCE = "cognito-semantics.md §1.3, §3.4"
+
+
+def replacement_reason(change: FieldChange) -> str | None:
+    """Why this change needs a new pool, or None if an API can make it in place."""
+    for rule in POOL_CREATE_ONLY:
+        if change.path[: len(rule.path)] == rule.path:
+            return rule.reason
+    if change.path[:1] == ("Schema",):
+        return _schema_reason(change)
+    return None
+
+
+def _schema_reason(change: FieldChange) -> str | None:
+    if len(change.path) == 1:  # the whole Schema block appeared or vanished
+        return "schema attributes are fixed when a pool is created"
+    name = str(change.path[1])
+    if len(change.path) == 2 and change.before is MISSING and name not in STANDARD_ATTRIBUTES:
+        return None  # a new custom attribute: AddCustomAttributes adds it in place
+    if len(change.path) == 2 and change.after is MISSING:
+        return (
+            f"custom attribute {name!r} exists in the pool but not in the file, and no API "
+            "removes a custom attribute"
+        )
+    field = ".".join(str(p) for p in change.path[2:]) or "definition"
+    return (
+        f"schema attribute {name!r} ({field}) cannot be changed once the pool exists: "
+        "existing schema attributes, Required included, are fixed at creation"
+    )

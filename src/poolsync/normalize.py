@@ -1,0 +1,516 @@
+"""One canonical shape for desired and live state, so the differ compares like with like.
+
+Every Cognito quirk that would otherwise show as a false diff is absorbed here by a small
+named function saying which AWS behaviour it absorbs (sources: cognito-semantics.md).
+Never diff a raw describe response against raw YAML.
+
+Canonical form of a pool's settings (``canonical_live_settings`` /
+``canonical_desired_settings``):
+- only CreateUserPool input members (read-only response keys dropped);
+- ``Schema`` is a mapping from the bare attribute name to its fully specified entry,
+  constraints as strings, standard attributes at their defaults unless written;
+- lists of scalars sorted (they are sets to Cognito), recovery mechanisms by priority;
+- legacy and placeholder fields folded away.
+
+Ownership (product.md §3) is applied by ``owned_view``: members the user did not write
+are left out of the comparison; inside a written member every field the user left out
+takes Cognito's default (``SETTINGS_DEFAULTS``), except fields whose default is not
+documented (``UNKNOWN``): those are not compared and are carried over from live.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from poolsync.model import MISSING, Path
+
+
+class _Unknown:
+    """Default not documented and not measured: a field the user leaves out is not
+    compared, and every write carries the live value over."""
+
+    def __repr__(self) -> str:
+        return "(unknown default)"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+@dataclass(frozen=True)
+class WhenPresent:
+    """A block that is absent by default; when present, its fields default to ``inner``."""
+
+    inner: Mapping[str, Any]
+
+
+# The 20 standard attributes as Cognito creates them (cognito-semantics.md §1.3, and the
+# 2024 describe_user_pool example). Constraints are strings because the API returns them so.
+_STRING = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
+           "Required": False, "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}}
+STANDARD_ATTRIBUTES: dict[str, dict[str, Any]] = {
+    "sub": {**_STRING, "Mutable": False, "Required": True,
+            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "2048"}},
+    **{name: dict(_STRING) for name in (
+        "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+        "profile", "picture", "website", "email", "gender", "zoneinfo", "locale",
+        "phone_number", "address")},
+    "birthdate": {**_STRING, "StringAttributeConstraints": {"MinLength": "10", "MaxLength": "10"}},
+    "email_verified": {"AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False,
+                       "Mutable": True, "Required": False},
+    "phone_number_verified": {"AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False,
+                              "Mutable": True, "Required": False},
+    "updated_at": {"AttributeDataType": "Number", "DeveloperOnlyAttribute": False,
+                   "Mutable": True, "Required": False,
+                   "NumberAttributeConstraints": {"MinValue": "0"}},
+}
+
+# Cognito adds `identities` once an external IdP is attached (cognito-semantics.md §1.3).
+AUTO_ATTRIBUTES = frozenset({"identities"})
+
+# Defaults of custom attributes as poolsync sends them. Cognito's own default for Mutable is
+# undocumented (§1.3, open point 8), so poolsync always sends fully specified entries
+# (amplify-backend #3299 shows what partial entries cost) with these values.
+CUSTOM_ATTRIBUTE_DEFAULTS: dict[str, Any] = {
+    "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
+    "Required": False,
+}
+# An unconstrained custom String comes back with MaxLength "2048" (2024 CLI example; TF).
+CUSTOM_STRING_CONSTRAINTS: dict[str, Any] = {"MaxLength": "2048"}
+
+_VERIFY_CODE = "Your verification code is {####}. "
+_INVITE = "Your username is {username} and temporary password is {####}. "
+
+# Cognito's defaults per CreateUserPool member (cognito-semantics.md §1.1). A member with
+# no entry defaults to "not set".
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "Policies": {
+        "PasswordPolicy": {
+            "MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+            "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7,
+            "PasswordHistorySize": 0,
+        },
+        # PASSWORD only is the documented behaviour of a pool without passwordless sign-in.
+        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]},
+    },
+    "DeletionProtection": "INACTIVE",
+    "LambdaConfig": {},
+    "AutoVerifiedAttributes": [],
+    "AliasAttributes": [],
+    "UsernameAttributes": [],
+    "VerificationMessageTemplate": {
+        "DefaultEmailOption": "CONFIRM_WITH_CODE",
+        "EmailMessage": _VERIFY_CODE,
+        "EmailSubject": "Your verification code",
+        "SmsMessage": _VERIFY_CODE,
+        # The by-link defaults are not documented: not compared unless written.
+        "EmailMessageByLink": UNKNOWN,
+        "EmailSubjectByLink": UNKNOWN,
+    },
+    "SmsAuthenticationMessage": "Your authentication code is {####}. ",
+    "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": []},
+    "DeviceConfiguration": WhenPresent(
+        {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
+    ),
+    "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+    # SnsRegion defaults to the pool's region (TF Optional+Computed): not compared unless written.
+    "SmsConfiguration": WhenPresent({"SnsRegion": UNKNOWN}),
+    "UserPoolTags": {},
+    "AdminCreateUserConfig": {
+        "AllowAdminCreateUserOnly": False,
+        "InviteMessageTemplate": {
+            "EmailMessage": _INVITE, "EmailSubject": "Your temporary password",
+            "SMSMessage": _INVITE,
+        },
+    },
+    "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"},
+    # The model documents CaseSensitive=true as the behaviour when the block is absent.
+    "UsernameConfiguration": {"CaseSensitive": True},
+    "UserPoolTier": "ESSENTIALS",
+    "Schema": STANDARD_ATTRIBUTES,
+}
+
+# SetUserPoolMfaConfig is a full put: the whole `mfa` block is owned once written
+# (cognito-semantics.md §1.2).
+MFA_DEFAULTS: dict[str, Any] = {
+    "MfaConfiguration": "OFF",
+    "SoftwareTokenMfaConfiguration": WhenPresent({"Enabled": False}),
+    "SmsMfaConfiguration": WhenPresent(
+        # Cognito fills the message and falls back to the pool's SmsConfiguration.
+        {"SmsAuthenticationMessage": UNKNOWN, "SmsConfiguration": UNKNOWN}
+    ),
+    "EmailMfaConfiguration": WhenPresent({"Message": UNKNOWN, "Subject": UNKNOWN}),
+    # Passkey settings default to the pool's domain; not compared unless written.
+    "WebAuthnConfiguration": UNKNOWN,
+}
+
+# Members of the pool's own settings that are maps of user data, not structures.
+_OPEN_MAPS: frozenset[Path] = frozenset({("UserPoolTags",)})
+
+
+# --------------------------------------------------------------------------- schema walk
+
+
+@cache
+def _settings_shapes() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The JSON Schema nodes of ``settings`` and ``mfa``, plus ``$defs``."""
+    from poolsync.schema import load_schema
+
+    root = load_schema()
+    defs: dict[str, Any] = root.get("$defs", {})
+    pools = root["properties"]["pools"]
+    pool = pools.get("additionalProperties") or next(iter(pools["patternProperties"].values()))
+    pool = _deref(pool, defs)
+    return _deref(pool["properties"]["settings"], defs), _deref(
+        pool["properties"]["mfa"], defs
+    ), defs
+
+
+def _deref(node: Any, defs: Mapping[str, Any]) -> Any:
+    while isinstance(node, Mapping) and "$ref" in node:
+        node = defs[node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def known_keys(root: str, path: Path) -> frozenset[str] | None:
+    """Keys the input model knows at ``path`` below ``settings``/``mfa``, or None for a
+    map (any key) or a path the model does not describe."""
+    settings, mfa, defs = _settings_shapes()
+    node: Any = settings if root == "settings" else mfa
+    for part in path:
+        node = _deref(node, defs)
+        if not isinstance(node, Mapping):
+            return None
+        if isinstance(part, int):
+            node = node.get("items")
+        elif "properties" in node:
+            node = node["properties"].get(part)
+        else:
+            return None
+        if node is None:
+            return None
+    node = _deref(node, defs)
+    if isinstance(node, Mapping) and "properties" in node:
+        return frozenset(node["properties"])
+    return None
+
+
+SETTINGS_MEMBERS_ALL = frozenset(
+    {
+        "Policies", "DeletionProtection", "LambdaConfig", "AutoVerifiedAttributes",
+        "AliasAttributes", "UsernameAttributes", "SmsVerificationMessage",
+        "EmailVerificationMessage", "EmailVerificationSubject", "VerificationMessageTemplate",
+        "SmsAuthenticationMessage", "UserAttributeUpdateSettings", "DeviceConfiguration",
+        "EmailConfiguration", "SmsConfiguration", "UserPoolTags", "AdminCreateUserConfig",
+        "Schema", "UserPoolAddOns", "UsernameConfiguration", "AccountRecoverySetting",
+        "UserPoolTier",
+    }
+)
+# UpdateUserPool accepts every CreateUserPool member except these (BC: diff of the shapes).
+CREATE_ONLY_MEMBERS = frozenset(
+    {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "Schema"}
+)
+LEGACY_MESSAGE_FIELDS = {
+    "EmailVerificationMessage": "EmailMessage",
+    "EmailVerificationSubject": "EmailSubject",
+    "SmsVerificationMessage": "SmsMessage",
+}
+
+
+# --------------------------------------------------------------------------- live quirks
+
+
+def drop_read_only_members(user_pool: Mapping[str, Any]) -> dict[str, Any]:
+    """DescribeUserPool returns ids, dates, counts, domains and failure strings that no
+    request takes (cognito-semantics.md §1.1 "Read-only"); keep request members only.
+    ``MfaConfiguration`` is read from GetUserPoolMfaConfig instead (§1.2)."""
+    return {k: copy.deepcopy(v) for k, v in user_pool.items() if k in SETTINGS_MEMBERS_ALL}
+
+
+def fold_legacy_verification_messages(settings: dict[str, Any]) -> None:
+    """Cognito mirrors EmailVerificationMessage/Subject and SmsVerificationMessage with
+    VerificationMessageTemplate and returns both (§3.2); pools from before the template
+    existed return only the legacy trio. Keep one canonical place: the template."""
+    legacy = {k: settings.pop(k) for k in list(settings) if k in LEGACY_MESSAGE_FIELDS}
+    if not legacy:
+        return
+    template = settings.setdefault("VerificationMessageTemplate", {})
+    for old, new in LEGACY_MESSAGE_FIELDS.items():
+        if old in legacy and legacy[old] is not None and new not in template:
+            template[new] = legacy[old]
+
+
+def drop_unused_account_validity_days(settings: dict[str, Any]) -> None:
+    """AdminCreateUserConfig.UnusedAccountValidityDays is a read-only echo of
+    TemporaryPasswordValidityDays, and Cognito refuses it on write once the latter is set
+    (§1.1; TF-UP retries without it)."""
+    admin = settings.get("AdminCreateUserConfig")
+    if isinstance(admin, dict):
+        admin.pop("UnusedAccountValidityDays", None)
+
+
+def drop_system_tags(settings: dict[str, Any]) -> None:
+    """``aws:*`` tags (CloudFormation and friends) appear in reads and cannot be managed
+    (§1.13; CDKD)."""
+    tags = settings.get("UserPoolTags")
+    if isinstance(tags, dict):
+        settings["UserPoolTags"] = {k: v for k, v in tags.items() if not k.startswith("aws:")}
+
+
+def drop_empty_placeholders(settings: dict[str, Any]) -> None:
+    """Cognito returns empty objects for unset blocks, and old pools return
+    ``EmailConfiguration: {}`` (§2.2; 2017 placebo recordings). Absent and empty mean the
+    same; requests reject some empty blocks (§3.1, CDKD isEmptyObjectPlaceholder)."""
+    for member in ("EmailConfiguration", "SmsConfiguration", "DeviceConfiguration"):
+        if settings.get(member) == {}:
+            del settings[member]
+    addons = settings.get("UserPoolAddOns")
+    if isinstance(addons, dict) and addons.get("AdvancedSecurityAdditionalFlows") == {}:
+        del addons["AdvancedSecurityAdditionalFlows"]
+    if settings.get("UserPoolAddOns") == {}:
+        del settings["UserPoolAddOns"]
+
+
+def tier_not_reported(settings: dict[str, Any]) -> None:
+    """Responses from before feature plans (Nov 2024) carry no UserPoolTier (2024 CLI
+    example), and such a pool's plan is not ESSENTIALS by default: its tier is unknown,
+    so a written tier cannot be compared (it is still sent on every update)."""
+    settings.setdefault("UserPoolTier", UNKNOWN)
+
+
+def bare_attribute_name(name: str) -> str:
+    """``custom:tenant`` / ``dev:custom:tenant`` / ``tenant`` -> ``tenant``. Cognito stores
+    custom attributes with the prefix; the config may write either (product.md §2)."""
+    for prefix in ("dev:custom:", "custom:"):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _stringify_constraints(entry: dict[str, Any]) -> None:
+    """Schema constraints are numeric strings in the API ("2048"); YAML may give ints."""
+    for key in ("StringAttributeConstraints", "NumberAttributeConstraints"):
+        block = entry.get(key)
+        if isinstance(block, dict):
+            entry[key] = {k: str(v) for k, v in block.items() if v is not None}
+            if not entry[key]:
+                del entry[key]
+
+
+def schema_from_live(attributes: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """SchemaAttributes as a mapping by bare name. Cognito adds ``identities`` once an IdP
+    exists (§1.3), and no request can write it: dropped."""
+    out: dict[str, dict[str, Any]] = {}
+    for attribute in attributes:
+        if attribute["Name"] in AUTO_ATTRIBUTES:
+            continue
+        entry = {k: copy.deepcopy(v) for k, v in attribute.items() if k != "Name"}
+        _stringify_constraints(entry)
+        out[bare_attribute_name(str(attribute["Name"]))] = entry
+    return out
+
+
+def schema_from_desired(entries: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The written Schema as fully specified entries by bare name: a standard attribute
+    starts from its standard shape, a custom one from poolsync's custom defaults."""
+    out: dict[str, dict[str, Any]] = {}
+    for written in entries:
+        name = bare_attribute_name(str(written["Name"]))
+        entry = {k: copy.deepcopy(v) for k, v in written.items() if k != "Name"}
+        _stringify_constraints(entry)
+        if name in STANDARD_ATTRIBUTES:
+            base = copy.deepcopy(STANDARD_ATTRIBUTES[name])
+        else:
+            base = dict(CUSTOM_ATTRIBUTE_DEFAULTS)
+        base.update(entry)
+        if base["AttributeDataType"] == "String" and name not in STANDARD_ATTRIBUTES:
+            base["StringAttributeConstraints"] = {
+                **CUSTOM_STRING_CONSTRAINTS, **base.get("StringAttributeConstraints", {})
+            }
+        out[name] = base
+    return out
+
+
+def sort_sets(value: Any, path: Path = ()) -> Any:
+    """Lists whose order has no meaning compare as sets (product.md §3): every list of
+    scalars in the pool settings is one; recovery mechanisms are keyed by priority."""
+    if isinstance(value, dict):
+        return {k: sort_sets(v, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return sorted(set(value), key=str)
+        if path[-1:] == ("RecoveryMechanisms",):
+            return sorted(value, key=lambda m: (m.get("Priority", 0), str(m.get("Name"))))
+        return [sort_sets(v, path) for v in value]
+    return value
+
+
+def mirror_pre_token_generation(settings: dict[str, Any]) -> None:
+    """Cognito keeps LambdaConfig.PreTokenGeneration and PreTokenGenerationConfig.LambdaArn
+    identical (BC; TF #45529): a file that writes one of them expects both."""
+    lambdas = settings.get("LambdaConfig")
+    if not isinstance(lambdas, dict):
+        return
+    config = lambdas.get("PreTokenGenerationConfig")
+    if isinstance(config, dict) and "LambdaArn" in config:
+        lambdas.setdefault("PreTokenGeneration", config["LambdaArn"])
+    elif "PreTokenGeneration" in lambdas and config is None:
+        lambdas["PreTokenGenerationConfig"] = {
+            "LambdaArn": lambdas["PreTokenGeneration"], "LambdaVersion": "V1_0"
+        }
+
+
+def drop_disabled_totp(mfa: dict[str, Any]) -> None:
+    """``SoftwareTokenMfaConfiguration: {Enabled: false}`` and no block mean the same."""
+    if mfa.get("SoftwareTokenMfaConfiguration") in ({"Enabled": False}, {}):
+        del mfa["SoftwareTokenMfaConfiguration"]
+
+
+def drop_factor_blocks_when_off(mfa: dict[str, Any]) -> None:
+    """With MFA OFF Cognito holds no factor configuration (§3.3: OFF plus a factor block is
+    rejected), but older reads may echo a disabled SMS block."""
+    if mfa.get("MfaConfiguration", "OFF") == "OFF":
+        for key in ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
+                    "EmailMfaConfiguration"):
+            mfa.pop(key, None)
+
+
+# --------------------------------------------------------------------------- canonical
+
+
+def canonical_live_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
+    settings = drop_read_only_members(user_pool)
+    fold_legacy_verification_messages(settings)
+    drop_unused_account_validity_days(settings)
+    drop_system_tags(settings)
+    drop_empty_placeholders(settings)
+    mirror_pre_token_generation(settings)
+    tier_not_reported(settings)
+    schema = user_pool.get("SchemaAttributes")
+    if isinstance(schema, list):
+        settings["Schema"] = schema_from_live(schema)
+    result: dict[str, Any] = sort_sets(settings)
+    return result
+
+
+def canonical_desired_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(settings))
+    mirror_pre_token_generation(out)
+    if isinstance(out.get("Schema"), list):
+        out["Schema"] = schema_from_desired(out["Schema"])
+    result: dict[str, Any] = sort_sets(out)
+    return result
+
+
+def canonical_live_mfa(response: Mapping[str, Any]) -> dict[str, Any]:
+    mfa = {k: copy.deepcopy(v) for k, v in response.items() if k in MFA_DEFAULTS}
+    mfa = {k: v for k, v in mfa.items() if v is not None}
+    drop_disabled_totp(mfa)
+    drop_factor_blocks_when_off(mfa)
+    result: dict[str, Any] = sort_sets(mfa)
+    return result
+
+
+def canonical_desired_mfa(mfa: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(mfa))
+    drop_disabled_totp(out)
+    result: dict[str, Any] = sort_sets(out)
+    return result
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+@dataclass(frozen=True)
+class OwnedView:
+    """What to compare: ``expected`` (the file, defaults filled in) and ``actual`` (live,
+    defaults filled in), restricted to owned members. ``carried`` lists paths whose
+    default is unknown and which the file does not write: writes copy them from live."""
+
+    expected: dict[str, Any]
+    actual: dict[str, Any]
+    carried: tuple[Path, ...]
+
+
+def owned_view(
+    written: Mapping[str, Any],
+    live: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    root: str,
+) -> OwnedView:
+    """Compare only what the file writes (product.md §3). Both sides get defaults filled
+    in, so a line deleted from the file compares as "→ default", and an old pool that
+    lacks a newer field compares as that field's default."""
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    carried: list[Path] = []
+    for member, value in written.items():
+        default = defaults.get(member, MISSING)
+        exp = _fill(default, value)
+        act = _fill(default, live.get(member, MISSING))
+        exp, act = _prune(exp, act, (member,), root, carried)
+        if exp is not MISSING:
+            expected[member] = exp
+        if act is not MISSING:
+            actual[member] = act
+    return OwnedView(expected, actual, tuple(carried))
+
+
+def _fill(default: Any, value: Any) -> Any:
+    if isinstance(default, WhenPresent):
+        return MISSING if value is MISSING else _fill(dict(default.inner), value)
+    if value is MISSING:
+        if not isinstance(default, Mapping):
+            return copy.deepcopy(default)
+        value = {}
+    if isinstance(default, Mapping) and isinstance(value, Mapping):
+        keys = list(value) + [k for k in default if k not in value]
+        filled = {k: _fill(default.get(k, MISSING), value.get(k, MISSING)) for k in keys}
+        return {k: v for k, v in filled.items() if v is not MISSING}
+    return value
+
+
+def _prune(exp: Any, act: Any, path: Path, root: str, carried: list[Path]) -> tuple[Any, Any]:
+    """Drop fields whose default is unknown and that the file does not write, and live
+    fields this version of the model does not know (a newer botocore may add them:
+    cognito-semantics.md §1.15), so neither shows as a change."""
+    if exp is UNKNOWN:
+        carried.append(path)
+        return MISSING, MISSING
+    if act is UNKNOWN:  # live did not report it (see tier_not_reported): nothing to compare
+        act = copy.deepcopy(exp)
+    if not (isinstance(exp, dict) and isinstance(act, dict)):
+        return exp, act
+    known = None if path in _OPEN_MAPS or path[:1] == ("Schema",) else known_keys(root, path)
+    exp_out: dict[str, Any] = {}
+    act_out: dict[str, Any] = {}
+    for key in list(exp) + [k for k in act if k not in exp]:
+        if key not in exp and known is not None and key not in known:
+            continue
+        e, a = _prune(exp.get(key, MISSING), act.get(key, MISSING), (*path, key), root, carried)
+        if e is not MISSING:
+            exp_out[key] = e
+        if a is not MISSING:
+            act_out[key] = a
+    return exp_out, act_out
+
+
+def get_path(doc: Any, path: Path) -> Any:
+    for part in path:
+        if isinstance(doc, Mapping) and part in doc:
+            doc = doc[part]
+        elif isinstance(doc, list) and isinstance(part, int) and part < len(doc):
+            doc = doc[part]
+        else:
+            return MISSING
+    return doc
+
+
+def set_path(doc: dict[str, Any], path: Path, value: Any) -> None:
+    node: Any = doc
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value

@@ -1,0 +1,96 @@
+"""Plans rendered for people. One value in (``Plan``), text out; no AWS, no click.
+
+JSON and markdown renderings come with the GitOps workflow; they render the same value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, Plan, PoolPlan, render_path
+
+SYMBOL = {
+    Action.NOOP: "=",
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.DELETE: "-",
+    Action.REPLACE: "-/+",
+    Action.CANNOT_APPLY: "!",
+}
+_COLOUR = {
+    Action.CREATE: "32",
+    Action.UPDATE: "33",
+    Action.DELETE: "31",
+    Action.REPLACE: "31;1",
+    Action.CANNOT_APPLY: "31;1",
+}
+SENSITIVE = "(sensitive)"
+
+
+def format_value(value: Any) -> str:
+    if value is MISSING:
+        return "(not set)"
+    return json.dumps(value, sort_keys=False, separators=(", ", ": "), default=str)
+
+
+def format_change(change: FieldChange) -> str:
+    path = render_path(change.path)
+    if change.sensitive:
+        return f"{path}: (sensitive, changed)"
+    before = format_value(change.before)
+    if change.to_default:
+        default = "not set" if change.after is MISSING else format_value(change.after)
+        after = f"default ({default})"
+    else:
+        after = format_value(change.after)
+    line = f"{path}: {before} → {after}"
+    if change.forces_replacement:
+        line += "  (forces replacement)"
+    return line
+
+
+def _paint(text: str, action: Action, color: bool) -> str:
+    code = _COLOUR.get(action)
+    return f"\033[{code}m{text}\033[0m" if color and code else text
+
+
+def render_object(obj: ObjectPlan, color: bool = False) -> list[str]:
+    head = f"{SYMBOL[obj.action]} {obj.address}: {obj.action.value}"
+    if obj.reason:
+        head += f" ({obj.reason})"
+    lines = ["  " + _paint(head, obj.action, color)]
+    lines += [f"      {format_change(c)}" for c in obj.changes]
+    lines += [f"    ! {note}" for note in obj.notes]
+    return lines
+
+
+def render_pool(pool: PoolPlan, color: bool = False) -> list[str]:
+    where = f"{pool.region}, {pool.pool_id}" if pool.pool_id else f"{pool.region}, new"
+    lines = [f"{pool.name} ({where})"]
+    for obj in pool.objects:
+        lines += render_object(obj, color)
+    return lines
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.counts()
+    if not plan.has_changes:
+        return "No changes. The live pools match the configuration."
+    parts = [
+        f"{counts[a.value]} to {a.value}"
+        for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
+    ]
+    text = "Plan: " + ", ".join(parts) + "."
+    if counts[Action.CANNOT_APPLY.value]:
+        text += f" {counts[Action.CANNOT_APPLY.value]} cannot be applied."
+    return text
+
+
+def render_text(plan: Plan, color: bool = False) -> str:
+    lines: list[str] = []
+    for pool in plan.pools:
+        lines += render_pool(pool, color)
+        lines.append("")
+    lines.append(summary_line(plan))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,193 @@
+"""MFA as real Cognito handles it: one stored mode, SetUserPoolMfaConfig's rules.
+
+The mode lives in ``pool.mfa_config`` and is mirrored into the pool's stored
+configuration, so DescribeUserPool and GetUserPoolMfaConfig always agree (moto 5.2.1
+keeps two values that drift apart: cognito-semantics.md §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from moto.cognitoidp.exceptions import InvalidParameterException
+from moto.cognitoidp.models import CognitoIdpBackend
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import ActionResult
+
+from poolsync.standin.patching import Patch
+
+MFA_MODES: Final = ("OFF", "ON", "OPTIONAL")
+_FACTOR_BLOCKS: Final = (
+    "SmsMfaConfiguration",
+    "SoftwareTokenMfaConfiguration",
+    "EmailMfaConfiguration",
+)
+
+_moto_set_response: Final = CognitoIdpResponse.set_user_pool_mfa_config
+_moto_get_user_pool_mfa_config: Final = CognitoIdpBackend.get_user_pool_mfa_config
+
+
+def mfa_enabled(mode: str | None) -> bool:
+    return mode in ("ON", "OPTIONAL")
+
+
+def store_mfa_mode(pool: Any, mode: str) -> None:
+    """One value for both reads (cognito-semantics.md §5: Describe and Get agree)."""
+    pool.mfa_config = mode
+    pool.extended_config["MfaConfiguration"] = mode
+
+
+def clear_mfa_factors(pool: Any) -> None:
+    pool.sms_mfa_config = None
+    pool.token_mfa_config = None
+    pool.standin_email_mfa_config = None
+
+
+def check_create_mfa(request: Mapping[str, Any]) -> None:
+    """CreateUserPool with MFA ON/OPTIONAL needs SMS set up (cognito-semantics.md §3.3.1;
+    aws/aws-cdk #11478). moto 5.2.1 accepts it. Whether AWS also insists on
+    ``AutoVerifiedAttributes`` containing ``phone_number``, as its message says, is
+    not checked here (UNVERIFIED)."""
+    if mfa_enabled(request.get("MfaConfiguration")) and not request.get("SmsConfiguration"):
+        raise InvalidParameterException(
+            "SMS configuration and Auto verification for phone_number are required "
+            "when MFA is required/optional"
+        )
+
+
+def enable_sms_mfa_from_create(pool: Any) -> None:
+    """A pool created with MFA on and SmsConfiguration has SMS MFA as its factor
+    (cognito-semantics.md §3.3.1: SMS is the only factor CreateUserPool can enable)."""
+    if mfa_enabled(pool.mfa_config):
+        pool.sms_mfa_config = _resolve_sms_block(pool, {})
+
+
+def check_update_mfa(pool: Any, request: Mapping[str, Any]) -> None:
+    """UpdateUserPool cannot switch MFA on (cognito-semantics.md §3.3.2, AWS error quoted
+    by crossplane provider-aws); moto 5.2.1 accepts it."""
+    if mfa_enabled(request.get("MfaConfiguration")) and not mfa_enabled(pool.mfa_config):
+        raise InvalidParameterException(
+            "Cannot turn MFA functionality ON, once the user pool has been created"
+        )
+
+
+def apply_update_mfa(pool: Any, mode: str) -> None:
+    """Turning MFA off drops the factors, so GetUserPoolMfaConfig of an MFA-off pool is
+    just ``{"MfaConfiguration": "OFF"}`` (real-responses get_user_pool_mfa_config.mfa-off;
+    that UpdateUserPool OFF clears them like SetUserPoolMfaConfig OFF is inferred)."""
+    store_mfa_mode(pool, mode)
+    if not mfa_enabled(mode):
+        clear_mfa_factors(pool)
+
+
+def set_mfa_config(pool: Any, request: Mapping[str, Any]) -> None:
+    """SetUserPoolMfaConfig: a full replace with AWS's checks (cognito-semantics.md §3.3.3)."""
+    # An omitted mode reads as OFF: the call is a full replace (§3.1, CDKD measurement).
+    mode = request.get("MfaConfiguration") or "OFF"
+    if mode not in MFA_MODES:
+        raise InvalidParameterException(
+            "[MfaConfiguration] must be one of 'ON', 'OFF', or 'OPTIONAL'."
+        )
+    factors = {key: request[key] for key in _FACTOR_BLOCKS if request.get(key) is not None}
+    if mfa_enabled(mode):
+        _check_some_factor_enabled(factors)
+    elif factors:
+        raise InvalidParameterException(
+            "Invalid MFA configuration given, can't turn off MFA and configure an MFA together"
+        )
+    if "EmailMfaConfiguration" in factors:
+        _check_email_mfa_allowed(pool)
+    sms = factors.get("SmsMfaConfiguration")
+    pool.sms_mfa_config = None if sms is None else _resolve_sms_block(pool, sms)
+    pool.token_mfa_config = factors.get("SoftwareTokenMfaConfiguration")
+    pool.standin_email_mfa_config = factors.get("EmailMfaConfiguration")
+    pool.standin_web_authn_config = request.get("WebAuthnConfiguration")
+    store_mfa_mode(pool, mode)
+
+
+def _check_some_factor_enabled(factors: Mapping[str, Any]) -> None:
+    """ON/OPTIONAL needs SMS, TOTP or email MFA; WebAuthn alone does not count
+    (§3.3.3; anomalyco/sst #5177). A present SMS or email block enables that factor."""
+    totp = factors.get("SoftwareTokenMfaConfiguration") or {}
+    if not (
+        "SmsMfaConfiguration" in factors
+        or "EmailMfaConfiguration" in factors
+        or totp.get("Enabled") is True
+    ):
+        raise InvalidParameterException(
+            "Invalid MFA configuration given, can't disable all MFAs with a required or "
+            "optional configuration."
+        )
+
+
+def _check_email_mfa_allowed(pool: Any) -> None:
+    """Email MFA needs SES (``EmailSendingAccount=DEVELOPER``); an absent
+    EmailConfiguration means COGNITO_DEFAULT (§3.3.3, cognito-semantics.md §1.1)."""
+    email_configuration = pool.extended_config.get("EmailConfiguration") or {}
+    if email_configuration.get("EmailSendingAccount", "COGNITO_DEFAULT") != "DEVELOPER":
+        raise InvalidParameterException(
+            "Cannot set EmailMfaConfiguration when user pool EmailConfiguration contains "
+            "an EmailSendingAccount of COGNITO_DEFAULT"
+        )
+
+
+def _resolve_sms_block(pool: Any, block: Mapping[str, Any]) -> dict[str, Any]:
+    """SMS MFA uses the pool's SmsConfiguration and SmsAuthenticationMessage when the
+    block leaves them out (BC ``SmsMfaConfigType``; cognito-semantics.md §1.1 lists both
+    as pool settings). moto 5.2.1 insists on SmsConfiguration inside the block."""
+    resolved = {
+        "SmsAuthenticationMessage": block.get("SmsAuthenticationMessage")
+        or pool.extended_config.get("SmsAuthenticationMessage"),
+        "SmsConfiguration": block.get("SmsConfiguration")
+        or pool.extended_config.get("SmsConfiguration"),
+    }
+    if not resolved["SmsConfiguration"]:
+        # What AWS answers here is UNVERIFIED; SMS MFA cannot work without SNS (§3.3.3).
+        raise InvalidParameterException(
+            "SMS configuration is required to enable SMS MFA: set SmsConfiguration in "
+            "SmsMfaConfiguration or on the user pool."
+        )
+    return {key: value for key, value in resolved.items() if value}
+
+
+def mfa_config_view(pool: Any) -> dict[str, Any]:
+    """GetUserPoolMfaConfig: only the blocks that are set (real-responses
+    get_user_pool_mfa_config.*: an MFA-off pool answers just ``MfaConfiguration``)."""
+    blocks = {
+        "SmsMfaConfiguration": pool.sms_mfa_config,
+        "SoftwareTokenMfaConfiguration": pool.token_mfa_config,
+        "EmailMfaConfiguration": getattr(pool, "standin_email_mfa_config", None),
+        "WebAuthnConfiguration": getattr(pool, "standin_web_authn_config", None),
+    }
+    view = {key: value for key, value in blocks.items() if value is not None}
+    view["MfaConfiguration"] = pool.mfa_config
+    return view
+
+
+def _get_user_pool_mfa_config(backend: Any, user_pool_id: str) -> dict[str, Any]:
+    return mfa_config_view(backend.describe_user_pool(user_pool_id))
+
+
+def _set_user_pool_mfa_config_response(response: Any) -> ActionResult:
+    """Replaces moto's handler: its checks live there, and it drops email and WebAuthn."""
+    request = response.parameters
+    pool = response.backend.describe_user_pool(request.get("UserPoolId"))
+    set_mfa_config(pool, request)
+    return ActionResult(mfa_config_view(pool))
+
+
+PATCHES: Final = (
+    Patch(
+        CognitoIdpResponse,
+        "set_user_pool_mfa_config",
+        _moto_set_response,
+        _set_user_pool_mfa_config_response,
+    ),
+    Patch(
+        CognitoIdpBackend,
+        "get_user_pool_mfa_config",
+        _moto_get_user_pool_mfa_config,
+        _get_user_pool_mfa_config,
+    ),
+)

@@ -1,0 +1,228 @@
+"""User-pool create, update, delete and response shape as real Cognito does them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any, Final
+
+from moto.cognitoidp.exceptions import InvalidParameterException
+from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool
+
+from poolsync.standin.mfa import (
+    apply_update_mfa,
+    check_create_mfa,
+    check_update_mfa,
+    enable_sms_mfa_from_create,
+    store_mfa_mode,
+)
+from poolsync.standin.patching import Patch
+from poolsync.standin.schema import check_added_attributes, check_create_schema, complete_schema
+
+# Request members that are not pool configuration (moto stores whatever it is given).
+_NOT_CONFIGURATION: Final = ("UserPoolId", "PoolName")
+
+# Members CreateUserPool accepts and UpdateUserPool does not: an update leaves them
+# alone (cognito-semantics.md §1.1, computed from the BC input shapes). moto 5.2.1
+# resets them to its defaults on every update (§5).
+_CREATE_ONLY_MEMBERS: Final = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
+
+# Kept when an UpdateUserPool request omits them (cognito-semantics.md §3.1):
+# UserPoolTier is the documented exception to the reset rule (BC); MfaConfiguration is
+# measured (CDKD); UserAttributeUpdateSettings per the TF-UP comment ("omitting the
+# struct leaves it unchanged"). Policies is merged per sub-key, see _merged_policies.
+_PRESERVED_WHEN_OMITTED: Final = ("UserPoolTier", "UserAttributeUpdateSettings")
+
+# VerificationMessageTemplate field, its legacy twin, and the default
+# (cognito-semantics.md §1.1 and §3.2; real-responses describe_user_pool 2024).
+_MIRRORED_MESSAGES: Final = (
+    ("EmailMessage", "EmailVerificationMessage", "Your verification code is {####}. "),
+    ("EmailSubject", "EmailVerificationSubject", "Your verification code"),
+    ("SmsMessage", "SmsVerificationMessage", "Your verification code is {####}. "),
+)
+DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS: Final = 7  # cognito-semantics.md §1.1
+
+_moto_create_user_pool: Final = CognitoIdpBackend.create_user_pool
+_moto_update_user_pool: Final = CognitoIdpBackend.update_user_pool
+_moto_delete_user_pool: Final = CognitoIdpBackend.delete_user_pool
+_moto_add_custom_attributes: Final = CognitoIdpBackend.add_custom_attributes
+_moto_update_extended_config: Final = CognitoIdpUserPool.update_extended_config
+
+
+# --- CreateUserPool -----------------------------------------------------------------
+
+
+def _create_user_pool(backend: Any, name: str, request: dict[str, Any]) -> Any:
+    check_create_schema(request.get("Schema") or [])
+    check_create_mfa(request)
+    pool = _moto_create_user_pool(backend, name, request)
+    complete_schema(pool)
+    store_mfa_mode(pool, pool.mfa_config)
+    enable_sms_mfa_from_create(pool)
+    return pool
+
+
+# --- UpdateUserPool -----------------------------------------------------------------
+
+
+def _update_user_pool(backend: Any, user_pool_id: str, request: dict[str, Any]) -> None:
+    pool = backend.describe_user_pool(user_pool_id)
+    check_update_mfa(pool, request)
+    merged = merge_update(pool.extended_config, request, current_mfa=pool.mfa_config)
+    _moto_update_user_pool(backend, user_pool_id, merged)
+    apply_update_mfa(pool, merged["MfaConfiguration"])
+    rename(pool, request.get("PoolName"))
+
+
+def merge_update(
+    stored: Mapping[str, Any], request: Mapping[str, Any], current_mfa: str
+) -> dict[str, Any]:
+    """The configuration an UpdateUserPool request leaves behind, before defaults.
+
+    Omitted members reset to their defaults (BC), except the create-only and the
+    preserved ones (cognito-semantics.md §3.1).
+    """
+    merged = {
+        key: value
+        for key, value in request.items()
+        if key not in _NOT_CONFIGURATION and key not in _CREATE_ONLY_MEMBERS
+    }
+    for key in _CREATE_ONLY_MEMBERS:
+        if key in stored:
+            merged[key] = stored[key]
+    for key in _PRESERVED_WHEN_OMITTED:
+        if key not in merged and key in stored:
+            merged[key] = stored[key]
+    # Omitted MfaConfiguration is preserved, explicit OFF applies (§3.1, CDKD measured).
+    merged.setdefault("MfaConfiguration", current_mfa)
+    policies = _merged_policies(stored.get("Policies"), request.get("Policies"))
+    if policies:
+        merged["Policies"] = policies
+    return merged
+
+
+def _merged_policies(stored: Any, requested: Any) -> dict[str, Any]:
+    """Policies.PasswordPolicy and Policies.SignInPolicy survive an update that omits
+    them, whole container or either sub-key (cognito-semantics.md §3.1, CDKD measured,
+    go-to-k/cdkd #1968, #1979)."""
+    return {**(stored or {}), **(requested or {})}
+
+
+def rename(pool: Any, new_name: str | None) -> None:
+    """UpdateUserPool.PoolName renames the pool (BC 1.43.11; cognito-semantics.md §1.1).
+    moto 5.2.1 ignores it."""
+    if new_name:
+        pool.name = new_name
+
+
+# --- Stored configuration and response shape ----------------------------------------
+
+
+def _update_extended_config(pool: Any, request: dict[str, Any]) -> None:
+    """Runs for CreateUserPool and UpdateUserPool: moto's reset, then AWS's defaults."""
+    _moto_update_extended_config(pool, request)
+    # Deep copy: moto shallow-copies its module-level defaults into every pool.
+    stored = copy.deepcopy(pool.extended_config)
+    pool.extended_config = with_aws_defaults(stored, request)
+
+
+def with_aws_defaults(stored: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill in what AWS reports for members the request did not set."""
+    config = {key: value for key, value in stored.items() if key not in _NOT_CONFIGURATION}
+    # Always present, {} when untagged (real-responses/SOURCES.md: moto omits it).
+    config.setdefault("UserPoolTags", {})
+    # New pools are on ESSENTIALS (cognito-semantics.md §3.10; BC; TF issue #40467).
+    config.setdefault("UserPoolTier", "ESSENTIALS")
+    # Off unless asked for through the API (security-and-limits.md §1.3; BC).
+    config.setdefault("DeletionProtection", "INACTIVE")
+    # Empty placeholder when unset (cognito-semantics.md §2.2; real-responses 2024).
+    config.setdefault(
+        "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []}
+    )
+    config["AdminCreateUserConfig"] = _mirrored_unused_account_validity(config)
+    config.update(mirrored_verification_messages(request))
+    return config
+
+
+def _mirrored_unused_account_validity(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Legacy ``AdminCreateUserConfig.UnusedAccountValidityDays`` is reported equal to
+    ``PasswordPolicy.TemporaryPasswordValidityDays`` (cognito-semantics.md §1.1;
+    real-responses describe_user_pool 2024 shows 1/1); 0 means the default of 7 (BC).
+    moto 5.2.1 drops it when AdminCreateUserConfig is given (SOURCES.md)."""
+    password_policy = (config.get("Policies") or {}).get("PasswordPolicy") or {}
+    admin_create_user = dict(config.get("AdminCreateUserConfig") or {})
+    admin_create_user["UnusedAccountValidityDays"] = (
+        password_policy.get("TemporaryPasswordValidityDays")
+        or admin_create_user.get("UnusedAccountValidityDays")
+        or DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS
+    )
+    return admin_create_user
+
+
+def mirrored_verification_messages(request: Mapping[str, Any]) -> dict[str, Any]:
+    """``VerificationMessageTemplate`` and the legacy trio mirror each other, with AWS's
+    defaults (cognito-semantics.md §3.2). The template wins when both are sent with
+    different values (inferred: BC calls the legacy members "no longer used"). moto
+    5.2.1 copies only template -> legacy and keeps its own template when only legacy
+    members are sent (SOURCES.md)."""
+    template = dict(request.get("VerificationMessageTemplate") or {})
+    legacy: dict[str, Any] = {}
+    for template_key, legacy_key, default in _MIRRORED_MESSAGES:
+        value = template.get(template_key) or request.get(legacy_key) or default
+        template[template_key] = value
+        legacy[legacy_key] = value
+    template.setdefault("DefaultEmailOption", "CONFIRM_WITH_CODE")
+    return {"VerificationMessageTemplate": template, **legacy}
+
+
+# --- DeleteUserPool -----------------------------------------------------------------
+
+
+def _delete_user_pool(backend: Any, user_pool_id: str) -> None:
+    check_deletable(backend.describe_user_pool(user_pool_id))
+    _moto_delete_user_pool(backend, user_pool_id)
+
+
+def check_deletable(pool: Any) -> None:
+    """Deletion protection and an attached domain block DeleteUserPool
+    (cognito-semantics.md §3.5). Messages as AWS returns them: localstack #11947 quotes
+    the deletion-protection one, terraform-provider-aws #16479 the domain one. moto
+    5.2.1 deletes anyway."""
+    if pool.extended_config.get("DeletionProtection") == "ACTIVE":
+        raise InvalidParameterException(
+            "The user pool cannot be deleted because deletion protection is activated. "
+            "Deletion protection must be inactivated first."
+        )
+    if pool.domain is not None:
+        raise InvalidParameterException(
+            "User pool cannot be deleted. It has a domain configured that should be deleted first."
+        )
+
+
+# --- AddCustomAttributes ------------------------------------------------------------
+
+
+def _add_custom_attributes(
+    backend: Any, user_pool_id: str, attributes: list[dict[str, Any]]
+) -> None:
+    check_added_attributes(backend.describe_user_pool(user_pool_id), attributes)
+    _moto_add_custom_attributes(backend, user_pool_id, attributes)
+
+
+PATCHES: Final = (
+    Patch(CognitoIdpBackend, "create_user_pool", _moto_create_user_pool, _create_user_pool),
+    Patch(CognitoIdpBackend, "update_user_pool", _moto_update_user_pool, _update_user_pool),
+    Patch(CognitoIdpBackend, "delete_user_pool", _moto_delete_user_pool, _delete_user_pool),
+    Patch(
+        CognitoIdpBackend,
+        "add_custom_attributes",
+        _moto_add_custom_attributes,
+        _add_custom_attributes,
+    ),
+    Patch(
+        CognitoIdpUserPool,
+        "update_extended_config",
+        _moto_update_extended_config,
+        _update_extended_config,
+    ),
+)

@@ -1,0 +1,64 @@
+"""Shared fixtures: a Cognito for every test that needs one, behaving like AWS.
+
+``cognito`` is moto 5.2.1 behind poolsync's stand-in (the default); ``plain_moto`` is
+moto as shipped, for the few tests that show where the two differ.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from poolsync import standin
+from poolsync.aws import AwsSession
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+REGION = "eu-west-1"
+
+
+@pytest.fixture(autouse=True)
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dummy credentials, and nothing from the developer's own AWS set-up."""
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+
+
+@pytest.fixture
+def cognito() -> Iterator[None]:
+    """moto behind the stand-in: behaves like AWS where moto 5.2.1 does not."""
+    with standin.installed(), mock_aws():
+        yield
+
+
+@pytest.fixture
+def plain_moto() -> Iterator[None]:
+    standin.uninstall()
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def session(cognito: None) -> AwsSession:
+    return AwsSession()
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a config file from an indented YAML string; returns its path."""
+
+    def _write(text: str, name: str = "pools.yaml") -> str:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text))
+        return str(path)
+
+    return _write

@@ -1,0 +1,152 @@
+"""The CLI as users run it: exit codes are a contract (README "Exit codes")."""
+
+from __future__ import annotations
+
+import pytest
+
+from poolsync.aws import AwsSession, BotoCognito
+from poolsync.cli import run
+from tests.conftest import EXAMPLES, REGION
+
+POOL = """
+    version: 1
+    pools:
+      app:
+        region: eu-west-1
+        settings:
+          UsernameAttributes: [email]
+          Policies:
+            PasswordPolicy: {MinimumLength: 10}
+          Schema:
+            - {Name: email, AttributeDataType: String, Required: true, Mutable: true}
+    """
+
+WRITES = {
+    "CreateUserPool", "UpdateUserPool", "DeleteUserPool", "SetUserPoolMfaConfig",
+    "AddCustomAttributes", "DeleteUserPoolDomain",
+}
+
+
+def _cli(session: AwsSession, *args: str) -> int:
+    return run(list(args), session_factory=lambda profile: session)
+
+
+def _operations(session: AwsSession) -> list[str]:
+    cognito = session.cognito(REGION)
+    assert isinstance(cognito, BotoCognito)
+    return [c.operation for c in cognito.calls]
+
+
+def test_validate_ok_exits_0(write, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    assert run(["validate", write(POOL)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_bad_config_exits_1_without_traceback(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("version: 1\npools:\n  app:\n    region: eu-west-1\n    settings:\n      Polices: {}\n")
+    assert run(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:6:7" in err and "Policies" in err
+    assert "Traceback" not in err
+
+
+def test_usage_error_exits_1_not_2(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(["plan"]) == 1
+    assert run(["no-such-command"]) == 1
+    assert run(["plan", "--no-such-option", "x.yaml"]) == 1
+
+
+def test_plan_exit_codes_follow_detailed_exitcode(session, write) -> None:  # type: ignore[no-untyped-def]
+    path = write(POOL)
+    assert _cli(session, "plan", path) == 0  # changes, but no --detailed-exitcode
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 2
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_plan_makes_no_write_call(session, write) -> None:  # type: ignore[no-untyped-def]
+    _cli(session, "plan", write(POOL))
+    assert not WRITES & set(_operations(session))
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_applies_then_plans_clean(session, example) -> None:  # type: ignore[no-untyped-def]
+    assert _cli(session, "apply", str(example), "--yes") == 0
+    assert _cli(session, "plan", str(example), "--detailed-exitcode") == 0
+
+
+def test_out_of_band_change_shows_and_apply_restores(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    client = _boto(session)
+    pool_id = client.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    # A console user lowers the minimum password length.
+    live = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    client.update_user_pool(UserPoolId=pool_id, Policies={"PasswordPolicy": {
+        **live["Policies"]["PasswordPolicy"], "MinimumLength": 6}})
+    capsys.readouterr()
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 2
+    assert "Policies.PasswordPolicy.MinimumLength: 6 → 10" in capsys.readouterr().out
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert client.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Policies"][
+        "PasswordPolicy"]["MinimumLength"] == 10
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_replacement_refused_with_exit_3_and_no_write(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    changed = write(POOL.replace("UsernameAttributes: [email]", "UsernameAttributes: [phone_number]"))
+    before = len(_operations(session))
+    capsys.readouterr()
+    assert _cli(session, "apply", changed, "--yes") == 3
+    out = capsys.readouterr()
+    assert "replace" in out.out and "UsernameAttributes" in out.out
+    assert "--allow-replace app" in out.err and "Blast radius" in out.err
+    assert not WRITES & set(_operations(session)[before:])
+
+
+def test_required_change_of_existing_attribute_is_a_replacement(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    changed = write(POOL.replace("Required: true", "Required: false"))
+    capsys.readouterr()
+    assert _cli(session, "plan", changed, "--detailed-exitcode") == 2
+    out = capsys.readouterr().out
+    assert "-/+ app: replace" in out
+    assert "Schema.email.Required: true → false  (forces replacement)" in out
+    assert _cli(session, "apply", changed, "--yes") == 3
+
+
+def test_allow_replace_recreates_an_empty_pool(session, write) -> None:  # type: ignore[no-untyped-def]
+    assert _cli(session, "apply", write(POOL.replace("Policies:", "DeletionProtection: ACTIVE\n          Policies:")), "--yes") == 0
+    old_id = _boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    changed = write(POOL.replace("UsernameAttributes: [email]", "UsernameAttributes: [phone_number]"))
+    assert _cli(session, "apply", changed, "--yes", "--allow-replace", "app") == 0
+    pools = _boto(session).list_user_pools(MaxResults=10)["UserPools"]
+    assert len(pools) == 1 and pools[0]["Id"] != old_id
+    live = _boto(session).describe_user_pool(UserPoolId=pools[0]["Id"])["UserPool"]
+    assert live["UsernameAttributes"] == ["phone_number"]
+    assert _cli(session, "plan", changed, "--detailed-exitcode") == 0
+
+
+def test_allow_replace_still_refuses_a_pool_with_users(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    client = _boto(session)
+    pool_id = client.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    client.admin_create_user(UserPoolId=pool_id, Username="someone@example.com")
+    changed = write(POOL.replace("UsernameAttributes: [email]", "UsernameAttributes: [phone_number]"))
+    assert _cli(session, "apply", changed, "--yes", "--allow-replace", "app") == 3
+    assert "has users" in capsys.readouterr().err
+    assert client.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Id"] == pool_id
+
+
+def test_apply_without_terminal_and_without_yes_refuses(session, write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert _cli(session, "apply", write(POOL)) == 3
+    assert "--yes" in capsys.readouterr().err
+    assert "CreateUserPool" not in _operations(session)
+
+
+def _boto(session: AwsSession):  # type: ignore[no-untyped-def]
+    cognito = session.cognito(REGION)
+    assert isinstance(cognito, BotoCognito)
+    return cognito._boto()

@@ -1,0 +1,280 @@
+"""yamlio: plain data with locations in, located problems out, never a traceback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path as FsPath
+from typing import Any
+
+import pytest
+
+from poolsync.errors import ConfigError
+from poolsync.model import Location
+from poolsync.yamlio import Document, dump_yaml, load_document
+
+FIXTURES = FsPath(__file__).parent / "fixtures" / "config" / "yaml"
+
+
+def load_fixture(name: str) -> Document:
+    return load_document((FIXTURES / name).read_bytes(), name)
+
+
+def error_of(name: str) -> str:
+    with pytest.raises(ConfigError) as raised:
+        load_document((FIXTURES / "bad" / name).read_bytes(), name)
+    return str(raised.value)
+
+
+# One bad file per failure, with the exact report a user sees. The messages of YAML
+# syntax errors are libyaml's own.
+BAD_FILES = {
+    "syntax-error.yaml": (
+        "syntax-error.yaml:3:15: invalid YAML: mapping values are not allowed in this context"
+    ),
+    "unclosed-flow-list.yaml": (
+        "unclosed-flow-list.yaml:6:11: invalid YAML: did not find expected ',' or ']'"
+        " (while parsing a flow sequence started at line 5, column 31)"
+    ),
+    "two-documents.yaml": (
+        "two-documents.yaml:2:1: invalid YAML: expected a single document in the stream,"
+        " but found another document"
+    ),
+    "tab-indentation.yaml": (
+        "tab-indentation.yaml:3:1: tabs are not allowed for indentation; use spaces"
+    ),
+    "duplicate-key.yaml": (
+        'duplicate-key.yaml:8:7: pools.prod.settings.Policies: duplicate key "Policies"'
+        " (first defined at line 5)\n"
+        'duplicate-key.yaml:11:5: pools.prod.region: duplicate key "region"'
+        " (first defined at line 10)"
+    ),
+    "not-utf8.yaml": "not-utf8.yaml:5:32: file is not valid UTF-8 (byte 0xe9 at offset 71)",
+    "binary.yaml": (
+        "binary.yaml:3:9: file contains the control character U+0000, which YAML does not"
+        " allow; is this a binary file?"
+    ),
+    "empty.yaml": "empty.yaml:1:1: file is empty",
+    "comments-only.yaml": "comments-only.yaml:1:1: file is empty",
+    "top-level-list.yaml": (
+        "top-level-list.yaml:1:1: expected a mapping at the top level, got a list"
+    ),
+    "top-level-string.yaml": (
+        "top-level-string.yaml:1:1: expected a mapping at the top level, got a string"
+    ),
+    "python-tag.yaml": (
+        'python-tag.yaml:4:13: pools.prod.region: tag "!!python/object/apply:os.system"'
+        " is not allowed\n"
+        'python-tag.yaml:5:15: pools.prod.settings: tag "!!set" is not allowed\n'
+        'python-tag.yaml:6:9: pools.prod.id: tag "!Ref" is not allowed'
+    ),
+    "non-string-keys.yaml": (
+        "non-string-keys.yaml:6:9: pools.prod.settings.UserPoolTags:"
+        " mapping keys must be strings, got an integer\n"
+        "non-string-keys.yaml:7:9: pools.prod.settings.UserPoolTags:"
+        ' mapping keys must be strings, got a boolean; quote the key to use it as a name: "true"\n'
+        "non-string-keys.yaml:8:9: pools.prod.settings.UserPoolTags:"
+        ' mapping keys must be strings, got null; quote the key to use it as a name: "~"\n'
+        "non-string-keys.yaml:10:9: pools.prod.settings.UserPoolTags:"
+        " mapping keys must be strings, got a number"
+    ),
+    "merge-key.yaml": (
+        'merge-key.yaml:8:7: pools.prod.settings: merge keys ("<<") are not supported;'
+        " repeat the keys or alias a whole value"
+    ),
+    "recursive-alias.yaml": (
+        "recursive-alias.yaml:2:8: pools.prod: an alias refers to the mapping or list"
+        " that contains it"
+    ),
+    "too-many-aliases.yaml": (
+        "too-many-aliases.yaml:2:8: too many aliases: more than 100 in one file"
+    ),
+    "alias-bomb.yaml": (
+        "alias-bomb.yaml:1:7: too many aliases: expanding them makes more than 100000"
+        " values (an alias bomb?)"
+    ),
+    "bad-explicit-int.yaml": 'bad-explicit-int.yaml:1:10: version: "one" is not a valid !!int',
+}
+
+
+def test_every_bad_fixture_has_an_expected_report() -> None:
+    assert sorted(p.name for p in (FIXTURES / "bad").iterdir()) == sorted(BAD_FILES)
+
+
+@pytest.mark.parametrize(("name", "expected"), BAD_FILES.items(), ids=list(BAD_FILES))
+def test_bad_file_is_reported_with_location(name: str, expected: str) -> None:
+    assert error_of(name) == expected
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    started = time.perf_counter()
+    error_of("alias-bomb.yaml")
+    assert time.perf_counter() - started < 2
+
+
+def test_up_to_the_alias_limit_is_accepted() -> None:
+    text = "scope: &s openid\nscopes:\n" + "  - *s\n" * 100
+    assert load_document(text, "f.yaml").data["scopes"] == ["openid"] * 100
+
+
+def test_nesting_too_deep_is_refused_without_recursion_error() -> None:
+    text = "".join("  " * level + f"k{level}:\n" for level in range(250)) + "  " * 250 + "x\n"
+    with pytest.raises(ConfigError, match="nesting is deeper than 200 levels"):
+        load_document(text, "deep.yaml")
+
+
+def test_tab_inside_block_scalar_indentation_is_named() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_document("Message: |\n  \tHello\n", "f.yaml")
+    assert str(raised.value) == "f.yaml:2:3: tabs are not allowed for indentation; use spaces"
+
+
+def test_tab_as_separator_after_a_key_is_fine() -> None:
+    assert load_document("Domain:\tcustomers\n", "f.yaml").data == {"Domain": "customers"}
+
+
+def test_invalid_utf8_column_counts_characters_not_bytes() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_document("a: héé".encode() + b"\xff\n", "f.yaml")
+    assert str(raised.value) == "f.yaml:1:7: file is not valid UTF-8 (byte 0xff at offset 8)"
+
+
+def test_utf8_byte_order_mark_is_accepted() -> None:
+    document = load_document(b"\xef\xbb\xbfversion: 1\n", "f.yaml")
+    assert document.data == {"version": 1}
+    assert document.locations[("version",)] == Location("f.yaml", 1, 1)
+
+
+def test_data_is_plain_python() -> None:
+    document = load_fixture("good/locations.yaml")
+    prod = document.data["pools"]["customers-prod"]
+    assert prod["settings"]["Policies"] == {"PasswordPolicy": {"MinimumLength": 12}}
+    assert type(document.data) is dict
+    assert type(prod["settings"]["UsernameAttributes"]) is list
+
+
+def test_aliases_expand_to_independent_copies() -> None:
+    pools = load_fixture("good/locations.yaml").data["pools"]
+    prod, dev = pools["customers-prod"]["settings"], pools["customers-dev"]["settings"]
+    assert dev["Schema"] == prod["Schema"]
+    assert dev["UserPoolTags"] is not prod["UserPoolTags"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # YAML 1.2 booleans: the Cognito enum value OFF must stay a string.
+        ("v: OFF", "OFF"),
+        ("v: on", "on"),
+        ("v: yes", "yes"),
+        ("v: true", True),
+        ("v: False", False),
+        ("v: 12", 12),
+        ("v: 1.5", 1.5),
+        ("v: ~", None),
+        ("v:", None),
+        ("v: '12'", "12"),
+        # Dates stay strings: no datetime leaks into the data.
+        ("v: 2024-01-31", "2024-01-31"),
+        ("v: !!str 12", "12"),
+        ("v: <<", "<<"),
+    ],
+)
+def test_scalar_types(text: str, expected: Any) -> None:
+    value = load_document(text, "f.yaml").data["v"]
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "column"),
+    [
+        (("version",), 2, 1),
+        (("pools",), 3, 1),
+        (("pools", "customers-prod"), 4, 3),
+        (("pools", "customers-prod", "settings", "UsernameAttributes"), 7, 7),
+        (("pools", "customers-prod", "settings", "UsernameAttributes", 0), 7, 28),
+        (("pools", "customers-prod", "settings", "Policies", "PasswordPolicy", "MinimumLength"), 10, 11),
+        (("pools", "customers-prod", "settings", "AccountRecoverySetting", "RecoveryMechanisms", 0), 13, 13),
+        (("pools", "customers-prod", "settings", "AccountRecoverySetting", "RecoveryMechanisms", 0, "Priority"), 14, 13),
+        (("pools", "customers-prod", "settings", "AccountRecoverySetting", "RecoveryMechanisms", 1), 15, 13),
+        (("pools", "customers-prod", "settings", "AccountRecoverySetting", "RecoveryMechanisms", 1, "Priority"), 15, 43),
+        (("pools", "customers-prod", "mfa", "MfaConfiguration"), 21, 7),
+        (("pools", "customers-dev", "settings", "EmailVerificationMessage"), 27, 7),
+        # Inside an alias, locations point at the anchored text the value comes from.
+        (("pools", "customers-dev", "settings", "Schema", 0, "Name"), 17, 20),
+        (("pools", "customers-dev", "settings", "UserPoolTags", "team"), 19, 9),
+    ],
+)  # fmt: skip
+def test_locations_of_keys_and_list_items(
+    path: tuple[str | int, ...], line: int, column: int
+) -> None:
+    document = load_fixture("good/locations.yaml")
+    assert document.locations[path] == Location("good/locations.yaml", line, column)
+
+
+def test_locate_falls_back_to_the_nearest_ancestor_then_the_file_start() -> None:
+    document = load_fixture("good/locations.yaml")
+    missing = ("pools", "customers-prod", "settings", "Policies", "PasswordPolicy", "NoSuchKey")
+    assert document.locate(missing) == Location("good/locations.yaml", 9, 9)
+    assert document.locate(("nothing", "here")) == Location("good/locations.yaml", 1, 1)
+    assert document.locate(()) == Location("good/locations.yaml", 1, 1)
+
+
+def test_dump_is_block_style_in_insertion_order() -> None:
+    data = {
+        "version": 1,
+        "pools": {
+            "zeta": {
+                "region": "eu-west-1",
+                "settings": {
+                    "UsernameAttributes": ["email"],
+                    "Schema": [{"Name": "email", "Required": True}],
+                    "EmailVerificationMessage": "Hello\nYour code is {####}\n",
+                },
+                "mfa": {"MfaConfiguration": "OFF"},
+            },
+        },
+    }
+    assert dump_yaml(data) == (
+        "version: 1\n"
+        "pools:\n"
+        "  zeta:\n"
+        "    region: eu-west-1\n"
+        "    settings:\n"
+        "      UsernameAttributes:\n"
+        "        - email\n"
+        "      Schema:\n"
+        "        - Name: email\n"
+        "          Required: true\n"
+        "      EmailVerificationMessage: |\n"
+        "        Hello\n"
+        "        Your code is {####}\n"
+        "    mfa:\n"
+        "      MfaConfiguration: 'OFF'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        load_document((FIXTURES / "good" / "locations.yaml").read_bytes(), "f").data,
+        {
+            "strings": [
+                "on",
+                "no",
+                "1:30",
+                "2024-01-01",
+                "",
+                " padded ",
+                "${env:X}",
+                "tab\there",
+                "ünïcode",
+                "two\nlines\n",
+                "no\nfinal newline",
+            ]
+        },
+        {"numbers": [0, -1, 1.5, 10**20], "flags": [True, False, None], "empty": {}, "none": []},
+    ],
+)
+def test_dump_round_trips(data: dict[str, Any]) -> None:
+    assert load_document(dump_yaml(data), "f.yaml").data == data
