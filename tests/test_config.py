@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from poolsync import config
+from poolsync import rules, schema
 from poolsync.config import collect_files, load_config
 from poolsync.errors import ConfigError
 from poolsync.model import Location, Problem
@@ -47,12 +47,17 @@ def write(directory: FsPath, name: str, text: str) -> str:
 def fake_checks(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Replace the schema and rule checks with ones returning the given problems."""
 
-    def install(schema: list[Problem] | None = None, rules: list[Problem] | None = None) -> None:
+    def install(
+        schema_problems: list[Problem] | None = None, rule_problems: list[Problem] | None = None
+    ) -> None:
         def validate(data: Any, secrets: frozenset[str] = frozenset()) -> list[Problem]:
-            return list(schema or [])
+            return list(schema_problems or [])
 
-        monkeypatch.setattr(config.schema, "validate_document", validate)
-        monkeypatch.setattr(config.rules, "check_document", lambda data: list(rules or []))
+        def check(data: Any) -> list[Problem]:
+            return list(rule_problems or [])
+
+        monkeypatch.setattr(schema, "validate_document", validate)
+        monkeypatch.setattr(rules, "check_document", check)
 
     return install
 
@@ -169,9 +174,9 @@ def test_schema_and_rule_problems_get_the_location_of_their_path(
     tmp_path: FsPath, fake_checks: Callable[..., None]
 ) -> None:
     fake_checks(
-        schema=[Problem("unknown key", ("pools", "app", "settings", "Polcies"))],
+        schema_problems=[Problem("unknown key", ("pools", "app", "settings", "Polcies"))],
         # A rule about a key the file lacks points at the nearest key it has.
-        rules=[Problem("needs SmsConfiguration", ("pools", "app", "settings", "Sms"))],
+        rule_problems=[Problem("needs SmsConfiguration", ("pools", "app", "settings", "Sms"))],
     )
     path = write(
         tmp_path,
@@ -269,7 +274,7 @@ def test_a_message_that_would_show_a_secret_is_replaced(
             return []
         return [Problem(f"bad value {value}", ("pools", "app", "settings", "UserPoolTags", "id"))]
 
-    monkeypatch.setattr(config.schema, "validate_document", validate)
+    monkeypatch.setattr(schema, "validate_document", validate)
     text = "version: 1\npools:\n  app:\n    region: eu-west-1\n    settings:\n"
     path = write(tmp_path, "a.yaml", text + "      UserPoolTags: {id: 'x-${env:ID}'}\n")
     message = report([path], {"ID": "hunter2"})

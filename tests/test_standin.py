@@ -46,6 +46,17 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
 
 
+@pytest.fixture(autouse=True)
+def keep_install_state() -> Iterator[None]:
+    """Tests switch the stand-in on and off; leave it as the next test expects."""
+    was_active = stand_in_active()
+    yield
+    if was_active:
+        standin.install()
+    else:
+        standin.uninstall()
+
+
 @pytest.fixture
 def cognito() -> Iterator[Any]:
     with standin.installed(), mock_aws():
@@ -845,7 +856,9 @@ def test_local_cognito_serves_the_stand_in_and_stops_cleanly() -> None:
     with standin.LocalCognito() as local:
         host, port = local.endpoint_url.removeprefix("http://").split(":")
         client = local.client()
-        pool = client.create_user_pool(PoolName="over-http", Schema=[custom_string("plan")])
+        pool = client.create_user_pool(
+            PoolName="over-http", Schema=[{"Name": "plan", "AttributeDataType": "String"}]
+        )
         assert local.region == "eu-west-1"
         assert host == "127.0.0.1"
         assert len(pool["UserPool"]["SchemaAttributes"]) == 21

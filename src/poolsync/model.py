@@ -141,6 +141,9 @@ class _Missing:
     def __bool__(self) -> bool:
         return False
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Missing:
+        return self  # a sentinel: compared by identity
+
 
 MISSING: Any = _Missing()
 

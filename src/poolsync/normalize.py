@@ -36,6 +36,9 @@ class _Unknown:
     def __repr__(self) -> str:
         return "(unknown default)"
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Unknown:
+        return self  # a sentinel: compared by identity
+
 
 UNKNOWN: Any = _Unknown()
 

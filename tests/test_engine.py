@@ -1,0 +1,186 @@
+"""Plan and apply end to end against the stand-in, inspecting the requests poolsync sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from poolsync import engine
+from poolsync.aws import AwsSession, BotoCognito
+from poolsync.errors import LiveStateError
+from poolsync.model import Action, FieldChange, Plan
+from tests.conftest import EXAMPLES, REGION
+
+BASE = """
+    version: 1
+    pools:
+      shop:
+        region: eu-west-1
+        settings:
+          AutoVerifiedAttributes: [email]
+          Policies:
+            PasswordPolicy:
+              MinimumLength: 12
+              RequireSymbols: false
+          Schema:
+            - {Name: tenant, AttributeDataType: String, Mutable: false}
+        mfa:
+          MfaConfiguration: OPTIONAL
+          SoftwareTokenMfaConfiguration: {Enabled: true}
+    """
+TRIGGER = "arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up"
+
+
+def _apply(session: AwsSession, path: str) -> Plan:
+    config = engine.load([path], {})
+    planned = engine.plan(config, session)
+    engine.check_apply(planned, session, ())
+    engine.verify(config, session, engine.execute(planned, session))
+    return planned
+
+
+def _plan(session: AwsSession, path: str) -> Plan:
+    return engine.plan(engine.load([path], {}), session)
+
+
+def _client(session: AwsSession) -> Any:
+    cognito = session.cognito(REGION)
+    assert isinstance(cognito, BotoCognito)
+    return cognito._boto()
+
+
+def _requests(session: AwsSession, operation: str) -> list[dict[str, Any]]:
+    cognito = session.cognito(REGION)
+    assert isinstance(cognito, BotoCognito)
+    return [dict(c.params) for c in cognito.calls if c.operation == operation]
+
+
+def _pool_id(session: AwsSession) -> str:
+    return str(_client(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
+
+
+def _changes(plan: Plan) -> dict[str, FieldChange]:
+    return {".".join(map(str, c.path)): c for o in plan.objects for c in o.changes}
+
+
+def test_unmentioned_member_survives_an_update_of_another(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    pool_id = _pool_id(session)
+    live = _client(session).describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    # Out of band: a console user adds a trigger. The file does not mention LambdaConfig.
+    _client(session).update_user_pool(
+        UserPoolId=pool_id, LambdaConfig={"PreSignUp": TRIGGER},
+        AutoVerifiedAttributes=live["AutoVerifiedAttributes"], Policies=live["Policies"],
+    )
+    changed = write(BASE.replace("MinimumLength: 12", "MinimumLength: 14"), "changed.yaml")
+    planned = _apply(session, changed)
+    assert [c.path for c in planned.objects[0].changes] == [
+        ("Policies", "PasswordPolicy", "MinimumLength")
+    ]
+    request = _requests(session, "UpdateUserPool")[-1]
+    assert request["LambdaConfig"] == {"PreSignUp": TRIGGER}
+    assert request["AutoVerifiedAttributes"] == ["email"]
+    after = _client(session).describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert after["LambdaConfig"]["PreSignUp"] == TRIGGER
+    assert after["Policies"]["PasswordPolicy"]["MinimumLength"] == 14
+
+
+def test_update_user_pool_is_a_full_payload_never_a_patch(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    _apply(session, write(BASE.replace("MinimumLength: 12", "MinimumLength: 13"), "b.yaml"))
+    request = _requests(session, "UpdateUserPool")[-1]
+    for member in ("Policies", "AutoVerifiedAttributes", "AdminCreateUserConfig",
+                   "VerificationMessageTemplate", "EmailConfiguration", "DeletionProtection",
+                   "UserPoolTags"):
+        assert member in request, member
+    # Never sent: create-only members, the MFA mode (SetUserPoolMfaConfig owns it) and
+    # the legacy twins of the verification template.
+    for member in ("Schema", "UsernameAttributes", "UsernameConfiguration", "MfaConfiguration",
+                   "EmailVerificationMessage", "SmsVerificationMessage"):
+        assert member not in request, member
+
+
+def test_deleting_a_line_plans_the_default(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    without = write(BASE.replace("              RequireSymbols: false\n", ""), "c.yaml")
+    change = _changes(_plan(session, without))["Policies.PasswordPolicy.RequireSymbols"]
+    assert (change.before, change.after, change.to_default) == (False, True, True)
+    _apply(session, without)
+    live = _client(session).describe_user_pool(UserPoolId=_pool_id(session))["UserPool"]
+    assert live["Policies"]["PasswordPolicy"]["RequireSymbols"] is True
+
+
+def test_new_custom_attribute_is_added_in_place(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    more = write(BASE.replace(
+        "Mutable: false}", "Mutable: false}\n            - {Name: plan, AttributeDataType: String}"
+    ), "d.yaml")
+    planned = _plan(session, more)
+    pool = planned.objects[0]
+    assert pool.action is Action.UPDATE
+    assert [c.operation for c in pool.calls] == ["AddCustomAttributes"]
+    _apply(session, more)
+    names = [a["Name"] for a in _client(session).describe_user_pool(
+        UserPoolId=_pool_id(session))["UserPool"]["SchemaAttributes"]]
+    assert "custom:plan" in names
+
+
+def test_removing_a_custom_attribute_needs_replacement(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    gone = write(BASE.replace(
+        "          Schema:\n            - {Name: tenant, AttributeDataType: String, Mutable: false}\n",
+        "          Schema:\n            - {Name: email, AttributeDataType: String}\n"), "e.yaml")
+    pool = _plan(session, gone).objects[0]
+    assert pool.action is Action.REPLACE
+    assert "no API removes a custom attribute" in pool.reason
+
+
+def test_mfa_is_created_off_then_set(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    assert _requests(session, "CreateUserPool")[0]["MfaConfiguration"] == "OFF"
+    assert _requests(session, "SetUserPoolMfaConfig")[0] == {
+        "UserPoolId": _pool_id(session),
+        "MfaConfiguration": "OPTIONAL",
+        "SoftwareTokenMfaConfiguration": {"Enabled": True},
+    }
+
+
+def test_mfa_change_goes_through_set_user_pool_mfa_config(session, write) -> None:  # type: ignore[no-untyped-def]
+    _apply(session, write(BASE))
+    planned = _plan(session, write(BASE.replace("OPTIONAL", '"ON"'), "f.yaml"))
+    mfa = planned.objects[1]
+    assert (mfa.address, mfa.action) == ("shop/mfa", Action.UPDATE)
+    assert [c.operation for c in mfa.calls] == ["SetUserPoolMfaConfig"]
+    assert _changes(planned)["MfaConfiguration"].after == "ON"
+
+
+def test_two_pools_with_one_name_must_be_pinned(session, write) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(2):
+        _client(session).create_user_pool(PoolName="shop")
+    with pytest.raises(LiveStateError, match="pin the one to manage with 'id: <pool id>'"):
+        _plan(session, write(BASE))
+
+
+def test_pinned_id_is_used_instead_of_the_name(session, write) -> None:  # type: ignore[no-untyped-def]
+    ids = [_client(session).create_user_pool(PoolName="shop")["UserPool"]["Id"] for _ in range(2)]
+    pinned = write(BASE.replace("region: eu-west-1\n", f"region: eu-west-1\n        id: {ids[1]}\n", 1))
+    planned = _plan(session, pinned)
+    assert planned.pools[0].pool_id == ids[1]
+    assert not _requests(session, "ListUserPools")
+
+
+def test_one_list_user_pools_pass_per_region(session, write) -> None:  # type: ignore[no-untyped-def]
+    two = write(BASE.rstrip(" ") + BASE.split("pools:\n", 1)[1].replace("shop:", "shop2:"))
+    _plan(session, two)
+    assert len(_requests(session, "ListUserPools")) == 1
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_examples_also_converge_on_plain_moto(plain_moto, example) -> None:  # type: ignore[no-untyped-def]
+    """poolsync must not depend on the stand-in's fidelity: on moto as shipped (which
+    drops standard attributes and merges differently) the examples converge too."""
+    session = AwsSession()
+    config = engine.load([str(example)], {})
+    engine.verify(config, session, engine.execute(engine.plan(config, session), session))
+    assert not engine.plan(config, session).has_changes
