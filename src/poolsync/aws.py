@@ -55,6 +55,7 @@ class BotoCognito:
     region: str
     profile: str | None = None
     endpoint_url: str | None = None
+    credentials: tuple[str, str] | None = None  # only for a local endpoint (the demo)
     calls: list[CallRecord] = field(default_factory=list)
     _client: Any = None
 
@@ -63,7 +64,13 @@ class BotoCognito:
             import boto3
             from botocore.config import Config
 
-            session = boto3.Session(profile_name=self.profile, region_name=self.region)
+            keys = self.credentials or (None, None)
+            session = boto3.Session(
+                profile_name=self.profile,
+                region_name=self.region,
+                aws_access_key_id=keys[0],
+                aws_secret_access_key=keys[1],
+            )
             self._client = session.client(
                 "cognito-idp",
                 endpoint_url=self.endpoint_url,
@@ -129,9 +136,12 @@ class AwsSession:
 
     profile: str | None = None
     endpoint_url: str | None = None
+    credentials: tuple[str, str] | None = None
     _clients: dict[str, Cognito] = field(default_factory=dict)
 
     def cognito(self, region: str) -> Cognito:
         if region not in self._clients:
-            self._clients[region] = BotoCognito(region, self.profile, self.endpoint_url)
+            self._clients[region] = BotoCognito(
+                region, self.profile, self.endpoint_url, self.credentials
+            )
         return self._clients[region]

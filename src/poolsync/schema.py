@@ -105,20 +105,33 @@ def validate_document(data: Any, secrets: frozenset[str] = frozenset()) -> list[
     return _problems(found)
 
 
+# What the text of a string holds, left to right, as ``config`` reads it: ``$${`` (the
+# escape for a literal ``${``, as in Terraform) or a ``${...}`` (closed or not).
+_REFERENCE_TOKEN = re.compile(r"\$\$\{|\$\{(?P<body>[^}]*)(?P<close>\}?)")
+
+
 def malformed_references(text: str) -> list[str]:
-    """A message for each ``${...}`` in ``text`` that is not a well-formed ``${env:NAME}``."""
+    """A message for each ``${...}`` in ``text`` that is not a well-formed ``${env:NAME}``.
+
+    ``$${`` is the escape for a literal ``${``: what follows it is text, never checked.
+    """
     out: list[str] = []
-    start = text.find(REFERENCE_START)
-    while start != -1:
-        end = text.find("}", start)
-        if end == -1:
-            out.append(f'{_malformed(text[start:])} is not closed with "}}"')
+    for token in _REFERENCE_TOKEN.finditer(text):
+        body = token.group("body")
+        if body is None:  # "$${": the escape
+            continue
+        if not token.group("close"):
+            out.append(f'{_malformed(token.group())} is not closed with "}}"')
             break
-        reason = _reference_fault(text[start + 2 : end])
+        reason = _reference_fault(body)
         if reason:
-            out.append(f"{_malformed(text[start : end + 1])}: {reason}")
-        start = text.find(REFERENCE_START, end + 1)
+            out.append(f"{_malformed(token.group())}: {reason}")
     return out
+
+
+def _holds_reference(text: str) -> bool:
+    """True when ``text`` has a ``${`` that is not the escape ``$${``."""
+    return any(token.group("body") is not None for token in _REFERENCE_TOKEN.finditer(text))
 
 
 def _malformed(reference: str) -> str:
@@ -203,9 +216,11 @@ def _findings_of(error: _Error, secrets: frozenset[str]) -> Iterator[_Finding]:
             yield _Finding((*path, key), keyword, f"invalid key {_show(key)}: {message}")
         return
     if isinstance(error.instance, str) and REFERENCE_START in error.instance:
+        # Text with "${" is checked after substitution (even when every "${" is an
+        # escaped "$${": the text checked here is not yet unescaped).
         if keyword in _CHECKS_OF_THE_TEXT:
             return
-        if keyword == "type":
+        if keyword == "type" and _holds_reference(error.instance):
             yield _Finding(path, keyword, ENV_ONLY_IN_STRINGS)
             return
     if keyword == "additionalProperties":

@@ -101,14 +101,19 @@ _TYPE_NAMES: dict[type, str] = {
 }
 
 
-def type_name(value: Any) -> str:
+def _type_name(value: Any) -> str:
     """``"an integer"``, ``"a list"``...: how messages name a YAML value's type."""
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 @dataclass(frozen=True)
 class Document:
-    """One loaded YAML file: plain ``data`` and where each key and list item starts."""
+    """One loaded YAML file: plain ``data`` and where each key and list item starts.
+
+    ``locations`` maps the path of every mapping key (to the key's position) and every
+    list item (to the item's first character). Values reached through an alias
+    (``*name``) are located where the anchored text is: that is where they are written.
+    """
 
     data: Any
     locations: Mapping[Path, Location]
@@ -143,7 +148,7 @@ def load_document(text: bytes | str, file: str) -> Document:
         raise ConfigError(builder.problems)
     if not isinstance(data, dict):
         where = _location(file, root)
-        message = f"expected a mapping at the top level, got {type_name(data)}"
+        message = f"expected a mapping at the top level, got {_type_name(data)}"
         raise ConfigError([Problem(message, location=where)])
     return Document(data=data, locations=builder.locations, file=file)
 
@@ -354,7 +359,7 @@ class _Builder:
         elif node.tag not in (_INT, _FLOAT, _BOOL, _NULL):
             return None  # a refused tag: its problem is already recorded
         else:
-            got = type_name(key)
+            got = _type_name(key)
         message = f"mapping keys must be strings, got {got}"
         if isinstance(node, ScalarNode) and (isinstance(key, bool) or key is None):
             # YAML reads these words as values, not names: quoting keeps them names.

@@ -1,0 +1,25 @@
+"""`poolsync demo` runs the whole product against the embedded local Cognito."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from poolsync.cli import run
+
+
+def test_demo_runs_every_step_and_leaves_nothing_running(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    threads_before = set(threading.enumerate())
+    assert run(["demo"]) == 0
+    out = capsys.readouterr().out
+    for step in ("1. Validate", "2. Apply", "3. Someone changes", "4. Drift", "5. Fix",
+                 "6. Clean", "7. Nothing lost"):
+        assert step in out
+    assert "Policies.PasswordPolicy.MinimumLength: 8 → 12" in out
+    assert "No changes. The live pools match the configuration." in out
+    assert "did not go as expected" not in out
+    leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    assert leftover == []
