@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from poolsync.model import MISSING, FieldChange, Path
 from poolsync.normalize import get_path
 
@@ -30,6 +28,8 @@ _REPORT_TYPES = (
 
 def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Path]:
     """Paths (truncated at the first list index) where the two documents differ."""
+    from deepdiff import DeepDiff  # imported here so `validate` never pays for it
+
     tree = DeepDiff(dict(before), dict(after), view="tree", verbose_level=2)
     paths: set[Path] = set()
     for report_type in _REPORT_TYPES:
@@ -77,13 +77,17 @@ def creation_changes(
     changes: list[FieldChange] = []
     for key, value in after.items():
         here = (*path, key)
-        if isinstance(value, Mapping) and value and here[:1] != ("Schema",) or (
-            here == ("Schema",) and isinstance(value, Mapping)
-        ):
-            changes += creation_changes(value, secrets, here)
-        else:
+        if _is_leaf(here, value):
             changes.append(FieldChange(here, MISSING, value, sensitive=_mentions(value, secrets)))
+        else:
+            changes += creation_changes(value, secrets, here)
     return tuple(changes)
+
+
+def _is_leaf(path: Path, value: Any) -> bool:
+    """Scalars, lists and empty maps are leaves; so is each schema attribute."""
+    is_attribute = len(path) == 2 and path[0] == "Schema"
+    return is_attribute or not (isinstance(value, Mapping) and value)
 
 
 def _mentions(value: Any, secrets: Collection[str]) -> bool:

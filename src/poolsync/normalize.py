@@ -502,14 +502,16 @@ def _prune(exp: Any, act: Any, path: Path, root: str, carried: list[Path]) -> tu
 
 
 def get_path(doc: Any, path: Path) -> Any:
+    """The value at ``path``, or MISSING where the document has none."""
+    node: Any = doc
     for part in path:
-        if isinstance(doc, Mapping) and part in doc:
-            doc = doc[part]
-        elif isinstance(doc, list) and isinstance(part, int) and part < len(doc):
-            doc = doc[part]
-        else:
+        if not isinstance(node, Mapping | list):
             return MISSING
-    return doc
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    return node
 
 
 def set_path(doc: dict[str, Any], path: Path, value: Any) -> None:
