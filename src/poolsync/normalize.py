@@ -505,11 +505,11 @@ def get_path(doc: Any, path: Path) -> Any:
     """The value at ``path``, or MISSING where the document has none."""
     node: Any = doc
     for part in path:
-        if not isinstance(node, Mapping | list):
-            return MISSING
-        try:
+        if isinstance(node, Mapping):
+            node = node.get(part, MISSING)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-        except (KeyError, IndexError, TypeError):
+        else:
             return MISSING
     return node
 
