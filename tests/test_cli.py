@@ -150,3 +150,37 @@ def _boto(session: AwsSession):  # type: ignore[no-untyped-def]
     cognito = session.cognito(REGION)
     assert isinstance(cognito, BotoCognito)
     return cognito._boto()
+
+
+SECRET = "ext-id-0123456789-secret"
+WITH_SECRET = """
+    version: 1
+    pools:
+      app:
+        region: eu-west-1
+        settings:
+          SmsConfiguration:
+            SnsCallerArn: arn:aws:iam::123456789012:role/sms
+            ExternalId: ${env:SMS_EXTERNAL_ID}
+    """
+
+
+def test_a_value_from_the_environment_is_never_printed(session, write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SMS_EXTERNAL_ID", SECRET)
+    path = write(WITH_SECRET)
+    assert _cli(session, "validate", path) == 0
+    assert _cli(session, "plan", path) == 0
+    assert _cli(session, "apply", path, "--yes") == 0
+    monkeypatch.setenv("SMS_EXTERNAL_ID", SECRET + "-rotated")
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 2
+    out = capsys.readouterr()
+    assert "SmsConfiguration.ExternalId: (sensitive, changed)" in out.out
+    assert SECRET not in out.out + out.err
+
+
+def test_missing_environment_variable_is_a_located_error(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write(WITH_SECRET)
+    assert _cli(session, "plan", path) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:9:9: pools.app.settings.SmsConfiguration.ExternalId: environment variable SMS_EXTERNAL_ID is not set" in err
+    assert _operations(session) == []

@@ -8,7 +8,7 @@ import pytest
 
 from poolsync import engine
 from poolsync.aws import AwsSession, BotoCognito
-from poolsync.errors import LiveStateError
+from poolsync.errors import LiveStateError, SafetyRefusal
 from poolsync.model import Action, FieldChange, Plan
 from tests.conftest import EXAMPLES, REGION
 
@@ -184,3 +184,26 @@ def test_examples_also_converge_on_plain_moto(plain_moto, example) -> None:  # t
     config = engine.load([str(example)], {})
     engine.verify(config, session, engine.execute(engine.plan(config, session), session))
     assert not engine.plan(config, session).has_changes
+
+
+def test_a_tier_lowered_under_live_threat_protection_cannot_apply(session, write) -> None:  # type: ignore[no-untyped-def]
+    """The file lowers the tier; threat protection, which the file does not manage, is on
+    in the live pool and needs PLUS. Cognito would refuse the update: cannot apply, and
+    apply refuses before any write."""
+    plus = BASE.replace("AutoVerifiedAttributes: [email]",
+                        "AutoVerifiedAttributes: [email]\n          UserPoolTier: PLUS")
+    _apply(session, write(plus))
+    pool_id = _pool_id(session)
+    live = _client(session).describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    _client(session).update_user_pool(
+        UserPoolId=pool_id, UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"},
+        AutoVerifiedAttributes=live["AutoVerifiedAttributes"], UserPoolTier="PLUS",
+    )
+    lowered = write(plus.replace("UserPoolTier: PLUS", "UserPoolTier: ESSENTIALS"), "g.yaml")
+    planned = _plan(session, lowered)
+    pool = planned.objects[0]
+    assert pool.action is Action.CANNOT_APPLY
+    assert "AdvancedSecurityMode ENFORCED (threat protection) needs UserPoolTier PLUS" in pool.reason
+    assert pool.calls == ()
+    with pytest.raises(SafetyRefusal, match="cannot be applied"):
+        engine.check_apply(planned, session, ())

@@ -91,7 +91,18 @@ def _is_leaf(path: Path, value: Any) -> bool:
 
 
 def _mentions(value: Any, secrets: Collection[str]) -> bool:
+    """Whether any string inside ``value`` contains a secret (compared as written, so a
+    multi-line key matches too)."""
     if not secrets or value is MISSING:
         return False
-    text = repr(value)
-    return any(secret and secret in text for secret in secrets)
+    return any(secret and secret in text for text in _strings(value) for secret in secrets)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -249,10 +249,15 @@ def fold_legacy_verification_messages(settings: dict[str, Any]) -> None:
 def drop_unused_account_validity_days(settings: dict[str, Any]) -> None:
     """AdminCreateUserConfig.UnusedAccountValidityDays is a read-only echo of
     TemporaryPasswordValidityDays, and Cognito refuses it on write once the latter is set
-    (§1.1; TF-UP retries without it)."""
+    (§1.1; TF-UP retries without it). Pools from before the password-policy field (2017
+    recordings) carry the value only here: it moves to its current place."""
     admin = settings.get("AdminCreateUserConfig")
-    if isinstance(admin, dict):
-        admin.pop("UnusedAccountValidityDays", None)
+    if not isinstance(admin, dict) or "UnusedAccountValidityDays" not in admin:
+        return
+    days = admin.pop("UnusedAccountValidityDays")
+    password = settings.get("Policies", {}).get("PasswordPolicy")
+    if isinstance(password, dict):
+        password.setdefault("TemporaryPasswordValidityDays", days)
 
 
 def drop_system_tags(settings: dict[str, Any]) -> None:
@@ -443,16 +448,20 @@ def owned_view(
     live: Mapping[str, Any],
     defaults: Mapping[str, Any],
     root: str,
+    whole: bool = False,
 ) -> OwnedView:
     """Compare only what the file writes (product.md §3). Both sides get defaults filled
     in, so a line deleted from the file compares as "→ default", and an old pool that
-    lacks a newer field compares as that field's default."""
+    lacks a newer field compares as that field's default. ``whole`` owns every member
+    of ``defaults`` even when unwritten: the MFA block, which SetUserPoolMfaConfig
+    replaces as a whole (cognito-semantics.md §1.2)."""
     expected: dict[str, Any] = {}
     actual: dict[str, Any] = {}
     carried: list[Path] = []
-    for member, value in written.items():
+    members = list(written) + [m for m in defaults if whole and m not in written]
+    for member in members:
         default = defaults.get(member, MISSING)
-        exp = _fill(default, value)
+        exp = _fill(default, written.get(member, MISSING))
         act = _fill(default, live.get(member, MISSING))
         exp, act = _prune(exp, act, (member,), root, carried)
         if exp is not MISSING:

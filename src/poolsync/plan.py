@@ -48,6 +48,7 @@ from poolsync.normalize import (
     owned_view,
     set_path,
 )
+from poolsync.rules import tier_conflicts
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _plan_new_pool(cfg: PoolConfig) -> PoolPlan:
 
 def _plan_new_mfa(cfg: PoolConfig) -> ObjectPlan:
     assert cfg.mfa is not None
-    view = owned_view(canonical_desired_mfa(cfg.mfa), {}, MFA_DEFAULTS, "mfa")
+    view = owned_view(canonical_desired_mfa(cfg.mfa), {}, MFA_DEFAULTS, "mfa", whole=True)
     address = f"{cfg.address}/mfa"
     if view.expected == {"MfaConfiguration": "OFF"}:
         return ObjectPlan(address, "mfa", Action.NOOP, "new pools are created with MFA off")
@@ -126,7 +127,7 @@ def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
     )
     live_mfa = canonical_live_mfa(live.mfa)
     mfa_view = (
-        owned_view(canonical_desired_mfa(cfg.mfa), live_mfa, MFA_DEFAULTS, "mfa")
+        owned_view(canonical_desired_mfa(cfg.mfa), live_mfa, MFA_DEFAULTS, "mfa", whole=True)
         if cfg.mfa is not None
         else None
     )
@@ -138,7 +139,38 @@ def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
         objects = [_plan_update(cfg, live, desired, live_settings, view, changes)]
         if mfa_view is not None:
             objects.append(_plan_mfa_update(cfg, live, live_mfa, mfa_view))
+        objects = _refuse_tier_conflicts(objects, live_settings, view, desired, mfa_view,
+                                         live_mfa)
     return PoolPlan(cfg.name, cfg.region, live.id, tuple(objects), estimated_users)
+
+
+def _refuse_tier_conflicts(
+    objects: list[ObjectPlan],
+    live_settings: Mapping[str, Any],
+    view: OwnedView,
+    desired: Mapping[str, Any],
+    mfa_view: OwnedView | None,
+    live_mfa: Mapping[str, Any],
+) -> list[ObjectPlan]:
+    """A change can be fine in the file and still be refused by Cognito because of a
+    setting the file does not manage (e.g. a tier lowered while live threat protection
+    is on: FeatureUnavailableInTierException, §3.10). No API makes that pool match
+    without a decision from the user: cannot apply."""
+    if not any(o.action.is_change for o in objects):
+        return objects
+    merged = update_payload(live_settings, view, desired)
+    if merged.get("UserPoolTier") is None:  # a pool from before feature plans
+        return objects
+    conflicts = tier_conflicts(merged, mfa_payload(mfa_view, live_mfa))
+    if not conflicts:
+        return objects
+    reason = "; ".join(conflicts) + " (a live setting the file does not manage counts too)"
+    return [
+        replace(o, action=Action.CANNOT_APPLY, reason=reason, calls=())
+        if o.action.is_change
+        else o
+        for o in objects
+    ]
 
 
 def _plan_update(

@@ -31,23 +31,21 @@ SENSITIVE = "(sensitive)"
 def format_value(value: Any) -> str:
     if value is MISSING:
         return "(not set)"
-    return json.dumps(value, sort_keys=False, separators=(", ", ": "), default=str)
+    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False, default=str)
 
 
 def format_change(change: FieldChange) -> str:
     path = render_path(change.path)
+    marker = "  (forces replacement)" if change.forces_replacement else ""
     if change.sensitive:
-        return f"{path}: (sensitive, changed)"
+        return f"{path}: (sensitive, changed){marker}"
     before = format_value(change.before)
     if change.to_default:
         default = "not set" if change.after is MISSING else format_value(change.after)
         after = f"default ({default})"
     else:
         after = format_value(change.after)
-    line = f"{path}: {before} → {after}"
-    if change.forces_replacement:
-        line += "  (forces replacement)"
-    return line
+    return f"{path}: {before} → {after}{marker}"
 
 
 def _paint(text: str, action: Action, color: bool) -> str:

@@ -13,36 +13,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from poolsync import normalize
 from poolsync.model import Path, Problem, render_path
 
 CUSTOM_PREFIX = "custom:"
 # The 20 standard attributes every pool has (cognito-semantics.md §1.3), plus the
 # ``identities`` attribute Cognito adds once an external IdP is attached.
-STANDARD_ATTRIBUTES = frozenset(
-    {
-        "address",
-        "birthdate",
-        "email",
-        "email_verified",
-        "family_name",
-        "gender",
-        "given_name",
-        "locale",
-        "middle_name",
-        "name",
-        "nickname",
-        "phone_number",
-        "phone_number_verified",
-        "picture",
-        "preferred_username",
-        "profile",
-        "sub",
-        "updated_at",
-        "website",
-        "zoneinfo",
-        "identities",
-    }
-)
+STANDARD_ATTRIBUTES = frozenset(normalize.STANDARD_ATTRIBUTES) | normalize.AUTO_ATTRIBUTES
 MAX_CUSTOM_ATTRIBUTES = 50
 MAX_CUSTOM_NAME = 20
 
@@ -51,11 +28,7 @@ TIERS = ("LITE", "ESSENTIALS", "PLUS")
 DEFAULT_TIER = "ESSENTIALS"
 MFA_FACTORS = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration")
 
-LEGACY_MESSAGES = {
-    "EmailVerificationMessage": "EmailMessage",
-    "EmailVerificationSubject": "EmailSubject",
-    "SmsVerificationMessage": "SmsMessage",
-}
+LEGACY_MESSAGES = normalize.LEGACY_MESSAGE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -96,6 +69,13 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         path=path,
     )
     return [problem for rule in RULES for problem in rule(view)]
+
+
+def tier_conflicts(settings: Mapping[str, Any], mfa: Mapping[str, Any] | None) -> list[str]:
+    """Tier-gated features in a pool's merged state (live settings the file does not
+    manage included), for the planner: Cognito refuses such an update with
+    FeatureUnavailableInTierException (cognito-semantics.md §3.10)."""
+    return [p.message for p in tier_gated_features(_Pool(settings, mfa, ()))]
 
 
 # --- Helpers --------------------------------------------------------------------------

@@ -1,0 +1,211 @@
+"""render: plans as text, compared exactly with golden files in tests/golden/.
+
+To regenerate the golden files after an intended change of the output, run
+``POOLSYNC_UPDATE_GOLDEN=1 pytest tests/test_render.py`` and review the diff of
+tests/golden/ before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from poolsync.model import (
+    MISSING,
+    Action,
+    FieldChange,
+    ObjectPlan,
+    Plan,
+    PoolPlan,
+)
+from poolsync.render import format_change, render_text, summary_line
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE_GOLDEN = os.environ.get("POOLSYNC_UPDATE_GOLDEN") == "1"
+ESCAPE = re.compile("\x1b\\[")
+SECRET = "ext-id-from-env-7f3a"
+USERNAME_RULE = (
+    "UsernameAttributes (the sign-in attributes) is fixed when a pool is created: "
+    "UpdateUserPool does not accept it"
+)
+TENANT = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
+          "Required": False, "StringAttributeConstraints": {"MaxLength": "2048"}}
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- plans
+
+CREATE = PoolPlan("shop", "eu-west-1", None, (
+    ObjectPlan("shop", "pool", Action.CREATE, "no pool named 'shop' in eu-west-1", (
+        FieldChange(("AutoVerifiedAttributes",), MISSING, ["email"]),
+        FieldChange(("Policies", "PasswordPolicy", "MinimumLength"), MISSING, 12),
+        FieldChange(("Policies", "PasswordPolicy", "RequireSymbols"), MISSING, False),
+        FieldChange(("Schema", "tenant"), MISSING, TENANT),
+    )),
+    ObjectPlan("shop/mfa", "mfa", Action.CREATE,
+               "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA "
+               "(cognito-semantics.md §3.3)", (
+                   FieldChange(("MfaConfiguration",), MISSING, "OPTIONAL"),
+                   FieldChange(("SoftwareTokenMfaConfiguration", "Enabled"), MISSING, True),
+               )),
+))
+
+UPDATE = PoolPlan("customers", "us-west-2", "us-west-2_EXAMPLE", (
+    ObjectPlan("customers", "pool", Action.UPDATE,
+               "in place with UpdateUserPool, AddCustomAttributes", (
+                   FieldChange(("Policies", "PasswordPolicy", "MinimumLength"), 8, 12),
+                   FieldChange(("Policies", "PasswordPolicy", "TemporaryPasswordValidityDays"),
+                               1, 7, to_default=True),
+                   FieldChange(("Schema", "tenant"), MISSING, TENANT),
+                   FieldChange(("SmsConfiguration", "ExternalId"), "a1b2c3d4", MISSING,
+                               to_default=True),
+                   FieldChange(("UserPoolTags",), {"team": "a"}, {"team": "a", "env": "prod"}),
+               )),
+    ObjectPlan("customers/mfa", "mfa", Action.NOOP),
+), estimated_users=166)
+
+REPLACE = PoolPlan("customers", "us-west-2", "us-west-2_EXAMPLE", (
+    ObjectPlan("customers", "pool", Action.REPLACE, USERNAME_RULE, (
+        FieldChange(("UsernameAttributes",), [], ["email"], forces_replacement=USERNAME_RULE),
+        FieldChange(("DeletionProtection",), "ACTIVE", "INACTIVE"),
+    ), notes=(
+        "Blast radius: the pool is deleted and created again. Its 166 user(s) and their "
+        "passwords are lost (passwords cannot be exported).",
+        "The pool id (us-west-2_EXAMPLE) changes, so does the token issuer URL "
+        "(https://cognito-idp.us-west-2.amazonaws.com/us-west-2_EXAMPLE), and every app "
+        "client id.",
+        "The hosted UI domain myCustomDomain is deleted first and not recreated.",
+    )),
+), estimated_users=166)
+
+NOOP = PoolPlan("internal", "eu-west-1", "eu-west-1_Internal1", (
+    ObjectPlan("internal", "pool", Action.NOOP),
+    ObjectPlan("internal/mfa", "mfa", Action.NOOP),
+))
+
+SENSITIVE = PoolPlan("partners", "eu-west-1", "eu-west-1_AbCdEf123", (
+    ObjectPlan("partners", "pool", Action.UPDATE, "in place with UpdateUserPool", (
+        FieldChange(("SmsConfiguration", "ExternalId"), "old-external-id", SECRET,
+                    sensitive=True),
+        FieldChange(("SmsConfiguration", "SnsRegion"), "eu-west-1", "eu-central-1"),
+    )),
+))
+
+PLANS = {
+    "create": Plan((CREATE,)),
+    "update": Plan((UPDATE,)),
+    "replace": Plan((REPLACE,)),
+    "noop": Plan((NOOP,)),
+    "sensitive": Plan((SENSITIVE,)),
+    "several-pools": Plan((CREATE, UPDATE, NOOP)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_render_text_matches_golden(name: str) -> None:
+    check_golden(f"{name}.txt", render_text(PLANS[name]))
+
+
+def test_golden_update_shows_the_default_it_returns_to() -> None:
+    text = render_text(PLANS["update"])
+    assert "PasswordPolicy.TemporaryPasswordValidityDays: 1 → default (7)" in text
+    assert 'SmsConfiguration.ExternalId: "a1b2c3d4" → default (not set)' in text
+
+
+def test_golden_replace_shows_the_rule_and_every_note() -> None:
+    text = render_text(PLANS["replace"])
+    assert 'UsernameAttributes: [] → ["email"]  (forces replacement)' in text
+    assert all(f"    ! {note}" in text for note in REPLACE.objects[0].notes)
+
+
+def test_a_sensitive_value_never_appears() -> None:
+    text = render_text(PLANS["sensitive"])
+    assert "SmsConfiguration.ExternalId: (sensitive, changed)" in text
+    assert SECRET not in text
+    assert "old-external-id" not in text
+
+
+# --------------------------------------------------------------------------- colour
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_no_colour_has_no_escape_codes(name: str) -> None:
+    assert not ESCAPE.search(render_text(PLANS[name], color=False))
+
+
+def test_colour_paints_each_changing_object_header() -> None:
+    text = render_text(Plan((CREATE, UPDATE, REPLACE)), color=True)
+    assert "  \x1b[32m+ shop: create (no pool named 'shop' in eu-west-1)\x1b[0m\n" in text
+    assert "  \x1b[33m~ customers: update (in place with UpdateUserPool, " in text
+    assert f"  \x1b[31;1m-/+ customers: replace ({USERNAME_RULE})\x1b[0m\n" in text
+    # Only the paint differs from the plain rendering.
+    plain = render_text(Plan((CREATE, UPDATE, REPLACE)))
+    assert re.sub("\x1b\\[[0-9;]*m", "", text) == plain
+
+
+def test_colour_leaves_no_op_plain() -> None:
+    assert render_text(PLANS["noop"], color=True) == render_text(PLANS["noop"])
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (FieldChange(("DeletionProtection",), "ACTIVE", "INACTIVE"),
+         'DeletionProtection: "ACTIVE" → "INACTIVE"'),
+        (FieldChange(("LambdaConfig", "PreSignUp"), MISSING, "arn:x"),
+         'LambdaConfig.PreSignUp: (not set) → "arn:x"'),
+        (FieldChange(("LambdaConfig", "PreSignUp"), "arn:x", MISSING, to_default=True),
+         'LambdaConfig.PreSignUp: "arn:x" → default (not set)'),
+        (FieldChange(("Policies", "PasswordPolicy", "RequireSymbols"), False, True,
+                     to_default=True),
+         "Policies.PasswordPolicy.RequireSymbols: false → default (true)"),
+        (FieldChange(("AliasAttributes",), ["email"], [], forces_replacement="fixed"),
+         'AliasAttributes: ["email"] → []  (forces replacement)'),
+        (FieldChange(("SmsConfiguration",), {"ExternalId": SECRET}, MISSING, sensitive=True),
+         "SmsConfiguration: (sensitive, changed)"),
+        (FieldChange(("UserPoolTags",), {}, {"team": "identity"}),
+         'UserPoolTags: {} → {"team": "identity"}'),
+    ],
+)
+def test_format_change(change: FieldChange, line: str) -> None:
+    assert format_change(change) == line
+
+
+def test_format_change_shows_non_ascii_text_as_written() -> None:
+    change = FieldChange(("VerificationMessageTemplate", "EmailSubject"),
+                         "Your verification code", "Vérifiez votre adresse")
+    assert format_change(change) == (
+        'VerificationMessageTemplate.EmailSubject: "Your verification code" → '
+        '"Vérifiez votre adresse"'
+    )
+
+
+def test_summary_line_counts_actions() -> None:
+    plan = Plan((CREATE, UPDATE, REPLACE))
+    assert summary_line(plan) == "Plan: 2 to create, 1 to update, 1 to replace, 0 to delete."
+
+
+def test_summary_line_counts_what_cannot_be_applied() -> None:
+    blocked = PoolPlan("p", "eu-west-1", "eu-west-1_x", (
+        ObjectPlan("p", "pool", Action.CANNOT_APPLY, "no API removes a custom attribute"),))
+    assert summary_line(Plan((blocked,))) == (
+        "Plan: 0 to create, 0 to update, 0 to replace, 0 to delete. 1 cannot be applied."
+    )
+
+
+def test_summary_line_without_changes() -> None:
+    assert summary_line(Plan((NOOP,))) == "No changes. The live pools match the configuration."
+    assert summary_line(Plan(())) == "No changes. The live pools match the configuration."
