@@ -184,3 +184,9 @@ def test_missing_environment_variable_is_a_located_error(session, write, capsys)
     err = capsys.readouterr().err
     assert f"{path}:9:9: pools.app.settings.SmsConfiguration.ExternalId: environment variable SMS_EXTERNAL_ID is not set" in err
     assert _operations(session) == []
+
+
+def test_region_option_is_the_default_for_pools_without_one(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(POOL.replace("        region: eu-west-1\n", ""))
+    assert run(["validate", path]) == 1
+    assert run(["--region", "eu-west-1", "validate", path]) == 0

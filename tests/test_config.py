@@ -128,8 +128,8 @@ def test_pools_of_all_files_form_one_set_with_region_defaults() -> None:
 def test_a_pool_without_any_region_is_an_error() -> None:
     path = fixture(BAD / "no-region.yaml")
     assert report([path]) == (
-        f"{path}:3:3: pools.customers-prod: no region: set pools.customers-prod.region"
-        " or a top-level region"
+        f"{path}:3:3: pools.customers-prod: no region: set pools.customers-prod.region,"
+        " a top-level region, or --region"
     )
 
 

@@ -38,6 +38,7 @@ def _default_session(profile: str | None) -> AwsSession:
 class State:
     debug: bool = False
     profile: str | None = None
+    region: str | None = None
     secrets: set[str] = field(default_factory=set)
     # The seam tests replace to record or fake AWS (never a patch of an import path).
     session_factory: Callable[[str | None], AwsSession] = _default_session
@@ -66,11 +67,12 @@ paths_argument = click.argument(
 @click.version_option(__version__, prog_name="poolsync")
 @click.option("--debug", is_flag=True, help="Show tracebacks and botocore's debug log.")
 @click.option("--profile", help="AWS profile (default: the standard credential chain).")
+@click.option("--region", help="Region of pools whose files name none.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, profile: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, profile: str | None, region: str | None) -> None:
     """Amazon Cognito user pools as code: validate, plan, apply."""
     state = ctx.ensure_object(State)
-    state.debug, state.profile = debug, profile
+    state.debug, state.profile, state.region = debug, profile, region
 
 
 @cli.command()
@@ -80,7 +82,7 @@ def validate(state: State, paths: tuple[str, ...]) -> int:
     """Check the configuration offline (schema and rules). No AWS calls."""
     from poolsync import engine
 
-    config = engine.validate(paths)
+    config = engine.validate(paths, state.region)
     click.echo(f"{len(config.pools)} pool(s) in {len(config.files)} file(s): valid.")
     return EXIT_OK
 
@@ -95,7 +97,7 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool) -> int:
     from poolsync import engine
     from poolsync.render import render_text
 
-    config = engine.load(paths, os.environ)
+    config = engine.load(paths, os.environ, state.region)
     state.secrets.update(*(p.secrets for p in config.pools))
     result = engine.plan(config, _session(state))
     click.echo(render_text(result, color=_use_color()), nl=False)
@@ -113,7 +115,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], 
     from poolsync import engine
     from poolsync.render import render_text
 
-    config = engine.load(paths, os.environ)
+    config = engine.load(paths, os.environ, state.region)
     state.secrets.update(*(p.secrets for p in config.pools))
     session = _session(state)
     planned = engine.plan(config, session)

@@ -47,13 +47,19 @@ def collect_files(paths: Sequence[str]) -> list[str]:
     return files
 
 
-def load_config(paths: Sequence[str], *, environ: Mapping[str, str] | None = None) -> Config:
-    """Load, check and merge every file. ``environ=None`` is validate mode (see above)."""
+def load_config(
+    paths: Sequence[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    region: str | None = None,
+) -> Config:
+    """Load, check and merge every file. ``environ=None`` is validate mode (see above).
+    ``region`` (``--region``) is the region of pools whose files name none."""
     files, problems = _collect_files(paths)
     pools: list[PoolConfig] = []
     first_defined: dict[tuple[str, str], Location] = {}
     for file in files:
-        loaded = _load_file(file, environ)
+        loaded = _load_file(file, environ, region)
         problems.extend(loaded.problems)
         for pool in loaded.pools:
             problems.extend(_check_unique(pool, first_defined))
@@ -107,7 +113,7 @@ class _Loaded:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _load_file(file: str, environ: Mapping[str, str] | None) -> _Loaded:
+def _load_file(file: str, environ: Mapping[str, str] | None, region: str | None) -> _Loaded:
     try:
         with open(file, "rb") as stream:
             raw = stream.read()
@@ -120,7 +126,7 @@ def _load_file(file: str, environ: Mapping[str, str] | None) -> _Loaded:
     references = _References(document, environ)
     written = _check_written(document)
     substituted = _check_substituted(document, references, written) if environ is not None else []
-    pools, pool_problems = _build_pools(document, references)
+    pools, pool_problems = _build_pools(document, references, region)
     problems = [*references.problems, *written, *substituted, *pool_problems]
     return _Loaded(pools=pools, problems=problems)
 
@@ -248,7 +254,7 @@ def _locate(document: Document, problem: Problem) -> Problem:
 
 
 def _build_pools(
-    document: Document, references: _References
+    document: Document, references: _References, fallback_region: str | None
 ) -> tuple[list[PoolConfig], list[Problem]]:
     """The pools of one file. Shapes the schema rejects are skipped (already reported,
     like a ``version`` other than 1)."""
@@ -263,9 +269,13 @@ def _build_pools(
         if not isinstance(body, dict):
             continue
         location = document.locate(("pools", name))
-        region = _string_or_none(body.get("region")) or _string_or_none(default_region)
+        region = (
+            _string_or_none(body.get("region"))
+            or _string_or_none(default_region)
+            or fallback_region
+        )
         if region is None:
-            message = f"no region: set pools.{name}.region or a top-level region"
+            message = f"no region: set pools.{name}.region, a top-level region, or --region"
             problems.append(Problem(message, ("pools", name), location))
             continue
         settings = body.get("settings")

@@ -17,13 +17,14 @@ from poolsync.render import render_text
 PoolKey = tuple[str, str]  # (region, name)
 
 
-def validate(paths: Collection[str]) -> Config:
+def validate(paths: Collection[str], region: str | None = None) -> Config:
     """Offline: schema and rule checks; ``${env:...}`` references checked, not resolved."""
-    return load_config(list(paths))
+    return load_config(list(paths), region=region)
 
 
-def load(paths: Collection[str], environ: Mapping[str, str]) -> Config:
-    return load_config(list(paths), environ=environ)
+def load(paths: Collection[str], environ: Mapping[str, str], region: str | None = None) -> Config:
+    """For plan and apply: ``${env:...}`` references resolved (their values are secrets)."""
+    return load_config(list(paths), environ=environ, region=region)
 
 
 # --------------------------------------------------------------------------- reading
