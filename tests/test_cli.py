@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from poolsync.aws import AwsSession, BotoCognito
 from poolsync.cli import run
 from tests.conftest import EXAMPLES, REGION
+
+ROOT = Path(__file__).parent.parent
 
 POOL = """
     version: 1
@@ -190,3 +196,35 @@ def test_region_option_is_the_default_for_pools_without_one(write) -> None:  # t
     path = write(POOL.replace("        region: eu-west-1\n", ""))
     assert run(["validate", path]) == 1
     assert run(["--region", "eu-west-1", "validate", path]) == 0
+
+
+def test_schema_command_prints_the_checked_in_schema(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    checked_in = json.loads((ROOT / "schema" / "poolsync.schema.json").read_text())
+    assert printed == checked_in
+
+
+class _IgnoresUpdates:
+    """A Cognito that accepts UpdateUserPool and does nothing: apply cannot converge."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def call(self, call: Any) -> dict[str, Any]:
+        return {} if call.operation == "UpdateUserPool" else self._inner.call(call)
+
+
+def test_apply_that_does_not_converge_exits_1_naming_the_field(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    changed = write(POOL.replace("MinimumLength: 10", "MinimumLength: 11"), "b.yaml")
+    session._clients[REGION] = _IgnoresUpdates(session.cognito(REGION))
+    capsys.readouterr()
+    assert _cli(session, "apply", changed, "--yes") == 1
+    err = capsys.readouterr().err
+    assert "did not converge" in err
+    assert "Policies.PasswordPolicy.MinimumLength: 10 → 11" in err
