@@ -29,6 +29,20 @@ class Cognito(Protocol):
 
     def has_users(self, pool_id: str) -> bool: ...
 
+    def list_clients(self, pool_id: str) -> list[dict[str, Any]]: ...
+
+    def describe_client(self, pool_id: str, client_id: str) -> dict[str, Any]: ...
+
+    def list_providers(self, pool_id: str) -> list[dict[str, Any]]: ...
+
+    def describe_provider(self, pool_id: str, name: str) -> dict[str, Any]: ...
+
+    def describe_domain(self, domain: str) -> dict[str, Any] | None: ...
+
+    def list_groups(self, pool_id: str) -> list[dict[str, Any]]: ...
+
+    def list_resource_servers(self, pool_id: str) -> list[dict[str, Any]]: ...
+
     def call(self, call: ApiCall) -> dict[str, Any]: ...
 
 
@@ -125,6 +139,41 @@ class BotoCognito:
         # EstimatedNumberOfUsers is an estimate; before deleting a pool ask for one user.
         users = self._invoke("ListUsers", {"UserPoolId": pool_id, "Limit": 1})
         return bool(users.get("Users"))
+
+    # Page sizes are each operation's maximum (botocore model; cognito-semantics.md §2.1).
+
+    def list_clients(self, pool_id: str) -> list[dict[str, Any]]:
+        params = {"UserPoolId": pool_id, "MaxResults": 60}
+        return list(self._pages("ListUserPoolClients", "UserPoolClients", params))
+
+    def describe_client(self, pool_id: str, client_id: str) -> dict[str, Any]:
+        params = {"UserPoolId": pool_id, "ClientId": client_id}
+        client: dict[str, Any] = self._invoke("DescribeUserPoolClient", params)["UserPoolClient"]
+        return client
+
+    def list_providers(self, pool_id: str) -> list[dict[str, Any]]:
+        params = {"UserPoolId": pool_id, "MaxResults": 60}
+        return list(self._pages("ListIdentityProviders", "Providers", params))
+
+    def describe_provider(self, pool_id: str, name: str) -> dict[str, Any]:
+        params = {"UserPoolId": pool_id, "ProviderName": name}
+        provider: dict[str, Any] = self._invoke("DescribeIdentityProvider", params)[
+            "IdentityProvider"
+        ]
+        return provider
+
+    def describe_domain(self, domain: str) -> dict[str, Any] | None:
+        # An unknown domain is a 200 with an empty description, not an error (§1.5).
+        found = self._invoke("DescribeUserPoolDomain", {"Domain": domain})
+        description: dict[str, Any] = found.get("DomainDescription") or {}
+        return description if description.get("Domain") else None
+
+    def list_groups(self, pool_id: str) -> list[dict[str, Any]]:
+        return list(self._pages("ListGroups", "Groups", {"UserPoolId": pool_id, "Limit": 60}))
+
+    def list_resource_servers(self, pool_id: str) -> list[dict[str, Any]]:
+        params = {"UserPoolId": pool_id, "MaxResults": 50}
+        return list(self._pages("ListResourceServers", "ResourceServers", params))
 
     def call(self, call: ApiCall) -> dict[str, Any]:
         return self._invoke(call.operation, call.params)

@@ -113,7 +113,7 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool) -> int:
 def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], yes: bool) -> int:
     """Plan again, confirm, make the changes, and check they converged."""
     from poolsync import engine
-    from poolsync.render import render_text
+    from poolsync.render import render_sign_in_urls, render_text
 
     config = engine.load(paths, os.environ, state.region)
     state.secrets.update(*(p.secrets for p in config.pools))
@@ -125,9 +125,12 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], 
     engine.check_apply(planned, session, allow_replace)
     _confirm(yes)
     result = engine.execute(planned, session)
-    engine.verify(config, session, result)
+    final = engine.verify(config, session, result)
     click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match the "
                "configuration.")
+    for pool in final.pools:
+        for line in render_sign_in_urls(pool):
+            click.echo(line.strip())
     return EXIT_OK
 
 

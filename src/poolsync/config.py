@@ -279,19 +279,29 @@ def _build_pools(
             problems.append(Problem(message, ("pools", name), location))
             continue
         settings = body.get("settings")
-        mfa = body.get("mfa")
         built.append(
             PoolConfig(
                 name=name,
                 region=region,
                 settings=settings if isinstance(settings, dict) else {},
-                mfa=mfa if isinstance(mfa, dict) else None,
+                mfa=_mapping_or_none(body.get("mfa")),
                 id=_string_or_none(body.get("id")),
                 location=location,
                 secrets=references.secrets_for(name),
+                clients=_mapping_or_none(body.get("clients")),
+                identity_providers=_mapping_or_none(body.get("identity_providers")),
+                domain=_mapping_or_none(body.get("domain")),
+                groups=_mapping_or_none(body.get("groups")),
+                resource_servers=_mapping_or_none(body.get("resource_servers")),
+                prune=body.get("prune") is True,
             )
         )
     return built, problems
+
+
+def _mapping_or_none(value: Any) -> dict[str, Any] | None:
+    """A sub-resource key left out is not managed (None); ``{}`` manages an empty set."""
+    return value if isinstance(value, dict) else None
 
 
 def _string_or_none(value: Any) -> str | None:

@@ -12,6 +12,7 @@ from poolsync.config import load_config
 from poolsync.errors import LiveStateError, NotConverged, SafetyRefusal
 from poolsync.model import POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
 from poolsync.plan import LivePool, plan_config
+from poolsync.plan_children import LiveChildren
 from poolsync.render import render_text
 
 PoolKey = tuple[str, str]  # (region, name)
@@ -77,7 +78,39 @@ def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None) -> LiveP
                 f"{pool.region}; remove the id to create the pool, or fix it"
             )
         return None
-    return LivePool(described, cognito.get_user_pool_mfa_config(pool_id))
+    mfa = cognito.get_user_pool_mfa_config(pool_id)
+    return LivePool(described, mfa, _read_children(cognito, pool, described))
+
+
+def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
+                   ) -> LiveChildren:
+    """Read only the collections the file manages, or needs to check a client's
+    references and print its sign-in URL; no per-item call where the list already
+    carries the data (groups, resource servers)."""
+    pool_id = str(described["Id"])
+    clients = pool.clients is not None
+    providers: dict[str, Mapping[str, Any]] | None = None
+    if pool.identity_providers is not None:
+        providers = {str(p["ProviderName"]): cognito.describe_provider(pool_id,
+                                                                        str(p["ProviderName"]))
+                     for p in cognito.list_providers(pool_id)}
+    elif clients:  # names are enough to check references
+        providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
+    return LiveChildren(
+        clients={str(c["ClientName"]): cognito.describe_client(pool_id, str(c["ClientId"]))
+                 for c in cognito.list_clients(pool_id)} if clients else None,
+        providers=providers,
+        domains=tuple(
+            d for d in (cognito.describe_domain(str(described[key]))
+                        for key in ("Domain", "CustomDomain")
+                        if described.get(key) and (pool.domain is not None or clients))
+            if d is not None
+        ),
+        groups={str(g["GroupName"]): g for g in cognito.list_groups(pool_id)}
+        if pool.groups is not None else None,
+        resource_servers={str(r["Identifier"]): r for r in cognito.list_resource_servers(pool_id)}
+        if pool.resource_servers is not None or clients else None,
+    )
 
 
 # --------------------------------------------------------------------------- planning
@@ -105,6 +138,14 @@ def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str])
             if obj.action is Action.CANNOT_APPLY:
                 refusals.append(f"{obj.address}: cannot be applied: {obj.reason}")
             if obj.action is not Action.REPLACE:
+                continue
+            if obj.kind != "pool":
+                if obj.address not in allow_replace:
+                    refusals.append(
+                        f"{obj.address}: needs replacement: {obj.reason}. "
+                        + " ".join(obj.notes)
+                        + f"\n  To replace it: poolsync apply ... --allow-replace {obj.address}"
+                    )
                 continue
             if not _allowed(pool, allow_replace):
                 refusals.append(_replacement_refusal(pool, obj.reason, obj.notes))

@@ -71,6 +71,14 @@ class PoolConfig:
     id: str | None = None
     location: Location | None = None
     secrets: frozenset[str] = frozenset()
+    # Sub-resources: None when the key is left out (the collection is not managed);
+    # otherwise item key -> the Create* request members as written.
+    clients: Mapping[str, Mapping[str, Any]] | None = None
+    identity_providers: Mapping[str, Mapping[str, Any]] | None = None
+    domain: Mapping[str, Any] | None = None
+    groups: Mapping[str, Mapping[str, Any]] | None = None
+    resource_servers: Mapping[str, Mapping[str, Any]] | None = None
+    prune: bool = False
 
     @property
     def address(self) -> str:
@@ -169,21 +177,23 @@ POOL_ID = "${poolsync:pool-id}"
 
 @dataclass(frozen=True)
 class ObjectPlan:
-    """The plan for one object (the pool, its MFA config, ...)."""
+    """The plan for one object (the pool, its MFA config, a client, ...)."""
 
-    address: str  # e.g. "customers-prod" or "customers-prod/mfa"
-    kind: str  # "pool" | "mfa"
+    address: str  # e.g. "customers-prod", "customers-prod/mfa", "customers-prod/clients/web"
+    kind: str  # "pool" | "mfa" | "client" | "identity_provider" | "domain" | "group" | ...
     action: Action
     reason: str = ""
     changes: tuple[FieldChange, ...] = ()
     calls: tuple[ApiCall, ...] = ()
     notes: tuple[str, ...] = ()  # blast radius, safer routes, unmanaged hints
+    unmanaged: bool = False  # live, not in the file, kept (no prune)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "address": self.address,
             "kind": self.kind,
             "action": self.action.value,
+            "unmanaged": self.unmanaged,
             "reason": self.reason,
             "changes": [c.to_dict() for c in self.changes],
             "calls": [c.operation for c in self.calls],
@@ -200,6 +210,7 @@ class PoolPlan:
     pool_id: str | None  # None when the pool does not exist yet
     objects: tuple[ObjectPlan, ...]
     estimated_users: int | None = None
+    sign_in_urls: tuple[tuple[str, str], ...] = ()  # (client name, hosted UI URL)
 
     @property
     def action(self) -> Action:

@@ -157,19 +157,19 @@ _OPEN_MAPS: frozenset[Path] = frozenset({("UserPoolTags",)})
 # --------------------------------------------------------------------------- schema walk
 
 
+COLLECTIONS = frozenset({"clients", "identity_providers", "groups", "resource_servers"})
+
+
 @cache
-def _settings_shapes() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The JSON Schema nodes of ``settings`` and ``mfa``, plus ``$defs``."""
+def _shapes() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The JSON Schema node of one pool, and ``$defs``."""
     from poolsync.schema import load_schema
 
     root = load_schema()
     defs: dict[str, Any] = root.get("$defs", {})
     pools = root["properties"]["pools"]
     pool = pools.get("additionalProperties") or next(iter(pools["patternProperties"].values()))
-    pool = _deref(pool, defs)
-    return _deref(pool["properties"]["settings"], defs), _deref(
-        pool["properties"]["mfa"], defs
-    ), defs
+    return _deref(pool, defs), defs
 
 
 def _deref(node: Any, defs: Mapping[str, Any]) -> Any:
@@ -179,10 +179,13 @@ def _deref(node: Any, defs: Mapping[str, Any]) -> Any:
 
 
 def known_keys(root: str, path: Path) -> frozenset[str] | None:
-    """Keys the input model knows at ``path`` below ``settings``/``mfa``, or None for a
-    map (any key) or a path the model does not describe."""
-    settings, mfa, defs = _settings_shapes()
-    node: Any = settings if root == "settings" else mfa
+    """Keys the input model knows at ``path`` below a pool's ``root`` member (``settings``,
+    ``mfa``, ``domain``, or one item of a collection), or None for a map (any key) or a
+    path the model does not describe."""
+    pool, defs = _shapes()
+    node: Any = _deref(pool.get("properties", {}).get(root), defs)
+    if root in COLLECTIONS and isinstance(node, Mapping):
+        node = node.get("additionalProperties")
     for part in path:
         node = _deref(node, defs)
         if not isinstance(node, Mapping):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
@@ -48,16 +48,18 @@ from poolsync.normalize import (
     owned_view,
     set_path,
 )
+from poolsync.plan_children import LiveChildren, plan_children
 from poolsync.rules import tier_conflicts
 
 
 @dataclass(frozen=True)
 class LivePool:
-    """What Cognito returned for one pool: DescribeUserPool's ``UserPool`` and the
-    GetUserPoolMfaConfig response."""
+    """What Cognito returned for one pool: DescribeUserPool's ``UserPool``, the
+    GetUserPoolMfaConfig response, and the sub-resources that were read."""
 
     pool: Mapping[str, Any]
     mfa: Mapping[str, Any]
+    children: LiveChildren = field(default_factory=LiveChildren)
 
     @property
     def id(self) -> str:
@@ -70,9 +72,14 @@ def plan_config(config: Config, live: Mapping[tuple[str, str], LivePool | None])
 
 
 def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
-    if live is None:
-        return _plan_new_pool(cfg)
-    return _plan_existing_pool(cfg, live)
+    own = _plan_new_pool(cfg) if live is None else _plan_existing_pool(cfg, live)
+    if live is None or own.objects[0].action is Action.REPLACE:
+        # A new pool holds nothing yet: every sub-resource is created in it.
+        children = plan_children(cfg, POOL_ID, LiveChildren())
+    else:
+        children = plan_children(cfg, live.id, live.children)
+    return replace(own, objects=own.objects + tuple(children.objects),
+                   sign_in_urls=tuple(children.sign_in_urls))
 
 
 # --------------------------------------------------------------------------- new pools

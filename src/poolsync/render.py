@@ -18,6 +18,7 @@ SYMBOL = {
     Action.REPLACE: "-/+",
     Action.CANNOT_APPLY: "!",
 }
+UNMANAGED_SYMBOL = "?"
 _COLOUR = {
     Action.CREATE: "32",
     Action.UPDATE: "33",
@@ -54,7 +55,9 @@ def _paint(text: str, action: Action, color: bool) -> str:
 
 
 def render_object(obj: ObjectPlan, color: bool = False) -> list[str]:
-    head = f"{SYMBOL[obj.action]} {obj.address}: {obj.action.value}"
+    symbol = UNMANAGED_SYMBOL if obj.unmanaged else SYMBOL[obj.action]
+    action = "unmanaged" if obj.unmanaged else obj.action.value
+    head = f"{symbol} {obj.address}: {action}"
     if obj.reason:
         head += f" ({obj.reason})"
     lines = ["  " + _paint(head, obj.action, color)]
@@ -68,7 +71,13 @@ def render_pool(pool: PoolPlan, color: bool = False) -> list[str]:
     lines = [f"{pool.name} ({where})"]
     for obj in pool.objects:
         lines += render_object(obj, color)
+    lines += render_sign_in_urls(pool)
     return lines
+
+
+def render_sign_in_urls(pool: PoolPlan) -> list[str]:
+    """The hosted UI, one click away (clients with the code or implicit flow)."""
+    return [f"  Hosted UI sign-in for {name}: {url}" for name, url in pool.sign_in_urls]
 
 
 def summary_line(plan: Plan) -> str:

@@ -1,0 +1,353 @@
+"""The pool's sub-resources: app clients, identity providers, the hosted-UI domain,
+groups and resource servers.
+
+For each kind, in one place: its canonical shape (each Cognito quirk a named function
+saying which AWS behaviour it absorbs, sources in cognito-semantics.md), its defaults,
+what only a replacement can change, and the exact request payloads. Pure: no AWS.
+
+Ownership inside an item follows the pool's settings (product.md §3): a member the file
+writes is owned, a member it leaves out is carried over unchanged on every full-payload
+update, and inside an owned member a field left out means Cognito's default.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from poolsync.model import MISSING, FieldChange
+from poolsync.normalize import UNKNOWN, sort_sets
+
+# --------------------------------------------------------------------------- clients
+
+# Token validity is stored as a number in TokenValidityUnits; Cognito's defaults are
+# 1 hour (access, id) and 30 days (refresh), and Describe returns TokenValidityUnits {}
+# and no Access/IdTokenValidity when they were never set (§1.4, §2.2; 2025 transcript).
+_VALIDITY = {
+    "AccessTokenValidity": ("AccessToken", "hours", 60),
+    "IdTokenValidity": ("IdToken", "hours", 60),
+    "RefreshTokenValidity": ("RefreshToken", "days", 30 * 24 * 60),
+}
+_MINUTES = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 24 * 60}
+
+CLIENT_DEFAULTS: dict[str, Any] = {
+    "GenerateSecret": False,
+    "AccessTokenValidity": "1h",
+    "IdTokenValidity": "1h",
+    "RefreshTokenValidity": "30d",
+    "AuthSessionValidity": 3,
+    "EnableTokenRevocation": True,
+    "EnablePropagateAdditionalUserContextData": False,
+    "AllowedOAuthFlowsUserPoolClient": False,
+    # Absent from Describe when never set; the API's default is LEGACY (BC).
+    "PreventUserExistenceErrors": "LEGACY",
+    "CallbackURLs": [],
+    "LogoutURLs": [],
+    "AllowedOAuthFlows": [],
+    "AllowedOAuthScopes": [],
+}
+CLIENT_READ_ONLY = frozenset(
+    {"UserPoolId", "ClientName", "ClientId", "CreationDate", "LastModifiedDate"}
+)
+
+
+def format_duration(minutes: float) -> str:
+    """60 -> "1h", 90 -> "90m", 43200 -> "30d": the effective duration, in the largest
+    whole unit, so "60 minutes" and "1 hour" compare equal."""
+    if minutes % (24 * 60) == 0:
+        return f"{int(minutes // (24 * 60))}d"
+    if minutes % 60 == 0:
+        return f"{int(minutes // 60)}h"
+    if minutes == int(minutes):
+        return f"{int(minutes)}m"
+    return f"{round(minutes * 60)}s"
+
+
+def parse_duration(text: str) -> tuple[int, str]:
+    """The inverse, as the API's (value, unit)."""
+    number, unit = int(text[:-1]), text[-1]
+    return number, {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}[unit]
+
+
+def effective_token_validity(client: Mapping[str, Any]) -> dict[str, Any]:
+    """Token validities as effective durations. ``TokenValidityUnits: {}`` means the
+    default units, and RefreshTokenValidity 0 means the 30-day default (BC)."""
+    units = client.get("TokenValidityUnits") or {}
+    out = {k: v for k, v in client.items() if k != "TokenValidityUnits"}
+    for member, (unit_key, default_unit, default_minutes) in _VALIDITY.items():
+        value = client.get(member)
+        if value is None:
+            continue
+        minutes = value * _MINUTES[units.get(unit_key, default_unit)] if value else default_minutes
+        out[member] = format_duration(minutes)
+    return out
+
+
+def secret_generated(client: Mapping[str, Any]) -> dict[str, Any]:
+    """Describe carries the generated secret (in clear: never shown), not GenerateSecret;
+    a confidential client is one with a secret (§1.4, §3.8)."""
+    out = dict(client)
+    out["GenerateSecret"] = bool(out.pop("ClientSecret", None))
+    return out
+
+
+def drop_service_linked_analytics_role(client: dict[str, Any]) -> None:
+    """With an ApplicationArn, Cognito fills AnalyticsConfiguration.RoleArn with its
+    service-linked role (2024 CLI example); requests take ApplicationArn xor RoleArn
+    (TF validators), so the echo is neither compared nor sent back."""
+    analytics = client.get("AnalyticsConfiguration")
+    if isinstance(analytics, dict) and analytics.get("ApplicationArn"):
+        analytics.pop("RoleArn", None)
+
+
+def canonical_live_client(client: Mapping[str, Any]) -> dict[str, Any]:
+    live = {k: copy.deepcopy(v) for k, v in client.items() if k not in CLIENT_READ_ONLY}
+    drop_service_linked_analytics_role(live)
+    result: dict[str, Any] = sort_sets(effective_token_validity(secret_generated(live)))
+    return result
+
+
+def canonical_desired_client(client: Mapping[str, Any]) -> dict[str, Any]:
+    desired = {k: copy.deepcopy(v) for k, v in client.items() if k != "ClientSecret"}
+    result: dict[str, Any] = sort_sets(effective_token_validity(desired))
+    return result
+
+
+def client_payload(
+    name: str, expected: Mapping[str, Any], live: Mapping[str, Any]
+) -> dict[str, Any]:
+    """UpdateUserPoolClient resets every field it is not sent (BC; CFN roadmap #676):
+    live for what the file does not write, the file for what it does. GenerateSecret
+    is create-only and not accepted here."""
+    merged = {k: copy.deepcopy(v) for k, v in live.items()}
+    merged.update(copy.deepcopy(dict(expected)))
+    merged.pop("GenerateSecret", None)
+    return {"ClientName": name, **_validities_for_api(merged)}
+
+
+def _validities_for_api(client: dict[str, Any]) -> dict[str, Any]:
+    """Durations back to the API's numbers, with every unit stated."""
+    units: dict[str, str] = {}
+    for member, (unit_key, _, _) in _VALIDITY.items():
+        if member in client:
+            client[member], units[unit_key] = parse_duration(client[member])
+    if units:
+        client["TokenValidityUnits"] = units
+    return client
+
+
+def client_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, Any]:
+    return {"ClientName": name, **copy.deepcopy(dict(written))}
+
+
+# --------------------------------------------------------------------------- providers
+
+# Keys Cognito adds to ProviderDetails per provider type (§1.6 table; botocore's
+# IdentityProviderType doc; TF #4831, #4807, #42157). Not compared unless the file
+# writes them, and never sent back (TF strips ActiveEncryptionCertificate too).
+SERVER_DETAIL_KEYS: dict[str, tuple[str, ...]] = {
+    "Google": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
+               "oidc_issuer", "token_request_method", "token_url"),
+    "Facebook": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
+                 "token_request_method", "token_url", "api_version"),
+    "LoginWithAmazon": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
+                        "token_request_method", "token_url"),
+    "SignInWithApple": ("attributes_url_add_attributes", "authorize_url", "oidc_issuer",
+                        "token_request_method", "token_url"),
+    # Endpoints Cognito discovers from oidc_issuer: compared only when written.
+    "OIDC": ("attributes_url_add_attributes", "authorize_url", "token_url",
+             "attributes_url", "jwks_uri"),
+    "SAML": ("ActiveEncryptionCertificate", "SSORedirectBindingURI", "SLORedirectBindingURI",
+             "IDPSignout", "IDPInit", "EncryptedResponses", "RequestSigningAlgorithm"),
+}
+# Apple's private key is write-only: Describe never returns it (§3.9).
+WRITE_ONLY_DETAILS = frozenset({"private_key"})
+SECRET_DETAILS = frozenset({"client_secret", "private_key"})
+_SCOPE_SPLIT = re.compile(r"[\s,]+")
+
+
+def provider_defaults(provider_type: str) -> dict[str, Any]:
+    return {
+        "ProviderDetails": {key: UNKNOWN for key in SERVER_DETAIL_KEYS.get(provider_type, ())},
+        # Cognito adds a `username` mapping (sub, id, ...) by type (issues; Pulumi #679).
+        "AttributeMapping": {"username": UNKNOWN},
+        "IdpIdentifiers": [],
+    }
+
+
+def scopes_as_set(details: dict[str, Any]) -> None:
+    """authorize_scopes is one string; Facebook's documented example separates scopes
+    with commas, the others with spaces (BC): compare the set of scopes."""
+    scopes = details.get("authorize_scopes")
+    if isinstance(scopes, str):
+        details["authorize_scopes"] = " ".join(sorted(set(_SCOPE_SPLIT.split(scopes.strip()))))
+
+
+def fingerprint(secret: str) -> str:
+    """A one-way stand-in for a write-only secret, safe to print and to store."""
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def canonical_live_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
+    live = {
+        k: copy.deepcopy(v)
+        for k, v in provider.items()
+        if k in ("ProviderType", "ProviderDetails", "AttributeMapping", "IdpIdentifiers")
+    }
+    details = dict(live.get("ProviderDetails") or {})
+    scopes_as_set(details)
+    live["ProviderDetails"] = details
+    result: dict[str, Any] = sort_sets(live)
+    return result
+
+
+def canonical_desired_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
+    desired = copy.deepcopy(dict(provider))
+    details = dict(desired.get("ProviderDetails") or {})
+    scopes_as_set(details)
+    for key in WRITE_ONLY_DETAILS & details.keys():
+        # Never returned, so never compared here (see the plan's fingerprint note).
+        details.pop(key)
+    desired["ProviderDetails"] = details
+    result: dict[str, Any] = sort_sets(desired)
+    return result
+
+
+def provider_update_payload(
+    name: str, written: Mapping[str, Any], live: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The full maps (whether UpdateIdentityProvider merges them is unverified, §1.6):
+    the file's ProviderDetails as written, without the keys Cognito adds; the live
+    mapping and identifiers where the file does not write them."""
+    payload: dict[str, Any] = {"ProviderName": name,
+                               "ProviderDetails": copy.deepcopy(dict(written["ProviderDetails"]))}
+    for member in ("AttributeMapping", "IdpIdentifiers"):
+        value = written.get(member, live.get(member))
+        if value is not None:
+            payload[member] = copy.deepcopy(value)
+    return payload
+
+
+def provider_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, Any]:
+    return {"ProviderName": name, **copy.deepcopy(dict(written))}
+
+
+def is_secret_path(path: tuple[str | int, ...]) -> bool:
+    """Identity-provider secrets are sensitive wherever they come from (product.md §5)."""
+    return len(path) >= 2 and path[0] == "ProviderDetails" and str(path[1]) in SECRET_DETAILS
+
+
+# --------------------------------------------------------------------------- domain
+
+
+def canonical_live_domain(description: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep what a request writes; a prefix domain may come back with
+    ``CustomDomainConfig: {}`` (CLI example 2019), which means none."""
+    out: dict[str, Any] = {"Domain": description["Domain"]}
+    certificate = (description.get("CustomDomainConfig") or {}).get("CertificateArn")
+    if certificate:
+        out["CustomDomainConfig"] = {"CertificateArn": certificate}
+    if description.get("ManagedLoginVersion") is not None:
+        out["ManagedLoginVersion"] = description["ManagedLoginVersion"]
+    return out
+
+
+DOMAIN_DEFAULTS: dict[str, Any] = {
+    # Not returned by every read (2025 transcript; moto never): compared only when read.
+    "ManagedLoginVersion": UNKNOWN,
+}
+
+
+def domain_replacement_reason(change: FieldChange) -> str | None:
+    if change.path == ("Domain",):
+        return "the domain name cannot change: delete and create (§3.6)"
+    if change.path[:1] == ("CustomDomainConfig",) and (
+        change.before is MISSING or change.after is MISSING
+    ):
+        return "switching between a prefix and a custom domain is a new domain (§3.6)"
+    return None
+
+
+def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
+                client: Mapping[str, Any]) -> str | None:
+    """The hosted UI sign-in URL of a client that uses the code or implicit flow."""
+    flows = client.get("AllowedOAuthFlows") or []
+    callbacks = sorted(client.get("CallbackURLs") or [])
+    if not callbacks or not ({"code", "implicit"} & set(flows)):
+        return None
+    name = str(domain["Domain"])
+    host = name if "CustomDomainConfig" in domain else f"{name}.auth.{region}.amazoncognito.com"
+    redirect = client.get("DefaultRedirectURI") or callbacks[0]
+    response_type = "code" if "code" in flows else "token"
+    return (f"https://{host}/login?client_id={client_id}&response_type={response_type}"
+            f"&redirect_uri={quote(str(redirect), safe='')}")
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def canonical_group(group: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: copy.deepcopy(v) for k, v in group.items()
+            if k in ("Description", "RoleArn", "Precedence")}
+
+
+def is_federation_group(name: str, pool_id: str | None) -> bool:
+    """Cognito creates ``<poolId>_<ProviderName>`` for federated users (§1.7): never
+    shown as unmanaged, never pruned."""
+    return pool_id is not None and name.startswith(f"{pool_id}_")
+
+
+# --------------------------------------------------------------------------- resource servers
+
+
+def canonical_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: copy.deepcopy(v) for k, v in server.items() if k in ("Name", "Scopes")}
+    if "Scopes" in out:
+        out["Scopes"] = sorted(out["Scopes"], key=lambda s: str(s.get("ScopeName")))
+    return out
+
+
+RESOURCE_SERVER_DEFAULTS: dict[str, Any] = {"Scopes": []}
+
+
+def resource_server_payload(
+    identifier: str, expected: Mapping[str, Any], live: Mapping[str, Any]
+) -> dict[str, Any]:
+    """UpdateResourceServer resets what it is not sent; omitted Scopes removes every
+    scope (BC): always send Name and Scopes."""
+    merged = {**copy.deepcopy(dict(live)), **copy.deepcopy(dict(expected))}
+    return {"Identifier": identifier, "Name": merged.get("Name", identifier),
+            "Scopes": merged.get("Scopes", [])}
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One collection of the pool's sub-resources, as the planner sees it."""
+
+    collection: str  # the config key, e.g. "clients"
+    kind: str  # ObjectPlan.kind
+    noun: str
+    key_param: str  # the request member that names an item
+    delete_op: str
+    canonical_live: Callable[[Mapping[str, Any]], dict[str, Any]]
+    canonical_desired: Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+CLIENTS = Kind("clients", "client", "app client", "ClientName", "DeleteUserPoolClient",
+               canonical_live_client, canonical_desired_client)
+PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
+                 "ProviderName", "DeleteIdentityProvider", canonical_live_provider,
+                 canonical_desired_provider)
+GROUPS = Kind("groups", "group", "group", "GroupName", "DeleteGroup", canonical_group,
+              canonical_group)
+RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
+                        "Identifier", "DeleteResourceServer", canonical_resource_server,
+                        canonical_resource_server)

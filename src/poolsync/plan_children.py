@@ -1,0 +1,336 @@
+"""Plans for the pool's sub-resources, in Cognito's dependency order.
+
+Order (product.md §4; cognito-semantics.md §3.7): the domain, identity providers and
+resource servers before the clients that name them, clients before groups; deletions
+(``prune``) after every create and update, in reverse, so a provider has left every
+client before it is deleted. Pure: no AWS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from poolsync import children as ch
+from poolsync.diff import creation_changes, field_changes
+from poolsync.model import Action, ApiCall, FieldChange, ObjectPlan, PoolConfig
+from poolsync.normalize import owned_view
+
+STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
+                             "aws.cognito.signin.user.admin"})
+
+
+@dataclass(frozen=True)
+class LiveChildren:
+    """The sub-resources read from Cognito, by their names. A collection that was not
+    read (the file does not manage it, nor needs it for a reference) is None."""
+
+    clients: Mapping[str, Mapping[str, Any]] | None = None  # DescribeUserPoolClient
+    providers: Mapping[str, Mapping[str, Any]] | None = None  # DescribeIdentityProvider
+    domains: tuple[Mapping[str, Any], ...] = ()  # DescribeUserPoolDomain descriptions
+    groups: Mapping[str, Mapping[str, Any]] | None = None  # ListGroups items
+    resource_servers: Mapping[str, Mapping[str, Any]] | None = None  # ListResourceServers
+
+
+@dataclass
+class ChildPlans:
+    """Upserts in dependency order, then deletes, plus the hosted UI sign-in URLs."""
+
+    upserts: list[ObjectPlan] = field(default_factory=list)
+    deletes: list[ObjectPlan] = field(default_factory=list)
+    sign_in_urls: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def objects(self) -> list[ObjectPlan]:
+        return self.upserts + self.deletes
+
+
+def plan_children(
+    cfg: PoolConfig, pool_id: str, live: LiveChildren, prune: bool = False
+) -> ChildPlans:
+    """``pool_id`` is the live id, or POOL_ID for a pool created (or replaced) in this
+    run; then ``live`` is empty."""
+    plans = ChildPlans()
+    prune = prune or cfg.prune
+    if cfg.domain is not None:
+        plans.upserts.append(_plan_domain(cfg, pool_id, live.domains))
+    collections: list[tuple[ch.Kind, Mapping[str, Any] | None,
+                            Mapping[str, Mapping[str, Any]] | None]] = [
+        (ch.PROVIDERS, cfg.identity_providers, live.providers),
+        (ch.RESOURCE_SERVERS, cfg.resource_servers, live.resource_servers),
+        (ch.CLIENTS, cfg.clients, live.clients),
+        (ch.GROUPS, cfg.groups, live.groups),
+    ]
+    for kind, desired, found in collections:
+        if desired is None:
+            continue
+        upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune)
+        plans.upserts += upserts
+        plans.deletes = deletes + plans.deletes  # reverse order of creation
+    plans.upserts = _check_references(cfg, live, prune, plans.upserts)
+    plans.deletes = _check_provider_deletions(cfg, live, plans.deletes)
+    plans.sign_in_urls = _sign_in_urls(cfg, live)
+    return plans
+
+
+# --------------------------------------------------------------------------- collections
+
+
+def _plan_collection(
+    kind: ch.Kind,
+    cfg: PoolConfig,
+    pool_id: str,
+    desired: Mapping[str, Any],
+    live: Mapping[str, Mapping[str, Any]],
+    prune: bool,
+) -> tuple[list[ObjectPlan], list[ObjectPlan]]:
+    upserts = []
+    for name, written in desired.items():
+        address = f"{cfg.address}/{kind.collection}/{name}"
+        found = live.get(name)
+        if found is None:
+            upserts.append(_create(kind, cfg, pool_id, name, written, address))
+        else:
+            upserts.append(_update(kind, cfg, pool_id, name, written, found, address))
+    deletes = []
+    for name, found in live.items():
+        if name in desired or (kind is ch.GROUPS and ch.is_federation_group(name, pool_id)):
+            continue
+        address = f"{cfg.address}/{kind.collection}/{name}"
+        if prune:
+            call = ApiCall(kind.delete_op, {"UserPoolId": pool_id, **_key(kind, name, found)})
+            deletes.append(ObjectPlan(address, kind.kind, Action.DELETE,
+                                      f"not in the file, and prune is on ({kind.delete_op})",
+                                      calls=(call,)))
+        else:
+            deletes.append(ObjectPlan(
+                address, kind.kind, Action.NOOP,
+                f"unmanaged: this {kind.noun} is not in the file; kept (prune: true or "
+                "--prune deletes it)", unmanaged=True))
+    return upserts, deletes
+
+
+def _key(kind: ch.Kind, name: str, found: Mapping[str, Any]) -> dict[str, Any]:
+    """The request members that name an existing item (clients go by id)."""
+    if kind is ch.CLIENTS:
+        return {"ClientId": found["ClientId"]}
+    return {kind.key_param: name}
+
+
+def _create(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
+            written: Mapping[str, Any], address: str) -> ObjectPlan:
+    op = {"clients": "CreateUserPoolClient", "identity_providers": "CreateIdentityProvider",
+          "groups": "CreateGroup", "resource_servers": "CreateResourceServer"}[kind.collection]
+    changes = _sensitive(creation_changes(kind.canonical_desired(written), cfg.secrets))
+    params = {"UserPoolId": pool_id, kind.key_param: name, **dict(written)}
+    return ObjectPlan(address, kind.kind, Action.CREATE, f"new {kind.noun} ({op})", changes,
+                      (ApiCall(op, params),))
+
+
+def _update(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
+            written: Mapping[str, Any], found: Mapping[str, Any], address: str) -> ObjectPlan:
+    desired = kind.canonical_desired(written)
+    live = kind.canonical_live(found)
+    view = owned_view(desired, live, _defaults(kind, written), kind.collection)
+    changes = _sensitive(field_changes(view.actual, view.expected, desired, cfg.secrets))
+    if not changes:
+        return ObjectPlan(address, kind.kind, Action.NOOP)
+    reasons = [r for r in (_replacement_reason(kind, c) for c in changes) if r]
+    if reasons:
+        changes = tuple(replace(c, forces_replacement=_replacement_reason(kind, c))
+                        for c in changes)
+        return _replacement(kind, pool_id, name, written, found, live, address, changes,
+                            reasons)
+    call = _update_call(kind, pool_id, name, written, found, live, view.expected)
+    return ObjectPlan(address, kind.kind, Action.UPDATE, f"in place with {call.operation}",
+                      changes, (call,))
+
+
+def _defaults(kind: ch.Kind, written: Mapping[str, Any]) -> dict[str, Any]:
+    if kind is ch.CLIENTS:
+        return ch.CLIENT_DEFAULTS
+    if kind is ch.PROVIDERS:
+        return ch.provider_defaults(str(written.get("ProviderType")))
+    if kind is ch.RESOURCE_SERVERS:
+        return ch.RESOURCE_SERVER_DEFAULTS
+    return {}
+
+
+def _replacement_reason(kind: ch.Kind, change: FieldChange) -> str | None:
+    if kind is ch.CLIENTS and change.path[:1] == ("GenerateSecret",):
+        return ("GenerateSecret is fixed when a client is created: the new client gets a "
+                "new id and secret (cognito-semantics.md §3.8)")
+    if kind is ch.PROVIDERS and change.path[:1] == ("ProviderType",):
+        return "ProviderType cannot change: delete and create the provider (§3.9)"
+    return None
+
+
+def _update_call(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, Any],
+                 found: Mapping[str, Any], live: Mapping[str, Any],
+                 expected: Mapping[str, Any]) -> ApiCall:
+    if kind is ch.CLIENTS:
+        return ApiCall("UpdateUserPoolClient", {
+            "UserPoolId": pool_id, "ClientId": found["ClientId"],
+            **ch.client_payload(name, expected, live)})
+    if kind is ch.PROVIDERS:
+        return ApiCall("UpdateIdentityProvider", {
+            "UserPoolId": pool_id, **ch.provider_update_payload(name, written, found)})
+    if kind is ch.RESOURCE_SERVERS:
+        return ApiCall("UpdateResourceServer", {
+            "UserPoolId": pool_id, **ch.resource_server_payload(name, expected, live)})
+    # UpdateGroup keeps what it is not sent (§1.7): the written members are enough.
+    return ApiCall("UpdateGroup", {"UserPoolId": pool_id, "GroupName": name, **dict(written)})
+
+
+def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, Any],
+                 found: Mapping[str, Any], live: Mapping[str, Any], address: str,
+                 changes: tuple[FieldChange, ...], reasons: list[str]) -> ObjectPlan:
+    delete = ApiCall(kind.delete_op, {"UserPoolId": pool_id, **_key(kind, name, found)})
+    if kind is ch.CLIENTS:
+        # Everything the file does not write is carried over to the new client.
+        carried = ch.client_payload(name, {}, live)
+        params = {**carried, **dict(written), "ClientName": name}
+        create = ApiCall("CreateUserPoolClient", {"UserPoolId": pool_id, **params})
+        notes = (f"The client id ({found.get('ClientId')}) and its secret change: every "
+                 "application using this client must be updated.",)
+    else:
+        create = ApiCall("CreateIdentityProvider", {
+            "UserPoolId": pool_id, **ch.provider_create_payload(name, written)})
+        notes = ("Users who signed in through this provider keep their pool accounts, "
+                 "but their federated link is by provider name.",)
+    return ObjectPlan(address, kind.kind, Action.REPLACE, "; ".join(dict.fromkeys(reasons)),
+                      changes, (delete, create), notes)
+
+
+def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
+    return tuple(replace(c, sensitive=True) if ch.is_secret_path(c.path) else c
+                 for c in changes)
+
+
+# --------------------------------------------------------------------------- domain
+
+
+def _plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any], ...]
+                 ) -> ObjectPlan:
+    assert cfg.domain is not None
+    written = dict(cfg.domain)
+    address = f"{cfg.address}/domain"
+    custom = "CustomDomainConfig" in written
+    same_kind = [d for d in domains if bool((d.get("CustomDomainConfig") or {})
+                                           .get("CertificateArn")) == custom]
+    candidates = same_kind or list(domains)
+    found = candidates[0] if candidates else None
+    create = ApiCall("CreateUserPoolDomain", {"UserPoolId": pool_id, **written})
+    if found is None:
+        return ObjectPlan(address, "domain", Action.CREATE, "new domain (CreateUserPoolDomain)",
+                          creation_changes(written), (create,))
+    live = ch.canonical_live_domain(found)
+    view = owned_view(written, live, ch.DOMAIN_DEFAULTS, "domain")
+    changes = tuple(replace(c, forces_replacement=ch.domain_replacement_reason(c))
+                    for c in field_changes(view.actual, view.expected, written))
+    if not changes:
+        return ObjectPlan(address, "domain", Action.NOOP)
+    if any(c.forces_replacement for c in changes):
+        delete = ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id,
+                                                  "Domain": found["Domain"]})
+        reasons = dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement)
+        return ObjectPlan(address, "domain", Action.REPLACE, "; ".join(r for r in reasons if r),
+                          changes, (delete, create),
+                          ("The hosted UI URL changes; a custom domain's CloudFront target "
+                           "changes too (update DNS).",))
+    update = {"UserPoolId": pool_id, **{k: v for k, v in {**live, **written}.items()}}
+    return ObjectPlan(address, "domain", Action.UPDATE, "in place with UpdateUserPoolDomain",
+                      changes, (ApiCall("UpdateUserPoolDomain", update),))
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _check_references(cfg: PoolConfig, live: LiveChildren, prune: bool,
+                      upserts: list[ObjectPlan]) -> list[ObjectPlan]:
+    """A client may name only providers and custom scopes that the file defines or the
+    pool keeps (§3.7: "The provider X does not exist", ScopeDoesNotExistException).
+    Checked before any write: such a client cannot be applied."""
+    if cfg.clients is None:
+        return upserts
+    providers = _names(cfg.identity_providers, live.providers, prune)
+    scopes = {f"{identifier}/{scope['ScopeName']}"
+              for identifier, server in _items(cfg.resource_servers, live.resource_servers,
+                                               prune).items()
+              for scope in server.get("Scopes") or []}
+    out = []
+    for obj in upserts:
+        name = obj.address.rsplit("/", 1)[-1]
+        client = cfg.clients.get(name) if obj.kind == "client" else None
+        problems = _client_reference_problems(client, providers, scopes) if client else []
+        out.append(replace(obj, action=Action.CANNOT_APPLY, reason="; ".join(problems),
+                           calls=()) if problems else obj)
+    return out
+
+
+def _client_reference_problems(client: Mapping[str, Any], providers: Collection[str],
+                               scopes: Collection[str]) -> list[str]:
+    problems = []
+    for provider in client.get("SupportedIdentityProviders") or []:
+        if provider != "COGNITO" and provider not in providers:
+            problems.append(f"names identity provider {provider!r}, which neither the file "
+                            "nor the pool has")
+    for scope in client.get("AllowedOAuthScopes") or []:
+        if "/" in scope and scope not in scopes and scope not in STANDARD_SCOPES:
+            problems.append(f"names OAuth scope {scope!r}, which no resource server in the "
+                            "file or the pool has")
+    return problems
+
+
+def _names(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
+           prune: bool) -> set[str]:
+    return set(_items(desired, live, prune))
+
+
+def _items(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
+           prune: bool) -> dict[str, Any]:
+    """What the pool will hold after apply: the file's items, plus live ones it keeps."""
+    kept = {} if (desired is not None and prune) else dict(live or {})
+    return {**kept, **dict(desired or {})}
+
+
+def _check_provider_deletions(cfg: PoolConfig, live: LiveChildren,
+                              deletes: list[ObjectPlan]) -> list[ObjectPlan]:
+    """A provider is deleted only once no client will name it: clients in the file are
+    updated first (order), but a client the file does not manage would keep it."""
+    kept_clients = {} if cfg.clients is not None and cfg.prune else {
+        name: c for name, c in (live.clients or {}).items()
+        if cfg.clients is None or name not in cfg.clients
+    }
+    out = []
+    for obj in deletes:
+        if obj.kind == "identity_provider" and obj.action is Action.DELETE:
+            provider = obj.address.rsplit("/", 1)[-1]
+            users = sorted(n for n, c in kept_clients.items()
+                           if provider in (c.get("SupportedIdentityProviders") or []))
+            if users:
+                obj = replace(obj, action=Action.CANNOT_APPLY, calls=(), reason=(
+                    f"still named by app client(s) {', '.join(users)}, which the file does "
+                    "not manage; remove it there first"))
+        out.append(obj)
+    return out
+
+
+# --------------------------------------------------------------------------- hosted UI
+
+
+def _sign_in_urls(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str]]:
+    domain = cfg.domain or (ch.canonical_live_domain(live.domains[0]) if live.domains
+                            else None)
+    if domain is None or not live.clients:
+        return []
+    urls = []
+    for name, client in sorted(live.clients.items()):
+        if cfg.clients is not None and name not in cfg.clients:
+            continue
+        url = ch.sign_in_url(domain, cfg.region, str(client["ClientId"]), client)
+        if url:
+            urls.append((name, url))
+    return urls
+
