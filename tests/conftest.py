@@ -19,6 +19,7 @@ from poolsync.aws import AwsSession
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).parent.parent / "examples"
 REGION = "eu-west-1"
+EXAMPLE_SECRET = "GOCSPX-example-secret-never-printed"
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,8 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    # The examples take their identity-provider secrets from the environment.
+    monkeypatch.setenv("GOOGLE_CLIENT_SECRET", EXAMPLE_SECRET)
 
 
 @pytest.fixture

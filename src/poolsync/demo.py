@@ -8,12 +8,14 @@ touches AWS; nothing is left running.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 Echo = Callable[[str], None]
 CREDENTIALS = ("demo", "demo")  # the local endpoint accepts any key
+DEMO_SECRETS = {"GOOGLE_CLIENT_SECRET": "demo-google-client-secret"}
 
 
 def find_examples() -> Path:
@@ -32,6 +34,9 @@ def run_demo(echo: Echo) -> int:
 
     examples = find_examples()
     shown = _display(examples)
+    # The examples read their provider secrets from the environment, as real configs do.
+    for name, value in DEMO_SECRETS.items():
+        os.environ.setdefault(name, value)
     failures: list[str] = []
     with LocalCognito() as local:
         session = AwsSession(endpoint_url=local.endpoint_url, credentials=CREDENTIALS)
