@@ -24,7 +24,9 @@ OWNERS = {
     "botocore": {"aws.py"},
     "click": {"cli.py"},
     "moto": {"standin/__init__.py", "standin/patching.py", "standin/pool.py",
-             "standin/mfa.py", "standin/schema.py", "standin/server.py"},
+             "standin/mfa.py", "standin/schema.py", "standin/server.py",
+             "standin/clients.py", "standin/providers.py", "standin/domains.py",
+             "standin/resource_servers.py"},
 }
 
 

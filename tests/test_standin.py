@@ -2,7 +2,7 @@
 
 Each behaviour is checked through a boto3 client against ``mock_aws()`` with the
 stand-in installed and, where it is cheap, against plain moto to show the patch
-matters. Expected shapes come from recorded real responses in fixtures/standin/.
+matters. Expected shapes come from recorded real responses in fixtures/real-responses/.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from moto.cognitoidp.models import CognitoIdpBackend
 
 from poolsync import standin
 
-FIXTURES = Path(__file__).parent / "fixtures" / "standin"
+FIXTURES = Path(__file__).parent / "fixtures" / "real-responses"
 REGION = "eu-west-1"
 SMS_CONFIGURATION = {
     "SnsCallerArn": "arn:aws:iam::123456789012:role/service-role/my-SMS-Role",

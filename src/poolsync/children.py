@@ -242,6 +242,22 @@ def is_secret_path(path: tuple[str | int, ...]) -> bool:
     return len(path) >= 2 and path[0] == "ProviderDetails" and str(path[1]) in SECRET_DETAILS
 
 
+def written_secrets(
+    providers: Mapping[str, Mapping[str, Any]] | None,
+    clients: Mapping[str, Mapping[str, Any]] | None,
+) -> set[str]:
+    """Secrets written in the file itself (not through ``${env:...}``): provider client
+    secrets and private keys, custom client secrets. Never printed, even in errors."""
+    found: set[str] = set()
+    for provider in (providers or {}).values():
+        details = provider.get("ProviderDetails") or {}
+        found.update(str(details[k]) for k in SECRET_DETAILS if details.get(k))
+    for client in (clients or {}).values():
+        if client.get("ClientSecret"):
+            found.add(str(client["ClientSecret"]))
+    return found
+
+
 # --------------------------------------------------------------------------- domain
 
 

@@ -98,7 +98,7 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool) -> int:
     from poolsync.render import render_text
 
     config = engine.load(paths, os.environ, state.region)
-    state.secrets.update(*(p.secrets for p in config.pools))
+    state.secrets.update(engine.secrets(config))
     result = engine.plan(config, _session(state))
     click.echo(render_text(result, color=_use_color()), nl=False)
     return EXIT_CHANGES if detailed_exitcode and result.has_changes else EXIT_OK
@@ -116,7 +116,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], 
     from poolsync.render import render_sign_in_urls, render_text
 
     config = engine.load(paths, os.environ, state.region)
-    state.secrets.update(*(p.secrets for p in config.pools))
+    state.secrets.update(engine.secrets(config))
     session = _session(state)
     planned = engine.plan(config, session)
     click.echo(render_text(planned, color=_use_color()), nl=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync.aws import AwsSession, Cognito
+from poolsync.children import written_secrets
 from poolsync.config import load_config
 from poolsync.errors import LiveStateError, NotConverged, SafetyRefusal
 from poolsync.model import POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
@@ -26,6 +27,14 @@ def validate(paths: Collection[str], region: str | None = None) -> Config:
 def load(paths: Collection[str], environ: Mapping[str, str], region: str | None = None) -> Config:
     """For plan and apply: ``${env:...}`` references resolved (their values are secrets)."""
     return load_config(list(paths), environ=environ, region=region)
+
+
+def secrets(config: Config) -> set[str]:
+    """Every value no output may show: ``${env:...}`` values and secrets in the file."""
+    found: set[str] = set()
+    for pool in config.pools:
+        found |= pool.secrets | written_secrets(pool.identity_providers, pool.clients)
+    return found
 
 
 # --------------------------------------------------------------------------- reading

@@ -1,7 +1,8 @@
 """A Cognito stand-in: moto 5.2.1, patched in process to behave like real AWS.
 
 moto diverges from real Cognito where poolsync's tests and demo care (schema
-attributes, update semantics, MFA rules, deletion guards, quotas, response shape:
+attributes, update semantics, MFA rules, deletion guards, quotas, response shape, and
+the pool's app clients, identity providers, domains and resource servers:
 cognito-semantics.md §5). ``install()`` overrides the affected moto methods, each with
 a small function in this package that names its source. It works under
 ``moto.mock_aws()`` and for a ``ThreadedMotoServer`` in the same process, because both
@@ -18,13 +19,23 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Final
 
-from poolsync.standin import mfa, pool, schema
+from poolsync.standin import clients, domains, mfa, pool, providers, resource_servers, schema
 from poolsync.standin.patching import PatchSet
 from poolsync.standin.server import LocalCognito
 
 __all__ = ["LocalCognito", "install", "installed", "uninstall"]
 
-_PATCHES: Final = PatchSet((*schema.PATCHES, *pool.PATCHES, *mfa.PATCHES))
+_PATCHES: Final = PatchSet(
+    (
+        *schema.PATCHES,
+        *pool.PATCHES,
+        *mfa.PATCHES,
+        *clients.PATCHES,
+        *providers.PATCHES,
+        *domains.PATCHES,
+        *resource_servers.PATCHES,
+    )
+)
 
 
 def install() -> None:
