@@ -6,9 +6,12 @@
 
 The schema describes one poolsync config document (product.md §2): poolsync's own
 lower-case structure keys, and below ``settings`` and ``mfa`` the Cognito API's request
-shapes with the API's own member names, types, enums, lengths and patterns. botocore
-itself enforces none of ``max``, ``pattern`` or ``enum`` (cognito-semantics.md §5), so
-this schema is where poolsync catches them before any API call.
+shapes with the API's own member names, types, enums, lengths and patterns; below
+``clients``, ``identity_providers``, ``domain``, ``groups`` and ``resource_servers``
+the create operations' inputs, minus the pool id and the member that is the item's
+key. botocore itself enforces none of ``max``, ``pattern`` or ``enum``
+(cognito-semantics.md §5), so this schema is where poolsync catches them before any
+API call.
 
 This script is the only place poolsync imports botocore for the schema; the runtime
 reads the generated JSON file.
@@ -24,7 +27,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import botocore
 import botocore.session
@@ -48,6 +51,35 @@ POOLSYNC_POOL = "poolsync.Pool"
 POOLSYNC_SETTINGS = "poolsync.Settings"
 POOLSYNC_MFA = "poolsync.Mfa"
 
+# An example the validator quotes when a pool id does not match its pattern.
+POOL_ID_EXAMPLE = "eu-west-1_AbCdEfGhI"
+
+
+class SubResource(NamedTuple):
+    """A pool key holding one sub-resource, or a collection of them by name (product.md §2):
+    the create operation's input minus the pool id (poolsync resolves it) and, for a
+    collection, the member that is each item's key."""
+
+    key: str
+    operation: str
+    definition: str
+    name_member: str | None  # None: one object (the domain), not a collection
+
+    @property
+    def excluded(self) -> frozenset[str]:
+        return frozenset({"UserPoolId", *([self.name_member] if self.name_member else [])})
+
+
+SUB_RESOURCES = (
+    SubResource("identity_providers", "CreateIdentityProvider", "poolsync.IdentityProvider",
+                "ProviderName"),
+    SubResource("resource_servers", "CreateResourceServer", "poolsync.ResourceServer",
+                "Identifier"),
+    SubResource("clients", "CreateUserPoolClient", "poolsync.Client", "ClientName"),
+    SubResource("domain", "CreateUserPoolDomain", "poolsync.Domain", None),
+    SubResource("groups", "CreateGroup", "poolsync.Group", "GroupName"),
+)
+
 DESCRIPTION_LIMIT = 200
 
 # --- Pattern translation -------------------------------------------------------------
@@ -61,10 +93,14 @@ DESCRIPTION_LIMIT = 200
 #   pattern: [\w\s+=,.@-]+");
 # * a leading ``(?s)`` flag (Python 3.11 refuses global flags inside a group, ECMA-262
 #   has no inline flags) is dropped and every ``.`` becomes ``[\s\S]``;
+# * ``\p{Z}`` (separators) inside a class, alone or beside literal characters, becomes
+#   the 19 separator characters themselves (a closed list, stable since Unicode 6.3), so
+#   ``[^_\p{Z}]`` (the create-time identity-provider name) keeps its exact meaning;
 # * a character class holding all five of ``\p{L}\p{M}\p{S}\p{N}\p{P}`` (letters, marks,
 #   symbols, numbers, punctuation: every character except separators and "other"
 #   categories) becomes "no whitespace, no control character", and the same class with
-#   ``\s`` becomes "no control character except whitespace". Both are supersets of
+#   ``\s`` becomes "no control character except whitespace", and with ``\p{Z}``
+#   (separators: space, U+00A0, ...) "no control character". All are supersets of
 #   the AWS classes: they accept the rare separator or format character AWS refuses
 #   (U+00A0, U+200B), and never refuse a value AWS accepts. Other characters in such a
 #   class (``*``) must already be in those categories, which is checked.
@@ -73,8 +109,12 @@ DESCRIPTION_LIMIT = 200
 # construct fails here instead of emitting a pattern that means something else.
 
 _UNICODE_CLASSES = frozenset({"L", "M", "S", "N", "P"})
+# Every character of the Unicode categories Zs, Zl and Zp (test_schema checks the list
+# against unicodedata), written as escapes both Python's re and ECMA-262 read.
+SEPARATORS = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 VISIBLE_CLASS = r"[^\s\x00-\x1f\x7f-\x9f]"
 VISIBLE_OR_SPACE_CLASS = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
+PRINTABLE_CLASS = r"[^\x00-\x1f\x7f-\x9f]"
 
 
 class UnsupportedPattern(ValueError):
@@ -131,22 +171,34 @@ def _class_end(body: str, start: int) -> int:
 def _translate_class(text: str, pattern: str) -> str:
     if "\\p{" not in text:
         return text
-    if text.startswith("[^"):
+    negated = text.startswith("[^")
+    tokens = list(_class_tokens(text[2:-1] if negated else text[1:-1], pattern))
+    categories = {t[3:-1] for t in tokens if t.startswith("\\p{")}
+    if categories == {"Z"}:
+        return _separator_class(tokens, negated)
+    if negated:
         raise UnsupportedPattern(f"negated \\p class in {pattern!r}")
-    categories: set[str] = set()
     with_space = False
-    for token in _class_tokens(text[1:-1], pattern):
+    for token in tokens:
         if token.startswith("\\p{"):
-            categories.add(token[3:-1])
-        elif token == "\\s":
+            continue
+        if token == "\\s":
             with_space = True
         elif len(token) == 1 and unicodedata.category(token)[0] in _UNICODE_CLASSES:
             pass  # already inside the five categories
         else:
             raise UnsupportedPattern(f"unsupported item {token!r} in a \\p class of {pattern!r}")
+    if categories == _UNICODE_CLASSES | {"Z"} and not with_space:
+        return PRINTABLE_CLASS
     if categories != _UNICODE_CLASSES:
         raise UnsupportedPattern(f"partial \\p class {sorted(categories)} in {pattern!r}")
     return VISIBLE_OR_SPACE_CLASS if with_space else VISIBLE_CLASS
+
+
+def _separator_class(tokens: list[str], negated: bool) -> str:
+    """A class of ``\\p{Z}`` and plain characters, with the separators spelled out."""
+    inner = "".join(SEPARATORS if token == "\\p{Z}" else token for token in tokens)
+    return f"[{'^' if negated else ''}{inner}]"
 
 
 def _class_tokens(inner: str, pattern: str) -> Iterator[str]:
@@ -212,6 +264,14 @@ MEMBER_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
 # aws-amplify/amplify-backend #3299), so entries are always fully specified.
 EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
     "SchemaAttributeType": ("Name", "AttributeDataType"),
+}
+
+
+# Patterns hard to read at a glance, said in words for the messages that quote them.
+PATTERN_HINTS = {
+    # cognito-semantics.md §1.6: stricter at create time than ProviderNameType
+    "ProviderNameTypeV2": 'no "_" or space first, nor from the third character on',
+    "DomainType": 'only a-z, 0-9 and "-", not starting or ending with "-"',
 }
 
 
@@ -317,6 +377,8 @@ def _scalar(shape: Shape) -> dict[str, Any]:
             if out["pattern"] != meta["pattern"]:
                 # Messages quote the pattern AWS documents, not our translation.
                 out["x-aws-pattern"] = meta["pattern"]
+            if shape.name in PATTERN_HINTS:
+                out["x-pattern-hint"] = PATTERN_HINTS[shape.name]
         return out
     if kind in ("integer", "long"):
         out = {"type": "integer"}
@@ -353,15 +415,24 @@ def generate() -> dict[str, Any]:
     )
     mfa = conv.structure(mfa_shape, exclude=MFA_EXCLUDED)
     mfa["description"] = "SetUserPoolMfaConfig members, minus UserPoolId."
+    properties: dict[str, Any] = {
+        "region": conv.ref(region) | {"description": "The pool's AWS region."},
+        "id": conv.ref(pool_id)
+        | {"description": "Pin to an existing pool id.", "examples": [POOL_ID_EXAMPLE]},
+        "settings": _ref(POOLSYNC_SETTINGS),
+        "mfa": _ref(POOLSYNC_MFA),
+    }
+    for sub in SUB_RESOURCES:
+        properties[sub.key] = _sub_resource(conv, model, sub)
+    properties["prune"] = {
+        "type": "boolean",
+        "description": "Delete live clients, identity providers, groups and resource "
+        "servers that this file does not list (default false).",
+    }
     pool = {
         "type": "object",
         "description": "One user pool; its key is the pool's name in Cognito (PoolName).",
-        "properties": {
-            "region": conv.ref(region) | {"description": "The pool's AWS region."},
-            "id": conv.ref(pool_id) | {"description": "Pin to an existing pool id."},
-            "settings": _ref(POOLSYNC_SETTINGS),
-            "mfa": _ref(POOLSYNC_MFA),
-        },
+        "properties": properties,
         "additionalProperties": False,
     }
     conv.defs[POOLSYNC_POOL] = pool
@@ -388,6 +459,26 @@ def generate() -> dict[str, Any]:
         "required": ["version"],
         "additionalProperties": False,
         "$defs": conv.defs,
+    }
+
+
+def _sub_resource(conv: Converter, model: ServiceModel, sub: SubResource) -> dict[str, Any]:
+    """The pool property ``sub.key``; the item's shape goes to ``$defs[sub.definition]``."""
+    shape = model.operation_model(sub.operation).input_shape
+    assert isinstance(shape, StructureShape)
+    item = conv.structure(shape, exclude=sub.excluded)
+    conv.defs[sub.definition] = item
+    if sub.name_member is None:
+        item["description"] = f"{sub.operation} members, minus UserPoolId."
+        return _ref(sub.definition)
+    item["description"] = (
+        f"{sub.operation} members, minus UserPoolId and {sub.name_member} (the key)."
+    )
+    return {
+        "type": "object",
+        "description": f"{sub.name_member} -> {sub.operation} members.",
+        "propertyNames": conv.ref(shape.members[sub.name_member]),
+        "additionalProperties": _ref(sub.definition),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -181,7 +182,7 @@ def test_examples_also_converge_on_plain_moto(plain_moto, example) -> None:  # t
     """poolsync must not depend on the stand-in's fidelity: on moto as shipped (which
     drops standard attributes and merges differently) the examples converge too."""
     session = AwsSession()
-    config = engine.load([str(example)], {})
+    config = engine.load([str(example)], os.environ)
     engine.verify(config, session, engine.execute(engine.plan(config, session), session))
     assert not engine.plan(config, session).has_changes
 

@@ -80,9 +80,20 @@ def test_more_than_fifty_custom_attributes() -> None:
     assert found == [((*S, "Schema"), "at most 50 custom attributes are allowed (got 51)")]
 
 
-def test_fifty_custom_attributes_and_standard_ones() -> None:
-    schema = [attribute(f"a{i}") for i in range(50)] + [attribute("email"), attribute("name")]
+def test_fifty_entries_custom_and_standard() -> None:
+    schema = [attribute(f"a{i}") for i in range(48)] + [attribute("email"), attribute("name")]
     assert problems({"Schema": schema}) == []
+
+
+def test_more_than_fifty_schema_entries_with_standard_ones() -> None:
+    # The Schema list itself holds at most 50 entries (BC), whatever they declare.
+    schema = [attribute(f"a{i}") for i in range(50)] + [attribute("email"), attribute("name")]
+    assert problems({"Schema": schema}) == [
+        (
+            (*S, "Schema"),
+            "Schema lists at most 50 attributes, standard ones included (got 52)",
+        )
+    ]
 
 
 def test_custom_attribute_name_over_twenty_characters() -> None:
@@ -396,6 +407,386 @@ def test_pre_token_generation_arns_agree_or_one_is_set() -> None:
     assert problems({"LambdaConfig": {"PreTokenGeneration": ARN_A}}) == []
     from_env = {**same, "PreTokenGeneration": "${env:PRE_TOKEN_ARN}"}
     assert problems({"LambdaConfig": from_env}) == []
+
+
+# --- App clients ------------------------------------------------------------------------
+
+C: Path = (*P, "clients", "web")
+HOSTED_UI = {
+    "AllowedOAuthFlowsUserPoolClient": True,
+    "AllowedOAuthFlows": ["code"],
+    "AllowedOAuthScopes": ["openid"],
+    "CallbackURLs": ["https://app.example.com/callback"],
+}
+
+
+def client_problems(client: dict[str, Any], **pool: Any) -> list[tuple[Path, str]]:
+    body: dict[str, Any] = {"region": "eu-west-1", "clients": {"web": client}, **pool}
+    return [(p.path, p.message) for p in check_pool(body, P)]
+
+
+def test_a_hosted_ui_client_passes() -> None:
+    client = {
+        **HOSTED_UI,
+        "DefaultRedirectURI": "https://app.example.com/callback",
+        "LogoutURLs": ["https://app.example.com/", "http://localhost:3000/signed-out"],
+        "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        "AccessTokenValidity": 60,
+        "TokenValidityUnits": {"AccessToken": "minutes"},
+    }
+    assert client_problems(client) == []
+    assert client_problems({"GenerateSecret": False}) == []
+
+
+def test_default_redirect_not_among_the_callbacks() -> None:
+    client = {**HOSTED_UI, "DefaultRedirectURI": "https://app.example.com/other"}
+    assert client_problems(client) == [
+        ((*C, "DefaultRedirectURI"), "DefaultRedirectURI must be one of the client's CallbackURLs")
+    ]
+
+
+def test_default_redirect_from_the_environment_is_not_judged() -> None:
+    assert client_problems({**HOSTED_UI, "DefaultRedirectURI": "${env:REDIRECT}"}) == []
+    callbacks = {**HOSTED_UI, "CallbackURLs": ["${env:APP_URL}/callback"]}
+    assert client_problems({**callbacks, "DefaultRedirectURI": "https://a.example/cb"}) == []
+
+
+def test_client_credentials_with_other_flows() -> None:
+    client = {
+        **HOSTED_UI,
+        "GenerateSecret": True,
+        "AllowedOAuthFlows": ["client_credentials", "implicit", "code"],
+    }
+    assert client_problems(client) == [
+        (
+            (*C, "AllowedOAuthFlows"),
+            "client_credentials must be the only OAuth flow of a client (here with code and "
+            "implicit): use a separate client for code and implicit",
+        )
+    ]
+
+
+def test_client_credentials_without_a_secret() -> None:
+    client = {**HOSTED_UI, "AllowedOAuthFlows": ["client_credentials"], "CallbackURLs": []}
+    message = "the client_credentials flow needs a client secret: set GenerateSecret: true"
+    assert client_problems(client) == [((*C, "AllowedOAuthFlows"), message)]
+    assert client_problems({**client, "GenerateSecret": False}) == [
+        ((*C, "AllowedOAuthFlows"), message)
+    ]
+    assert client_problems({**client, "GenerateSecret": True}) == []
+    assert client_problems({**client, "ClientSecret": "${env:MACHINE_SECRET}"}) == []
+
+
+@pytest.mark.parametrize(
+    "member", ["AllowedOAuthFlows", "AllowedOAuthScopes", "CallbackURLs", "LogoutURLs"]
+)
+def test_oauth_settings_without_the_user_pool_client_flag(member: str) -> None:
+    value = ["openid"] if member == "AllowedOAuthScopes" else ["https://a.example/cb"]
+    if member == "AllowedOAuthFlows":
+        value = ["implicit"]
+    client: dict[str, Any] = {member: value}
+    if member == "AllowedOAuthFlows":
+        client["CallbackURLs"] = ["https://a.example/cb"]
+    found = client_problems(client)
+    first = "AllowedOAuthFlows" if member == "AllowedOAuthFlows" else member
+    assert found[0][0] == (*C, first)
+    assert found[0][1].endswith("AllowedOAuthFlowsUserPoolClient: true (not written, it is false)")
+
+
+def test_oauth_settings_with_the_flag_false() -> None:
+    client = {**HOSTED_UI, "AllowedOAuthFlowsUserPoolClient": False}
+    assert client_problems(client) == [
+        (
+            (*C, "AllowedOAuthFlowsUserPoolClient"),
+            "AllowedOAuthFlows, AllowedOAuthScopes and CallbackURLs need "
+            "AllowedOAuthFlowsUserPoolClient: true (it is false)",
+        )
+    ]
+
+
+def test_empty_oauth_lists_need_no_flag() -> None:
+    assert client_problems({"AllowedOAuthFlows": [], "CallbackURLs": []}) == []
+
+
+@pytest.mark.parametrize("flows", [["code"], ["implicit"], ["code", "implicit"]])
+def test_code_and_implicit_flows_need_a_callback(flows: list[str]) -> None:
+    client = {**HOSTED_UI, "AllowedOAuthFlows": flows, "CallbackURLs": []}
+    names = " and ".join(flows)
+    verb = "flows need" if len(flows) > 1 else "flow needs"
+    assert client_problems(client) == [
+        ((*C, "AllowedOAuthFlows"), f"the {names} {verb} at least one CallbackURLs entry")
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://app.example.com/callback",
+        "http://localhost/callback",
+        "http://localhost:3000/callback",
+        "http://127.0.0.1:8080/",
+        "http://[::1]:3000/cb",
+        "myapp://callback",
+        "HTTPS://APP.EXAMPLE.COM/",
+    ],
+)
+def test_redirect_urls_cognito_accepts(url: str) -> None:
+    client = {**HOSTED_UI, "CallbackURLs": [url], "LogoutURLs": [url]}
+    assert client_problems(client) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "http://app.example.com/callback",
+            '"http://app.example.com/callback" must use https: plain http is only allowed '
+            "for localhost, 127.0.0.1 and [::1]",
+        ),
+        (
+            "http://localhost.example.com/",
+            '"http://localhost.example.com/" must use https: plain http is only allowed '
+            "for localhost, 127.0.0.1 and [::1]",
+        ),
+        (
+            "https://app.example.com/#/callback",
+            '"https://app.example.com/#/callback" has a fragment (#...): a redirect URL '
+            "must not have one",
+        ),
+        (
+            "app.example.com/callback",
+            '"app.example.com/callback" is not an absolute URL (write its scheme, such as '
+            "https://)",
+        ),
+        ("http://[::1/cb", '"http://[::1/cb" is not a valid URL'),
+    ],
+)
+def test_redirect_urls_cognito_refuses(url: str, message: str) -> None:
+    client = {**HOSTED_UI, "CallbackURLs": ["https://ok.example/", url], "LogoutURLs": [url]}
+    assert client_problems(client) == [
+        ((*C, "CallbackURLs", 1), message),
+        ((*C, "LogoutURLs", 0), message),
+    ]
+
+
+def test_redirect_url_from_the_environment_is_not_judged() -> None:
+    client = {**HOSTED_UI, "CallbackURLs": ["http://${env:HOST}/cb"]}
+    assert client_problems(client) == []
+
+
+def test_legacy_and_allow_auth_flows_mixed() -> None:
+    client = {"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}
+    assert client_problems(client) == [
+        (
+            (*C, "ExplicitAuthFlows"),
+            "legacy values cannot be mixed with ALLOW_* values: write ALLOW_USER_PASSWORD_AUTH "
+            "instead of USER_PASSWORD_AUTH",
+        )
+    ]
+    both = {"ExplicitAuthFlows": ["ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "ALLOW_USER_AUTH"]}
+    assert client_problems(both) == [
+        (
+            (*C, "ExplicitAuthFlows"),
+            "legacy values cannot be mixed with ALLOW_* values: write "
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH instead of ADMIN_NO_SRP_AUTH and ALLOW_CUSTOM_AUTH "
+            "instead of CUSTOM_AUTH_FLOW_ONLY",
+        )
+    ]
+    assert client_problems({"ExplicitAuthFlows": ["ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"]}) == []
+
+
+def test_user_context_data_needs_a_secret() -> None:
+    client = {"EnablePropagateAdditionalUserContextData": True}
+    assert client_problems(client) == [
+        (
+            (*C, "EnablePropagateAdditionalUserContextData"),
+            "EnablePropagateAdditionalUserContextData needs a client secret: set "
+            "GenerateSecret: true",
+        )
+    ]
+    assert client_problems({**client, "GenerateSecret": True}) == []
+    assert client_problems({"EnablePropagateAdditionalUserContextData": False}) == []
+
+
+def test_generated_and_given_secret_together() -> None:
+    client = {"GenerateSecret": True, "ClientSecret": "${env:SECRET}"}
+    assert client_problems(client) == [
+        (
+            (*C, "ClientSecret"),
+            "ClientSecret cannot be given with GenerateSecret: true (Cognito generates the "
+            "secret): remove one",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("client", "where", "message"),
+    [
+        (
+            {"AccessTokenValidity": 25},
+            "AccessTokenValidity",
+            "25 hours (the default unit; set TokenValidityUnits.AccessToken for another) is "
+            "outside the allowed 5 minutes to 1 day",
+        ),
+        (
+            {"IdTokenValidity": 4, "TokenValidityUnits": {"IdToken": "minutes"}},
+            "IdTokenValidity",
+            "4 minutes (in TokenValidityUnits.IdToken) is outside the allowed 5 minutes to "
+            "1 day",
+        ),
+        (
+            {"IdTokenValidity": 0},
+            "IdTokenValidity",
+            "0 hours (the default unit; set TokenValidityUnits.IdToken for another) is "
+            "outside the allowed 5 minutes to 1 day",
+        ),
+        (
+            {"RefreshTokenValidity": 3651},
+            "RefreshTokenValidity",
+            "3651 days (the default unit; set TokenValidityUnits.RefreshToken for another) "
+            "is outside the allowed 60 minutes to 10 years",
+        ),
+        (
+            {"RefreshTokenValidity": 59, "TokenValidityUnits": {"RefreshToken": "minutes"}},
+            "RefreshTokenValidity",
+            "59 minutes (in TokenValidityUnits.RefreshToken) is outside the allowed 60 "
+            "minutes to 10 years",
+        ),
+    ],
+)
+def test_token_validity_out_of_range(client: dict[str, Any], where: str, message: str) -> None:
+    assert client_problems(client) == [((*C, where), message)]
+
+
+@pytest.mark.parametrize(
+    "client",
+    [
+        {"AccessTokenValidity": 1, "IdTokenValidity": 24},
+        {"AccessTokenValidity": 5, "TokenValidityUnits": {"AccessToken": "minutes"}},
+        {"AccessTokenValidity": 86400, "TokenValidityUnits": {"AccessToken": "seconds"}},
+        {"IdTokenValidity": 1, "TokenValidityUnits": {"IdToken": "days"}},
+        {"RefreshTokenValidity": 0},  # Cognito reads 0 as the default, 30 days
+        {"RefreshTokenValidity": 3650},
+        {"RefreshTokenValidity": 1, "TokenValidityUnits": {"RefreshToken": "hours"}},
+        {"AccessTokenValidity": 99, "TokenValidityUnits": {"AccessToken": "weeks"}},
+        {"AccessTokenValidity": True, "IdTokenValidity": "1"},
+    ],
+)
+def test_token_validity_in_range_or_not_judged(client: dict[str, Any]) -> None:
+    assert client_problems(client) == []
+
+
+def test_allow_user_auth_on_lite() -> None:
+    client = {"ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}
+    found = client_problems(client, settings={"UserPoolTier": "LITE"})
+    assert found == [
+        (
+            (*C, "ExplicitAuthFlows"),
+            "the ALLOW_USER_AUTH flow needs UserPoolTier ESSENTIALS or higher (the pool's "
+            "UserPoolTier is LITE): set UserPoolTier: ESSENTIALS",
+        )
+    ]
+    assert client_problems(client) == []
+
+
+def test_managed_login_on_lite() -> None:
+    domain = {"Domain": "customers", "ManagedLoginVersion": 2}
+    found = client_problems({}, settings={"UserPoolTier": "LITE"}, domain=domain)
+    assert found == [
+        (
+            (*P, "domain", "ManagedLoginVersion"),
+            "managed login (ManagedLoginVersion 2) needs UserPoolTier ESSENTIALS or higher "
+            "(the pool's UserPoolTier is LITE): set UserPoolTier: ESSENTIALS",
+        )
+    ]
+    classic = {**domain, "ManagedLoginVersion": 1}
+    assert client_problems({}, settings={"UserPoolTier": "LITE"}, domain=classic) == []
+
+
+# --- Identity providers -----------------------------------------------------------------
+
+
+def provider_problems(providers: dict[str, Any]) -> list[tuple[Path, str]]:
+    body: dict[str, Any] = {"region": "eu-west-1", "identity_providers": providers}
+    return [(p.path, p.message) for p in check_pool(body, P)]
+
+
+IDP: Path = (*P, "identity_providers")
+
+
+def test_saml_with_both_or_neither_metadata() -> None:
+    both = {"MetadataURL": "https://idp.example/metadata", "MetadataFile": "<xml/>"}
+    assert provider_problems({"Corp": {"ProviderType": "SAML", "ProviderDetails": both}}) == [
+        (
+            (*IDP, "Corp", "ProviderDetails"),
+            "a SAML provider takes MetadataURL or MetadataFile, not both",
+        )
+    ]
+    neither = {"IDPSignout": "true"}
+    assert provider_problems({"Corp": {"ProviderType": "SAML", "ProviderDetails": neither}}) == [
+        (
+            (*IDP, "Corp", "ProviderDetails"),
+            "a SAML provider needs MetadataURL or MetadataFile in ProviderDetails",
+        )
+    ]
+
+
+def test_saml_with_one_metadata_source() -> None:
+    for key in ("MetadataURL", "MetadataFile"):
+        details = {key: "${env:SAML_METADATA}"}
+        assert provider_problems({"Corp": {"ProviderType": "SAML", "ProviderDetails": details}}) == []
+    oidc = {"ProviderType": "OIDC", "ProviderDetails": {"client_id": "x"}}
+    assert provider_problems({"Corp": oidc}) == []
+
+
+def test_social_provider_named_otherwise() -> None:
+    google = {"ProviderType": "Google", "ProviderDetails": {"client_id": "x"}}
+    assert provider_problems({"MyGoogle": google}) == [
+        (
+            (*IDP, "MyGoogle", "ProviderType"),
+            'a Google provider must be named "Google" (Cognito refuses any other name for it)',
+        )
+    ]
+
+
+def test_social_name_on_another_type() -> None:
+    oidc = {"ProviderType": "OIDC", "ProviderDetails": {"client_id": "x"}}
+    assert provider_problems({"Google": oidc}) == [
+        (
+            (*IDP, "Google", "ProviderType"),
+            'the name "Google" is kept for the Google provider type (got OIDC): choose '
+            "another name",
+        )
+    ]
+
+
+@pytest.mark.parametrize("kind", ["Google", "Facebook", "SignInWithApple", "LoginWithAmazon"])
+def test_social_providers_named_after_their_type(kind: str) -> None:
+    assert provider_problems({kind: {"ProviderType": kind, "ProviderDetails": {}}}) == []
+
+
+def test_social_name_with_an_invalid_type_is_left_to_the_schema() -> None:
+    assert provider_problems({"Google": {"ProviderType": "Gsuite", "ProviderDetails": {}}}) == []
+
+
+def test_wrong_types_in_sub_resources_do_not_crash_the_rules() -> None:
+    body: dict[str, Any] = {
+        "clients": {
+            "a": "nope",
+            "b": {
+                "CallbackURLs": "https://x",
+                "AllowedOAuthFlows": [3, None],
+                "DefaultRedirectURI": 5,
+                "ExplicitAuthFlows": {"ALLOW_USER_AUTH": True},
+                "TokenValidityUnits": "hours",
+                "AccessTokenValidity": 2,
+            },
+        },
+        "identity_providers": {"x": [], "Google": {"ProviderType": 3}, "S": {"ProviderType": "SAML"}},
+        "domain": "example",
+    }
+    assert check_pool(body, P) == []
+    assert check_pool({"clients": [], "identity_providers": "x"}, P) == []
 
 
 # --- Robustness and documents -------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -24,13 +25,7 @@ from poolsync.model import Problem
 from poolsync.schema import load_schema, schema_text, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
-SUB_RESOURCE_MESSAGE = (
-    "is not supported yet: poolsync manages the pool's own settings and MFA for now; "
-    "app clients, identity providers, domain, groups and resource servers come in the "
-    "next release"
-)
-
-# product.md §2's example, without the sub-resources this release refuses.
+# product.md §2's example, whole.
 PRODUCT_EXAMPLE = """\
 version: 1
 pools:
@@ -63,6 +58,29 @@ pools:
     mfa:
       MfaConfiguration: OPTIONAL
       SoftwareTokenMfaConfiguration: {Enabled: true}
+    identity_providers:
+      Google:
+        ProviderType: Google
+        ProviderDetails:
+          client_id: 1234.apps.googleusercontent.com
+          client_secret: ${env:GOOGLE_CLIENT_SECRET}
+          authorize_scopes: openid email profile
+        AttributeMapping: {email: email}
+    clients:
+      web:
+        GenerateSecret: false
+        SupportedIdentityProviders: [COGNITO, Google]
+        CallbackURLs: [https://app.example.com/callback]
+        AllowedOAuthFlows: [code]
+        AllowedOAuthScopes: [openid, email, profile]
+        AllowedOAuthFlowsUserPoolClient: true
+        PreventUserExistenceErrors: ENABLED
+    domain: {Domain: customers-prod}
+    groups:
+      admins: {Description: Administrators, Precedence: 1}
+    resource_servers:
+      orders-api: {Name: Orders API, Scopes: [{ScopeName: read, ScopeDescription: Read orders}]}
+    prune: false
 """
 
 
@@ -166,6 +184,64 @@ def test_settings_and_mfa_follow_the_api_shapes() -> None:
     }
 
 
+# Each sub-resource is its create operation's input minus the pool id and the item's key
+# (product.md §2), by the key's own type.
+SUB_RESOURCES = [
+    ("clients", "poolsync.Client", "ClientNameType", {"UserPoolId", "ClientName"}),
+    (
+        "identity_providers",
+        "poolsync.IdentityProvider",
+        "ProviderNameTypeV2",
+        {"UserPoolId", "ProviderName"},
+    ),
+    ("groups", "poolsync.Group", "GroupNameType", {"UserPoolId", "GroupName"}),
+    (
+        "resource_servers",
+        "poolsync.ResourceServer",
+        "ResourceServerIdentifierType",
+        {"UserPoolId", "Identifier"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "definition", "key_type", "excluded"), SUB_RESOURCES)
+def test_sub_resource_collections_follow_the_create_shapes(
+    key: str, definition: str, key_type: str, excluded: set[str]
+) -> None:
+    schema_value = load_schema()
+    collection = schema_value["$defs"]["poolsync.Pool"]["properties"][key]
+    assert collection["type"] == "object"
+    assert collection["propertyNames"] == {"$ref": f"#/$defs/{key_type}"}
+    assert collection["additionalProperties"] == {"$ref": f"#/$defs/{definition}"}
+    members = set(schema_value["$defs"][definition]["properties"])
+    assert not members & excluded
+    assert members  # the create input's other members
+
+
+def test_sub_resource_members() -> None:
+    defs = load_schema()["$defs"]
+    client = defs["poolsync.Client"]["properties"]
+    assert {"GenerateSecret", "CallbackURLs", "TokenValidityUnits", "RefreshTokenRotation"} <= set(
+        client
+    )
+    provider = defs["poolsync.IdentityProvider"]
+    assert set(provider["properties"]) == {
+        "ProviderType",
+        "ProviderDetails",
+        "AttributeMapping",
+        "IdpIdentifiers",
+    }
+    assert provider["required"] == ["ProviderType", "ProviderDetails"]
+    domain = defs["poolsync.Domain"]
+    assert set(domain["properties"]) == {"Domain", "CustomDomainConfig", "ManagedLoginVersion"}
+    assert domain["required"] == ["Domain"]
+    assert defs["poolsync.ResourceServer"]["required"] == ["Name"]
+    assert set(defs["poolsync.Group"]["properties"]) == {"Description", "RoleArn", "Precedence"}
+    pool = defs["poolsync.Pool"]["properties"]
+    assert pool["domain"] == {"$ref": "#/$defs/poolsync.Domain"}
+    assert pool["prune"]["type"] == "boolean"
+
+
 # --- Pattern translation ----------------------------------------------------------------
 
 
@@ -177,6 +253,13 @@ def test_settings_and_mfa_follow_the_api_shapes() -> None:
         (r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}", ["Code: {####}"], ["Code: {###}"]),
         (r"(?s).*", ["one\ntwo", ""], []),
         (r"[\w\s+=,.@-]+", ["customers-prod", "a b"], ["it's", "x!"]),
+        # ProviderNameTypeV2: no "_" or separator first, nor from the third character on
+        (
+            r"[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+",
+            ["Google", "MySAML", "a_b", "é.x"],
+            ["_ab", "ab_", "a b c", "ab\u00a0c", "ab\u3000", "ab"],
+        ),
+        (r"[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+", ["a b", "x\u00a0y", "id-1"], ["a\tb", "\x00"]),
     ],
 )
 def test_translated_patterns_match_whole_values(
@@ -189,10 +272,27 @@ def test_translated_patterns_match_whole_values(
         assert not pattern.search(value), value
 
 
-@pytest.mark.parametrize("aws", [r"\p{L}+", r"[\p{L}\p{N}]+", r"[^\p{L}\p{M}\p{S}\p{N}\p{P}]"])
+@pytest.mark.parametrize(
+    "aws",
+    [
+        r"\p{L}+",
+        r"[\p{L}\p{N}]+",
+        r"[^\p{L}\p{M}\p{S}\p{N}\p{P}]",
+        r"[\p{Z}\p{L}]",
+        r"[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}\s]",
+    ],
+)
 def test_unknown_pattern_constructs_fail_the_generator(gen: ModuleType, aws: str) -> None:
     with pytest.raises(gen.UnsupportedPattern):
         gen.translate_pattern(aws)
+
+
+def test_separators_are_every_unicode_z_character(gen: ModuleType) -> None:
+    separators = {
+        chr(code) for code in range(0x110000) if unicodedata.category(chr(code)).startswith("Z")
+    }
+    spelled = re.compile(f"[{gen.SEPARATORS}]")
+    assert {chr(code) for code in range(0x10000) if spelled.match(chr(code))} == separators
 
 
 def test_descriptions_are_one_plain_sentence(gen: ModuleType) -> None:
@@ -253,10 +353,19 @@ def test_unknown_key_with_did_you_mean() -> None:
 
 def test_unknown_key_without_a_close_match_lists_small_objects() -> None:
     data = example()
-    pool(data)["colour"] = "blue"
+    pool(data)["domain"]["colour"] = "blue"
     assert only(validate_document(data)) == (
-        (*P, "colour"),
-        'unknown key "colour" (allowed: id, mfa, region, settings)',
+        (*P, "domain", "colour"),
+        'unknown key "colour" (allowed: CustomDomainConfig, Domain, ManagedLoginVersion)',
+    )
+
+
+def test_unknown_pool_key_with_did_you_mean() -> None:
+    data = example()
+    pool(data)["client"] = pool(data).pop("clients")
+    assert only(validate_document(data)) == (
+        (*P, "client"),
+        'unknown key "client" (did you mean "clients"?)',
     )
 
 
@@ -272,10 +381,160 @@ def test_unknown_top_level_key() -> None:
 @pytest.mark.parametrize(
     "key", ["clients", "identity_providers", "domain", "groups", "resource_servers", "prune"]
 )
-def test_sub_resources_are_not_supported_yet(key: str) -> None:
+def test_each_sub_resource_key_may_be_left_out(key: str) -> None:
     data = example()
-    pool(data)[key] = {}
-    assert only(validate_document(data)) == ((*P, key), f'"{key}" {SUB_RESOURCE_MESSAGE}')
+    del pool(data)[key]
+    assert validate_document(data) == []
+
+
+def test_empty_collections_are_valid() -> None:
+    data = example()
+    for key in ("clients", "identity_providers", "groups", "resource_servers"):
+        pool(data)[key] = {}
+    assert validate_document(data) == []
+
+
+C = (*P, "clients", "web")
+
+
+def test_unknown_key_inside_a_client() -> None:
+    data = example()
+    pool(data)["clients"]["web"]["CallbackUrls"] = ["https://app.example.com/cb"]
+    assert only(validate_document(data)) == (
+        (*C, "CallbackUrls"),
+        'unknown key "CallbackUrls" (did you mean "CallbackURLs"?)',
+    )
+
+
+def test_the_client_name_is_the_key_not_a_member() -> None:
+    data = example()
+    pool(data)["clients"]["web"]["ClientName"] = "web"
+    assert only(validate_document(data))[0] == (*C, "ClientName")
+
+
+def test_client_name_pattern_points_at_the_key() -> None:
+    data = example()
+    pool(data)["clients"]["web!"] = pool(data)["clients"].pop("web")
+    assert only(validate_document(data)) == (
+        (*P, "clients", "web!"),
+        'invalid key "web!": does not match the pattern [\\w\\s+=,.@-]+',
+    )
+
+
+def test_provider_type_enum() -> None:
+    data = example()
+    pool(data)["identity_providers"]["Google"]["ProviderType"] = "Gsuite"
+    assert only(validate_document(data)) == (
+        (*P, "identity_providers", "Google", "ProviderType"),
+        "must be one of: SAML, Facebook, Google, LoginWithAmazon, SignInWithApple, OIDC "
+        '(got "Gsuite")',
+    )
+
+
+def test_provider_name_uses_the_create_time_pattern() -> None:
+    data = example()
+    providers = pool(data)["identity_providers"]
+    providers["My_SAML"] = {"ProviderType": "SAML", "ProviderDetails": {"MetadataURL": "x"}}
+    assert only(validate_document(data)) == (
+        (*P, "identity_providers", "My_SAML"),
+        'invalid key "My_SAML": does not match the pattern '
+        "[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+ "
+        '(no "_" or space first, nor from the third character on)',
+    )
+
+
+def test_provider_needs_type_and_details() -> None:
+    data = example()
+    pool(data)["identity_providers"]["Google"] = {"AttributeMapping": {"email": "email"}}
+    problems = validate_document(data)
+    assert [(p.path, p.message) for p in problems] == [
+        ((*P, "identity_providers", "Google"), 'missing required key "ProviderType"'),
+        ((*P, "identity_providers", "Google"), 'missing required key "ProviderDetails"'),
+    ]
+
+
+def test_provider_details_are_strings() -> None:
+    data = example()
+    pool(data)["identity_providers"]["Google"]["ProviderDetails"]["attributes_url_add_attributes"] = (
+        True
+    )
+    assert only(validate_document(data)) == (
+        (*P, "identity_providers", "Google", "ProviderDetails", "attributes_url_add_attributes"),
+        "expected a string, got a boolean",
+    )
+
+
+def test_env_reference_in_provider_details_is_not_checked_offline() -> None:
+    data = example()
+    details = pool(data)["identity_providers"]["Google"]["ProviderDetails"]
+    details["client_id"] = "${env:GOOGLE_CLIENT_ID}"
+    assert validate_document(data) == []
+
+
+def test_domain_prefix_is_lower_case() -> None:
+    data = example()
+    pool(data)["domain"]["Domain"] = "Customers-prod"
+    assert only(validate_document(data)) == (
+        (*P, "domain", "Domain"),
+        'does not match the pattern ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$ '
+        '(got "Customers-prod"; only a-z, 0-9 and "-", not starting or ending with "-")',
+    )
+
+
+def test_domain_needs_its_name() -> None:
+    data = example()
+    pool(data)["domain"] = {"ManagedLoginVersion": 2}
+    assert only(validate_document(data)) == ((*P, "domain"), 'missing required key "Domain"')
+
+
+def test_group_precedence_is_not_negative() -> None:
+    data = example()
+    pool(data)["groups"]["admins"]["Precedence"] = -1
+    assert only(validate_document(data)) == (
+        (*P, "groups", "admins", "Precedence"),
+        "must be at least 0 (got -1)",
+    )
+
+
+def test_resource_server_needs_a_name_and_full_scopes() -> None:
+    data = example()
+    pool(data)["resource_servers"]["orders-api"] = {"Scopes": [{"ScopeName": "read"}]}
+    problems = validate_document(data)
+    where = (*P, "resource_servers", "orders-api")
+    assert [(p.path, p.message) for p in problems] == [
+        (where, 'missing required key "Name"'),
+        ((*where, "Scopes", 0), 'missing required key "ScopeDescription"'),
+    ]
+
+
+def test_prune_is_a_boolean() -> None:
+    data = example()
+    pool(data)["prune"] = "yes"
+    assert only(validate_document(data)) == (
+        (*P, "prune"),
+        'expected a boolean, got the string "yes": write true or false (poolsync reads '
+        "YAML 1.2, where yes, no, on and off are strings)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [("AccessTokenValidity", 100000), ("IdTokenValidity", 0), ("RefreshTokenValidity", -1)],
+)
+def test_token_validity_ranges_are_left_to_the_rules(member: str, value: int) -> None:
+    # rules.token_validity reports them in effective units; the raw range would repeat it.
+    data = example()
+    pool(data)["clients"]["web"][member] = value
+    assert validate_document(data) == []
+
+
+def test_token_validity_type_is_still_checked() -> None:
+    data = example()
+    pool(data)["clients"]["web"]["AccessTokenValidity"] = "1h"
+    assert only(validate_document(data)) == (
+        (*C, "AccessTokenValidity"),
+        "expected an integer, got a string",
+    )
 
 
 def test_enum_message() -> None:
@@ -349,7 +608,7 @@ def test_pool_name_too_long_points_at_the_key() -> None:
     data["pools"][name] = data["pools"].pop("customers-prod")
     assert only(validate_document(data)) == (
         ("pools", name),
-        f'invalid key "{"p" * 57}...": must be at most 128 characters',
+        f'invalid key "{"p" * 57}...": must be at most 128 characters (got 129)',
     )
 
 
@@ -367,16 +626,55 @@ def test_translated_pattern_message_quotes_the_aws_pattern() -> None:
     pool(data)["settings"]["EmailVerificationSubject"] = "bad\x07subject"
     assert only(validate_document(data)) == (
         (*S, "EmailVerificationSubject"),
-        "does not match the pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+",
+        'does not match the pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+ (got "bad\\u0007subject")',
     )
 
 
-def test_pattern_message() -> None:
+def test_pattern_message_shows_the_value_and_an_example() -> None:
     data = example()
     pool(data)["id"] = "not an id"
     assert only(validate_document(data)) == (
         (*P, "id"),
-        "does not match the pattern [\\w-]+_[0-9a-zA-Z]+",
+        'does not match the pattern [\\w-]+_[0-9a-zA-Z]+ (got "not an id"; for example '
+        "eu-west-1_AbCdEfGhI)",
+    )
+
+
+def test_pattern_message_hides_a_secret() -> None:
+    data = example()
+    pool(data)["id"] = "hunter2"
+    assert only(validate_document(data, secrets=frozenset({"hunter2"}))) == (
+        (*P, "id"),
+        "does not match the pattern [\\w-]+_[0-9a-zA-Z]+ (for example eu-west-1_AbCdEfGhI)",
+    )
+
+
+def test_string_too_long_says_how_long() -> None:
+    data = example()
+    pool(data)["settings"]["VerificationMessageTemplate"]["EmailSubject"] = "s" * 141
+    assert only(validate_document(data)) == (
+        (*S, "VerificationMessageTemplate", "EmailSubject"),
+        "must be at most 140 characters (got 141)",
+    )
+    hidden = validate_document(data, secrets=frozenset({"s" * 141}))
+    assert only(hidden)[1] == "must be at most 140 characters"
+
+
+@pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y"])
+def test_yaml_11_boolean_words_get_a_hint(word: str) -> None:
+    data = example()
+    pool(data)["settings"]["Policies"]["PasswordPolicy"]["RequireNumbers"] = word
+    assert only(validate_document(data))[1] == (
+        f'expected a boolean, got the string "{word}": write true or false (poolsync reads '
+        "YAML 1.2, where yes, no, on and off are strings)"
+    )
+
+
+def test_other_strings_where_a_boolean_belongs() -> None:
+    data = example()
+    pool(data)["settings"]["Policies"]["PasswordPolicy"]["RequireNumbers"] = "enabled"
+    assert only(validate_document(data))[1] == (
+        "expected a boolean, got a string: write true or false"
     )
 
 
@@ -415,7 +713,7 @@ def test_schema_constraints_take_integers_or_digit_strings() -> None:
     constraints["MinLength"] = "one"
     assert only(validate_document(data)) == (
         (*S, "Schema", 1, "StringAttributeConstraints", "MinLength"),
-        "does not match the pattern ^[0-9]+$",
+        'does not match the pattern ^[0-9]+$ (got "one")',
     )
 
 
@@ -437,13 +735,30 @@ def test_custom_prefix_is_allowed_on_attribute_names() -> None:
     assert validate_document(data) == []
 
 
-def test_name_too_long_even_with_the_prefix() -> None:
+def test_name_too_long_with_the_prefix_is_left_to_the_rule() -> None:
+    # rules.custom_attribute_name_length says it without counting the prefix.
     data = example()
     pool(data)["settings"]["Schema"][1]["Name"] = "custom:" + "t" * 21
-    assert only(validate_document(data)) == (
+    assert validate_document(data) == []
+
+
+def test_name_too_long_from_the_environment_is_checked_by_the_schema() -> None:
+    # The rules read the file as written: a substituted name is the schema's to check.
+    data = example()
+    name = "custom:" + "t" * 21
+    pool(data)["settings"]["Schema"][1]["Name"] = name
+    assert only(validate_document(data, secrets=frozenset({name}))) == (
         (*S, "Schema", 1, "Name"),
         "must be at most 27 characters",
     )
+
+
+def test_too_many_schema_entries_are_left_to_the_rule() -> None:
+    data = example()
+    pool(data)["settings"]["Schema"] = [
+        {"Name": f"a{i}", "AttributeDataType": "String"} for i in range(51)
+    ]
+    assert validate_document(data) == []
 
 
 def test_all_problems_are_reported_at_once() -> None:

@@ -54,7 +54,7 @@ BAD_FILES = {
         " allow; is this a binary file?"
     ),
     "empty.yaml": "empty.yaml:1:1: file is empty",
-    "comments-only.yaml": "comments-only.yaml:1:1: file is empty",
+    "comments-only.yaml": "comments-only.yaml:1:1: file has no content (only comments)",
     "top-level-list.yaml": (
         "top-level-list.yaml:1:1: expected a mapping at the top level, got a list"
     ),
@@ -82,14 +82,14 @@ BAD_FILES = {
         " repeat the keys or alias a whole value"
     ),
     "recursive-alias.yaml": (
-        "recursive-alias.yaml:2:8: pools.prod: an alias refers to the mapping or list"
+        "recursive-alias.yaml:3:9: pools.prod: an alias refers to the mapping or list"
         " that contains it"
     ),
     "too-many-aliases.yaml": (
-        "too-many-aliases.yaml:2:8: too many aliases: more than 100 in one file"
+        "too-many-aliases.yaml:104:5: scopes[100]: too many aliases: more than 100 in one file"
     ),
     "alias-bomb.yaml": (
-        "alias-bomb.yaml:1:7: too many aliases: expanding them makes more than 100000"
+        "alias-bomb.yaml:7:14: lol6[0]: too many aliases: expanding them makes more than 100000"
         " values (an alias bomb?)"
     ),
     "bad-explicit-int.yaml": 'bad-explicit-int.yaml:1:10: version: "one" is not a valid !!int',
@@ -109,6 +109,31 @@ def test_alias_bomb_is_refused_quickly() -> None:
     started = time.perf_counter()
     error_of("alias-bomb.yaml")
     assert time.perf_counter() - started < 2
+
+
+def test_whitespace_only_is_empty_and_comments_are_no_content() -> None:
+    with pytest.raises(ConfigError, match=r"^f\.yaml:1:1: file is empty$"):
+        load_document("  \n\n", "f.yaml")
+    with pytest.raises(ConfigError, match=r"file has no content \(only comments\)$"):
+        load_document("\n# version: 1\n   # pools: {}\n", "f.yaml")
+
+
+def test_too_many_aliases_points_at_the_alias_that_crosses_the_limit() -> None:
+    text = "scope: &s openid\nscopes:\n" + "  - *s\n" * 100 + "other: {x: *s}\n"
+    with pytest.raises(ConfigError) as raised:
+        load_document(text, "f.yaml")
+    assert str(raised.value) == (
+        "f.yaml:103:12: other.x: too many aliases: more than 100 in one file"
+    )
+
+
+def test_alias_location_falls_back_to_the_anchor_after_a_skipped_value() -> None:
+    # The duplicate key's value is not built, so its alias is never reached: counting
+    # aliases in the text would point at the wrong one.
+    text = "a: &s openid\na: *s\nscopes:\n" + "  - *s\n" * 101
+    with pytest.raises(ConfigError) as raised:
+        load_document(text, "f.yaml")
+    assert str(raised.value) == "f.yaml:1:4: scopes[100]: too many aliases: more than 100 in one file"
 
 
 def test_up_to_the_alias_limit_is_accepted() -> None:

@@ -2,16 +2,22 @@
 
 product.md §2 ("Rules the API enforces only at apply time") lists them; each rule below
 is one named function citing where the rule comes from. Rules read a pool as written
-(``{"region": ..., "settings": ..., "mfa": ...}``) and return problems with paths inside
-the document. They tolerate values of the wrong type (schema validation reports those)
-and skip any decision that depends on a ``${env:...}`` value, unknown until plan time.
+(``{"region": ..., "settings": ..., "mfa": ..., "clients": ..., ...}``) and return
+problems with paths inside the document. They tolerate values of the wrong type (schema
+validation reports those) and skip any decision that depends on a ``${env:...}`` value,
+unknown until plan time.
+
+Whether a client names an identity provider or a scope that exists is not checked here:
+the answer depends on the live pool too, so the planner checks it (product.md §2).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from poolsync import normalize
 from poolsync.model import Path, Problem, render_path
@@ -29,6 +35,52 @@ DEFAULT_TIER = "ESSENTIALS"
 MFA_FACTORS = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration")
 
 LEGACY_MESSAGES = normalize.LEGACY_MESSAGE_FIELDS
+# A Schema list holds at most 50 entries, standard ones included (BC SchemaAttributesListType).
+MAX_SCHEMA_ENTRIES = 50
+
+# The legacy ExplicitAuthFlows values, which cannot be mixed with the ALLOW_* ones, and
+# the ALLOW_* value that replaces each (BC ExplicitAuthFlows: ALLOW_ADMIN_USER_PASSWORD_AUTH
+# "replaces the ADMIN_NO_SRP_AUTH setting").
+LEGACY_AUTH_FLOWS = {
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+}
+IDP_TYPES = frozenset({"SAML", "OIDC", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple"})
+# Social identity providers: Cognito names each after its type ("Provider NameOfGP cannot
+# be of type Google": aws/aws-cli #3179, hashicorp/terraform-provider-aws #4822; BC
+# SupportedIdentityProviders lists them by these fixed names).
+SOCIAL_PROVIDERS = frozenset({"Google", "Facebook", "SignInWithApple", "LoginWithAmazon"})
+# Plain-HTTP redirect hosts Cognito accepts, for testing (BC CallbackURLs).
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+TIME_UNITS = {"seconds": 1, "minutes": MINUTE, "hours": HOUR, "days": DAY}
+
+
+@dataclass(frozen=True)
+class _Validity:
+    """One token validity member: its unit key, default unit and effective range (TF-UPC
+    config validators; BC member docs; cognito-semantics.md §1.4, §3.11)."""
+
+    member: str
+    unit_key: str
+    default_unit: str
+    low: int  # seconds
+    high: int  # seconds
+    range_text: str
+
+
+_SHORT = "5 minutes to 1 day"
+TOKEN_VALIDITIES = (
+    _Validity("AccessTokenValidity", "AccessToken", "hours", 5 * MINUTE, DAY, _SHORT),
+    _Validity("IdTokenValidity", "IdToken", "hours", 5 * MINUTE, DAY, _SHORT),
+    # 10 years is BC's RefreshTokenValidity maximum, 315360000 seconds (3650 days).
+    _Validity(
+        "RefreshTokenValidity", "RefreshToken", "days", 60 * MINUTE, 3650 * DAY,
+        "60 minutes to 10 years",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -38,9 +90,18 @@ class _Pool:
     settings: Mapping[str, Any]
     mfa: Mapping[str, Any] | None
     path: Path
+    clients: Mapping[str, Any] = field(default_factory=dict)
+    identity_providers: Mapping[str, Any] = field(default_factory=dict)
+    domain: Mapping[str, Any] = field(default_factory=dict)
 
     def at(self, *parts: str | int) -> Path:
         return (*self.path, *parts)
+
+    def each_client(self) -> Iterator[tuple[Mapping[str, Any], Path]]:
+        """(client, its path) of every client written as a mapping."""
+        for name, client in self.clients.items():
+            if isinstance(client, Mapping):
+                yield client, self.at("clients", name)
 
 
 _Rule = Callable[[_Pool], Iterator[Problem]]
@@ -67,6 +128,9 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         settings=_mapping(pool.get("settings")),
         mfa=mfa if isinstance(mfa, Mapping) else None,
         path=path,
+        clients=_mapping(pool.get("clients")),
+        identity_providers=_mapping(pool.get("identity_providers")),
+        domain=_mapping(pool.get("domain")),
     )
     return [problem for rule in RULES for problem in rule(view)]
 
@@ -166,14 +230,21 @@ def required_custom_attribute(pool: _Pool) -> Iterator[Problem]:
 
 
 def too_many_custom_attributes(pool: _Pool) -> Iterator[Problem]:
-    """A pool holds at most 50 custom attributes (BC Schema list max 50; Cognito quotas;
-    cognito-semantics.md §3.4)."""
+    """A pool holds at most 50 custom attributes (Cognito quotas; cognito-semantics.md
+    §3.4), and the Schema list at most 50 entries, standard ones included (BC
+    SchemaAttributesListType). The schema leaves this limit to this rule (schema.py)."""
     count = sum(1 for _ in _custom_attributes(pool))
+    entries = len(_list(pool.settings.get("Schema")))
     if count > MAX_CUSTOM_ATTRIBUTES:
-        yield Problem(
-            f"at most {MAX_CUSTOM_ATTRIBUTES} custom attributes are allowed (got {count})",
-            pool.at("settings", "Schema"),
+        message = f"at most {MAX_CUSTOM_ATTRIBUTES} custom attributes are allowed (got {count})"
+    elif entries > MAX_SCHEMA_ENTRIES:
+        message = (
+            f"Schema lists at most {MAX_SCHEMA_ENTRIES} attributes, standard ones included "
+            f"(got {entries})"
         )
+    else:
+        return
+    yield Problem(message, pool.at("settings", "Schema"))
 
 
 def custom_attribute_name_length(pool: _Pool) -> Iterator[Problem]:
@@ -291,8 +362,10 @@ class _TierFeature:
 
 
 def tier_gated_features(pool: _Pool) -> Iterator[Problem]:
-    """Features above the pool's UserPoolTier (cognito-semantics.md §3.10, BC field docs;
-    FeatureUnavailableInTierException). Unwritten, the tier of a new pool is ESSENTIALS."""
+    """Features above the pool's UserPoolTier (cognito-semantics.md §3.10, BC field docs
+    such as ExplicitAuthFlows' "ALLOW_USER_AUTH ... must be in the Essentials tier or
+    higher"; FeatureUnavailableInTierException). Unwritten, the tier of a new pool is
+    ESSENTIALS."""
     tier = _tier(pool)
     if tier is None:
         return
@@ -320,6 +393,13 @@ def _tier_features(pool: _Pool) -> Iterator[_TierFeature]:
     if any(f != "PASSWORD" and not _unknown(f) for f in factors):
         where = pool.at("settings", "Policies", "SignInPolicy", "AllowedFirstAuthFactors")
         yield _TierFeature("a SignInPolicy with passwordless factors", "ESSENTIALS", where)
+    if pool.domain.get("ManagedLoginVersion") == 2:
+        where = pool.at("domain", "ManagedLoginVersion")
+        yield _TierFeature("managed login (ManagedLoginVersion 2)", "ESSENTIALS", where)
+    for client, path in pool.each_client():
+        if "ALLOW_USER_AUTH" in _strings(client.get("ExplicitAuthFlows")):
+            where = (*path, "ExplicitAuthFlows")
+            yield _TierFeature("the ALLOW_USER_AUTH flow", "ESSENTIALS", where)
     version = _dig(pool.settings, "LambdaConfig", "PreTokenGenerationConfig", "LambdaVersion")
     if version in ("V2_0", "V3_0"):
         where = pool.at("settings", "LambdaConfig", "PreTokenGenerationConfig", "LambdaVersion")
@@ -376,6 +456,258 @@ def pre_token_generation_mismatch(pool: _Pool) -> Iterator[Problem]:
     )
 
 
+# --- App clients (cognito-semantics.md §1.4, §3.8) ------------------------------------
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of a list as written (other items are the schema's business)."""
+    return [item for item in _list(value) if isinstance(item, str)]
+
+
+def _and(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, (", ".join(words[:-1]), words[-1])))
+
+
+def _has_secret(client: Mapping[str, Any]) -> bool:
+    """A client has a secret when Cognito generates one or the file gives one (BC
+    GenerateSecret, ClientSecret)."""
+    return client.get("GenerateSecret") is True or isinstance(client.get("ClientSecret"), str)
+
+
+def default_redirect_not_a_callback(pool: _Pool) -> Iterator[Problem]:
+    """DefaultRedirectURI "Must be in the CallbackURLs list" (BC DefaultRedirectURI)."""
+    for client, path in pool.each_client():
+        default = client.get("DefaultRedirectURI")
+        if not isinstance(default, str) or _unknown(default):
+            continue
+        callbacks = _strings(client.get("CallbackURLs"))
+        if default in callbacks or any(_unknown(url) for url in callbacks):
+            continue
+        yield Problem(
+            "DefaultRedirectURI must be one of the client's CallbackURLs",
+            (*path, "DefaultRedirectURI"),
+        )
+
+
+def client_credentials_flow(pool: _Pool) -> Iterator[Problem]:
+    """client_credentials must be the only allowed OAuth flow, and needs a client secret
+    ("you must add client_credentials as the only allowed OAuth flow"; the grant is
+    "authorized by a combination of the client ID and client secret": BC
+    AllowedOAuthFlows; cognito-semantics.md §3.8)."""
+    for client, path in pool.each_client():
+        flows = _strings(client.get("AllowedOAuthFlows"))
+        if "client_credentials" not in flows:
+            continue
+        where = (*path, "AllowedOAuthFlows")
+        others = sorted({f for f in flows if f != "client_credentials" and not _unknown(f)})
+        if others:
+            yield Problem(
+                f"client_credentials must be the only OAuth flow of a client (here with "
+                f"{_and(others)}): use a separate client for {_and(others)}",
+                where,
+            )
+        if not _has_secret(client):
+            yield Problem(
+                "the client_credentials flow needs a client secret: set GenerateSecret: true",
+                where,
+            )
+
+
+def oauth_without_user_pool_client_flag(pool: _Pool) -> Iterator[Problem]:
+    """AllowedOAuthFlowsUserPoolClient "must have a value of true before you can
+    configure" callback and logout URLs, OAuth scopes and flows (BC); it defaults to
+    false."""
+    for client, path in pool.each_client():
+        flag = client.get("AllowedOAuthFlowsUserPoolClient")
+        if flag is True or _unknown(flag):
+            continue
+        written = [
+            member
+            for member in ("AllowedOAuthFlows", "AllowedOAuthScopes", "CallbackURLs", "LogoutURLs")
+            if _strings(client.get(member))
+        ]
+        if not written:
+            continue
+        if flag is False:
+            state, where = "it is false", (*path, "AllowedOAuthFlowsUserPoolClient")
+        else:
+            state, where = "not written, it is false", (*path, written[0])
+        yield Problem(
+            f"{_and(written)} {'needs' if len(written) == 1 else 'need'} "
+            f"AllowedOAuthFlowsUserPoolClient: true ({state})",
+            where,
+        )
+
+
+def code_or_implicit_without_callback(pool: _Pool) -> Iterator[Problem]:
+    """The code and implicit flows redirect to a callback URL: Cognito refuses them with
+    no CallbackURLs ("InvalidOAuthFlowException: CallbackUrls can not be empty when code
+    flow or implicit flow is selected": cisagov/crossfeed #440,
+    awslabs/nx-plugin-for-aws #784)."""
+    for client, path in pool.each_client():
+        flows = sorted(set(_strings(client.get("AllowedOAuthFlows"))) & {"code", "implicit"})
+        if flows and client.get("CallbackURLs") in (None, []):
+            flow = f"the {_and(flows)} flow{'s need' if len(flows) > 1 else ' needs'}"
+            yield Problem(
+                f"{flow} at least one CallbackURLs entry", (*path, "AllowedOAuthFlows")
+            )
+
+
+def redirect_urls(pool: _Pool) -> Iterator[Problem]:
+    """A redirect URL is absolute, has no fragment, and uses HTTPS unless it is
+    http://localhost, http://127.0.0.1 or http://[::1] (any port); app schemes such as
+    myapp://example are fine (BC CallbackURLs, OAuth 2.0 §3.1.2). BC states it for
+    callback URLs; cognito-semantics.md §1.4 holds logout URLs to the same rules."""
+    for client, path in pool.each_client():
+        for member in ("CallbackURLs", "LogoutURLs"):
+            for index, url in enumerate(_list(client.get(member))):
+                if not isinstance(url, str) or _unknown(url):
+                    continue
+                fault = _redirect_fault(url)
+                if fault:
+                    yield Problem(fault, (*path, member, index))
+
+
+def _redirect_fault(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an invalid IPv6 literal or port
+        return f"{json.dumps(url)} is not a valid URL"
+    if not parts.scheme:
+        return f"{json.dumps(url)} is not an absolute URL (write its scheme, such as https://)"
+    if "#" in url:
+        return f"{json.dumps(url)} has a fragment (#...): a redirect URL must not have one"
+    if parts.scheme.lower() == "http":
+        shown = f"[{host}]" if host and ":" in host else host
+        if shown not in LOOPBACK_HOSTS:
+            return (
+                f"{json.dumps(url)} must use https: plain http is only allowed for "
+                "localhost, 127.0.0.1 and [::1]"
+            )
+    return ""
+
+
+def mixed_explicit_auth_flows(pool: _Pool) -> Iterator[Problem]:
+    """The legacy ExplicitAuthFlows values (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY,
+    USER_PASSWORD_AUTH) cannot be assigned together with ALLOW_* ones (BC
+    ExplicitAuthFlows; cognito-semantics.md §3.11)."""
+    for client, path in pool.each_client():
+        flows = _strings(client.get("ExplicitAuthFlows"))
+        legacy = sorted({f for f in flows if f in LEGACY_AUTH_FLOWS})
+        if legacy and any(f.startswith("ALLOW_") for f in flows):
+            instead = _and([f"{LEGACY_AUTH_FLOWS[f]} instead of {f}" for f in legacy])
+            yield Problem(
+                f"legacy values cannot be mixed with ALLOW_* values: write {instead}",
+                (*path, "ExplicitAuthFlows"),
+            )
+
+
+def user_context_data_without_secret(pool: _Pool) -> Iterator[Problem]:
+    """"You can only activate EnablePropagateAdditionalUserContextData in an app client
+    that has a client secret" (BC; cognito-semantics.md §3.8)."""
+    for client, path in pool.each_client():
+        if client.get("EnablePropagateAdditionalUserContextData") is True and not _has_secret(
+            client
+        ):
+            yield Problem(
+                "EnablePropagateAdditionalUserContextData needs a client secret: set "
+                "GenerateSecret: true",
+                (*path, "EnablePropagateAdditionalUserContextData"),
+            )
+
+
+def generate_secret_with_client_secret(pool: _Pool) -> Iterator[Problem]:
+    """"You cannot specify both GenerateSecret as true and provide a ClientSecret value"
+    (BC ClientSecret)."""
+    for client, path in pool.each_client():
+        if client.get("GenerateSecret") is True and "ClientSecret" in client:
+            yield Problem(
+                "ClientSecret cannot be given with GenerateSecret: true (Cognito generates "
+                "the secret): remove one",
+                (*path, "ClientSecret"),
+            )
+
+
+def token_validity(pool: _Pool) -> Iterator[Problem]:
+    """Token validities are read in TokenValidityUnits (defaults hours, hours, days) and
+    must last 5 minutes to 1 day (access, ID) or 60 minutes to 10 years (refresh);
+    RefreshTokenValidity 0 means the default 30 days (BC member docs; TF-UPC config
+    validators; cognito-semantics.md §1.4, §3.11). The schema leaves the raw number
+    ranges to this rule (schema.py)."""
+    for client, path in pool.each_client():
+        units = _mapping(client.get("TokenValidityUnits"))
+        for validity in TOKEN_VALIDITIES:
+            value = client.get(validity.member)
+            if not isinstance(value, int) or isinstance(value, bool):
+                continue
+            if validity.member == "RefreshTokenValidity" and value == 0:
+                continue
+            unit = units.get(validity.unit_key, validity.default_unit)
+            if unit not in TIME_UNITS:
+                continue  # the schema reports the unit
+            seconds = value * TIME_UNITS[unit]
+            if validity.low <= seconds <= validity.high:
+                continue
+            if validity.unit_key in units:
+                why = f"in TokenValidityUnits.{validity.unit_key}"
+            else:
+                why = f"the default unit; set TokenValidityUnits.{validity.unit_key} for another"
+            yield Problem(
+                f"{value} {unit} ({why}) is outside the allowed {validity.range_text}",
+                (*path, validity.member),
+            )
+
+
+# --- Identity providers (cognito-semantics.md §1.6, §3.9) -------------------------------
+
+
+def saml_metadata(pool: _Pool) -> Iterator[Problem]:
+    """A SAML provider takes MetadataURL or MetadataFile, exactly one (BC
+    CreateIdentityProvider ProviderDetails; cognito-semantics.md §1.6)."""
+    for name, provider in pool.identity_providers.items():
+        if not isinstance(provider, Mapping) or provider.get("ProviderType") != "SAML":
+            continue
+        details = provider.get("ProviderDetails")
+        if not isinstance(details, Mapping):
+            continue
+        given = [key for key in ("MetadataURL", "MetadataFile") if key in details]
+        if len(given) == 1:
+            continue
+        message = (
+            "a SAML provider takes MetadataURL or MetadataFile, not both"
+            if given
+            else "a SAML provider needs MetadataURL or MetadataFile in ProviderDetails"
+        )
+        yield Problem(message, pool.at("identity_providers", name, "ProviderDetails"))
+
+
+def social_provider_name(pool: _Pool) -> Iterator[Problem]:
+    """A social provider is named exactly after its type, and those names are kept for
+    them ("Provider NameOfGP cannot be of type Google": aws/aws-cli #3179,
+    hashicorp/terraform-provider-aws #4822; BC SupportedIdentityProviders)."""
+    for name, provider in pool.identity_providers.items():
+        if not isinstance(provider, Mapping):
+            continue
+        kind = provider.get("ProviderType")
+        if kind not in IDP_TYPES or name == kind:
+            continue  # an invalid type is the schema's to report
+        where = pool.at("identity_providers", name, "ProviderType")
+        if kind in SOCIAL_PROVIDERS:
+            yield Problem(
+                f'a {kind} provider must be named "{kind}" (Cognito refuses any other name '
+                "for it)",
+                where,
+            )
+        elif name in SOCIAL_PROVIDERS:
+            yield Problem(
+                f'the name "{name}" is kept for the {name} provider type (got {kind}): '
+                "choose another name",
+                where,
+            )
+
+
 RULES: tuple[_Rule, ...] = (
     username_and_alias_attributes,
     required_custom_attribute,
@@ -390,4 +722,15 @@ RULES: tuple[_Rule, ...] = (
     legacy_verification_messages,
     legacy_unused_account_validity,
     pre_token_generation_mismatch,
+    social_provider_name,
+    saml_metadata,
+    default_redirect_not_a_callback,
+    client_credentials_flow,
+    oauth_without_user_pool_client_flag,
+    code_or_implicit_without_callback,
+    redirect_urls,
+    mixed_explicit_auth_flows,
+    user_context_data_without_secret,
+    generate_secret_with_client_secret,
+    token_validity,
 )

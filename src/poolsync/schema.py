@@ -15,7 +15,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -25,17 +25,6 @@ from jsonschema.exceptions import ValidationError, best_match
 from poolsync.model import Path, Problem
 
 SCHEMA_FILE = FilePath(__file__).parent / "poolsync.schema.json"
-
-# Pool keys of product.md §2 that this release does not manage yet. They are refused by
-# name (never dropped silently, never answered with a "did you mean").
-SUB_RESOURCES = frozenset(
-    {"clients", "identity_providers", "domain", "groups", "resource_servers", "prune"}
-)
-NOT_SUPPORTED_YET = (
-    "is not supported yet: poolsync manages the pool's own settings and MFA for now; "
-    "app clients, identity providers, domain, groups and resource servers come in the "
-    "next release"
-)
 
 # ``${env:NAME}`` (product.md §2). NAME is an environment variable name as POSIX shells
 # take it: letters, digits and "_", not starting with a digit.
@@ -182,6 +171,7 @@ class _Error:
     path: Path
     schema_path: tuple[str | int, ...]
     message: str
+    about_key: bool = False  # the instance is a mapping key (propertyNames)
 
 
 def _plain(error: ValidationError) -> _Error:
@@ -212,8 +202,10 @@ def _findings_of(error: _Error, secrets: frozenset[str]) -> Iterator[_Finding]:
     if "propertyNames" in error.schema_path:
         # jsonschema reports a bad key at its mapping; point at the key itself.
         key = error.instance
-        for message in _messages(error, secrets):
+        for message in _messages(replace(error, about_key=True), secrets):
             yield _Finding((*path, key), keyword, f"invalid key {_show(key)}: {message}")
+        return
+    if _reported_by_rules(error, secrets):
         return
     if isinstance(error.instance, str) and REFERENCE_START in error.instance:
         # Text with "${" is checked after substitution (even when every "${" is an
@@ -241,15 +233,41 @@ def _unknown_keys(error: _Error) -> Iterator[_Finding]:
     path = error.path
     properties = _mapping(error.schema.get("properties"))
     known = [str(k) for k in properties]
-    is_pool = len(path) == 2 and path[0] == "pools"
     for key in error.instance:
         if key in properties:
             continue
-        if is_pool and key in SUB_RESOURCES:
-            message = f'"{key}" {NOT_SUPPORTED_YET}'
-        else:
-            message = f"unknown key {_show(key)}{_suggestion(str(key), known)}"
+        message = f"unknown key {_show(key)}{_suggestion(str(key), known)}"
         yield _Finding((*path, key), "additionalProperties", message)
+
+
+# Limits that rules.py reports with a message naming the rule, at the same path: the
+# schema's generic message would say the same thing a second time. ``_ANY`` stands for
+# any key or list index. A value from ``${env:...}`` is checked by the schema alone (the
+# rules read the file as written), so its findings are kept.
+_ANY = object()
+_RULE_REPORTED: tuple[tuple[tuple[object, ...], frozenset[str]], ...] = (
+    # rules.too_many_custom_attributes: "at most 50 custom attributes (got 51)"
+    (("pools", _ANY, "settings", "Schema"), frozenset({"maxItems"})),
+    # rules.custom_attribute_name_length: 20 characters without "custom:" (the schema
+    # allows 27 to make room for the prefix, so its message would mislead)
+    (("pools", _ANY, "settings", "Schema", _ANY, "Name"), frozenset({"maxLength"})),
+    # rules.token_validity: the range in effective units, not in raw numbers
+    *(
+        (("pools", _ANY, "clients", _ANY, member), frozenset({"minimum", "maximum"}))
+        for member in ("AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity")
+    ),
+)
+
+
+def _reported_by_rules(error: _Error, secrets: frozenset[str]) -> bool:
+    if isinstance(error.instance, str) and error.instance in secrets:
+        return False
+    return any(
+        error.keyword in keywords
+        and len(error.path) == len(pattern)
+        and all(want is _ANY or want == got for want, got in zip(pattern, error.path, strict=True))
+        for pattern, keywords in _RULE_REPORTED
+    )
 
 
 def _suggestion(key: str, known: list[str]) -> str:
@@ -320,11 +338,35 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def _got(value: Any, secrets: frozenset[str]) -> str:
+    """`` (got <value>)``, or nothing for a secret: "(got (sensitive))" tells nothing."""
+    if isinstance(value, str) and value in secrets:
+        return ""
+    return f" (got {_show(value)})"
+
+
+# Words YAML 1.1 (and so many editors and tutorials) reads as booleans; poolsync reads
+# YAML 1.2, where they are strings (yamlio.py).
+_YAML11_BOOLEAN_WORDS = frozenset(
+    spelling(word)
+    for word in ("y", "yes", "n", "no", "on", "off")
+    for spelling in (str.lower, str.title, str.upper)
+)
+
+
 def _type(error: _Error, secrets: frozenset[str]) -> list[str]:
     expected = error.value
     wanted = [expected] if isinstance(expected, str) else list(expected)
     nouns = " or ".join(_TYPE_NOUNS.get(t, t) for t in wanted)
-    return [f"expected {nouns}, got {_type_of(error.instance)}"]
+    got, instance = _type_of(error.instance), error.instance
+    if wanted != ["boolean"] or not isinstance(instance, str):
+        return [f"expected {nouns}, got {got}"]
+    if instance in _YAML11_BOOLEAN_WORDS and instance not in secrets:
+        return [
+            f"expected a boolean, got the string {_show(instance)}: write true or false "
+            "(poolsync reads YAML 1.2, where yes, no, on and off are strings)"
+        ]
+    return ["expected a boolean, got a string: write true or false"]
 
 
 def _enum(error: _Error, secrets: frozenset[str]) -> list[str]:
@@ -344,14 +386,20 @@ def _maximum(error: _Error, secrets: frozenset[str]) -> list[str]:
     return [f"must be at most {error.value} (got {_show(error.instance)})"]
 
 
+def _length(error: _Error, secrets: frozenset[str]) -> str:
+    """`` (got N)`` for a string's length; nothing for a secret."""
+    text = error.instance
+    return "" if not isinstance(text, str) or text in secrets else f" (got {len(text)})"
+
+
 def _min_length(error: _Error, secrets: frozenset[str]) -> list[str]:
     if error.value == 1:
         return ["must not be empty"]
-    return [f"must be at least {_plural(error.value, 'character')}"]
+    return [f"must be at least {_plural(error.value, 'character')}{_length(error, secrets)}"]
 
 
 def _max_length(error: _Error, secrets: frozenset[str]) -> list[str]:
-    return [f"must be at most {_plural(error.value, 'character')}"]
+    return [f"must be at most {_plural(error.value, 'character')}{_length(error, secrets)}"]
 
 
 def _min_items(error: _Error, secrets: frozenset[str]) -> list[str]:
@@ -375,7 +423,15 @@ def _max_properties(error: _Error, secrets: frozenset[str]) -> list[str]:
 def _pattern(error: _Error, secrets: frozenset[str]) -> list[str]:
     # Quote the pattern AWS documents when the generator had to translate it.
     shown = error.schema.get("x-aws-pattern", error.value)
-    return [f"does not match the pattern {shown}"]
+    notes = [] if error.about_key else [_got(error.instance, secrets).strip(" ()")]
+    hint = error.schema.get("x-pattern-hint")
+    if isinstance(hint, str):
+        notes.append(hint)
+    examples = error.schema.get("examples")
+    if isinstance(examples, list) and examples:
+        notes.append(f"for example {examples[0]}")
+    detail = "; ".join(note for note in notes if note)
+    return [f"does not match the pattern {shown}" + (f" ({detail})" if detail else "")]
 
 
 def _required(error: _Error, secrets: frozenset[str]) -> list[str]:

@@ -141,8 +141,8 @@ def load_document(text: bytes | str, file: str) -> Document:
     _refuse_unprintable(source, file)
     root = _compose(source, file)
     if root is None:
-        raise ConfigError([Problem("file is empty", location=Location(file, 1, 1))])
-    builder = _Builder(file)
+        raise ConfigError([Problem(_why_no_content(source), location=Location(file, 1, 1))])
+    builder = _Builder(file, source)
     data = builder.build_root(root)
     if builder.problems:
         raise ConfigError(builder.problems)
@@ -151,6 +151,14 @@ def load_document(text: bytes | str, file: str) -> Document:
         message = f"expected a mapping at the top level, got {_type_name(data)}"
         raise ConfigError([Problem(message, location=where)])
     return Document(data=data, locations=builder.locations, file=file)
+
+
+def _why_no_content(source: str) -> str:
+    """What a file without a YAML document holds: nothing, or only comments (the only
+    other text a stream without a document can have)."""
+    if not source.strip():
+        return "file is empty"
+    return "file has no content (only comments)"
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -266,16 +274,21 @@ class _Builder:
     data share (and can mutate) one object.
     """
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, source: str):
         self.file = file
+        self.source = source
         self.locations: dict[Path, Location] = {}
         self.problems: list[Problem] = []
         self._loader = _Loader("")  # for PyYAML's scalar parsing (ints, floats) only
         self._seen: set[int] = set()
         self._open: set[int] = set()  # nodes being built: reaching one again is a cycle
         self._expanding = 0  # > 0 while inside an alias expansion
-        self._aliases = 0
+        self._aliases = 0  # ``*alias`` uses written in the text, reached so far
+        self._alias_path: Path = ()  # where the latest of them is used
         self._alias_nodes = 0
+        # A part of the document left unbuilt (after a problem) may hold aliases: then
+        # the n-th alias reached is no longer the n-th alias in the text.
+        self._skipped = False
 
     def build_root(self, root: Node) -> Any:
         try:
@@ -292,9 +305,13 @@ class _Builder:
             raise _Refused(Problem(message, location=_location(self.file, node)))
         if id(node) in self._open:
             message = "an alias refers to the mapping or list that contains it"
-            raise _Refused(Problem(message, path, _location(self.file, node)))
+            ordinal = self._aliases + (0 if self._expanding else 1)
+            raise _Refused(Problem(message, path, self._alias_location(node, ordinal)))
         alias = id(node) in self._seen
-        self._count(node, path, alias)
+        if alias and not self._expanding:
+            self._aliases += 1
+            self._alias_path = path
+        self._count(node)
         self._seen.add(id(node))
         self._open.add(id(node))
         self._expanding += alias
@@ -309,12 +326,14 @@ class _Builder:
             self._expanding -= alias
             self._open.discard(id(node))
 
-    def _count(self, node: Node, path: Path, alias: bool) -> None:
-        if alias and not self._expanding:
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                message = f"too many aliases: more than {MAX_ALIASES} in one file"
-                raise _Refused(Problem(message, location=_location(self.file, node)))
+    def _count(self, node: Node) -> None:
+        """Refuses a document whose aliases are too many or expand to too much, pointing
+        at the alias use (``*name``) that crossed the limit."""
+        alias = id(node) in self._seen
+        if alias and not self._expanding and self._aliases > MAX_ALIASES:
+            message = f"too many aliases: more than {MAX_ALIASES} in one file"
+            where = self._alias_location(node, self._aliases)
+            raise _Refused(Problem(message, self._alias_path, where))
         if alias or self._expanding:
             self._alias_nodes += 1
             if self._alias_nodes > MAX_ALIAS_NODES:
@@ -322,22 +341,40 @@ class _Builder:
                     f"too many aliases: expanding them makes more than"
                     f" {MAX_ALIAS_NODES} values (an alias bomb?)"
                 )
-                raise _Refused(Problem(message, location=_location(self.file, node)))
+                where = self._alias_location(node, self._aliases)
+                raise _Refused(Problem(message, self._alias_path, where))
+
+    def _alias_location(self, node: Node, ordinal: int) -> Location:
+        """Where the ``ordinal``-th alias of the text is written. The composed graph
+        keeps only the anchored node, so the text is parsed again (on this error path
+        only); when that cannot be trusted, the anchored value's location."""
+        if not self._skipped:
+            count = 0
+            for event in yaml.parse(self.source, Loader=_Loader):
+                if isinstance(event, yaml.AliasEvent):
+                    count += 1
+                    mark = event.start_mark
+                    if count == ordinal and mark is not None:
+                        return Location(self.file, mark.line + 1, mark.column + 1)
+        return _location(self.file, node)
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any] | None:
         if node.tag != _MAP:
             self._refuse_tag(node, path)
+            self._skipped = True
             return None
         out: dict[str, Any] = {}
         first_seen: dict[str, Location] = {}
         for key_node, value_node in node.value:
             key = self._key(key_node, path, depth)
             if key is None:
+                self._skipped = True
                 continue
             where = _location(self.file, key_node)
             if key in first_seen:
                 message = f'duplicate key "{key}" (first defined at line {first_seen[key].line})'
                 self.problems.append(Problem(message, (*path, key), where))
+                self._skipped = True
                 continue
             first_seen[key] = where
             self.locations.setdefault((*path, key), where)
@@ -370,6 +407,7 @@ class _Builder:
     def _sequence(self, node: SequenceNode, path: Path, depth: int) -> list[Any] | None:
         if node.tag != _SEQ:
             self._refuse_tag(node, path)
+            self._skipped = True
             return None
         out: list[Any] = []
         for index, item in enumerate(node.value):
