@@ -174,3 +174,41 @@ def test_a_planted_secret_never_appears_in_any_output(session, write, capsys, fm
     assert "ProviderDetails.client_secret: (sensitive, changed)" in text
     for secret in (EXAMPLE_SECRET, "literal-rotated-secret-123"):
         assert secret not in text
+
+
+APPLE = """
+    version: 1
+    pools:
+      app:
+        region: eu-west-1
+        identity_providers:
+          SignInWithApple:
+            ProviderType: SignInWithApple
+            ProviderDetails:
+              client_id: com.example.app
+              team_id: TEAM123456
+              key_id: KEY1234567
+              private_key: ${env:APPLE_KEY}
+              authorize_scopes: email name
+    """
+
+
+def test_apple_private_key_is_tracked_by_fingerprint(session, write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    key = "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49-first\n-----END PRIVATE KEY-----"
+    monkeypatch.setenv("APPLE_KEY", key)
+    path = write(APPLE)
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0  # unchanged key: no diff
+    monkeypatch.setenv("APPLE_KEY", key.replace("first", "second"))
+    capsys.readouterr()
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 2
+    out = capsys.readouterr().out
+    assert "ProviderDetails.private_key: (sensitive, changed)" in out
+    before = len(_cognito(session).calls)
+    assert _cli(session, "apply", path, "--yes") == 0
+    sent = [c.params for c in _cognito(session).calls[before:]
+            if c.operation == "UpdateIdentityProvider"]
+    assert sent[0]["ProviderDetails"]["private_key"] == key.replace("first", "second")
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    text = capsys.readouterr()
+    assert "first" not in text.out + text.err and "second" not in text.out + text.err

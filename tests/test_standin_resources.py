@@ -937,3 +937,17 @@ def test_sub_resources_made_by_the_stand_in_still_read_on_plain_moto() -> None:
         assert describe_client(client, pool_id, client_id)["ClientName"] == "web"
         assert describe_provider(client, pool_id, "Google")["ProviderType"] == "Google"
         assert describe_domain(client, "poolsync-test")["Domain"] == "poolsync-test"
+
+
+def test_tag_and_untag_change_only_the_named_keys(cognito: None) -> None:
+    """moto 5.2.1 lacks the tag operations; Tag/Untag touch only the keys they name."""
+    import boto3
+
+    client = boto3.client("cognito-idp", region_name="eu-west-1")
+    pool = client.create_user_pool(PoolName="tags", UserPoolTags={"team": "id"})["UserPool"]
+    client.tag_resource(ResourceArn=pool["Arn"], Tags={"a": "1", "b": "2"})
+    client.untag_resource(ResourceArn=pool["Arn"], TagKeys=["b"])
+    described = client.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert described["UserPoolTags"] == {"team": "id", "a": "1"}
+    assert client.list_tags_for_resource(ResourceArn=pool["Arn"])["Tags"] == {
+        "team": "id", "a": "1"}

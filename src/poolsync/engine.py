@@ -11,7 +11,8 @@ from poolsync.aws import AwsSession, Cognito
 from poolsync.children import written_secrets
 from poolsync.config import load_config
 from poolsync.errors import LiveStateError, NotConverged, SafetyRefusal
-from poolsync.model import POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
+from poolsync.model import POOL_ARN, POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
+from poolsync.normalize import poolsync_tags
 from poolsync.plan import LivePool, plan_config
 from poolsync.plan_children import LiveChildren
 from poolsync.render import render_text
@@ -106,6 +107,8 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
     elif clients:  # names are enough to check references
         providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
     return LiveChildren(
+        pool_arn=str(described.get("Arn", "")),
+        fingerprints=poolsync_tags(described),
         clients={str(c["ClientName"]): cognito.describe_client(pool_id, str(c["ClientId"]))
                  for c in cognito.list_clients(pool_id)} if clients else None,
         providers=providers,
@@ -194,31 +197,33 @@ def execute(plan: Plan, session: AwsSession) -> ApplyResult:
     result = ApplyResult(plan)
     for pool in plan.pools:
         cognito = session.cognito(pool.region)
-        pool_id = pool.pool_id
+        created: dict[str, str] = {}
         for obj in pool.objects:
             for call in obj.calls:
-                response = cognito.call(_resolve(call, pool_id))
+                response = cognito.call(_resolve(call, created))
                 result.applied.append((obj.address, call.operation))
                 if call.operation == "CreateUserPool":
-                    pool_id = str(response["UserPool"]["Id"])
-                    result.created[(pool.region, pool.name)] = pool_id
+                    created = {POOL_ID: str(response["UserPool"]["Id"]),
+                               POOL_ARN: str(response["UserPool"]["Arn"])}
+                    result.created[(pool.region, pool.name)] = created[POOL_ID]
     return result
 
 
-def _resolve(call: ApiCall, pool_id: str | None) -> ApiCall:
-    """Put the id of the pool created earlier in this run where the plan said POOL_ID."""
-    if pool_id is None:
+def _resolve(call: ApiCall, created: Mapping[str, str]) -> ApiCall:
+    """Put the id and ARN of the pool created earlier in this run where the plan said
+    POOL_ID and POOL_ARN."""
+    if not created:
         return call
-    return replace(call, params=_substitute(call.params, pool_id))
+    return replace(call, params=_substitute(call.params, created))
 
 
-def _substitute(value: Any, pool_id: str) -> Any:
-    if value == POOL_ID:
-        return pool_id
+def _substitute(value: Any, created: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return created.get(value, value)
     if isinstance(value, Mapping):
-        return {k: _substitute(v, pool_id) for k, v in value.items()}
+        return {k: _substitute(v, created) for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute(v, pool_id) for v in value]
+        return [_substitute(v, created) for v in value]
     return value
 
 

@@ -173,6 +173,7 @@ class ApiCall:
 
 
 POOL_ID = "${poolsync:pool-id}"
+POOL_ARN = "${poolsync:pool-arn}"
 
 
 @dataclass(frozen=True)

@@ -263,12 +263,24 @@ def drop_unused_account_validity_days(settings: dict[str, Any]) -> None:
         password.setdefault("TemporaryPasswordValidityDays", days)
 
 
+SYSTEM_TAG_PREFIXES = ("aws:", "poolsync:")
+
+
 def drop_system_tags(settings: dict[str, Any]) -> None:
     """``aws:*`` tags (CloudFormation and friends) appear in reads and cannot be managed
-    (§1.13; CDKD)."""
+    (§1.13; CDKD); ``poolsync:*`` tags hold poolsync's fingerprints of write-only secrets.
+    Neither is the user's: not compared."""
     tags = settings.get("UserPoolTags")
     if isinstance(tags, dict):
-        settings["UserPoolTags"] = {k: v for k, v in tags.items() if not k.startswith("aws:")}
+        settings["UserPoolTags"] = {
+            k: v for k, v in tags.items() if not k.startswith(SYSTEM_TAG_PREFIXES)
+        }
+
+
+def poolsync_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
+    """poolsync's own tags on a live pool, which every full update must carry over."""
+    tags = user_pool.get("UserPoolTags") or {}
+    return {k: v for k, v in tags.items() if k.startswith("poolsync:")}
 
 
 def drop_empty_placeholders(settings: dict[str, Any]) -> None:

@@ -46,6 +46,7 @@ from poolsync.normalize import (
     canonical_live_settings,
     get_path,
     owned_view,
+    poolsync_tags,
     set_path,
 )
 from poolsync.plan_children import LiveChildren, plan_children
@@ -165,7 +166,7 @@ def _refuse_tier_conflicts(
     without a decision from the user: cannot apply."""
     if not any(o.action.is_change for o in objects):
         return objects
-    merged = update_payload(live_settings, view, desired)
+    merged = update_payload(live_settings, view, desired)  # tags do not gate tiers
     if merged.get("UserPoolTier") is None:  # a pool from before feature plans
         return objects
     conflicts = tier_conflicts(merged, mfa_payload(mfa_view, live_mfa))
@@ -192,7 +193,7 @@ def _plan_update(
         return ObjectPlan(cfg.address, "pool", Action.NOOP)
     calls = []
     if any(c.path[0] != "Schema" for c in changes):
-        payload = update_payload(live_settings, view, desired)
+        payload = update_payload(live_settings, view, desired, poolsync_tags(live.pool))
         calls.append(ApiCall("UpdateUserPool", {"UserPoolId": live.id, **payload}))
     new_attributes = [c.after for c in changes if c.path[0] == "Schema" and len(c.path) == 2]
     names = [str(c.path[1]) for c in changes if c.path[0] == "Schema" and len(c.path) == 2]
@@ -245,7 +246,8 @@ def _plan_replacement(
     calls: list[ApiCall] = []
     if live_settings.get("DeletionProtection") == "ACTIVE":
         # DeleteUserPool fails while deletion protection is on (cognito-semantics.md §3.5).
-        keep = update_payload(live_settings, owned_view({}, live_settings, {}, "settings"), {})
+        keep = update_payload(live_settings, owned_view({}, live_settings, {}, "settings"), {},
+                              poolsync_tags(live.pool))
         calls.append(
             ApiCall(
                 "UpdateUserPool",
@@ -322,7 +324,10 @@ def create_payload(name: str, desired: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def update_payload(
-    live_settings: Mapping[str, Any], view: OwnedView, desired: Mapping[str, Any]
+    live_settings: Mapping[str, Any],
+    view: OwnedView,
+    desired: Mapping[str, Any],
+    keep_tags: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """UpdateUserPool resets every member it is not sent (BC), so send all of them: live
     for members the file does not write, the file (defaults filled) for those it does.
@@ -338,6 +343,8 @@ def update_payload(
         else:
             payload.pop(member, None)
     _carry(payload, view, live_settings, skip=CREATE_ONLY_MEMBERS)
+    if keep_tags:
+        payload["UserPoolTags"] = {**payload.get("UserPoolTags", {}), **keep_tags}
     return payload
 
 

@@ -14,7 +14,15 @@ from typing import Any
 
 from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
-from poolsync.model import Action, ApiCall, FieldChange, ObjectPlan, PoolConfig
+from poolsync.model import (
+    MISSING,
+    POOL_ARN,
+    Action,
+    ApiCall,
+    FieldChange,
+    ObjectPlan,
+    PoolConfig,
+)
 from poolsync.normalize import owned_view
 
 STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
@@ -31,6 +39,8 @@ class LiveChildren:
     domains: tuple[Mapping[str, Any], ...] = ()  # DescribeUserPoolDomain descriptions
     groups: Mapping[str, Mapping[str, Any]] | None = None  # ListGroups items
     resource_servers: Mapping[str, Mapping[str, Any]] | None = None  # ListResourceServers
+    pool_arn: str = POOL_ARN  # for TagResource; a pool created in this run until known
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # poolsync:* pool tags
 
 
 @dataclass
@@ -66,6 +76,8 @@ def plan_children(
         if desired is None:
             continue
         upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune)
+        if kind is ch.PROVIDERS:
+            upserts = [_track_private_key(o, desired, live, pool_id) for o in upserts]
         plans.upserts += upserts
         plans.deletes = deletes + plans.deletes  # reverse order of creation
     plans.upserts = _check_references(cfg, live, prune, plans.upserts)
@@ -206,6 +218,32 @@ def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, A
 def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
     return tuple(replace(c, sensitive=True) if ch.is_secret_path(c.path) else c
                  for c in changes)
+
+
+def _track_private_key(obj: ObjectPlan, desired: Mapping[str, Any],
+                       live: LiveChildren, pool_id: str) -> ObjectPlan:
+    """Apple's private_key is write-only (§3.9): Describe never returns it. poolsync keeps
+    a fingerprint of the key it last sent in a ``poolsync:`` tag on the pool, so a new
+    key shows as "(sensitive, changed)" and is sent, and an unchanged one is not."""
+    name = obj.address.rsplit("/", 1)[-1]
+    key = (desired[name].get("ProviderDetails") or {}).get("private_key")
+    if not key or obj.action not in (Action.CREATE, Action.UPDATE, Action.NOOP):
+        return obj
+    tag = f"poolsync:private_key:{name}"
+    fingerprint = ch.fingerprint(str(key))
+    recorded = live.fingerprints.get(tag)
+    if obj.action is not Action.CREATE and recorded == fingerprint:
+        return obj
+    record = ApiCall("TagResource", {"ResourceArn": live.pool_arn, "Tags": {tag: fingerprint}})
+    if obj.action is Action.CREATE:
+        return replace(obj, calls=(*obj.calls, record))
+    change = FieldChange(("ProviderDetails", "private_key"),
+                         "(recorded)" if recorded else MISSING, "(new)", sensitive=True)
+    calls = obj.calls or (ApiCall("UpdateIdentityProvider", {
+        "UserPoolId": pool_id,
+        **ch.provider_update_payload(name, desired[name], (live.providers or {})[name])}),)
+    return replace(obj, action=Action.UPDATE, reason="in place with UpdateIdentityProvider",
+                   changes=(*obj.changes, change), calls=(*calls, record))
 
 
 # --------------------------------------------------------------------------- domain

@@ -19,7 +19,16 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Final
 
-from poolsync.standin import clients, domains, mfa, pool, providers, resource_servers, schema
+from poolsync.standin import (
+    clients,
+    domains,
+    mfa,
+    pool,
+    providers,
+    resource_servers,
+    schema,
+    tags,
+)
 from poolsync.standin.patching import PatchSet
 from poolsync.standin.server import LocalCognito
 
@@ -34,6 +43,7 @@ _PATCHES: Final = PatchSet(
         *providers.PATCHES,
         *domains.PATCHES,
         *resource_servers.PATCHES,
+        *tags.PATCHES,
     )
 )
 
