@@ -212,3 +212,15 @@ def test_apple_private_key_is_tracked_by_fingerprint(session, write, capsys, mon
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
     text = capsys.readouterr()
     assert "first" not in text.out + text.err and "second" not in text.out + text.err
+
+
+def test_prune_flag_deletes_unmanaged_items(session, write) -> None:  # type: ignore[no-untyped-def]
+    path = write(APP)
+    assert _cli(session, "apply", path, "--yes") == 0
+    pool_id, _ = _ids(session)
+    _client(session).create_group(UserPoolId=pool_id, GroupName="console-made")
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    assert _cli(session, "plan", path, "--prune", "--detailed-exitcode") == 2
+    assert _cli(session, "apply", path, "--prune", "--yes") == 0
+    names = [g["GroupName"] for g in _client(session).list_groups(UserPoolId=pool_id)["Groups"]]
+    assert names == ["admins"]

@@ -63,6 +63,12 @@ paths_argument = click.argument(
 )
 
 
+prune_option = click.option(
+    "--prune", is_flag=True,
+    help="Delete live clients, providers, groups and resource servers that are not in "
+         "the file (in the collections the file manages).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="poolsync")
 @click.option("--debug", is_flag=True, help="Show tracebacks and botocore's debug log.")
@@ -91,13 +97,15 @@ def validate(state: State, paths: tuple[str, ...]) -> int:
 @paths_argument
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when there are changes, 0 when there are none.")
+@prune_option
 @click.pass_obj
-def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool) -> int:
+def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, prune: bool) -> int:
     """Read the live pools and show what apply would change."""
     from poolsync import engine
     from poolsync.render import render_text
 
     config = engine.load(paths, os.environ, state.region)
+    config = engine.with_prune(config) if prune else config
     state.secrets.update(engine.secrets(config))
     result = engine.plan(config, _session(state))
     click.echo(render_text(result, color=_use_color()), nl=False)
@@ -106,16 +114,20 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool) -> int:
 
 @cli.command()
 @paths_argument
-@click.option("--allow-replace", "allow_replace", multiple=True, metavar="NAME",
-              help="Allow replacing this (empty) pool. Repeatable.")
+@click.option("--allow-replace", "allow_replace", multiple=True, metavar="ADDRESS",
+              help="Allow replacing this (empty) pool, or a sub-resource by address "
+         "(e.g. POOL/clients/web). Repeatable.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@prune_option
 @click.pass_obj
-def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], yes: bool) -> int:
+def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], yes: bool,
+          prune: bool) -> int:
     """Plan again, confirm, make the changes, and check they converged."""
     from poolsync import engine
     from poolsync.render import render_sign_in_urls, render_text
 
     config = engine.load(paths, os.environ, state.region)
+    config = engine.with_prune(config) if prune else config
     state.secrets.update(engine.secrets(config))
     session = _session(state)
     planned = engine.plan(config, session)

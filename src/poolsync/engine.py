@@ -30,6 +30,11 @@ def load(paths: Collection[str], environ: Mapping[str, str], region: str | None 
     return load_config(list(paths), environ=environ, region=region)
 
 
+def with_prune(config: Config) -> Config:
+    """``--prune``: as if every pool said ``prune: true``."""
+    return replace(config, pools=tuple(replace(p, prune=True) for p in config.pools))
+
+
 def secrets(config: Config) -> set[str]:
     """Every value no output may show: ``${env:...}`` values and secrets in the file."""
     found: set[str] = set()
