@@ -24,6 +24,7 @@ from poolsync.errors import ConfigError, PoolsyncError, SafetyRefusal, UsageErro
 
 if TYPE_CHECKING:
     from poolsync.aws import AwsSession
+    from poolsync.model import Config, Plan
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -93,49 +94,89 @@ def validate(state: State, paths: tuple[str, ...]) -> int:
     return EXIT_OK
 
 
+output_option = click.option(
+    "--output", "-o", type=click.Choice(["text", "json", "markdown"]), default="text",
+    show_default=True, help="Format of what goes to stdout.")
+marker_option = click.option(
+    "--marker", metavar="NAME",
+    help="Name in the markdown's hidden marker line (default: the paths), e.g. the "
+         "environment, so CI can find and update its comment.")
+
+
+def _load(state: State, paths: tuple[str, ...], prune: bool = False) -> Config:
+    """Config for commands that talk to AWS: ``${env:...}`` resolved, secrets known."""
+    from poolsync import engine
+
+    config = engine.load(paths, os.environ, state.region)
+    state.secrets.update(engine.secrets(config))
+    return engine.with_prune(config) if prune else config
+
+
 @cli.command()
 @paths_argument
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when there are changes, 0 when there are none.")
+@output_option
+@click.option("--out", "out_file", metavar="FILE",
+              help="Also write the JSON plan here (for apply --plan; no secret in it).")
+@marker_option
 @prune_option
 @click.pass_obj
-def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, prune: bool) -> int:
+def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: str,
+         out_file: str | None, marker: str | None, prune: bool) -> int:
     """Read the live pools and show what apply would change."""
-    from poolsync import engine
+    from poolsync import engine, planfile
+
+    result = engine.plan(_load(state, paths, prune), _session(state))
+    click.echo(_render_plan(result, output, paths, marker), nl=False)
+    if out_file:
+        planfile.write_plan(result, out_file)
+    return EXIT_CHANGES if detailed_exitcode and result.has_changes else EXIT_OK
+
+
+def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None) -> str:
+    from poolsync import planfile
+    from poolsync.markdown import render_markdown
     from poolsync.render import render_text
 
-    config = engine.load(paths, os.environ, state.region)
-    config = engine.with_prune(config) if prune else config
-    state.secrets.update(engine.secrets(config))
-    result = engine.plan(config, _session(state))
-    click.echo(render_text(result, color=_use_color()), nl=False)
-    return EXIT_CHANGES if detailed_exitcode and result.has_changes else EXIT_OK
+    if output == "json":
+        return planfile.render_json(result)
+    if output == "markdown":
+        return render_markdown(result, marker or " ".join(paths), " ".join(paths))
+    return render_text(result, color=_use_color(), digest=planfile.checksum(result))
 
 
 @cli.command()
 @paths_argument
 @click.option("--allow-replace", "allow_replace", multiple=True, metavar="ADDRESS",
               help="Allow replacing this (empty) pool, or a sub-resource by address "
-         "(e.g. POOL/clients/web). Repeatable.")
+                   "(e.g. POOL/clients/web). Repeatable.")
+@click.option("--plan", "plan_file", metavar="FILE",
+              help="Apply only if the fresh plan is this reviewed plan (from plan --out).")
+@click.option("--checksum", metavar="SHA",
+              help="Apply only if the fresh plan has this checksum (printed by plan).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @prune_option
 @click.pass_obj
-def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], yes: bool,
-          prune: bool) -> int:
-    """Plan again, confirm, make the changes, and check they converged."""
+def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
+          plan_file: str | None, checksum: str | None, yes: bool, prune: bool) -> int:
+    """Plan again, check it (pinned plan, safety rails), make the changes, verify."""
     from poolsync import engine
     from poolsync.render import render_sign_in_urls, render_text
 
-    config = engine.load(paths, os.environ, state.region)
-    config = engine.with_prune(config) if prune else config
-    state.secrets.update(engine.secrets(config))
+    if plan_file and checksum:
+        raise UsageError("give --plan or --checksum, not both")
+    config = _load(state, paths, prune)
     session = _session(state)
     planned = engine.plan(config, session)
     click.echo(render_text(planned, color=_use_color()), nl=False)
+    pinned = plan_file is not None or checksum is not None
+    if pinned:
+        engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
     if not planned.has_changes:
         return EXIT_OK
     engine.check_apply(planned, session, allow_replace)
-    _confirm(yes)
+    _confirm(yes or pinned)
     result = engine.execute(planned, session)
     final = engine.verify(config, session, result)
     click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match the "
@@ -144,6 +185,30 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...], 
         for line in render_sign_in_urls(pool):
             click.echo(line.strip())
     return EXIT_OK
+
+
+@cli.command()
+@paths_argument
+@output_option
+@marker_option
+@click.pass_obj
+def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None) -> int:
+    """Report, read-only, how the live pools differ from the files (exit 2 on drift)."""
+    import json
+
+    from poolsync import engine
+    from poolsync.drift import drift_report
+    from poolsync.markdown import render_drift_markdown
+    from poolsync.render import render_drift_text
+
+    report = drift_report(engine.plan(_load(state, paths), _session(state)), " ".join(paths))
+    if output == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    elif output == "markdown":
+        click.echo(render_drift_markdown(report, marker or " ".join(paths)), nl=False)
+    else:
+        click.echo(render_drift_text(report), nl=False)
+    return EXIT_CHANGES if report.has_drift else EXIT_OK
 
 
 def _confirm(yes: bool) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from poolsync import planfile
 from poolsync.aws import AwsSession, Cognito
 from poolsync.children import written_secrets
 from poolsync.config import load_config
@@ -194,6 +195,25 @@ def _replacement_refusal(pool: PoolPlan, reason: str, notes: tuple[str, ...]) ->
             *(f"  {n}" for n in notes),
             f"  To replace an empty pool anyway: poolsync apply ... --allow-replace {pool.name}",
         ]
+    )
+
+
+def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> None:
+    """Apply only the plan that was reviewed (product.md §1: "applies exactly the plan
+    that was reviewed, or refuses")."""
+    fresh = planfile.checksum(plan)
+    saved = planfile.read_plan(plan_file) if plan_file else None
+    expected = saved["checksum"] if saved else checksum
+    if fresh == expected:
+        return
+    detail = ""
+    if saved is not None:
+        detail = "\n".join(f"  {d}" for d in planfile.differences(saved, plan))
+        detail = "\nWhat differs:\n" + (detail or "  (the reviewed file was edited)")
+    raise SafetyRefusal(
+        f"the fresh plan is not the reviewed one (reviewed {expected}, now {fresh}): the "
+        f"live pools or the files changed since the review; nothing was changed.{detail}\n"
+        "Review the new plan and apply it with its checksum."
     )
 
 

@@ -7,6 +7,8 @@ format and checksummed from one value.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,7 +125,9 @@ class FieldChange:
     forces_replacement: str | None = None  # the rule that makes this field create-only
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """A sensitive value is never written: only a fingerprint of it, so that two
+        plans can still be told apart (product.md §5)."""
+        out = {
             "path": render_path(self.path),
             "before": None if self.sensitive else _plain(self.before),
             "after": None if self.sensitive else _plain(self.after),
@@ -131,6 +135,10 @@ class FieldChange:
             "sensitive": self.sensitive,
             "forces_replacement": self.forces_replacement,
         }
+        if self.sensitive:
+            out["fingerprint"] = {"before": _fingerprint(self.before),
+                                  "after": _fingerprint(self.after)}
+        return out
 
 
 class _Missing:
@@ -158,6 +166,13 @@ MISSING: Any = _Missing()
 
 def _plain(value: Any) -> Any:
     return None if value is MISSING else value
+
+
+def _fingerprint(value: Any) -> str | None:
+    if value is MISSING:
+        return None
+    text = json.dumps(value, sort_keys=True, default=str)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -196,7 +211,7 @@ class ObjectPlan:
             "action": self.action.value,
             "unmanaged": self.unmanaged,
             "reason": self.reason,
-            "changes": [c.to_dict() for c in self.changes],
+            "fields": [c.to_dict() for c in self.changes],
             "calls": [c.operation for c in self.calls],
             "notes": list(self.notes),
         }
@@ -234,8 +249,9 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         out = {a.value: 0 for a in Action}
+        out["unmanaged"] = 0
         for o in self.objects:
-            out[o.action.value] += 1
+            out["unmanaged" if o.unmanaged else o.action.value] += 1
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -247,6 +263,7 @@ class Plan:
                     "region": p.region,
                     "pool_id": p.pool_id,
                     "estimated_users": p.estimated_users,
+                    "sign_in_urls": [{"client": c, "url": u} for c, u in p.sign_in_urls],
                     "objects": [o.to_dict() for o in p.objects],
                 }
                 for p in self.pools

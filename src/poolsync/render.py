@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from poolsync.drift import DriftReport, DriftState
 from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, Plan, PoolPlan, render_path
 
 SYMBOL = {
@@ -94,10 +95,40 @@ def summary_line(plan: Plan) -> str:
     return text
 
 
-def render_text(plan: Plan, color: bool = False) -> str:
+def render_text(plan: Plan, color: bool = False, digest: str | None = None) -> str:
     lines: list[str] = []
     for pool in plan.pools:
         lines += render_pool(pool, color)
         lines.append("")
     lines.append(summary_line(plan))
+    if digest:
+        lines.append(f"Checksum: {digest}")
+    return "\n".join(lines) + "\n"
+
+
+def format_expected_live(change: FieldChange) -> str:
+    """A drifted field: what the file expects and what the pool has."""
+    path = render_path(change.path)
+    if change.sensitive:
+        return f"{path}: (sensitive, differs)"
+    return f"{path}: expected {format_value(change.after)}, live {format_value(change.before)}"
+
+
+def render_drift_text(report: DriftReport) -> str:
+    lines = []
+    for obj in report.objects:
+        lines.append(f"{obj.state.value:<10} {obj.address}")
+        lines += [f"    {format_expected_live(c)}" for c in obj.fields]
+    counts = report.counts()
+    lines.append("")
+    if not report.has_drift:
+        lines.append(f"No drift: {counts['IN_SYNC']} object(s) in sync.")
+    else:
+        lines.append(f"Drift: {counts['MODIFIED']} modified, {counts['MISSING']} missing, "
+                     f"{counts['UNMANAGED']} unmanaged, {counts['IN_SYNC']} in sync.")
+        lines.append(f"Revert (make the pools match the files): {report.revert}")
+        accepts = dict.fromkeys(o.accept for o in report.objects
+                                if o.state is not DriftState.IN_SYNC)
+        for accept in accepts:
+            lines.append(f"Accept (bring the live settings into the files): {accept}")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,84 @@
+"""Drift: how the live pools differ from the configuration, per object, read-only.
+
+A drift report is a view of a plan (the same comparison), phrased for the nightly job:
+each object is IN_SYNC, MODIFIED (live differs), MISSING (in the file, not live) or
+UNMANAGED (live, not in the file), with each field's expected and live value, the
+command that reverts the drift and the one that accepts it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from poolsync.model import Action, FieldChange, ObjectPlan, Plan
+from poolsync.planfile import FORMAT_VERSION
+
+
+class DriftState(enum.Enum):
+    IN_SYNC = "IN_SYNC"
+    MODIFIED = "MODIFIED"
+    MISSING = "MISSING"
+    UNMANAGED = "UNMANAGED"
+
+
+@dataclass(frozen=True)
+class ObjectDrift:
+    address: str
+    state: DriftState
+    fields: tuple[FieldChange, ...]  # before = live, after = expected
+    accept: str  # the command that turns the live state into configuration
+
+    def to_dict(self) -> dict[str, Any]:
+        fields = []
+        for change in self.fields:
+            data = change.to_dict()
+            fields.append({"path": data["path"], "expected": data["after"],
+                           "live": data["before"], "sensitive": data["sensitive"]})
+        return {"address": self.address, "state": self.state.value, "fields": fields,
+                "accept": self.accept}
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    objects: tuple[ObjectDrift, ...]
+    revert: str
+
+    @property
+    def has_drift(self) -> bool:
+        return any(o.state is not DriftState.IN_SYNC for o in self.objects)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in DriftState}
+        for o in self.objects:
+            out[o.state.value] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "summary": {"has_drift": self.has_drift, "counts": self.counts()},
+            "objects": [o.to_dict() for o in self.objects],
+            "revert": self.revert,
+        }
+
+
+def _state(obj: ObjectPlan) -> DriftState:
+    if obj.unmanaged:
+        return DriftState.UNMANAGED
+    if obj.action is Action.NOOP:
+        return DriftState.IN_SYNC
+    if obj.action is Action.CREATE:
+        return DriftState.MISSING
+    return DriftState.MODIFIED
+
+
+def drift_report(plan: Plan, paths: str) -> DriftReport:
+    objects = []
+    for pool in plan.pools:
+        export = (f"poolsync export --region {pool.region} --pool-id {pool.pool_id}"
+                  if pool.pool_id else "(the pool does not exist: nothing to accept)")
+        for obj in pool.objects:
+            objects.append(ObjectDrift(obj.address, _state(obj), obj.changes, export))
+    return DriftReport(tuple(objects), f"poolsync apply {paths}")

@@ -1,0 +1,138 @@
+"""Plans rendered as one pull-request comment (GitHub markdown).
+
+Layout: a hidden marker line (to find and update the comment), a title stating the
+worst outcome, a table of the objects that change, a "needs attention" block with the
+exact override flag, one collapsible diff per object, and a footer with the counts,
+the checksum and the exact apply command. GitHub refuses comments over 65,536
+characters: low-risk detail (the diffs of creates and updates) goes first, never the
+table or the attention block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from poolsync.drift import DriftReport, DriftState
+from poolsync.model import Action, ObjectPlan, Plan, render_path
+from poolsync.planfile import checksum
+from poolsync.render import (
+    SYMBOL,
+    UNMANAGED_SYMBOL,
+    format_change,
+    format_expected_live,
+    summary_line,
+)
+
+GITHUB_LIMIT = 65_536
+_LOW_RISK = (Action.CREATE, Action.UPDATE, Action.NOOP)
+
+
+def title(plan: Plan) -> str:
+    objects = plan.objects
+    if any(o.action is Action.CANNOT_APPLY for o in objects):
+        return "Blocked: a change cannot be applied"
+    if any(o.action is Action.REPLACE for o in objects):
+        return "Replacement needed"
+    changes = sum(1 for o in objects if o.action.is_change)
+    if changes:
+        return f"{changes} change{'s' if changes != 1 else ''}"
+    return "No changes"
+
+
+def _shown(plan: Plan) -> list[ObjectPlan]:
+    return [o for o in plan.objects if o.action.is_change or o.unmanaged]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(objects: Sequence[ObjectPlan]) -> list[str]:
+    if not objects:
+        return ["The live pools match the configuration."]
+    rows = ["| | Object | Action | Why |", "|---|---|---|---|"]
+    for o in objects:
+        symbol = UNMANAGED_SYMBOL if o.unmanaged else SYMBOL[o.action]
+        action = "unmanaged" if o.unmanaged else o.action.value
+        rows.append(f"| `{symbol}` | `{o.address}` | {action} | {_cell(o.reason)} |")
+    return rows
+
+
+def _attention(objects: Sequence[ObjectPlan], paths: str) -> list[str]:
+    lines = []
+    for o in objects:
+        if o.action is Action.REPLACE:
+            flag = f"--allow-replace {o.address}"
+            extra = " (only for a pool without users)" if o.kind == "pool" else ""
+            lines.append(f"- **`{o.address}` needs replacement**: {_cell(o.reason)}. "
+                         f"Override{extra}: `poolsync apply {paths} {flag}`")
+            lines += [f"  - {_cell(n)}" for n in o.notes]
+        elif o.action is Action.CANNOT_APPLY:
+            lines.append(f"- **`{o.address}` cannot be applied**: {_cell(o.reason)}")
+        elif o.unmanaged:
+            lines.append(f"- `{o.address}` is not in the configuration: kept. Add it to the "
+                         "file, or delete it with `prune: true` or `--prune`.")
+    return ["### Needs attention", "", *lines] if lines else []
+
+
+def _details(o: ObjectPlan, full: bool) -> list[str]:
+    action = "unmanaged" if o.unmanaged else o.action.value
+    head = f"<details><summary><code>{o.address}</code>: {action}</summary>"
+    if not full:
+        return [head, "", "_Diff left out to fit GitHub's comment size; see the JSON plan._",
+                "", "</details>"]
+    body = [format_change(c) for c in o.changes] or [o.reason or action]
+    return [head, "", "```", *body, "```", "", "</details>"]
+
+
+def render_markdown(plan: Plan, marker: str, paths: str) -> str:
+    digest = checksum(plan)
+    objects = _shown(plan)
+    head = [f"<!-- poolsync plan: {marker} -->", f"## poolsync plan: {marker}: {title(plan)}",
+            "", *_table(objects), ""]
+    attention = _attention(objects, paths)
+    footer = ["---", summary_line(plan), "",
+              f"Checksum: `{digest}`", "",
+              f"Apply exactly this plan: `poolsync apply {paths} --checksum {digest} --yes`",
+              f"<!-- poolsync checksum: {digest} -->"]
+    # Cut low-risk detail first, largest first, until the comment fits.
+    full = {o.address: True for o in objects}
+    ordered = sorted((o for o in objects if o.action in _LOW_RISK),
+                     key=lambda o: -len(o.changes))
+    while True:
+        details = [line for o in objects for line in _details(o, full[o.address])]
+        text = "\n".join([*head, *attention, "", *details, *footer]) + "\n"
+        if len(text) <= GITHUB_LIMIT or not ordered:
+            break
+        for o in ordered[: max(1, len(ordered) // 4)]:
+            full[o.address] = False
+        ordered = ordered[max(1, len(ordered) // 4):]
+    if len(text) > GITHUB_LIMIT:  # even the summaries are too many: drop the details
+        text = "\n".join([*head, *attention, "", *footer]) + "\n"
+    return text
+
+
+def render_drift_markdown(report: DriftReport, marker: str) -> str:
+    counts = report.counts()
+    drifted = [o for o in report.objects if o.state is not DriftState.IN_SYNC]
+    heading = (f"{len(drifted)} object(s) drifted" if report.has_drift
+               else "in sync")
+    lines = [f"<!-- poolsync drift: {marker} -->", f"## poolsync drift: {marker}: {heading}", ""]
+    if drifted:
+        lines += ["| State | Object | Fields |", "|---|---|---|"]
+        for o in drifted:
+            fields = ", ".join(f"`{render_path(c.path)}`" for c in o.fields) or "-"
+            lines.append(f"| {o.state.value} | `{o.address}` | {fields} |")
+        lines.append("")
+        for o in drifted:
+            if o.fields:
+                lines += [f"<details><summary><code>{o.address}</code>: {o.state.value}"
+                          "</summary>", "", "```",
+                          *(format_expected_live(c) for c in o.fields), "```", "",
+                          "</details>"]
+        lines += ["", f"Revert (make the pools match the files): `{report.revert} --yes`"]
+        for accept in dict.fromkeys(o.accept for o in drifted):
+            lines.append(f"Accept (bring the live settings into the files): `{accept}`")
+    lines += ["", f"{counts['MODIFIED']} modified, {counts['MISSING']} missing, "
+                  f"{counts['UNMANAGED']} unmanaged, {counts['IN_SYNC']} in sync."]
+    return "\n".join(lines) + "\n"
