@@ -1,0 +1,172 @@
+"""The plan as a document: golden text, markdown and JSON renderings of one plan value,
+the checksum, and the size limit of a PR comment.
+
+Regenerate the golden files with ``POOLSYNC_UPDATE_GOLDEN=1 python -m pytest
+tests/test_planfile.py`` and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from poolsync import planfile
+from poolsync.drift import drift_report
+from poolsync.markdown import GITHUB_LIMIT, render_drift_markdown, render_markdown
+from poolsync.model import Action, Plan, PoolConfig
+from poolsync.plan import LivePool, plan_pool
+from poolsync.plan_children import LiveChildren
+from poolsync.render import render_drift_text, render_text
+from tests.conftest import FIXTURES
+
+GOLDEN = Path(__file__).parent / "golden"
+ROOT = Path(__file__).parent.parent
+SECRET = "super-secret-google-value"
+
+
+def _describe_2024() -> dict[str, Any]:
+    data = json.loads((FIXTURES / "real-responses" /
+                       "describe_user_pool.aws-cli-example-2024.json").read_text())
+    return dict(data["UserPool"])
+
+
+def sample_plan() -> Plan:
+    """Create, update (with a default and a sensitive field), a refused replacement,
+    an unmanaged item and no-ops, from fixed inputs."""
+    live = _describe_2024()
+    updated = PoolConfig(
+        "MyUserPool", "us-west-2",
+        {"Policies": {"PasswordPolicy": {"MinimumLength": 12, "TemporaryPasswordValidityDays": 1}}},
+        mfa={"MfaConfiguration": "OFF"},
+        groups={"admins": {"Description": "Admins"}},
+        identity_providers={"Google": {"ProviderType": "Google", "ProviderDetails": {
+            "client_id": "abc", "client_secret": SECRET, "authorize_scopes": "openid"}}},
+        secrets=frozenset({SECRET}),
+    )
+    children = LiveChildren(
+        groups={"admins": {"GroupName": "admins", "Description": "Old"},
+                "console": {"GroupName": "console"}},
+        providers={"Google": {"ProviderType": "Google", "ProviderDetails": {
+            "client_id": "abc", "client_secret": "old-secret", "authorize_scopes": "openid"}}},
+    )
+    existing = plan_pool(updated, LivePool(live, {"MfaConfiguration": "OFF"}, children))
+    legacy_live = copy.deepcopy(live)
+    legacy_live.update(Id="us-west-2_LEGACY", Name="legacy", EstimatedNumberOfUsers=3,
+                       Domain=None, CustomDomain=None)
+    replaced = plan_pool(PoolConfig("legacy", "us-west-2", {"UsernameAttributes": ["email"]}),
+                         LivePool(legacy_live, {"MfaConfiguration": "OFF"}))
+    created = plan_pool(PoolConfig("new-pool", "eu-west-1", {"DeletionProtection": "ACTIVE"},
+                                   mfa={"MfaConfiguration": "OPTIONAL",
+                                        "SoftwareTokenMfaConfiguration": {"Enabled": True}}),
+                        None)
+    return Plan((existing, replaced, created))
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("POOLSYNC_UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+def test_sample_plan_covers_every_case() -> None:
+    plan = sample_plan()
+    actions = {(o.action, o.unmanaged) for o in plan.objects}
+    for wanted in ((Action.CREATE, False), (Action.UPDATE, False), (Action.REPLACE, False),
+                   (Action.NOOP, True), (Action.NOOP, False)):
+        assert wanted in actions
+
+
+def test_golden_text() -> None:
+    plan = sample_plan()
+    _golden("plan-gitops.txt", render_text(plan, digest=planfile.checksum(plan)))
+
+
+def test_golden_markdown() -> None:
+    _golden("plan-gitops.md", render_markdown(sample_plan(), "prod", "environments/prod"))
+
+
+def test_golden_json() -> None:
+    _golden("plan-gitops.json", planfile.render_json(sample_plan()).replace(
+        planfile.plan_document(sample_plan())["poolsync_version"], "VERSION"))
+
+
+def test_json_plan_matches_its_schema_and_holds_no_secret() -> None:
+    document = planfile.plan_document(sample_plan())
+    schema = json.loads((ROOT / "schema" / "plan.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(document, schema)
+    text = json.dumps(document)
+    assert SECRET not in text and "old-secret" not in text
+    fields = [f for p in document["pools"] for o in p["objects"] for f in o["fields"]
+              if f["sensitive"]]
+    assert fields and all(f["before"] is None and f["after"] is None for f in fields)
+    assert all(f["fingerprint"]["after"].startswith("sha256:") for f in fields)
+
+
+def test_markdown_states_the_worst_outcome_and_the_override() -> None:
+    text = render_markdown(sample_plan(), "prod", "environments/prod")
+    assert text.startswith("<!-- poolsync plan: prod -->\n## poolsync plan: prod: "
+                           "Replacement needed")
+    assert "poolsync apply environments/prod --allow-replace legacy" in text
+    assert "`MyUserPool/groups/console` is not in the configuration" in text
+    digest = planfile.checksum(sample_plan())
+    assert f"<!-- poolsync checksum: {digest} -->" in text
+    assert f"poolsync apply environments/prod --checksum {digest} --yes" in text
+    assert SECRET not in text
+
+
+def test_checksum_is_stable_and_moves_with_the_plan() -> None:
+    assert planfile.checksum(sample_plan()) == planfile.checksum(sample_plan())
+    plan = sample_plan()
+    changed = Plan(plan.pools[1:])
+    assert planfile.checksum(changed) != planfile.checksum(plan)
+    assert planfile.differences(planfile.plan_document(plan), changed) == [
+        f"{a}: gone from the fresh plan" for a in sorted(o.address for o in plan.pools[0].objects)]
+
+
+def test_a_markdown_plan_of_200_changed_objects_fits_and_keeps_its_table() -> None:
+    pools = []
+    for n in range(200):
+        cfg = PoolConfig(f"pool-{n:03d}", "eu-west-1", {
+            "DeletionProtection": "ACTIVE", "UserPoolTags": {f"k{i}": "v" * 60 for i in range(8)},
+            "Policies": {"PasswordPolicy": {"MinimumLength": 12}}})
+        pools.append(plan_pool(cfg, None))
+    plan = Plan(tuple(pools))
+    text = render_markdown(plan, "prod", "environments/prod")
+    assert len(text) <= GITHUB_LIMIT
+    for n in range(200):
+        assert f"| `+` | `pool-{n:03d}` | create |" in text
+    assert "<!-- poolsync checksum: sha256:" in text
+
+
+def test_drift_renderings() -> None:
+    report = drift_report(sample_plan(), "environments/prod")
+    assert report.has_drift
+    text = render_drift_text(report)
+    assert ("MODIFIED   MyUserPool\n    Policies.PasswordPolicy.MinimumLength: expected 12, "
+            "live 8") in text
+    assert "UNMANAGED  MyUserPool/groups/console" in text
+    assert "MISSING    new-pool" in text
+    assert "Revert (make the pools match the files): poolsync apply environments/prod" in text
+    markdown = render_drift_markdown(report, "prod")
+    assert markdown.startswith("<!-- poolsync drift: prod -->")
+    document = report.to_dict()
+    assert document["summary"]["counts"]["UNMANAGED"] == 1
+    assert SECRET not in json.dumps(document) + text + markdown
+
+
+@pytest.mark.parametrize("bad", ["{}", "not json", '{"checksum": "sha256:x", "format_version": "2.0"}'])
+def test_a_bad_plan_file_is_a_usage_error(tmp_path: Path, bad: str) -> None:
+    from poolsync.errors import UsageError
+
+    path = tmp_path / "plan.json"
+    path.write_text(bad)
+    with pytest.raises(UsageError):
+        planfile.read_plan(str(path))
