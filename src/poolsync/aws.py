@@ -7,11 +7,14 @@ with the same class pointed at moto, or with a recording wrapper.
 
 from __future__ import annotations
 
+import random
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from poolsync import quotas
 from poolsync.errors import AwsError, PoolsyncError
 from poolsync.model import ApiCall
 
@@ -50,6 +53,23 @@ class Cognito(Protocol):
 class CallRecord:
     operation: str
     params: Mapping[str, Any]
+    attempt: int = 1
+    outcome: str = "ok"  # "ok", or the error code / "connection" of a failed attempt
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """poolsync retries itself (botocore's own retries are off) so that it can classify
+    Cognito's errors (security-and-limits.md §2.4) and look a create up before sending
+    it again. Full-jitter exponential backoff, capped like botocore's standard mode."""
+
+    attempts: int = 10
+    base: float = 0.2
+    cap: float = 20.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, attempt: int) -> float:
+        return random.uniform(0, min(self.cap, self.base * 2 ** (attempt - 1)))
 
 
 def _snake(operation: str) -> str:
@@ -57,9 +77,14 @@ def _snake(operation: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
 
 
-# Cognito throttles with TooManyRequestsException on HTTP 400, which botocore's default
-# "legacy" retry mode never retries (security-and-limits.md §2.4). Standard mode does.
-_RETRIES = {"mode": "standard", "total_max_attempts": 8}
+# botocore's retries are off: its default "legacy" mode never retries Cognito's
+# throttling (HTTP 400), and its standard mode retries LimitExceededException, a hard
+# quota (security-and-limits.md §2.4). RetryPolicy does it instead.
+_NO_BOTOCORE_RETRIES = {"mode": "standard", "total_max_attempts": 1}
+# Where a lost response may hide a create that happened: look before sending it again.
+_CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
+                      "CreateGroup", "CreateResourceServer", "CreateUserPoolDomain",
+                      "AddCustomAttributes"})
 
 
 @dataclass
@@ -70,6 +95,7 @@ class BotoCognito:
     profile: str | None = None
     endpoint_url: str | None = None
     credentials: tuple[str, str] | None = None  # only for a local endpoint (the demo)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     calls: list[CallRecord] = field(default_factory=list)
     _client: Any = None
 
@@ -88,24 +114,87 @@ class BotoCognito:
             self._client = session.client(
                 "cognito-idp",
                 endpoint_url=self.endpoint_url,
-                config=Config(retries=_RETRIES),  # type: ignore[arg-type]
+                config=Config(retries=_NO_BOTOCORE_RETRIES),  # type: ignore[arg-type]
             )
         return self._client
 
     def _invoke(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One API call, retried when Cognito's answer says a retry can help."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        self.calls.append(CallRecord(operation, dict(params)))
         method: Callable[..., dict[str, Any]] = getattr(self._boto(), _snake(operation))
+        for attempt in range(1, self.retry.attempts + 1):
+            if attempt > 1 and operation in _CREATES:
+                done = self._already_created(operation, params)
+                if done is not None:  # the lost attempt had acted: do not create twice
+                    self.calls.append(CallRecord(operation, dict(params), attempt, "found"))
+                    return done
+            record = CallRecord(operation, dict(params), attempt)
+            self.calls.append(record)
+            try:
+                response = method(**params)
+            except ClientError as exc:
+                err = exc.response.get("Error", {})
+                code = str(err.get("Code", "Unknown"))
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                record.outcome = code
+                if attempt > 1 and operation.startswith("Delete") and code in _GONE:
+                    return {}  # the lost attempt deleted it
+                if quotas.retryable(operation, code, status) and attempt < self.retry.attempts:
+                    self.retry.sleep(self.retry.delay(attempt))
+                    continue
+                raise _aws_error(operation, code, str(err.get("Message", "")), attempt) from exc
+            except BotoCoreError as exc:
+                record.outcome = "connection"
+                if _transient(exc) and attempt < self.retry.attempts:
+                    self.retry.sleep(self.retry.delay(attempt))
+                    continue
+                raise PoolsyncError(
+                    f"AWS {operation} failed after {attempt} attempt(s): {exc}"
+                ) from exc
+            response.pop("ResponseMetadata", None)
+            return response
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _already_created(self, operation: str, params: Mapping[str, Any]
+                         ) -> dict[str, Any] | None:
+        """Whether the object a create names exists: CreateUserPool has no idempotency
+        token, and a create whose response was lost may have acted (issue: no duplicate
+        objects). The planner only creates what did not exist, so finding it means the
+        lost attempt made it."""
+        pool_id = str(params.get("UserPoolId", ""))
+        if operation == "CreateUserPool":
+            ids = [p["Id"] for p in self.list_user_pools() if p["Name"] == params["PoolName"]]
+            found = self.describe_user_pool(str(ids[0])) if ids else None
+            return {"UserPool": found} if found else None
+        if operation == "CreateUserPoolClient":
+            clients = [c for c in self.list_clients(pool_id)
+                       if c["ClientName"] == params["ClientName"]]
+            return ({"UserPoolClient": self.describe_client(pool_id, clients[0]["ClientId"])}
+                    if clients else None)
+        if operation == "CreateUserPoolDomain":
+            found = self.describe_domain(str(params["Domain"]))
+            return {} if found and found.get("UserPoolId") == pool_id else None
+        if operation == "AddCustomAttributes":
+            pool = self.describe_user_pool(pool_id) or {}
+            have = {a["Name"] for a in pool.get("SchemaAttributes", [])}
+            wanted = {("dev:custom:" if a.get("DeveloperOnlyAttribute") else "custom:")
+                      + str(a["Name"]) for a in params["CustomAttributes"]}
+            return {} if wanted <= have else None
+        lookups = {
+            "CreateIdentityProvider": ("DescribeIdentityProvider", "ProviderName",
+                                       "IdentityProvider"),
+            "CreateGroup": ("GetGroup", "GroupName", "Group"),
+            "CreateResourceServer": ("DescribeResourceServer", "Identifier", "ResourceServer"),
+        }
+        describe, key, shape = lookups[operation]
         try:
-            response = method(**params)
-        except ClientError as exc:
-            err = exc.response.get("Error", {})
-            raise AwsError(operation, err.get("Code", "Unknown"), err.get("Message", "")) from exc
-        except BotoCoreError as exc:
-            raise PoolsyncError(f"AWS {operation} failed: {exc}") from exc
-        response.pop("ResponseMetadata", None)
-        return response
+            found = self._invoke(describe, {"UserPoolId": pool_id, key: params[key]})
+        except AwsError as exc:
+            if exc.code == "ResourceNotFoundException":
+                return None
+            raise
+        return {shape: found.get(shape)}
 
     def _pages(self, operation: str, key: str, params: Mapping[str, Any]) -> Iterator[Any]:
         token: str | None = None
@@ -177,6 +266,39 @@ class BotoCognito:
 
     def call(self, call: ApiCall) -> dict[str, Any]:
         return self._invoke(call.operation, call.params)
+
+
+_GONE = frozenset({"ResourceNotFoundException"})
+
+
+def _transient(exc: Exception) -> bool:
+    """Connection errors and timeouts are worth another attempt; a bad parameter is not."""
+    from botocore.exceptions import (
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+
+    return isinstance(exc, ConnectionClosedError | ConnectTimeoutError
+                      | EndpointConnectionError | ReadTimeoutError)
+
+
+def _aws_error(operation: str, code: str, message: str, attempts: int) -> AwsError:
+    category = quotas.category(operation)
+    if code in quotas.THROTTLING_CODES:
+        message = (
+            f"{message} (throttled {attempts} times). Cognito's {category} quota "
+            f"({quotas.RATES.get(category, '?')} requests/s per account and region) is "
+            "shared with every other tool calling Cognito in this account and cannot be "
+            "raised: run again when fewer tools are busy, or lower poolsync's pace."
+        )
+    elif code in quotas.NEVER_RETRIED:
+        message = (f"{message} (a hard Cognito quota, e.g. app clients per pool or custom "
+                   "attributes; retrying cannot help: remove objects or ask AWS Support)")
+    elif attempts > 1:
+        message = f"{message} (after {attempts} attempts)"
+    return AwsError(operation, code, message)
 
 
 @dataclass

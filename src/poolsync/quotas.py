@@ -1,0 +1,78 @@
+"""Cognito's request-rate quotas, as poolsync uses them: which category each operation
+counts against, the published rates, and which errors are worth retrying.
+
+Source: security-and-limits.md §2.1 to §2.4 (the Cognito quotas page; the mapping of an
+operation to its category is inferred from the category descriptions there). The
+quotas are per account and region, shared with every other tool, and cannot be raised.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Requests per second, account-wide per region (§2.2), and the per-pool cap of 5 RPS per
+# operation for the client and resource categories.
+RATES: Final[dict[str, float]] = {
+    "UserPoolRead": 15,
+    "UserPoolUpdate": 15,
+    "UserPoolClientRead": 15,
+    "UserPoolClientUpdate": 15,
+    "UserPoolResourceRead": 20,
+    "UserPoolResourceUpdate": 15,
+    "UserList": 30,
+}
+PER_POOL_CAP: Final[dict[str, float]] = {
+    "UserPoolClientRead": 5,
+    "UserPoolClientUpdate": 5,
+    "UserPoolResourceRead": 5,
+    "UserPoolResourceUpdate": 5,
+}
+
+CATEGORY: Final[dict[str, str]] = {
+    **dict.fromkeys(("ListUserPools", "DescribeUserPool", "GetUserPoolMfaConfig"),
+                    "UserPoolRead"),
+    **dict.fromkeys(("CreateUserPool", "UpdateUserPool", "DeleteUserPool",
+                     "SetUserPoolMfaConfig", "AddCustomAttributes"), "UserPoolUpdate"),
+    **dict.fromkeys(("ListUserPoolClients", "DescribeUserPoolClient"), "UserPoolClientRead"),
+    **dict.fromkeys(("CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient"),
+                    "UserPoolClientUpdate"),
+    **dict.fromkeys(("ListIdentityProviders", "DescribeIdentityProvider",
+                     "DescribeUserPoolDomain", "ListGroups", "GetGroup",
+                     "ListResourceServers", "DescribeResourceServer",
+                     "ListTagsForResource"), "UserPoolResourceRead"),
+    **dict.fromkeys(("CreateIdentityProvider", "UpdateIdentityProvider",
+                     "DeleteIdentityProvider", "CreateUserPoolDomain", "UpdateUserPoolDomain",
+                     "DeleteUserPoolDomain", "CreateGroup", "UpdateGroup", "DeleteGroup",
+                     "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer",
+                     "TagResource", "UntagResource"), "UserPoolResourceUpdate"),
+    "ListUsers": "UserList",
+}
+
+# Throttling: Cognito answers TooManyRequestsException on HTTP 400 (§2.1), which
+# botocore's default retry mode never retries (§2.4).
+THROTTLING_CODES: Final = frozenset({"TooManyRequestsException", "ThrottlingException",
+                                     "Throttling", "RequestLimitExceeded"})
+TRANSIENT_CODES: Final = frozenset({"InternalErrorException", "InternalError",
+                                    "ServiceUnavailable", "ServiceUnavailableException"})
+# LimitExceededException is a hard resource quota (e.g. the 1,001st app client): retrying
+# only adds delay (§2.4; TF's Cognito override). Never retried.
+NEVER_RETRIED: Final = frozenset({"LimitExceededException"})
+# Writes the model lists ConcurrentModificationException for (cognito-semantics.md §3.7).
+CONCURRENT_WRITES: Final = frozenset({"UpdateUserPool", "UpdateUserPoolClient",
+                                      "UpdateIdentityProvider", "SetUserPoolMfaConfig",
+                                      "CreateUserPoolDomain", "UpdateUserPoolDomain",
+                                      "DeleteUserPoolDomain"})
+
+
+def category(operation: str) -> str:
+    return CATEGORY.get(operation, "UserPoolRead")
+
+
+def retryable(operation: str, code: str, status: int | None) -> bool:
+    if code in NEVER_RETRIED:
+        return False
+    if code in THROTTLING_CODES or code in TRANSIENT_CODES:
+        return True
+    if code == "ConcurrentModificationException":
+        return operation in CONCURRENT_WRITES
+    return status is not None and status >= 500
