@@ -10,12 +10,15 @@ Exit codes (a tested contract, README "Exit codes"):
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -156,10 +159,14 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
 @click.option("--checksum", metavar="SHA",
               help="Apply only if the fresh plan has this checksum (printed by plan).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="json: one document on stdout with the plan and what was applied.")
 @prune_option
 @click.pass_obj
 def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
-          plan_file: str | None, checksum: str | None, yes: bool, prune: bool) -> int:
+          plan_file: str | None, checksum: str | None, yes: bool, output: str,
+          prune: bool) -> int:
     """Plan again, check it (pinned plan, safety rails), make the changes, verify."""
     from poolsync import engine
     from poolsync.render import render_sign_in_urls, render_text
@@ -169,22 +176,43 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     config = _load(state, paths, prune)
     session = _session(state)
     planned = engine.plan(config, session)
-    click.echo(render_text(planned, color=_use_color()), nl=False)
+    click.echo(render_text(planned, color=_use_color()), nl=False, err=output == "json")
     pinned = plan_file is not None or checksum is not None
     if pinned:
         engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
     if not planned.has_changes:
+        _apply_report(output, planned, "nothing to do", engine.ApplyResult(planned))
         return EXIT_OK
     engine.check_apply(planned, session, allow_replace)
     _confirm(yes or pinned)
-    result = engine.execute(planned, session)
+    try:
+        with _stop_on_signals() as stop_requested:
+            result = engine.execute(planned, session, stop_requested)
+    except engine.ApplyIncomplete as exc:
+        status = "interrupted" if exc.interrupted else "failed"
+        _apply_report(output, planned, status, exc.result)
+        raise
     final = engine.verify(config, session, result)
-    click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match the "
-               "configuration.")
-    for pool in final.pools:
-        for line in render_sign_in_urls(pool):
-            click.echo(line.strip())
+    _apply_report(output, planned, "applied", result)
+    if output == "text":
+        click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match "
+                   "the configuration.")
+        for pool in final.pools:
+            for line in render_sign_in_urls(pool):
+                click.echo(line.strip())
     return EXIT_OK
+
+
+def _apply_report(output: str, planned: Plan, status: str, result: Any) -> None:
+    """The JSON apply report: the plan, and exactly which calls were and were not made."""
+    if output != "json":
+        return
+    import json
+
+    from poolsync import planfile
+
+    document = {"status": status, "plan": planfile.plan_document(planned), **result.to_dict()}
+    click.echo(json.dumps(document, indent=2, default=str))
 
 
 @cli.command()
@@ -211,6 +239,29 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None)
     return EXIT_CHANGES if report.has_drift else EXIT_OK
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C and SIGTERM during apply: let the call in flight finish, then stop and
+    report what was applied (exit 130). A second signal stops at once."""
+    requested: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if requested:
+            raise KeyboardInterrupt
+        requested.append(signum)
+        click.echo("stopping after the call in flight...", err=True)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False  # signals reach only the main thread
+        return
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield lambda: bool(requested)
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
 def _confirm(yes: bool) -> None:
     if yes:
         return
@@ -221,6 +272,47 @@ def _confirm(yes: bool) -> None:
         )
     if not click.confirm("Apply these changes?", default=False, err=True):
         raise SafetyRefusal("apply cancelled; nothing was changed")
+
+
+@cli.command("export")
+@click.option("--region", "export_region", metavar="REGION",
+              help="Region of the pools (default: the global --region).")
+@click.option("--pool-id", metavar="ID", help="Export the pool with this id.")
+@click.option("--name", metavar="NAME", help="Export the pool with this name.")
+@click.option("--all", "all_pools", is_flag=True, help="Export every pool of the region.")
+@click.option("--pin-ids", is_flag=True,
+              help="Write each pool's id, so plan finds the pool by id, not by name.")
+@click.option("--out", "out_file", metavar="FILE", help="Write the YAML here, not to stdout.")
+@click.pass_obj
+def export_command(state: State, export_region: str | None, pool_id: str | None,
+                   name: str | None, all_pools: bool, pin_ids: bool,
+                   out_file: str | None) -> int:
+    """Write live pools as configuration YAML that plans clean (secrets as ${env:...})."""
+    from poolsync import engine
+    from poolsync.export import export_pools, render_export
+
+    region = export_region or state.region
+    if region is None:
+        raise UsageError("export needs --region")
+    if sum((pool_id is not None, name is not None, all_pools)) != 1:
+        raise UsageError("export needs exactly one of --pool-id, --name or --all")
+    pools = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
+    result = export_pools(pools, region, pin_ids=pin_ids)
+    state.secrets.update(result.withheld)
+    text = render_export(result)
+    if out_file:
+        with open(out_file, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        click.echo(f"Wrote {len(result.document['pools'])} pool(s) to {out_file}.", err=True)
+    else:
+        click.echo(text, nl=False)
+    if result.variables:
+        click.echo("Set these environment variables before plan or apply:", err=True)
+        for variable in result.variables:
+            click.echo(f"  {variable}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    return EXIT_OK
 
 
 @cli.command()

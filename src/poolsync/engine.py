@@ -3,7 +3,7 @@ executes the planned calls. No printing, no click: the CLI renders what comes ba
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,7 +11,7 @@ from poolsync import planfile
 from poolsync.aws import AwsSession, Cognito
 from poolsync.children import written_secrets
 from poolsync.config import load_config
-from poolsync.errors import LiveStateError, NotConverged, SafetyRefusal
+from poolsync.errors import LiveStateError, NotConverged, PoolsyncError, SafetyRefusal
 from poolsync.model import POOL_ARN, POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
 from poolsync.normalize import poolsync_tags
 from poolsync.plan import LivePool, plan_config
@@ -131,6 +131,39 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
     )
 
 
+def read_for_export(
+    session: AwsSession, region: str, *, pool_id: str | None = None, name: str | None = None
+) -> list[LivePool]:
+    """The pools ``export`` asks for (one by id, one by name, or every pool of the
+    region), each read whole: settings, MFA and every sub-resource collection."""
+    cognito = session.cognito(region)
+    if pool_id is not None:
+        ids = [pool_id]
+    elif name is not None:
+        ids = _index_by_name(cognito).get(name, [])
+        if not ids:
+            raise LiveStateError(f"no pool named {name!r} in {region}")
+        if len(ids) > 1:
+            raise LiveStateError(
+                f"{len(ids)} pools are named {name!r} in {region} ({', '.join(ids)}): "
+                "export one with --pool-id"
+            )
+    else:
+        ids = [str(summary["Id"]) for summary in cognito.list_user_pools()]
+    pools = []
+    for found_id in ids:
+        described = cognito.describe_user_pool(found_id)
+        if described is None:
+            raise LiveStateError(f"no pool with id {found_id} in {region}")
+        # Every collection is "managed" here, so _read_children reads them all.
+        whole = PoolConfig(name=str(described["Name"]), region=region, settings={},
+                           clients={}, identity_providers={}, domain={}, groups={},
+                           resource_servers={})
+        pools.append(LivePool(described, cognito.get_user_pool_mfa_config(found_id),
+                              _read_children(cognito, whole, described)))
+    return pools
+
+
 # --------------------------------------------------------------------------- planning
 
 
@@ -146,6 +179,35 @@ class ApplyResult:
     plan: Plan
     applied: list[tuple[str, str]] = field(default_factory=list)  # (address, operation)
     created: dict[PoolKey, str] = field(default_factory=dict)
+
+    def remaining(self) -> list[tuple[str, str]]:
+        """The planned calls not made, in order (calls are made strictly in order)."""
+        planned = [(o.address, c.operation) for o in self.plan.objects for c in o.calls]
+        return planned[len(self.applied):]
+
+    def to_dict(self) -> dict[str, Any]:
+        def rows(calls: list[tuple[str, str]]) -> list[dict[str, str]]:
+            return [{"address": a, "operation": op} for a, op in calls]
+
+        return {"applied": rows(self.applied), "not_applied": rows(self.remaining())}
+
+
+class ApplyIncomplete(PoolsyncError):
+    """Apply stopped midway: an error, or an interrupt between two calls. Carries exactly
+    what was applied and what was not; running apply again converges, and nothing
+    applied is undone."""
+
+    def __init__(self, result: ApplyResult, cause: str, interrupted: bool = False):
+        self.result = result
+        self.interrupted = interrupted
+        self.exit_code = 130 if interrupted else 1
+        done = "\n".join(f"  done      {a}: {op}" for a, op in result.applied) or "  (none)"
+        left = "\n".join(f"  not done  {a}: {op}" for a, op in result.remaining())
+        super().__init__(
+            f"apply stopped: {cause}\nApplied:\n{done}\nNot applied:\n{left}\n"
+            "Nothing applied is undone. Run apply again to finish: it plans from the live "
+            "state and converges."
+        )
 
 
 def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str]) -> None:
@@ -217,15 +279,23 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
     )
 
 
-def execute(plan: Plan, session: AwsSession) -> ApplyResult:
-    """Make the planned calls, pool by pool, in plan order."""
+def execute(
+    plan: Plan, session: AwsSession, stop_requested: Callable[[], bool] = lambda: False
+) -> ApplyResult:
+    """Make the planned calls, pool by pool, in plan order. ``stop_requested`` is asked
+    between calls (Ctrl-C and SIGTERM set it): the call in flight always finishes."""
     result = ApplyResult(plan)
     for pool in plan.pools:
         cognito = session.cognito(pool.region)
         created: dict[str, str] = {}
         for obj in pool.objects:
             for call in obj.calls:
-                response = cognito.call(_resolve(call, created))
+                if stop_requested():
+                    raise ApplyIncomplete(result, "interrupted", interrupted=True)
+                try:
+                    response = cognito.call(_resolve(call, created))
+                except PoolsyncError as exc:
+                    raise ApplyIncomplete(result, f"{obj.address}: {exc}") from exc
                 result.applied.append((obj.address, call.operation))
                 if call.operation == "CreateUserPool":
                     created = {POOL_ID: str(response["UserPool"]["Id"]),

@@ -1,0 +1,99 @@
+"""Apply stopped midway, by an error or by Ctrl-C/SIGTERM: exactly what was applied is
+reported, nothing is undone, and running apply again converges."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from typing import Any
+
+from poolsync.aws import AwsSession
+from poolsync.cli import run
+from poolsync.errors import AwsError
+from tests.conftest import REGION
+
+TWO_POOLS = """
+    version: 1
+    region: eu-west-1
+    pools:
+      first:
+        settings: {DeletionProtection: ACTIVE}
+        groups: {admins: {Precedence: 1}, staff: {Precedence: 2}}
+      second:
+        settings: {DeletionProtection: ACTIVE}
+    """
+
+
+class _Wrapper:
+    """Our own seam: a Cognito whose write calls can misbehave on cue."""
+
+    def __init__(self, inner: Any, on_call: Any) -> None:
+        self._inner, self._on_call, self.writes = inner, on_call, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def call(self, call: Any) -> dict[str, Any]:
+        self.writes += 1
+        self._on_call(self.writes, call)
+        return self._inner.call(call)
+
+
+def _cli(session: AwsSession, *args: str) -> int:
+    return run(list(args), session_factory=lambda profile: session)
+
+
+def test_a_failure_midway_reports_applied_and_not_applied_then_apply_converges(
+        session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    def fail_third(n: int, call: Any) -> None:
+        if n == 3:
+            raise AwsError(call.operation, "InternalErrorException", "boom")
+
+    path = write(TWO_POOLS)
+    session._clients[REGION] = _Wrapper(session.cognito(REGION), fail_third)
+    assert _cli(session, "apply", path, "--yes", "--output", "json") == 1
+    out = capsys.readouterr()
+    document = json.loads(out.out)
+    assert document["status"] == "failed"
+    assert document["applied"] == [{"address": "first", "operation": "CreateUserPool"},
+                                   {"address": "first/groups/admins",
+                                    "operation": "CreateGroup"}]
+    assert document["not_applied"] == [
+        {"address": "first/groups/staff", "operation": "CreateGroup"},
+        {"address": "second", "operation": "CreateUserPool"}]
+    assert "done      first/groups/admins: CreateGroup" in out.err
+    assert "not done  second: CreateUserPool" in out.err
+    session._clients[REGION] = session._clients[REGION]._inner
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    pools = session.cognito(REGION)._boto().list_user_pools(MaxResults=10)["UserPools"]  # type: ignore[attr-defined]
+    assert sorted(p["Name"] for p in pools) == ["first", "second"]  # nothing twice
+
+
+def test_sigint_during_apply_finishes_the_call_in_flight_and_exits_130(
+        session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    def interrupt_during_second(n: int, call: Any) -> None:
+        if n == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # arrives while the call is in flight
+
+    path = write(TWO_POOLS)
+    session._clients[REGION] = _Wrapper(session.cognito(REGION), interrupt_during_second)
+    assert _cli(session, "apply", path, "--yes") == 130
+    err = capsys.readouterr().err
+    assert "apply stopped: interrupted" in err
+    assert "done      first/groups/admins: CreateGroup" in err  # the call in flight finished
+    assert "not done  first/groups/staff: CreateGroup" in err
+    session._clients[REGION] = session._clients[REGION]._inner
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_sigterm_is_handled_like_ctrl_c(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    def terminate_first(n: int, call: Any) -> None:
+        if n == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    session._clients[REGION] = _Wrapper(session.cognito(REGION), terminate_first)
+    assert _cli(session, "apply", write(TWO_POOLS), "--yes") == 130
+    assert "done      first: CreateUserPool" in capsys.readouterr().err
