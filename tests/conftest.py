@@ -52,7 +52,8 @@ def plain_moto() -> Iterator[None]:
 
 @pytest.fixture
 def session(cognito: None) -> AwsSession:
-    return AwsSession()
+    """Unpaced: moto has no quotas, and pacing is tested on its own (test_pacing.py)."""
+    return AwsSession(share=None)
 
 
 @pytest.fixture

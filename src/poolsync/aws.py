@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from poolsync import quotas
 from poolsync.errors import AwsError, PoolsyncError
 from poolsync.model import ApiCall
+from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced
 
 
 class Cognito(Protocol):
@@ -96,10 +98,16 @@ class BotoCognito:
     endpoint_url: str | None = None
     credentials: tuple[str, str] | None = None  # only for a local endpoint (the demo)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    pacer: Pacer = field(default_factory=Unpaced)
     calls: list[CallRecord] = field(default_factory=list)
     _client: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _boto(self) -> Any:
+        with self._lock:  # one client, shared by the threads (boto3 clients are thread-safe)
+            return self._make_client()
+
+    def _make_client(self) -> Any:
         if self._client is None:
             import boto3
             from botocore.config import Config
@@ -129,6 +137,7 @@ class BotoCognito:
                 if done is not None:  # the lost attempt had acted: do not create twice
                     self.calls.append(CallRecord(operation, dict(params), attempt, "found"))
                     return done
+            self.pacer.acquire(operation, params.get("UserPoolId"))
             record = CallRecord(operation, dict(params), attempt)
             self.calls.append(record)
             try:
@@ -303,16 +312,29 @@ def _aws_error(operation: str, code: str, message: str, attempts: int) -> AwsErr
 
 @dataclass
 class AwsSession:
-    """One client per region, created on first use."""
+    """One client per region, created on first use, each paced by its own buckets
+    (quotas are per account and region). ``share`` is the part of each published quota
+    poolsync allows itself; None turns pacing off."""
 
     profile: str | None = None
     endpoint_url: str | None = None
     credentials: tuple[str, str] | None = None
+    share: float | None = DEFAULT_SHARE
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     _clients: dict[str, Cognito] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def cognito(self, region: str) -> Cognito:
-        if region not in self._clients:
-            self._clients[region] = BotoCognito(
-                region, self.profile, self.endpoint_url, self.credentials
-            )
-        return self._clients[region]
+        with self._lock:
+            if region not in self._clients:
+                pacer = Unpaced() if self.share is None else Pacer(share=self.share)
+                self._clients[region] = BotoCognito(
+                    region, self.profile, self.endpoint_url, self.credentials,
+                    retry=self.retry, pacer=pacer,
+                )
+            return self._clients[region]
+
+    def records(self) -> list[CallRecord]:
+        """Every attempt made, in all regions."""
+        return [r for c in self._clients.values() if isinstance(c, BotoCognito)
+                for r in c.calls]

@@ -3,9 +3,11 @@ executes the planned calls. No printing, no click: the CLI renders what comes ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from poolsync import planfile
 from poolsync.aws import AwsSession, Cognito
@@ -19,6 +21,7 @@ from poolsync.plan_children import LiveChildren
 from poolsync.render import render_text
 
 PoolKey = tuple[str, str]  # (region, name)
+T = TypeVar("T")
 
 
 def validate(paths: Collection[str], region: str | None = None) -> Config:
@@ -56,13 +59,30 @@ def read_live(
     unpinned_regions = sorted(
         {p.region for p in config.pools if not (p.id or ids.get((p.region, p.name)))}
     )
-    by_name = {region: _index_by_name(session.cognito(region)) for region in unpinned_regions}
-    live: dict[PoolKey, LivePool | None] = {}
-    for pool in config.pools:
-        key = (pool.region, pool.name)
-        pool_id = pool.id or ids.get(key) or _unique_id(pool, by_name[pool.region])
-        live[key] = _read_pool(session.cognito(pool.region), pool, pool_id)
-    return live
+    by_name = dict(zip(unpinned_regions, _parallel(
+        [partial(_index_by_name, session.cognito(region)) for region in unpinned_regions]
+    ), strict=True))
+    keys = [(pool.region, pool.name) for pool in config.pools]
+    pool_ids = [pool.id or ids.get(key) or _unique_id(pool, by_name[pool.region])
+                for pool, key in zip(config.pools, keys, strict=True)]
+    # Pools are read concurrently; the pacer keeps every category under its quota.
+    found = _parallel([
+        partial(_read_pool, session.cognito(pool.region), pool, pool_id)
+        for pool, pool_id in zip(config.pools, pool_ids, strict=True)
+    ])
+    return dict(zip(keys, found, strict=True))
+
+
+WORKERS = 16
+
+
+def _parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """Run the tasks on a thread pool, results in task order; the first error wins."""
+    if len(tasks) <= 1:
+        return [task() for task in tasks]
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(tasks))) as pool:
+        futures = [pool.submit(task) for task in tasks]
+        return [f.result() for f in futures]
 
 
 def _index_by_name(cognito: Cognito) -> dict[str, list[str]]:

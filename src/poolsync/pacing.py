@@ -1,0 +1,86 @@
+"""Pacing: keep poolsync under Cognito's request-rate quotas instead of hitting them.
+
+One token bucket per quota category (account-wide per region: UserPoolRead 15/s,
+...), refilled at a share of the published rate (default 80%: other tools use the same
+quota), plus one bucket per (pool, operation) for the categories Cognito also caps at
+5 requests/s per operation per pool (security-and-limits.md §2.2). Threads that call
+Cognito take a token from each bucket that applies before every attempt, so a run
+stays near the "quota floor" (the busiest category's calls divided by its rate)
+without causing throttling itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from poolsync import quotas
+
+DEFAULT_SHARE = 0.8
+
+
+class TokenBucket:
+    """``rate`` tokens per second, at most ``burst`` saved up; ``acquire`` waits."""
+
+    def __init__(self, rate: float, burst: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.rate, self.burst = rate, burst
+        self._clock, self._sleep = clock, sleep
+        self._tokens = burst
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def _reserve(self) -> float:
+        """Take a token (possibly in advance); return how long to wait for it."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            self._tokens -= 1
+            return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+
+    def acquire(self) -> float:
+        wait = self._reserve()
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+@dataclass
+class Pacer:
+    """The buckets of one account and region."""
+
+    rates: Mapping[str, float] = field(default_factory=lambda: dict(quotas.RATES))
+    per_pool: Mapping[str, float] = field(default_factory=lambda: dict(quotas.PER_POOL_CAP))
+    share: float = DEFAULT_SHARE
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    waited: float = 0.0
+    _buckets: dict[tuple[str, ...], TokenBucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _bucket(self, key: tuple[str, ...], rate: float) -> TokenBucket:
+        with self._lock:
+            if key not in self._buckets:
+                self._buckets[key] = TokenBucket(rate * self.share, 1.0, self.clock, self.sleep)
+            return self._buckets[key]
+
+    def acquire(self, operation: str, pool_id: str | None = None) -> None:
+        category = quotas.category(operation)
+        waited = self._bucket((category,), self.rates.get(category, 15)).acquire()
+        cap = self.per_pool.get(category)
+        if cap and pool_id:
+            waited += self._bucket((category, pool_id, operation), cap).acquire()
+        if waited:
+            with self._lock:
+                self.waited += waited
+
+
+class Unpaced(Pacer):
+    """No pacing at all (the benchmark's "unpaced" comparison, and unit tests)."""
+
+    def acquire(self, operation: str, pool_id: str | None = None) -> None:
+        return None
