@@ -3,6 +3,8 @@ executes the planned calls. No printing, no click: the CLI renders what comes ba
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -170,18 +172,19 @@ def read_for_export(
             )
     else:
         ids = [str(summary["Id"]) for summary in cognito.list_user_pools()]
-    pools = []
-    for found_id in ids:
-        described = cognito.describe_user_pool(found_id)
-        if described is None:
-            raise LiveStateError(f"no pool with id {found_id} in {region}")
-        # Every collection is "managed" here, so _read_children reads them all.
-        whole = PoolConfig(name=str(described["Name"]), region=region, settings={},
-                           clients={}, identity_providers={}, domain={}, groups={},
-                           resource_servers={})
-        pools.append(LivePool(described, cognito.get_user_pool_mfa_config(found_id),
-                              _read_children(cognito, whole, described)))
-    return pools
+    # Pools are read concurrently; the pacer keeps every category under its quota.
+    return _parallel([partial(_read_whole_pool, cognito, region, i) for i in ids])
+
+
+def _read_whole_pool(cognito: Cognito, region: str, pool_id: str) -> LivePool:
+    described = cognito.describe_user_pool(pool_id)
+    if described is None:
+        raise LiveStateError(f"no pool with id {pool_id} in {region}")
+    # As if the file managed every collection, so _read_children reads them all.
+    whole = PoolConfig(name=str(described["Name"]), region=region, settings={}, clients={},
+                       identity_providers={}, domain={}, groups={}, resource_servers={})
+    return LivePool(described, cognito.get_user_pool_mfa_config(pool_id),
+                    _read_children(cognito, whole, described))
 
 
 # --------------------------------------------------------------------------- planning
@@ -201,9 +204,18 @@ class ApplyResult:
     created: dict[PoolKey, str] = field(default_factory=dict)
 
     def remaining(self) -> list[tuple[str, str]]:
-        """The planned calls not made, in order (calls are made strictly in order)."""
-        planned = [(o.address, c.operation) for o in self.plan.objects for c in o.calls]
-        return planned[len(self.applied):]
+        """The planned calls not made, in plan order (each pool's calls are made in
+        order; pools run concurrently)."""
+        made = Counter(self.applied)
+        left = []
+        for o in self.plan.objects:
+            for c in o.calls:
+                key = (o.address, c.operation)
+                if made[key]:
+                    made[key] -= 1
+                else:
+                    left.append(key)
+        return left
 
     def to_dict(self) -> dict[str, Any]:
         def rows(calls: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -302,25 +314,44 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
 def execute(
     plan: Plan, session: AwsSession, stop_requested: Callable[[], bool] = lambda: False
 ) -> ApplyResult:
-    """Make the planned calls, pool by pool, in plan order. ``stop_requested`` is asked
-    between calls (Ctrl-C and SIGTERM set it): the call in flight always finishes."""
+    """Make the planned calls: pools concurrently (paced by quota), each pool's calls
+    strictly in plan order. ``stop_requested`` is asked between calls (Ctrl-C and SIGTERM
+    set it): a call in flight always finishes. The first error stops every pool between
+    two calls."""
     result = ApplyResult(plan)
-    for pool in plan.pools:
+    lock = threading.Lock()
+    failed: list[str] = []
+
+    def stop() -> bool:
+        return stop_requested() or bool(failed)
+
+    def apply_pool(pool: PoolPlan) -> None:
         cognito = session.cognito(pool.region)
         created: dict[str, str] = {}
         for obj in pool.objects:
             for call in obj.calls:
-                if stop_requested():
-                    raise ApplyIncomplete(result, "interrupted", interrupted=True)
+                if stop():
+                    return
                 try:
                     response = cognito.call(_resolve(call, created))
                 except PoolsyncError as exc:
-                    raise ApplyIncomplete(result, f"{obj.address}: {exc}") from exc
-                result.applied.append((obj.address, call.operation))
+                    with lock:
+                        failed.append(f"{obj.address}: {exc}")
+                    return
+                with lock:
+                    result.applied.append((obj.address, call.operation))
                 if call.operation == "CreateUserPool":
                     created = {POOL_ID: str(response["UserPool"]["Id"]),
                                POOL_ARN: str(response["UserPool"]["Arn"])}
-                    result.created[(pool.region, pool.name)] = created[POOL_ID]
+                    with lock:
+                        result.created[(pool.region, pool.name)] = created[POOL_ID]
+
+    _parallel([partial(apply_pool, pool) for pool in plan.pools
+               if any(o.calls for o in pool.objects)])
+    if failed:
+        raise ApplyIncomplete(result, "; ".join(failed))
+    if result.remaining():
+        raise ApplyIncomplete(result, "interrupted", interrupted=True)
     return result
 
 
