@@ -338,3 +338,7 @@ class AwsSession:
         """Every attempt made, in all regions."""
         return [r for c in self._clients.values() if isinstance(c, BotoCognito)
                 for r in c.calls]
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Calls, retries and throttles per quota category (``--stats``)."""
+        return quotas.call_stats([(r.operation, r.attempt, r.outcome) for r in self.records()])

@@ -32,20 +32,17 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def _default_session(profile: str | None) -> AwsSession:
-    from poolsync.aws import AwsSession  # boto3 only when a command needs AWS
-
-    return AwsSession(profile=profile)
-
-
 @dataclass
 class State:
     debug: bool = False
     profile: str | None = None
     region: str | None = None
+    stats: bool = False
+    rate_share: float = 0.8
     secrets: set[str] = field(default_factory=set)
     # The seam tests replace to record or fake AWS (never a patch of an import path).
-    session_factory: Callable[[str | None], AwsSession] = _default_session
+    session_factory: Callable[[str | None], AwsSession] | None = None
+    sessions: list[AwsSession] = field(default_factory=list)
 
     def redact(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
@@ -59,7 +56,26 @@ def _use_color() -> bool:
 
 
 def _session(state: State) -> AwsSession:
-    return state.session_factory(state.profile)
+    if state.session_factory is not None:
+        session = state.session_factory(state.profile)
+    else:
+        from poolsync.aws import AwsSession  # boto3 only when a command needs AWS
+
+        session = AwsSession(profile=state.profile, share=state.rate_share or None)
+    state.sessions.append(session)
+    return session
+
+
+def _stats(state: State) -> dict[str, dict[str, int]] | None:
+    if not state.sessions:
+        return None
+    merged: dict[str, dict[str, int]] = {}
+    for session in state.sessions:
+        for category, row in session.stats().items():
+            total = merged.setdefault(category, dict.fromkeys(row, 0))
+            for key, value in row.items():
+                total[key] += value
+    return merged
 
 
 paths_argument = click.argument(
@@ -78,11 +94,19 @@ prune_option = click.option(
 @click.option("--debug", is_flag=True, help="Show tracebacks and botocore's debug log.")
 @click.option("--profile", help="AWS profile (default: the standard credential chain).")
 @click.option("--region", help="Region of pools whose files name none.")
+@click.option("--stats", is_flag=True,
+              help="Print calls, retries and throttles per Cognito quota category.")
+@click.option("--rate-share", type=click.FloatRange(0, 1, min_open=True), default=0.8,
+              show_default=True,
+              help="Share of each Cognito request-rate quota poolsync may use (the quotas "
+                   "are shared with every tool in the account).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, profile: str | None, region: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, profile: str | None, region: str | None,
+        stats: bool, rate_share: float) -> None:
     """Amazon Cognito user pools as code: validate, plan, apply."""
     state = ctx.ensure_object(State)
     state.debug, state.profile, state.region = debug, profile, region
+    state.stats, state.rate_share = stats, rate_share
 
 
 @cli.command()
@@ -131,19 +155,20 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     from poolsync import engine, planfile
 
     result = engine.plan(_load(state, paths, prune), _session(state))
-    click.echo(_render_plan(result, output, paths, marker), nl=False)
+    click.echo(_render_plan(result, output, paths, marker, _stats(state)), nl=False)
     if out_file:
-        planfile.write_plan(result, out_file)
+        planfile.write_plan(result, out_file, _stats(state))
     return EXIT_CHANGES if detailed_exitcode and result.has_changes else EXIT_OK
 
 
-def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None) -> str:
+def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None,
+                 stats: dict[str, Any] | None) -> str:
     from poolsync import planfile
     from poolsync.markdown import render_markdown
     from poolsync.render import render_text
 
     if output == "json":
-        return planfile.render_json(result)
+        return planfile.render_json(result, stats)
     if output == "markdown":
         return render_markdown(result, marker or " ".join(paths), " ".join(paths))
     return render_text(result, color=_use_color(), digest=planfile.checksum(result))
@@ -315,6 +340,18 @@ def export_command(state: State, export_region: str | None, pool_id: str | None,
     return EXIT_OK
 
 
+@cli.command("iam-policy")
+@click.option("--for", "use", type=click.Choice(["plan", "apply", "drift", "export"]),
+              default="apply", show_default=True,
+              help="What the credentials will run: plan, drift and export only read.")
+def iam_policy(use: str) -> int:
+    """Print the least-privilege IAM policy (JSON) for running poolsync."""
+    from poolsync.iam import policy_json
+
+    click.echo(policy_json(use), nl=False)
+    return EXIT_OK
+
+
 @cli.command()
 def schema() -> int:
     """Print the JSON Schema of the configuration format."""
@@ -342,8 +379,24 @@ def run(
     session_factory: Callable[[str | None], AwsSession] | None = None,
 ) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
-    state = State(session_factory=session_factory or _default_session)
+    state = State(session_factory=session_factory)
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(state, args)
+    finally:
+        if state.stats:
+            _report(state, _render_stats(_stats(state) or {}))
+
+
+def _render_stats(stats: dict[str, dict[str, int]]) -> str:
+    lines = ["Cognito calls per quota category (attempts, retries, throttles):"]
+    for category, row in stats.items():
+        lines.append(f"  {category:<24} {row['calls']:>6} {row['retries']:>6} "
+                     f"{row['throttles']:>6}")
+    return "\n".join(lines)
+
+
+def _run(state: State, args: list[str]) -> int:
     try:
         result = cli.main(args=args, prog_name="poolsync", standalone_mode=False, obj=state)
     except click.exceptions.Exit as exc:

@@ -48,21 +48,26 @@ def checksum(plan: Plan) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def plan_document(plan: Plan) -> dict[str, Any]:
-    return {
+def plan_document(plan: Plan, stats: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``stats`` (calls, retries and throttles per quota category) is added when given;
+    it is not covered by the checksum."""
+    document = {
         "format_version": FORMAT_VERSION,
         "poolsync_version": __version__,
         "checksum": checksum(plan),
         **plan.to_dict(),
     }
+    if stats is not None:
+        document["stats"] = stats
+    return document
 
 
-def render_json(plan: Plan) -> str:
-    return json.dumps(plan_document(plan), indent=2, default=str) + "\n"
+def render_json(plan: Plan, stats: dict[str, Any] | None = None) -> str:
+    return json.dumps(plan_document(plan, stats), indent=2, default=str) + "\n"
 
 
-def write_plan(plan: Plan, path: str) -> None:
-    Path(path).write_text(render_json(plan))
+def write_plan(plan: Plan, path: str, stats: dict[str, Any] | None = None) -> None:
+    Path(path).write_text(render_json(plan, stats))
 
 
 def read_plan(path: str) -> dict[str, Any]:

@@ -76,3 +76,15 @@ def retryable(operation: str, code: str, status: int | None) -> bool:
     if code == "ConcurrentModificationException":
         return operation in CONCURRENT_WRITES
     return status is not None and status >= 500
+
+
+def call_stats(attempts: list[tuple[str, int, str]]) -> dict[str, dict[str, int]]:
+    """Per category: attempts made, retries among them, throttling answers seen.
+    ``attempts`` holds (operation, attempt number, outcome) per attempt."""
+    stats: dict[str, dict[str, int]] = {}
+    for operation, attempt, outcome in attempts:
+        row = stats.setdefault(category(operation), {"calls": 0, "retries": 0, "throttles": 0})
+        row["calls"] += 1
+        row["retries"] += attempt > 1
+        row["throttles"] += outcome in THROTTLING_CODES
+    return dict(sorted(stats.items()))
