@@ -127,13 +127,17 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
     carries the data (groups, resource servers)."""
     pool_id = str(described["Id"])
     clients = pool.clients is not None
+    named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
     providers: dict[str, Mapping[str, Any]] | None = None
     if pool.identity_providers is not None:
         providers = {str(p["ProviderName"]): cognito.describe_provider(pool_id,
                                                                         str(p["ProviderName"]))
                      for p in cognito.list_providers(pool_id)}
-    elif clients:  # names are enough to check references
+    elif any(set(c.get("SupportedIdentityProviders") or []) - {"COGNITO"} for c in named):
+        # Only to check that the providers a client names exist: names are enough.
         providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
+    scopes_named = any("/" in str(s) for c in named for s in c.get("AllowedOAuthScopes") or [])
+    hosted_ui = any({"code", "implicit"} & set(c.get("AllowedOAuthFlows") or []) for c in named)
     return LiveChildren(
         pool_arn=str(described.get("Arn", "")),
         fingerprints=poolsync_tags(described),
@@ -143,13 +147,13 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
         domains=tuple(
             d for d in (cognito.describe_domain(str(described[key]))
                         for key in ("Domain", "CustomDomain")
-                        if described.get(key) and (pool.domain is not None or clients))
+                        if described.get(key) and (pool.domain is not None or hosted_ui))
             if d is not None
         ),
         groups={str(g["GroupName"]): g for g in cognito.list_groups(pool_id)}
         if pool.groups is not None else None,
         resource_servers={str(r["Identifier"]): r for r in cognito.list_resource_servers(pool_id)}
-        if pool.resource_servers is not None or clients else None,
+        if pool.resource_servers is not None or scopes_named else None,
     )
 
 
