@@ -1,0 +1,416 @@
+"""Export: live pools as a config document whose plan is empty (product.md §1.4, §5).
+
+Pure: takes what was read from Cognito (``LivePool`` values), returns a document. The
+live state goes through the same canonical shapes the planner compares
+(``normalize``/``children``), so every quirk absorbed there (legacy message fields,
+``identities``, string constraints, token validity units, keys Cognito adds) is absorbed
+here too. Then each value is reduced to what differs from Cognito's default, using the
+planner's own defaults tables:
+
+- a settings member at its default is left out (then it is not managed; leaving it out
+  or writing the default plans the same), and so is every field at its default inside a
+  member that is written (a field left out of a written member means the default);
+- a field whose default is unknown (``UNKNOWN``) never makes a member non-default, but
+  is written with its live value when the member is written (a by-link message, an SMS
+  region), so a re-created pool gets it;
+- secrets are never written: identity-provider ``client_secret`` and Apple's
+  ``private_key`` (which Cognito never returns) become ``${env:...}`` placeholders named
+  after their place; app client secrets are not exportable (``GenerateSecret: true``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from poolsync import children as ch
+from poolsync.model import MISSING, Path, render_path
+from poolsync.normalize import (
+    CUSTOM_ATTRIBUTE_DEFAULTS,
+    CUSTOM_STRING_CONSTRAINTS,
+    MFA_DEFAULTS,
+    SETTINGS_DEFAULTS,
+    STANDARD_ATTRIBUTES,
+    UNKNOWN,
+    WhenPresent,
+    canonical_live_mfa,
+    canonical_live_settings,
+    known_keys,
+)
+from poolsync.plan import LivePool
+from poolsync.yamlio import dump_yaml
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An environment variable the exported file needs, and the place that uses it."""
+
+    name: str
+    path: Path
+
+    def __str__(self) -> str:
+        return f"{self.name}  ({render_path(self.path)})"
+
+
+@dataclass(frozen=True)
+class Export:
+    """The exported config document, the variables it needs, and notes for the user.
+
+    ``withheld`` holds the secret values read from Cognito that the document replaced
+    with placeholders: callers use it to redact, and must never print it."""
+
+    document: dict[str, Any]
+    variables: tuple[Variable, ...] = ()
+    notes: tuple[str, ...] = ()
+    withheld: frozenset[str] = field(default=frozenset(), repr=False)
+
+
+@dataclass
+class _Collected:
+    variables: list[Variable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    withheld: set[str] = field(default_factory=set)
+
+
+def export_pools(pools: Sequence[LivePool], region: str, *, pin_ids: bool = False) -> Export:
+    """Live pools of one region as a version-1 config document. Pool names must be
+    unique (the config names pools by region and name): pools that share a name are
+    left out, with a note."""
+    collected = _Collected()
+    by_name: dict[str, list[LivePool]] = {}
+    for live in pools:
+        by_name.setdefault(str(live.pool["Name"]), []).append(live)
+    out: dict[str, Any] = {}
+    for name, found in sorted(by_name.items()):
+        if len(found) > 1:
+            ids = ", ".join(sorted(p.id for p in found))
+            collected.notes.append(
+                f"not exported: {len(found)} pools are named {name!r} in {region} ({ids}); "
+                "poolsync names a pool by region and name, so rename all but one first"
+            )
+            continue
+        out[name] = _export_pool(found[0], region, pin_id=pin_ids, collected=collected)
+    document = {"version": 1, "pools": out}
+    return Export(document, tuple(collected.variables), tuple(collected.notes),
+                  frozenset(collected.withheld))
+
+
+def _export_pool(
+    live: LivePool, region: str, *, pin_id: bool = False, collected: _Collected | None = None
+) -> dict[str, Any]:
+    """One pool's config body: region, settings, MFA and every sub-resource collection
+    the pool has (so that plan of the export manages them)."""
+    collected = collected if collected is not None else _Collected()
+    name = str(live.pool["Name"])
+    body: dict[str, Any] = {"region": region}
+    if pin_id:
+        body["id"] = live.id
+    body["settings"] = export_settings(live.pool)
+    mfa = export_mfa(live.mfa)
+    if mfa is not None:
+        body["mfa"] = mfa
+    kids = live.children
+    if kids.clients:
+        body["clients"] = {n: export_client(c) for n, c in sorted(kids.clients.items())}
+        collected.withheld |= {str(c["ClientSecret"]) for c in kids.clients.values()
+                               if c.get("ClientSecret")}
+    if kids.providers:
+        body["identity_providers"] = {
+            n: export_provider(name, n, p, collected) for n, p in sorted(kids.providers.items())
+        }
+    domain = export_domain(kids.domains, collected)
+    if domain is not None:
+        body["domain"] = domain
+    groups = {n: ch.canonical_group(g) for n, g in sorted((kids.groups or {}).items())
+              if not ch.is_federation_group(n, live.id)}
+    if groups:
+        body["groups"] = groups
+    if kids.resource_servers:
+        body["resource_servers"] = {
+            i: export_resource_server(s) for i, s in sorted(kids.resource_servers.items())
+        }
+    return body
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def _minimal(default: Any, value: Any, root: str, path: Path) -> tuple[Any, bool]:
+    """``value`` without what equals ``default`` (MISSING when all of it does), and
+    whether anything left differs from a known default. A live key the input model does
+    not know (a newer Cognito field) is left out: the planner ignores it too, and the
+    document must stay valid."""
+    if default is UNKNOWN:
+        return copy.deepcopy(value), False
+    presence_matters = default is MISSING or isinstance(default, WhenPresent)
+    if isinstance(default, WhenPresent):
+        default = dict(default.inner)
+    if isinstance(value, Mapping):
+        base = default if isinstance(default, Mapping) else {}
+        known = known_keys(root, path)
+        out: dict[str, Any] = {}
+        significant = False
+        for key in sorted(value):
+            if known is not None and key not in known:
+                continue
+            kept, differs = _minimal(base.get(key, MISSING), value[key], root, (*path, key))
+            if kept is not MISSING:
+                out[key] = kept
+                significant = significant or differs
+        if not out and not presence_matters:
+            return MISSING, False
+        return out, significant
+    if value == default:
+        return MISSING, False
+    if isinstance(value, list):
+        return [_named_first(v) if isinstance(v, Mapping) else v for v in value], True
+    return copy.deepcopy(value), True
+
+
+def _named_first(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A list item (recovery mechanism, scope) with its name first: ``{Name, Priority}``."""
+    order = sorted(item, key=lambda k: (not k.endswith("Name"), k))
+    return {k: copy.deepcopy(item[k]) for k in order}
+
+
+def _member(default: Any, value: Any, root: str, member: str) -> Any:
+    """A top-level member, or MISSING when leaving it out plans the same: it is at its
+    default, or empty (not set), or differs only in fields of unknown default."""
+    kept, significant = _minimal(default, value, root, (member,))
+    if kept is MISSING or kept in ({}, []) or not significant:
+        return MISSING
+    return kept
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def export_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
+    """DescribeUserPool's ``UserPool`` as the non-default CreateUserPool members."""
+    live = canonical_live_settings(user_pool)
+    schema = live.pop("Schema", None)
+    tier = live.pop("UserPoolTier", UNKNOWN)
+    out: dict[str, Any] = {}
+    for member in sorted(live):
+        kept = _member(SETTINGS_DEFAULTS.get(member, MISSING), live[member], "settings", member)
+        if kept is not MISSING:
+            out[member] = kept
+    _drop_mirrored_pre_token_generation(out)
+    if tier is not UNKNOWN and tier != SETTINGS_DEFAULTS["UserPoolTier"]:
+        out["UserPoolTier"] = tier
+    elif tier is UNKNOWN:
+        _tier_of_a_pool_from_before_feature_plans(out)
+    entries = export_schema(schema or {})
+    if entries:
+        out["Schema"] = entries
+    return dict(sorted(out.items()))
+
+
+def _drop_mirrored_pre_token_generation(settings: dict[str, Any]) -> None:
+    """Cognito mirrors LambdaConfig.PreTokenGeneration into PreTokenGenerationConfig
+    (normalize.mirror_pre_token_generation): write the current field only."""
+    lambdas = settings.get("LambdaConfig")
+    if not isinstance(lambdas, dict):
+        return
+    config = lambdas.get("PreTokenGenerationConfig")
+    if isinstance(config, dict) and config.get("LambdaArn") == lambdas.get("PreTokenGeneration"):
+        del lambdas["PreTokenGeneration"]
+
+
+def _tier_of_a_pool_from_before_feature_plans(settings: dict[str, Any]) -> None:
+    """A pool read without UserPoolTier (from before feature plans) is not compared on
+    its tier, but the config's rules take an unwritten tier as ESSENTIALS: a pool with
+    threat protection on (which AWS moved to PLUS) says so, or the export is invalid."""
+    mode = settings.get("UserPoolAddOns", {}).get("AdvancedSecurityMode")
+    if mode in ("AUDIT", "ENFORCED"):
+        settings["UserPoolTier"] = "PLUS"
+
+
+def export_schema(schema: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Canonical schema (by bare name) as the entries to write: standard attributes only
+    where they differ from their standard shape, custom attributes always, by bare name,
+    with numbers for constraints. Entries are compared as a whole block per field
+    (schema_from_desired replaces a written constraints block whole)."""
+    entries = []
+    for name, entry in schema.items():
+        standard = STANDARD_ATTRIBUTES.get(name)
+        if standard is not None and dict(entry) == standard:
+            continue
+        base: dict[str, Any] = dict(standard) if standard is not None else {
+            **CUSTOM_ATTRIBUTE_DEFAULTS,
+            **({"StringAttributeConstraints": CUSTOM_STRING_CONSTRAINTS}
+               if entry.get("AttributeDataType") == "String" else {}),
+        }
+        out: dict[str, Any] = {"Name": name}
+        for key in sorted(set(entry) & set(_ATTRIBUTE_ORDER), key=_ATTRIBUTE_ORDER.index):
+            # Custom attributes are fixed at creation: always say whether users can change
+            # them; the data type always reads best.
+            keep = key == "AttributeDataType" or (key == "Mutable" and standard is None)
+            if keep or entry[key] != base.get(key, MISSING):
+                out[key] = _numbers(entry[key]) if key.endswith("Constraints") else entry[key]
+        entries.append(out)
+    return entries
+
+
+_ATTRIBUTE_ORDER = ("AttributeDataType", "DeveloperOnlyAttribute", "Mutable", "Required",
+                    "StringAttributeConstraints", "NumberAttributeConstraints")
+
+
+def _numbers(constraints: Mapping[str, Any]) -> dict[str, Any]:
+    """Schema constraints are numeric strings in the API; the config takes numbers."""
+    out: dict[str, Any] = {}
+    for key, value in sorted(constraints.items(), key=lambda kv: (kv[0][:3] != "Min", kv[0])):
+        try:
+            out[key] = int(value)
+        except (TypeError, ValueError):
+            out[key] = value
+    return out
+
+
+# --------------------------------------------------------------------------- MFA
+
+
+def export_mfa(response: Mapping[str, Any]) -> dict[str, Any] | None:
+    """GetUserPoolMfaConfig as the ``mfa`` block, or None for MFA off with nothing else
+    configured. SetUserPoolMfaConfig is a full put: every block live has is written."""
+    live = canonical_live_mfa(response)
+    if live in ({}, {"MfaConfiguration": "OFF"}):
+        return None
+    out: dict[str, Any] = {"MfaConfiguration": live.get("MfaConfiguration", "OFF")}
+    for member in sorted(live):
+        if member == "MfaConfiguration":
+            continue
+        kept, _ = _minimal(MFA_DEFAULTS.get(member, MISSING), live[member], "mfa", (member,))
+        if kept is not MISSING:
+            out[member] = kept
+    return out
+
+
+# --------------------------------------------------------------------------- clients
+
+
+def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
+    """DescribeUserPoolClient as CreateUserPoolClient members. The client secret is
+    never exported: ``GenerateSecret: true`` says the client has one. Token validities
+    are the API's numbers with every unit stated."""
+    live = ch.canonical_live_client(client)
+    out: dict[str, Any] = {}
+    for member in sorted(live):
+        kept = _member(ch.CLIENT_DEFAULTS.get(member, MISSING), live[member], "clients", member)
+        if kept is not MISSING:
+            out[member] = kept
+    units: dict[str, str] = {}
+    for member, unit_key in (("AccessTokenValidity", "AccessToken"),
+                             ("IdTokenValidity", "IdToken"),
+                             ("RefreshTokenValidity", "RefreshToken")):
+        if member in out:
+            out[member], units[unit_key] = ch.parse_duration(out[member])
+    if units:
+        out["TokenValidityUnits"] = units
+    return out
+
+
+# --------------------------------------------------------------------------- providers
+
+# ProviderDetails keys Cognito adds (children.SERVER_DETAIL_KEYS) that a user may also
+# write. Facebook's api_version and SAML's RequestSigningAlgorithm are kept as read
+# (written, they compare equal); the SAML flags are kept unless "false", which is what
+# Cognito fills in when the request leaves them out.
+_USER_SETTABLE_DETAILS = frozenset({"api_version", "RequestSigningAlgorithm"})
+_SAML_FLAGS = frozenset({"IDPSignout", "IDPInit", "EncryptedResponses"})
+
+
+def export_provider(
+    pool: str, name: str, provider: Mapping[str, Any], collected: _Collected | None = None
+) -> dict[str, Any]:
+    """DescribeIdentityProvider as CreateIdentityProvider members: without the keys
+    Cognito adds to ProviderDetails or the ``username`` mapping it adds, and with every
+    secret as an ``${env:...}`` placeholder."""
+    collected = collected if collected is not None else _Collected()
+    live = ch.canonical_live_provider(provider)
+    kind = str(live.get("ProviderType"))
+    added = set(ch.SERVER_DETAIL_KEYS.get(kind, ())) - _USER_SETTABLE_DETAILS
+    details: dict[str, Any] = {}
+    for key, value in sorted((live.get("ProviderDetails") or {}).items()):
+        if key in added and not (key in _SAML_FLAGS and value != "false"):
+            continue
+        if key in ch.SECRET_DETAILS:
+            collected.withheld.add(str(value))
+            value = _placeholder(pool, name, key, collected)
+        details[key] = value
+    if kind == "SignInWithApple":
+        # Write-only: Describe never returns the key (§3.9), but every create needs it.
+        details["private_key"] = _placeholder(pool, name, "private_key", collected)
+    out: dict[str, Any] = {"ProviderType": kind, "ProviderDetails": details}
+    mapping = {k: v for k, v in sorted((live.get("AttributeMapping") or {}).items())
+               if k != "username"}
+    if mapping:
+        out["AttributeMapping"] = mapping
+    if live.get("IdpIdentifiers"):
+        out["IdpIdentifiers"] = live["IdpIdentifiers"]
+    return out
+
+
+def env_name(*parts: str) -> str:
+    """``("customers-prod", "Google", "client_secret")`` ->
+    ``CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET``: upper snake case, other characters ``_``."""
+    name = re.sub(r"[^A-Z0-9]", "_", "_".join(parts).upper())
+    return f"_{name}" if name[:1].isdigit() else name
+
+
+def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> str:
+    path: Path = ("pools", pool, "identity_providers", provider, "ProviderDetails", key)
+    name = env_name(pool, provider, key)
+    taken = {v.name for v in collected.variables}
+    unique, n = name, 2
+    while unique in taken:  # "a-b" and "a_b" make the same name
+        unique, n = f"{name}_{n}", n + 1
+    collected.variables.append(Variable(unique, path))
+    return f"${{env:{unique}}}"
+
+
+# --------------------------------------------------------------------------- domain, servers
+
+
+def export_domain(
+    domains: Sequence[Mapping[str, Any]], collected: _Collected | None = None
+) -> dict[str, Any] | None:
+    """The hosted UI domain. A pool may have a prefix and a custom domain; the config
+    manages one: the custom domain is the one users see."""
+    if not domains:
+        return None
+    ordered = sorted(domains, key=lambda d: not (d.get("CustomDomainConfig") or {})
+                     .get("CertificateArn"))
+    chosen, *others = ordered
+    if collected is not None:
+        for other in others:
+            collected.notes.append(
+                f"domain {other['Domain']} is not exported: the config manages one domain "
+                f"per pool ({chosen['Domain']} is)"
+            )
+    return ch.canonical_live_domain(chosen)
+
+
+def export_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
+    live = ch.canonical_resource_server(server)
+    live["Scopes"] = [_named_first(scope) for scope in live.get("Scopes") or []]
+    if not live["Scopes"]:
+        del live["Scopes"]
+    return live
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_export(export: Export) -> str:
+    """The document as YAML, with a header naming the variables plan and apply need."""
+    lines = ["# Exported by poolsync: only settings that differ from Cognito's defaults "
+             "are written.", "#"]
+    if export.variables:
+        lines.append("# Set these environment variables before plan or apply:")
+        lines += [f"#   {v}" for v in export.variables]
+        lines.append("#")
+    return "\n".join(lines) + "\n" + dump_yaml(export.document)
