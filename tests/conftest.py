@@ -17,7 +17,7 @@ from poolsync import standin
 from poolsync.aws import AwsSession
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "pools"
 REGION = "eu-west-1"
 EXAMPLE_SECRET = "GOCSPX-example-secret-never-printed"
 

@@ -19,9 +19,10 @@ DEMO_SECRETS = {"GOOGLE_CLIENT_SECRET": "demo-google-client-secret"}
 
 
 def find_examples() -> Path:
-    """``examples/`` ships inside the wheel; in a source checkout it is at the root."""
+    """The example pools ship inside the wheel; in a source checkout they are in
+    ``examples/pools``."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "examples", here.parents[1] / "examples"):
+    for candidate in (here / "examples", here.parents[1] / "examples" / "pools"):
         if any(candidate.glob("*.yaml")):
             return candidate
     raise FileNotFoundError("the examples directory was not found")
@@ -77,7 +78,7 @@ def run_demo(echo: Echo) -> int:
         echo("\nThe demo did not go as expected:\n  " + "\n  ".join(failures))
         return 1
     echo("\nDone. The local Cognito is stopped. Next: write your own pools in YAML "
-         "(see examples/ and `poolsync schema`) and run `poolsync plan` against AWS.")
+         "(see examples/pools/ and `poolsync schema`) and run `poolsync plan` against AWS.")
     return 0
 
 

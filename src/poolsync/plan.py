@@ -364,6 +364,8 @@ def replacement_payload(
         payload["Schema"] = schema_entries(desired["Schema"])
     elif "Schema" in payload:
         payload["Schema"] = schema_entries(_non_default_attributes(payload["Schema"]))
+        if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
+            del payload["Schema"]
     return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}
 
 

@@ -425,7 +425,7 @@ class _Builder:
             return None
         try:
             return builder(self._loader, node)
-        except (ValueError, KeyError):  # an explicit tag on a value it does not fit
+        except (ValueError, KeyError, IndexError):  # a tag on a value it does not fit ("")
             message = f'"{node.value}" is not a valid {_display_tag(node.tag)}'
             self.problems.append(Problem(message, path, _location(self.file, node)))
             return None
@@ -443,9 +443,14 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Multi-line text (message templates) reads best as a literal block.
-    style = "|" if "\n" in value else None
+    # Multi-line text (message templates) reads best as a literal block. YAML 1.1's other
+    # line breaks (NEL, LS, PS) are folded to spaces in PyYAML's plain and single-quoted
+    # output and do not load back: such text is double-quoted, where they are escaped.
+    style = '"' if _OTHER_BREAKS & set(value) else "|" if "\n" in value else None
     return dumper.represent_scalar(_STR, value, style=style)
+
+
+_OTHER_BREAKS = frozenset("\x85\u2028\u2029")
 
 
 _Dumper.add_representer(str, _represent_str)
