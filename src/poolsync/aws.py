@@ -321,6 +321,7 @@ class AwsSession:
     credentials: tuple[str, str] | None = None
     share: float | None = DEFAULT_SHARE
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    workers: int = 32  # concurrent calls at most; the pacer sets the rate
     _clients: dict[str, Cognito] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

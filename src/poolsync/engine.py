@@ -18,7 +18,7 @@ from poolsync.config import load_config
 from poolsync.errors import LiveStateError, NotConverged, PoolsyncError, SafetyRefusal
 from poolsync.model import POOL_ARN, POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
 from poolsync.normalize import poolsync_tags
-from poolsync.plan import LivePool, plan_config
+from poolsync.plan import LivePool, plan_config, plan_pool
 from poolsync.plan_children import LiveChildren
 from poolsync.render import render_text
 
@@ -62,7 +62,8 @@ def read_live(
         {p.region for p in config.pools if not (p.id or ids.get((p.region, p.name)))}
     )
     by_name = dict(zip(unpinned_regions, _parallel(
-        [partial(_index_by_name, session.cognito(region)) for region in unpinned_regions]
+        [partial(_index_by_name, session.cognito(region)) for region in unpinned_regions],
+        session.workers,
     ), strict=True))
     keys = [(pool.region, pool.name) for pool in config.pools]
     pool_ids = [pool.id or ids.get(key) or _unique_id(pool, by_name[pool.region])
@@ -71,18 +72,16 @@ def read_live(
     found = _parallel([
         partial(_read_pool, session.cognito(pool.region), pool, pool_id)
         for pool, pool_id in zip(config.pools, pool_ids, strict=True)
-    ])
+    ], session.workers)
     return dict(zip(keys, found, strict=True))
 
 
-WORKERS = 16
-
-
-def _parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
-    """Run the tasks on a thread pool, results in task order; the first error wins."""
-    if len(tasks) <= 1:
+def _parallel(tasks: Sequence[Callable[[], T]], workers: int = 32) -> list[T]:
+    """Run the tasks on a thread pool, results in task order; the first error wins.
+    Threads mostly wait (on the network or on a quota bucket), so there are many."""
+    if len(tasks) <= 1 or workers <= 1:
         return [task() for task in tasks]
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(tasks))) as pool:
+    with ThreadPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
         futures = [pool.submit(task) for task in tasks]
         return [f.result() for f in futures]
 
@@ -177,7 +176,8 @@ def read_for_export(
     else:
         ids = [str(summary["Id"]) for summary in cognito.list_user_pools()]
     # Pools are read concurrently; the pacer keeps every category under its quota.
-    return _parallel([partial(_read_whole_pool, cognito, region, i) for i in ids])
+    return _parallel([partial(_read_whole_pool, cognito, region, i) for i in ids],
+                     session.workers)
 
 
 def _read_whole_pool(cognito: Cognito, region: str, pool_id: str) -> LivePool:
@@ -206,6 +206,7 @@ class ApplyResult:
     plan: Plan
     applied: list[tuple[str, str]] = field(default_factory=list)  # (address, operation)
     created: dict[PoolKey, str] = field(default_factory=dict)
+    verified: dict[PoolKey, PoolPlan] = field(default_factory=dict)  # planned again
 
     def remaining(self) -> list[tuple[str, str]]:
         """The planned calls not made, in plan order (each pool's calls are made in
@@ -316,12 +317,16 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
 
 
 def execute(
-    plan: Plan, session: AwsSession, stop_requested: Callable[[], bool] = lambda: False
+    plan: Plan,
+    session: AwsSession,
+    stop_requested: Callable[[], bool] = lambda: False,
+    config: Config | None = None,
 ) -> ApplyResult:
     """Make the planned calls: pools concurrently (paced by quota), each pool's calls
     strictly in plan order. ``stop_requested`` is asked between calls (Ctrl-C and SIGTERM
     set it): a call in flight always finishes. The first error stops every pool between
-    two calls."""
+    two calls. With ``config``, each pool is read back and planned again as soon as its
+    own calls are done, so its reads overlap other pools' writes (see ``verify``)."""
     result = ApplyResult(plan)
     lock = threading.Lock()
     failed: list[str] = []
@@ -349,9 +354,15 @@ def execute(
                                POOL_ARN: str(response["UserPool"]["Arn"])}
                     with lock:
                         result.created[(pool.region, pool.name)] = created[POOL_ID]
+        if config is not None and not stop():
+            pool_id = created.get(POOL_ID) or pool.pool_id
+            cfg = next(c for c in config.pools if (c.region, c.name) == (pool.region, pool.name))
+            again = plan_pool(cfg, _read_pool(cognito, cfg, pool_id))
+            with lock:
+                result.verified[(pool.region, pool.name)] = again
 
     _parallel([partial(apply_pool, pool) for pool in plan.pools
-               if any(o.calls for o in pool.objects)])
+               if any(o.calls for o in pool.objects)], session.workers)
     if failed:
         raise ApplyIncomplete(result, "; ".join(failed))
     if result.remaining():
@@ -378,10 +389,20 @@ def _substitute(value: Any, created: Mapping[str, str]) -> Any:
 
 
 def verify(config: Config, session: AwsSession, result: ApplyResult) -> Plan:
-    """Read the pools back and plan again: anything left is "did not converge"."""
-    ids = {(p.region, p.name): p.pool_id for p in result.plan.pools if p.pool_id}
-    ids.update(result.created)
-    again = plan_config(config, read_live(config, session, ids))
+    """Read the changed pools back and plan them again: anything left is "did not
+    converge". Pools ``execute`` already planned again are not read twice; pools the
+    plan left alone are not read at all."""
+    changed = [p for p in result.plan.pools if any(o.calls for o in p.objects)]
+    missing = [p for p in changed if (p.region, p.name) not in result.verified]
+    if missing:
+        ids = {(p.region, p.name): p.pool_id for p in missing if p.pool_id}
+        ids.update(result.created)
+        keys = {(p.region, p.name) for p in missing}
+        subset = replace(config, pools=tuple(c for c in config.pools
+                                             if (c.region, c.name) in keys))
+        for pool in plan_config(subset, read_live(subset, session, ids)).pools:
+            result.verified[(pool.region, pool.name)] = pool
+    again = Plan(tuple(result.verified.get((p.region, p.name), p) for p in result.plan.pools))
     if again.has_changes:
         raise NotConverged(
             "apply finished but the pools did not converge; still different:\n"
