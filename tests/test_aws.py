@@ -129,3 +129,10 @@ def test_a_delete_whose_response_was_lost_is_done() -> None:
     cognito, _ = _cognito({"delete_group": [_error("InternalErrorException", 500),
                                             _error("ResourceNotFoundException")]})
     assert cognito.call(ApiCall("DeleteGroup", {"UserPoolId": "p", "GroupName": "g"})) == {}
+
+
+def test_a_throttled_create_is_not_looked_up() -> None:
+    """Throttling is answered before Cognito acts: the retry needs no lookup call."""
+    cognito, _ = _cognito({"create_user_pool": [_error("TooManyRequestsException")]})
+    cognito.call(ApiCall("CreateUserPool", {"PoolName": "app"}))
+    assert [c.operation for c in cognito.calls] == ["CreateUserPool", "CreateUserPool"]

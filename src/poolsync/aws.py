@@ -131,8 +131,9 @@ class BotoCognito:
         from botocore.exceptions import BotoCoreError, ClientError
 
         method: Callable[..., dict[str, Any]] = getattr(self._boto(), _snake(operation))
+        ambiguous = False  # did a failed attempt perhaps reach the server and act?
         for attempt in range(1, self.retry.attempts + 1):
-            if attempt > 1 and operation in _CREATES:
+            if ambiguous and operation in _CREATES:
                 done = self._already_created(operation, params)
                 if done is not None:  # the lost attempt had acted: do not create twice
                     self.calls.append(CallRecord(operation, dict(params), attempt, "found"))
@@ -150,11 +151,15 @@ class BotoCognito:
                 if attempt > 1 and operation.startswith("Delete") and code in _GONE:
                     return {}  # the lost attempt deleted it
                 if quotas.retryable(operation, code, status) and attempt < self.retry.attempts:
+                    # Throttling is answered before the request is processed; a server
+                    # error may come after it acted.
+                    ambiguous = ambiguous or code not in quotas.THROTTLING_CODES
                     self.retry.sleep(self.retry.delay(attempt))
                     continue
                 raise _aws_error(operation, code, str(err.get("Message", "")), attempt) from exc
             except BotoCoreError as exc:
                 record.outcome = "connection"
+                ambiguous = True
                 if _transient(exc) and attempt < self.retry.attempts:
                     self.retry.sleep(self.retry.delay(attempt))
                     continue

@@ -198,8 +198,10 @@ class FaultProxy:
         server.close_open_connections()  # idle keep-alive connections end their threads
         server.server_close()  # joins the request threads (block_on_close)
 
-    def decide(self, operation: str) -> tuple[Fault | None, float]:
-        """Count the request; draw its fault and its added latency."""
+    def decide(self, operation: str, body: bytes = b"") -> tuple[Fault | None, float]:
+        """Count the request; draw its fault and its added latency. ``body`` is the
+        request's JSON, for subclasses that decide by its content (the benchmark's
+        quota proxy limits per pool)."""
         with self._lock:
             self.injected.received[operation] += 1
             if not self.faults.targets(operation):
@@ -283,7 +285,7 @@ class _Handler(BaseHTTPRequestHandler):
         proxy = self.server.proxy
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         operation = str(self.headers.get(_TARGET_HEADER, "")).rsplit(".", 1)[-1] or self.path
-        fault, latency = proxy.decide(operation)
+        fault, latency = proxy.decide(operation, body)
         if latency:
             time.sleep(latency)
         if fault is Fault.RESET_BEFORE:
