@@ -16,8 +16,8 @@ import time
 from poolsync import quotas
 from poolsync.standin.faults import Fault, FaultProxy, Faults
 
-# Cognito's burst allowance is not published; two requests' worth is a strict choice.
-BURST = 2.0
+# Cognito's burst allowance is not published: a few requests' worth.
+BURST = 5.0
 
 
 class _Bucket:

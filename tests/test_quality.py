@@ -27,6 +27,7 @@ OWNERS = {
              "standin/mfa.py", "standin/schema.py", "standin/server.py",
              "standin/clients.py", "standin/providers.py", "standin/domains.py",
              "standin/resource_servers.py", "standin/tags.py"},
+    "joserfc": {"standin/speed.py"},
 }
 
 

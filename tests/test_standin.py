@@ -873,3 +873,23 @@ def test_local_cognito_serves_the_stand_in_and_stops_cleanly() -> None:
 def test_local_cognito_endpoint_needs_a_running_server() -> None:
     with pytest.raises(RuntimeError):
         _ = standin.LocalCognito().endpoint_url
+
+
+def test_pool_signing_key_is_imported_once_and_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speed, not behaviour (standin/speed.py): every pool gets moto's same key, and the
+    RSA import runs once, not once per CreateUserPool."""
+    from poolsync.standin import speed
+
+    calls: list[object] = []
+    original = speed._ORIGINAL.__func__
+
+    def counting(cls: object, value: object, *args: object, **kwargs: object) -> object:
+        calls.append(value)
+        return original(cls, value, *args, **kwargs)
+
+    monkeypatch.setattr(speed, "_ORIGINAL", classmethod(counting))
+    monkeypatch.setattr(speed, "_CACHE", {})
+    with standin.installed(), mock_aws():
+        client = boto3.client("cognito-idp", region_name="eu-west-1")
+        ids = [client.create_user_pool(PoolName=f"p{n}")["UserPool"]["Id"] for n in range(3)]
+    assert len(ids) == 3 and len(calls) == 1

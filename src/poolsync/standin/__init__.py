@@ -27,6 +27,7 @@ from poolsync.standin import (
     providers,
     resource_servers,
     schema,
+    speed,
     tags,
 )
 from poolsync.standin.patching import PatchSet
@@ -44,6 +45,7 @@ _PATCHES: Final = PatchSet(
         *domains.PATCHES,
         *resource_servers.PATCHES,
         *tags.PATCHES,
+        *speed.PATCHES,
     )
 )
 
