@@ -31,12 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quota import QuotaProxy  # noqa: E402
-
-from poolsync import quotas  # noqa: E402
-from poolsync.aws import AwsSession, RetryPolicy  # noqa: E402
-from poolsync.cli import run  # noqa: E402
-from poolsync.standin import LocalCognito  # noqa: E402
+from poolsync import quotas
+from poolsync.aws import AwsSession, RetryPolicy
+from poolsync.cli import run
+from poolsync.standin import LocalCognito
+from quota import QuotaProxy
 
 CREDENTIALS = ("bench", "bench")
 SHAPE = """version: 1

@@ -27,6 +27,5 @@ def _import_key_once(cls: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
         return _CACHE[key]
 
 
-PATCHES: Final = (
-    Patch(jwk.RSAKey, "import_key", _ORIGINAL, classmethod(_import_key_once)),
-)
+_REPLACEMENT: Any = classmethod(_import_key_once)  # a descriptor, as the original is
+PATCHES: Final = (Patch(jwk.RSAKey, "import_key", _ORIGINAL, _REPLACEMENT),)
