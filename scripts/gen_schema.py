@@ -9,7 +9,8 @@ lower-case structure keys, and below ``settings`` and ``mfa`` the Cognito API's 
 shapes with the API's own member names, types, enums, lengths and patterns; below
 ``clients``, ``identity_providers``, ``domain``, ``groups`` and ``resource_servers``
 the create operations' inputs, minus the pool id and the member that is the item's
-key. botocore itself enforces none of ``max``, ``pattern`` or ``enum``
+key. ``templates`` holds pool bodies that pools name in ``template`` (every pool key
+but ``id``, ``region`` and ``template``; docs/environments.md, "Pool templates"). botocore itself enforces none of ``max``, ``pattern`` or ``enum``
 (cognito-semantics.md §5), so this schema is where poolsync catches them before any
 API call.
 
@@ -48,6 +49,22 @@ MFA_OPERATION = "SetUserPoolMfaConfig"
 MFA_EXCLUDED = frozenset({"UserPoolId"})
 
 POOLSYNC_POOL = "poolsync.Pool"
+POOLSYNC_TEMPLATE = "poolsync.Template"
+POOLSYNC_TEMPLATE_NAME = "poolsync.TemplateName"
+# A template is a pool body shared by pools (docs/environments.md, "Pool templates"):
+# every pool key except these, which belong to one pool in one environment (and
+# ``template``: one level only, no chains).
+TEMPLATE_EXCLUDED = frozenset({"id", "region", "template"})
+# Template names are poolsync's own (never sent to AWS): plain words, so that
+# ``template: NAME`` needs no quoting.
+TEMPLATE_NAME = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 128,
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    "x-pattern-hint": 'letters, digits, ".", "_" and "-", starting with a letter or digit',
+    "description": "A template's name, as pools name it in template.",
+}
 POOLSYNC_SETTINGS = "poolsync.Settings"
 POOLSYNC_MFA = "poolsync.Mfa"
 
@@ -421,6 +438,8 @@ def generate() -> dict[str, Any]:
         | {"description": "Pin to an existing pool id.", "examples": [POOL_ID_EXAMPLE]},
         "settings": _ref(POOLSYNC_SETTINGS),
         "mfa": _ref(POOLSYNC_MFA),
+        "template": _ref(POOLSYNC_TEMPLATE_NAME)
+        | {"description": "The template (under the top-level templates) this pool builds on."},
     }
     for sub in SUB_RESOURCES:
         properties[sub.key] = _sub_resource(conv, model, sub)
@@ -435,7 +454,16 @@ def generate() -> dict[str, Any]:
         "properties": properties,
         "additionalProperties": False,
     }
+    template = {
+        "type": "object",
+        "description": "A pool body shared by the pools that name it in template: every "
+        "pool key except id, region and template. Mappings merge into the pool's.",
+        "properties": {k: v for k, v in properties.items() if k not in TEMPLATE_EXCLUDED},
+        "additionalProperties": False,
+    }
     conv.defs[POOLSYNC_POOL] = pool
+    conv.defs[POOLSYNC_TEMPLATE] = template
+    conv.defs[POOLSYNC_TEMPLATE_NAME] = dict(TEMPLATE_NAME)
     conv.defs[POOLSYNC_SETTINGS] = settings
     conv.defs[POOLSYNC_MFA] = mfa
     return {
@@ -454,6 +482,12 @@ def generate() -> dict[str, Any]:
                 "description": "Pool name -> pool.",
                 "propertyNames": conv.ref(pool_name),
                 "additionalProperties": _ref(POOLSYNC_POOL),
+            },
+            "templates": {
+                "type": "object",
+                "description": "Template name -> a pool body that pools share (template: NAME).",
+                "propertyNames": _ref(POOLSYNC_TEMPLATE_NAME),
+                "additionalProperties": _ref(POOLSYNC_TEMPLATE),
             },
         },
         "required": ["version"],

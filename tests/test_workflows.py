@@ -26,6 +26,7 @@ import yaml
 
 from poolsync.aws import AwsSession
 from poolsync.cli import cli, run
+from poolsync.config import load_config
 from poolsync.yamlio import load_document
 
 ROOT = Path(__file__).parent.parent
@@ -751,8 +752,8 @@ def test_pre_commit_hook_runs_validate_on_the_paths_it_is_given(
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert f'{program} = "poolsync.cli:main"' in pyproject
     assert command in cli.commands
-    # What pre-commit runs for `args: [examples/environments/prod]`.
-    assert run([command, str(ENVIRONMENTS / "prod")]) == 0
+    # What pre-commit runs for `args: [examples/environments/base, examples/environments/prod]`.
+    assert run([command, *_environment_paths("prod")]) == 0
     assert "valid" in capsys.readouterr().out
     assert run([command]) == 1  # no args: a plain usage error, exit 1
 
@@ -760,11 +761,22 @@ def test_pre_commit_hook_runs_validate_on_the_paths_it_is_given(
 # --- the multi-environment layout ----------------------------------------------------
 
 
+def _environment_paths(environment: str) -> list[str]:
+    """What an environment's run is given: the shared templates, then its directory."""
+    return [str(ENVIRONMENTS / "base"), str(ENVIRONMENTS / environment)]
+
+
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_each_environment_validates(environment: str, capsys: pytest.CaptureFixture[str]
                                     ) -> None:
-    assert run(["validate", str(ENVIRONMENTS / environment)]) == 0
+    assert run(["validate", *_environment_paths(environment)]) == 0
     assert "valid" in capsys.readouterr().out
+
+
+def test_an_environment_without_the_shared_templates_is_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["validate", str(ENVIRONMENTS / "prod")]) == 1
+    assert 'template "shop" is not defined' in capsys.readouterr().err
 
 
 def test_environments_are_directories_of_pool_files_only() -> None:
@@ -772,6 +784,8 @@ def test_environments_are_directories_of_pool_files_only() -> None:
         if path.is_file():
             assert path.suffix == ".yaml", path
             assert path.parent.parent == ENVIRONMENTS, f"{path}: one directory per environment"
+    # The shared directory holds templates only: it is passed to every environment's run.
+    assert load_config([str(ENVIRONMENTS / "base")]).pools == ()
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])
@@ -779,21 +793,27 @@ def test_each_environment_applies_then_plans_clean(session: AwsSession, environm
                                                    ) -> None:
     """Against the local Cognito, with GOOGLE_CLIENT_SECRET set as the workflow sets it
     (conftest sets it for every test)."""
-    path = str(ENVIRONMENTS / environment)
+    paths = _environment_paths(environment)
 
     def cli_(*args: str) -> int:
         return run(list(args), session_factory=lambda profile: session)
 
-    assert cli_("apply", path, "--yes") == 0
-    assert cli_("plan", path, "--detailed-exitcode") == 0
+    assert cli_("apply", *paths, "--yes") == 0
+    assert cli_("plan", *paths, "--detailed-exitcode") == 0
 
 
 def test_twin_pools_differ_only_where_environments_should() -> None:
-    """dev/shop.yaml and prod/shop.yaml are one pool in two environments; this is the
-    check docs/environments.md suggests, so a setting changed in one file is not
-    forgotten in the other."""
-    dev = _load(ENVIRONMENTS / "dev" / "shop.yaml")["pools"]["shop-dev"]
-    prod = _load(ENVIRONMENTS / "prod" / "shop.yaml")["pools"]["shop-prod"]
+    """shop-dev and shop-prod are one pool in two environments: the template `shop`
+    (base/shop.yaml) plus each environment's own values. Merged, they differ only at
+    the paths an environment's file is meant to write, and each file writes nothing
+    else (docs/environments.md)."""
+    def merged(environment: str) -> dict[str, Any]:
+        [pool] = [p for p in load_config(_environment_paths(environment)).pools
+                  if p.name.startswith("shop-")]
+        return {"settings": pool.settings, "mfa": pool.mfa, "domain": pool.domain,
+                "identity_providers": pool.identity_providers, "clients": pool.clients,
+                "groups": pool.groups}
+
     allowed = {"settings.DeletionProtection", "settings.UserPoolTags.environment",
                "domain.Domain", "identity_providers.Google.ProviderDetails.client_id",
                "clients.web.CallbackURLs", "clients.web.LogoutURLs",
@@ -805,13 +825,23 @@ def test_twin_pools_differ_only_where_environments_should() -> None:
                     for d in differences(a.get(k), b.get(k), f"{path}.{k}".lstrip("."))}
         return set() if a == b else {path}
 
-    assert differences(dev, prod) == allowed
+    def leaves(value: Any, path: str = "") -> set[str]:
+        if isinstance(value, dict):
+            return {leaf for k, v in value.items() for leaf in leaves(v, f"{path}.{k}".lstrip("."))}
+        return {path}
+
+    assert differences(merged("dev"), merged("prod")) == allowed
+    for environment, name in (("dev", "shop-dev"), ("prod", "shop-prod")):
+        written = _load(ENVIRONMENTS / environment / "shop.yaml")["pools"][name]
+        assert written.pop("template") == "shop"
+        assert leaves(written) == allowed
 
 
 def test_docs_show_the_layout_and_the_workflows() -> None:
     environments = (ROOT / "docs" / "environments.md").read_text()
     github = (ROOT / "docs" / "github.md").read_text()
-    for name in ("examples/environments/dev", "examples/environments/prod", "${env:"):
+    for name in ("examples/environments/base", "examples/environments/dev",
+                 "examples/environments/prod", "${env:", "templates:", "template: shop"):
         assert name in environments
     for name in (*REUSABLE, "pr-plan.yml", "apply-on-merge.yml", "nightly-drift.yml",
                  "poolsync-validate", "pass_filenames"):

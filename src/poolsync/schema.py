@@ -88,10 +88,23 @@ def validate_document(data: Any, secrets: frozenset[str] = frozenset()) -> list[
     value is unknown offline); the caller validates again after substitution, passing
     the substituted values as ``secrets`` so no message quotes one.
     """
+    return _problems(_all_findings(data, secrets))
+
+
+def validate_fragments(data: Any, secrets: frozenset[str] = frozenset()) -> list[Problem]:
+    """Like ``validate_document``, for parts of a document that are not whole pools:
+    templates (and pools whose template is unknown). Every member is optional there,
+    since the pool that uses a template may write what it lacks; everything else
+    (types, enums, unknown keys, ...) is checked as usual. The merged pools are checked
+    whole by ``validate_document``."""
+    return _problems(f for f in _all_findings(data, secrets) if f.keyword != "required")
+
+
+def _all_findings(data: Any, secrets: frozenset[str]) -> list[_Finding]:
     found = [*_reference_findings(data, ())]
     for error in _validator().iter_errors(data):
         found.extend(_findings(error, secrets))
-    return _problems(found)
+    return found
 
 
 # What the text of a string holds, left to right, as ``config`` reads it: ``$${`` (the
