@@ -91,7 +91,7 @@ def test_plan_stops_before_aws(
 
 
 def test_the_corpus_is_complete() -> None:
-    assert len(CASES) >= 35
+    assert len(CASES) >= 60  # issue 5: a corpus of at least 60 malformed configs
     expected = {p.name for p in BAD.glob("*.expected")}
     assert expected == {_golden(case).name for case in CASES}, "a case or golden file is orphaned"
     # (after the cases, so that POOLSYNC_UPDATE_GOLDEN=1 has written new golden files)
@@ -138,3 +138,49 @@ def test_escaped_references_validate(
     )
     assert run(["validate", str(path)]) == 0
     assert capsys.readouterr().err == ""
+
+
+# --- a missing environment variable: only plan and apply resolve ${env:...} ---------------
+
+
+MISSING_ENV = """\
+version: 1
+pools:
+  customers-prod:
+    region: eu-west-1
+    identity_providers:
+      Google:
+        ProviderType: Google
+        ProviderDetails:
+          client_id: ${env:POOLSYNC_TEST_UNSET_ID}
+          client_secret: ${env:POOLSYNC_TEST_UNSET_SECRET}
+          authorize_scopes: openid
+    settings:
+      UserPoolTags: {owner: "${env:POOLSYNC_TEST_UNSET_ID}-team"}
+"""
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "drift"])
+def test_a_missing_environment_variable_stops_before_aws(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("POOLSYNC_TEST_UNSET_ID", raising=False)
+    monkeypatch.delenv("POOLSYNC_TEST_UNSET_SECRET", raising=False)
+    (tmp_path / "missing-env.yaml").write_text(MISSING_ENV)
+    monkeypatch.chdir(tmp_path)
+    assert run(["validate", "missing-env.yaml"]) == 0  # validate checks the syntax only
+    capsys.readouterr()
+    no_aws = _NoAws()
+    args = [command, "missing-env.yaml", *(["--yes"] if command == "apply" else [])]
+    assert run(args, session_factory=no_aws) == 1
+    assert no_aws.calls == []
+    assert capsys.readouterr().err == (
+        "missing-env.yaml:9:11: pools.customers-prod.identity_providers.Google.ProviderDetails.client_id: "
+        "environment variable POOLSYNC_TEST_UNSET_ID is not set\n"
+        "missing-env.yaml:10:11: pools.customers-prod.identity_providers.Google.ProviderDetails.client_secret: "
+        "environment variable POOLSYNC_TEST_UNSET_SECRET is not set\n"
+        "missing-env.yaml:13:22: pools.customers-prod.settings.UserPoolTags.owner: "
+        "environment variable POOLSYNC_TEST_UNSET_ID is not set\n"
+        "3 problem(s) found; nothing was changed.\n"
+    )

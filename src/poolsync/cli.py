@@ -45,10 +45,10 @@ class State:
     sessions: list[AwsSession] = field(default_factory=list)
 
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if secret:
-                text = text.replace(secret, "(sensitive)")
-        return text
+        """Known secrets (in any escaped form) and values of secret keys, as in logs."""
+        from poolsync.logs import redact
+
+        return redact(text, self.secrets)
 
 
 def _use_color() -> bool:
@@ -107,6 +107,10 @@ def cli(ctx: click.Context, debug: bool, profile: str | None, region: str | None
     state = ctx.ensure_object(State)
     state.debug, state.profile, state.region = debug, profile, region
     state.stats, state.rate_share = stats, rate_share
+    if debug:  # botocore's debug log on stderr, every secret redacted (logs.py)
+        from poolsync.logs import debug_logging
+
+        ctx.with_resource(debug_logging(lambda: state.secrets))
 
 
 @cli.command()
@@ -212,7 +216,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     _confirm(yes or pinned)
     try:
         with _stop_on_signals() as stop_requested:
-            result = engine.execute(planned, session, stop_requested)
+            result = engine.execute(planned, session, stop_requested, config)
     except engine.ApplyIncomplete as exc:
         status = "interrupted" if exc.interrupted else "failed"
         _apply_report(output, planned, status, exc.result)

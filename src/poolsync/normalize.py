@@ -488,7 +488,10 @@ def owned_view(
 
 def _fill(default: Any, value: Any) -> Any:
     if isinstance(default, WhenPresent):
-        return MISSING if value is MISSING else _fill(dict(default.inner), value)
+        # An empty block is no block: Cognito returns none for it (drop_empty_placeholders).
+        if value is MISSING or value == {}:
+            return MISSING
+        return _fill(dict(default.inner), value)
     if value is MISSING:
         if not isinstance(default, Mapping):
             return copy.deepcopy(default)

@@ -1,0 +1,120 @@
+"""The least-privilege IAM policy for running poolsync: exactly the ``cognito-idp``
+actions each use calls, as data, and the policy document built from them.
+
+The lists follow what the code calls (``aws.BotoCognito``'s reads, the ``ApiCall``
+operations ``plan``/``plan_children`` put in a plan, and the look-ups before retrying a
+create); ``tests/test_iam.py`` runs every path through the CLI on the stand-in and fails
+if a call is missing here, or if an action here is never called.
+
+Only Cognito actions are listed. Settings that point at other services need rights on
+those, which no policy derived from poolsync's calls can know: an SMS role
+(``SmsConfiguration.SnsCallerArn``: ``iam:PassRole`` may be asked), an SES identity, a
+KMS key for custom sender triggers, Lambda triggers (Cognito needs the function's own
+resource policy to allow it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+# --------------------------------------------------------------------------- operations
+
+# plan and drift: find the pools (by name), read each and the collections the file
+# manages (engine.read_live / _read_children).
+READS: Final = (
+    "ListUserPools",
+    "DescribeUserPool",
+    "GetUserPoolMfaConfig",
+    "ListUserPoolClients",
+    "DescribeUserPoolClient",
+    "ListIdentityProviders",
+    "DescribeIdentityProvider",
+    "DescribeUserPoolDomain",
+    "ListGroups",
+    "ListResourceServers",
+)
+
+# Reads only apply makes: ListUsers asks for one user before a pool is replaced
+# (engine.check_apply: never delete a pool with users); GetGroup and
+# DescribeResourceServer look a create up before it is sent again after a lost response
+# (aws.BotoCognito._already_created; the other creates are looked up with READS).
+APPLY_READS: Final = (
+    "ListUsers",
+    "GetGroup",
+    "DescribeResourceServer",
+)
+
+# Every write a plan can hold (plan.py, plan_children.py). TagResource records the
+# fingerprints of write-only secrets (Apple's private_key) in ``poolsync:`` tags.
+WRITES: Final = (
+    "CreateUserPool",
+    "UpdateUserPool",
+    "DeleteUserPool",
+    "SetUserPoolMfaConfig",
+    "AddCustomAttributes",
+    "TagResource",
+    "CreateUserPoolClient",
+    "UpdateUserPoolClient",
+    "DeleteUserPoolClient",
+    "CreateIdentityProvider",
+    "UpdateIdentityProvider",
+    "DeleteIdentityProvider",
+    "CreateUserPoolDomain",
+    "UpdateUserPoolDomain",
+    "DeleteUserPoolDomain",
+    "CreateGroup",
+    "UpdateGroup",
+    "DeleteGroup",
+    "CreateResourceServer",
+    "UpdateResourceServer",
+    "DeleteResourceServer",
+)
+
+USES: Final[Mapping[str, tuple[str, ...]]] = {
+    "plan": READS,
+    "drift": READS,  # drift is a plan rendered as a report (engine.plan)
+    "export": READS,  # reads every collection of the pools it exports
+    "apply": READS + APPLY_READS + WRITES,
+}
+
+# Actions the Service Authorization Reference ("Actions, resources, and condition keys
+# for Amazon Cognito User Pools") lists with no resource type: they act on the account
+# (the pool does not exist yet, or the request names a domain, not a pool), so only
+# ``"Resource": "*"`` grants them. Every other action poolsync calls takes the userpool
+# resource type. (DescribeUserPoolDomain takes only ``Domain``; the reference lists no
+# resource for it. If a future revision adds one, ``*`` still works, only wider.)
+ACCOUNT_LEVEL: Final = frozenset({"ListUserPools", "CreateUserPool", "DescribeUserPoolDomain"})
+
+# Every user pool in every region of the account the credentials belong to. Narrow it
+# to ``arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID`` when the pools are known;
+# other partitions write ``aws-cn`` or ``aws-us-gov`` for ``aws``.
+POOL_ARN: Final = "arn:aws:cognito-idp:*:*:userpool/*"
+
+SERVICE: Final = "cognito-idp"
+
+
+def operations(use: str) -> tuple[str, ...]:
+    """The Cognito operations ``use`` (plan, drift, export, apply) calls, in list order."""
+    return tuple(dict.fromkeys(USES[use]))
+
+
+def policy(use: str) -> dict[str, Any]:
+    """The IAM policy document for ``use``: one statement for the actions that take a
+    user pool ARN, one for those that only ``*`` grants."""
+    ops = operations(use)
+    pool_level = sorted(op for op in ops if op not in ACCOUNT_LEVEL)
+    account_level = sorted(op for op in ops if op in ACCOUNT_LEVEL)
+    name = use.capitalize()
+    statements = [
+        {"Sid": f"Poolsync{name}UserPools", "Effect": "Allow",
+         "Action": [f"{SERVICE}:{op}" for op in pool_level], "Resource": POOL_ARN},
+        {"Sid": f"Poolsync{name}Account", "Effect": "Allow",
+         "Action": [f"{SERVICE}:{op}" for op in account_level], "Resource": "*"},
+    ]
+    return {"Version": "2012-10-17", "Statement": [s for s in statements if s["Action"]]}
+
+
+def policy_json(use: str) -> str:
+    return json.dumps(policy(use), indent=2) + "\n"
