@@ -141,10 +141,6 @@ def _validities_for_api(client: dict[str, Any]) -> dict[str, Any]:
     return client
 
 
-def client_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, Any]:
-    return {"ClientName": name, **copy.deepcopy(dict(written))}
-
-
 # --------------------------------------------------------------------------- providers
 
 # Keys Cognito adds to ProviderDetails per provider type (§1.6 table; botocore's
