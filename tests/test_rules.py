@@ -822,3 +822,26 @@ def test_check_document_runs_every_pool_and_skips_non_mappings() -> None:
     ]
     assert check_document(None) == []
     assert check_document({"pools": []}) == []
+
+
+def _on_with_first_factors(factors: list[str], mfa_extra: dict[str, object] | None = None
+                           ) -> list[str]:
+    pool = {"settings": {"UserPoolTier": "ESSENTIALS",
+                         "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": factors}}},
+            "mfa": {"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": True},
+                    **(mfa_extra or {})}}
+    return [p.message for p in check_pool(pool, ("pools", "p"))
+            if "first" in p.message or "WEB_AUTHN" in p.message]
+
+
+def test_mfa_on_refuses_passwordless_first_factors() -> None:
+    (message,) = _on_with_first_factors(["PASSWORD", "EMAIL_OTP"])
+    assert "does not allow EMAIL_OTP" in message
+    assert _on_with_first_factors(["PASSWORD"]) == []
+
+
+def test_mfa_on_with_webauthn_first_factor_needs_multi_factor_verification() -> None:
+    (message,) = _on_with_first_factors(["PASSWORD", "WEB_AUTHN"])
+    assert "MULTI_FACTOR_WITH_USER_VERIFICATION" in message
+    assert _on_with_first_factors(["PASSWORD", "WEB_AUTHN"], {"WebAuthnConfiguration": {
+        "FactorConfiguration": "MULTI_FACTOR_WITH_USER_VERIFICATION"}}) == []

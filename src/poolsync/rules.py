@@ -295,6 +295,31 @@ def mfa_without_factor(pool: _Pool) -> Iterator[Problem]:
     )
 
 
+def mfa_required_with_passwordless_sign_in(pool: _Pool) -> Iterator[Problem]:
+    """With MFA ON, Cognito refuses EMAIL_OTP and SMS_OTP as first sign-in factors ("Only
+    PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is
+    enabled"), and WEB_AUTHN needs FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION
+    ("Cannot set WebAuthn factor configuration to SINGLE_FACTOR if MFA is required"):
+    cognito-semantics.md §3.3, CDKD measurements. OPTIONAL is accepted."""
+    if pool.mfa is None or _mfa_mode(pool.mfa) != "ON":
+        return
+    factors = _list(_dig(pool.settings, "Policies", "SignInPolicy", "AllowedFirstAuthFactors"))
+    where = pool.at("settings", "Policies", "SignInPolicy", "AllowedFirstAuthFactors")
+    passwordless = sorted(f for f in factors if f in ("EMAIL_OTP", "SMS_OTP"))
+    if passwordless:
+        yield Problem(
+            f"MfaConfiguration ON does not allow {', '.join(passwordless)} as a first "
+            "sign-in factor (only PASSWORD and WEB_AUTHN): use MFA OPTIONAL, or remove "
+            "them from AllowedFirstAuthFactors", where)
+    factor = _dig(pool.mfa, "WebAuthnConfiguration", "FactorConfiguration")
+    if "WEB_AUTHN" in factors and factor != "MULTI_FACTOR_WITH_USER_VERIFICATION" and not (
+            _unknown(factor)):
+        yield Problem(
+            "with MfaConfiguration ON, WEB_AUTHN as a first factor needs "
+            "WebAuthnConfiguration.FactorConfiguration: MULTI_FACTOR_WITH_USER_VERIFICATION",
+            pool.at("mfa", "MfaConfiguration"))
+
+
 def _factor_enabled(mfa: Mapping[str, Any]) -> bool:
     """SMS and email MFA are on when their block is sent; TOTP needs Enabled: true."""
     totp = _dig(mfa, "SoftwareTokenMfaConfiguration", "Enabled")
@@ -716,6 +741,7 @@ RULES: tuple[_Rule, ...] = (
     duplicate_attribute,
     mfa_without_factor,
     factor_with_mfa_off,
+    mfa_required_with_passwordless_sign_in,
     sms_mfa_without_sms_configuration,
     email_mfa_without_developer_email,
     tier_gated_features,
