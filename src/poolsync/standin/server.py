@@ -32,8 +32,9 @@ class LocalCognito:
     server in this process; it is not reset on entry or exit.
     """
 
-    def __init__(self, region: str = DEFAULT_REGION) -> None:
+    def __init__(self, region: str = DEFAULT_REGION, port: int = 0) -> None:
         self.region = region
+        self.port = port  # 0: a free port, chosen by the OS
         self._server: Any = None
         self._installed: AbstractContextManager[None] | None = None
         self._clients: list[CognitoIdentityProviderClient] = []
@@ -56,7 +57,7 @@ class LocalCognito:
         self._threads_before = frozenset(threading.enumerate())
         try:
             # Port 0: the OS picks a free port; get_host_and_port() reports it.
-            server = ThreadedMotoServer(ip_address=_LOOPBACK, port=0, verbose=False)
+            server = ThreadedMotoServer(ip_address=_LOOPBACK, port=self.port, verbose=False)
             server.start()
         except BaseException:
             self._restore()
