@@ -893,3 +893,29 @@ def test_pool_signing_key_is_imported_once_and_shared(monkeypatch: pytest.Monkey
         client = boto3.client("cognito-idp", region_name="eu-west-1")
         ids = [client.create_user_pool(PoolName=f"p{n}")["UserPool"]["Id"] for n in range(3)]
     assert len(ids) == 3 and len(calls) == 1
+
+
+def test_python_m_poolsync_standin_serves_until_terminated() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    process = subprocess.Popen([sys.executable, "-m", "poolsync.standin", "--port", "0"],
+                               stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        endpoint = first.split(" at ", 1)[1].split(" ", 1)[0]
+        client = boto3.client("cognito-idp", region_name="eu-west-1", endpoint_url=endpoint,
+                              aws_access_key_id="x", aws_secret_access_key="x")
+        pool = client.create_user_pool(PoolName="by-hand")["UserPool"]
+        # The stand-in answers, not plain moto: every standard attribute is there.
+        assert len(pool["SchemaAttributes"]) >= 20
+        client.close()
+    finally:
+        process.terminate()
+        rest = process.communicate(timeout=10)[0]
+    assert process.returncode == 0 and "stopped" in rest
