@@ -136,3 +136,26 @@ def test_a_throttled_create_is_not_looked_up() -> None:
     cognito, _ = _cognito({"create_user_pool": [_error("TooManyRequestsException")]})
     cognito.call(ApiCall("CreateUserPool", {"PoolName": "app"}))
     assert [c.operation for c in cognito.calls] == ["CreateUserPool", "CreateUserPool"]
+
+
+def test_an_unreachable_endpoint_is_tried_three_times_with_a_hint() -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    from poolsync.errors import PoolsyncError
+
+    cognito, _ = _cognito({"list_user_pools": [EndpointConnectionError(endpoint_url="x")] * 5},
+                          attempts=10)
+    with pytest.raises(PoolsyncError, match="check the network, the region"):
+        cognito.list_user_pools()
+    assert len(cognito.calls) == 3
+
+
+def test_missing_credentials_fail_at_once_with_a_hint() -> None:
+    from botocore.exceptions import NoCredentialsError
+
+    from poolsync.errors import PoolsyncError
+
+    cognito, _ = _cognito({"list_user_pools": [NoCredentialsError()]})
+    with pytest.raises(PoolsyncError, match="standard AWS credential chain"):
+        cognito.list_user_pools()
+    assert len(cognito.calls) == 1

@@ -160,11 +160,11 @@ class BotoCognito:
             except BotoCoreError as exc:
                 record.outcome = "connection"
                 ambiguous = True
-                if _transient(exc) and attempt < self.retry.attempts:
+                if attempt < min(self.retry.attempts, _attempts_for(exc)):
                     self.retry.sleep(self.retry.delay(attempt))
                     continue
                 raise PoolsyncError(
-                    f"AWS {operation} failed after {attempt} attempt(s): {exc}"
+                    f"AWS {operation} failed after {attempt} attempt(s): {exc}{_hint(exc)}"
                 ) from exc
             response.pop("ResponseMetadata", None)
             return response
@@ -285,8 +285,11 @@ class BotoCognito:
 _GONE = frozenset({"ResourceNotFoundException"})
 
 
-def _transient(exc: Exception) -> bool:
-    """Connection errors and timeouts are worth another attempt; a bad parameter is not."""
+def _attempts_for(exc: Exception) -> int:
+    """How many attempts an error deserves. A connection dropped or a read that timed out
+    may be a blip (and may hide an action: see _already_created); an endpoint that cannot
+    be reached at all is usually a wrong endpoint or no network: three tries. Anything
+    else (no credentials, a bad parameter) is not worth a second."""
     from botocore.exceptions import (
         ConnectionClosedError,
         ConnectTimeoutError,
@@ -294,8 +297,22 @@ def _transient(exc: Exception) -> bool:
         ReadTimeoutError,
     )
 
-    return isinstance(exc, ConnectionClosedError | ConnectTimeoutError
-                      | EndpointConnectionError | ReadTimeoutError)
+    if isinstance(exc, ConnectionClosedError | ReadTimeoutError):
+        return 1_000
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        return 3
+    return 1
+
+
+def _hint(exc: Exception) -> str:
+    from botocore.exceptions import EndpointConnectionError, NoCredentialsError
+
+    if isinstance(exc, NoCredentialsError):
+        return (" (poolsync uses the standard AWS credential chain: set AWS_PROFILE or "
+                "--profile, or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables)")
+    if isinstance(exc, EndpointConnectionError):
+        return " (check the network, the region, and AWS_ENDPOINT_URL if it is set)"
+    return ""
 
 
 def _aws_error(operation: str, code: str, message: str, attempts: int) -> AwsError:
