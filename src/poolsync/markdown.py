@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from poolsync.drift import DriftReport, DriftState
-from poolsync.model import Action, ObjectPlan, Plan, render_path
+from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, Plan, render_path
 from poolsync.planfile import checksum
 from poolsync.render import (
     SYMBOL,
     UNMANAGED_SYMBOL,
-    format_change,
     format_expected_live,
+    format_value,
     summary_line,
 )
 
@@ -81,8 +81,20 @@ def _details(o: ObjectPlan, full: bool) -> list[str]:
     if not full:
         return [head, "", "_Diff left out to fit GitHub's comment size; see the JSON plan._",
                 "", "</details>"]
-    body = [format_change(c) for c in o.changes] or [o.reason or action]
-    return [head, "", "```", *body, "```", "", "</details>"]
+    body = [line for c in o.changes for line in _diff_lines(c)] or [f"  {o.reason or action}"]
+    return [head, "", "```diff", *body, "```", "", "</details>"]
+
+
+def _diff_lines(change: FieldChange) -> list[str]:
+    """A field as GitHub colours a diff: live value removed, desired value added."""
+    path = render_path(change.path)
+    marker = "  (forces replacement)" if change.forces_replacement else ""
+    if change.sensitive:
+        return [f"! {path}: (sensitive, changed){marker}"]
+    lines = [] if change.before is MISSING else [f"- {path}: {format_value(change.before)}"]
+    after = format_value(change.after) if change.after is not MISSING else "(not set)"
+    note = " (default)" if change.to_default else ""
+    return [*lines, f"+ {path}: {after}{note}{marker}"]
 
 
 def render_markdown(plan: Plan, marker: str, paths: str) -> str:
