@@ -81,9 +81,16 @@ def _parallel(tasks: Sequence[Callable[[], T]], workers: int = 32) -> list[T]:
     Threads mostly wait (on the network or on a quota bucket), so there are many."""
     if len(tasks) <= 1 or workers <= 1:
         return [task() for task in tasks]
-    with ThreadPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(tasks)))
+    try:
         futures = [pool.submit(task) for task in tasks]
         return [f.result() for f in futures]
+    except BaseException:
+        # An error or Ctrl-C: tasks not started yet never start; those running finish.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _index_by_name(cognito: Cognito) -> dict[str, list[str]]:
