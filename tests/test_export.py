@@ -555,3 +555,26 @@ def test_property_apply_then_export_plans_clean(
         planned = engine.plan(load_config([str(out)], environ=os.environ), session)
     assert [(o.address, [c.path for c in o.changes]) for o in planned.objects
             if o.action is not Action.NOOP] == []
+
+
+def test_select_keeps_one_part_and_only_its_variables() -> None:
+    from poolsync.export import Export, Variable, select
+
+    document = {"version": 1, "pools": {"app": {
+        "region": "eu-west-1", "settings": {"DeletionProtection": "ACTIVE"},
+        "identity_providers": {"Google": {"ProviderType": "Google"},
+                               "Okta": {"ProviderType": "OIDC"}}}}}
+    google = Variable("APP_GOOGLE_CLIENT_SECRET",
+                      ("pools", "app", "identity_providers", "Google", "ProviderDetails",
+                       "client_secret"))
+    okta = Variable("APP_OKTA_CLIENT_SECRET",
+                    ("pools", "app", "identity_providers", "Okta", "ProviderDetails",
+                     "client_secret"))
+    chosen = select(Export(document, (google, okta)), "identity_providers/Google")
+    assert chosen.document["pools"] == {"app": {
+        "region": "eu-west-1", "identity_providers": {"Google": {"ProviderType": "Google"}}}}
+    assert chosen.variables == (google,)
+    assert select(Export(document), "settings").document["pools"]["app"] == {
+        "region": "eu-west-1", "settings": {"DeletionProtection": "ACTIVE"}}
+    with pytest.raises(ValueError):
+        select(Export(document), "settings/x")

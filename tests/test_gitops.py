@@ -104,3 +104,24 @@ def test_drift_exits_0_in_sync_and_2_after_an_out_of_band_change(session, write,
     before = len(_cognito(session).calls)
     _cli(session, "drift", path)
     assert not [c for c in _cognito(session).calls[before:] if c.operation.startswith(WRITES)]
+
+
+def test_drift_offers_to_accept_each_object_by_exporting_just_that_part(
+        session, write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write(POOL.replace("        settings:", "        groups: {admins: {Precedence: 1}}\n"
+                                                   "        settings:"))
+    assert _cli(session, "apply", path, "--yes") == 0
+    boto: Any = _cognito(session)._boto()
+    pool_id = boto.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    boto.update_group(UserPoolId=pool_id, GroupName="admins", Precedence=7)
+    capsys.readouterr()
+    assert _cli(session, "drift", path) == 2
+    out = capsys.readouterr().out
+    accept = f"poolsync export --region eu-west-1 --pool-id {pool_id} --only groups/admins"
+    assert f"Accept (bring the live settings into the files): {accept}" in out
+    assert _cli(session, *accept.split()[1:]) == 0
+    exported = capsys.readouterr().out
+    assert "admins:" in exported and "Precedence: 7" in exported
+    assert "Policies" not in exported  # only that object
+    assert _cli(session, "export", "--region", "eu-west-1", "--pool-id", pool_id,
+                "--only", "nonsense") == 1

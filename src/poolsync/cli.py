@@ -312,13 +312,16 @@ def _confirm(yes: bool) -> None:
 @click.option("--pin-ids", is_flag=True,
               help="Write each pool's id, so plan finds the pool by id, not by name.")
 @click.option("--out", "out_file", metavar="FILE", help="Write the YAML here, not to stdout.")
+@click.option("--only", "only", metavar="PART",
+              help="Export one part of the pool: settings, mfa, domain, or an item such "
+                   "as clients/web (what drift offers to accept).")
 @click.pass_obj
 def export_command(state: State, export_region: str | None, pool_id: str | None,
                    name: str | None, all_pools: bool, pin_ids: bool,
-                   out_file: str | None) -> int:
+                   out_file: str | None, only: str | None) -> int:
     """Write live pools as configuration YAML that plans clean (secrets as ${env:...})."""
     from poolsync import engine
-    from poolsync.export import export_pools, render_export
+    from poolsync.export import export_pools, render_export, select
 
     region = export_region or state.region
     if region is None:
@@ -328,6 +331,11 @@ def export_command(state: State, export_region: str | None, pool_id: str | None,
     pools = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
     result = export_pools(pools, region, pin_ids=pin_ids)
     state.secrets.update(result.withheld)
+    if only:
+        try:
+            result = select(result, only)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
     text = render_export(result)
     if out_file:
         with open(out_file, "w", encoding="utf-8") as stream:

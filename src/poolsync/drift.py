@@ -74,11 +74,18 @@ def _state(obj: ObjectPlan) -> DriftState:
     return DriftState.MODIFIED
 
 
+def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan) -> str:
+    """The export of just this object, to paste into the file."""
+    if pool_id is None:
+        return "(the pool does not exist: nothing to accept)"
+    part = obj.address[len(pool_name) + 1:] if obj.address != pool_name else "settings"
+    return f"poolsync export --region {region} --pool-id {pool_id} --only {part}"
+
+
 def drift_report(plan: Plan, paths: str) -> DriftReport:
     objects = []
     for pool in plan.pools:
-        export = (f"poolsync export --region {pool.region} --pool-id {pool.pool_id}"
-                  if pool.pool_id else "(the pool does not exist: nothing to accept)")
         for obj in pool.objects:
-            objects.append(ObjectDrift(obj.address, _state(obj), obj.changes, export))
+            objects.append(ObjectDrift(obj.address, _state(obj), obj.changes,
+                                       _accept(pool.region, pool.pool_id, pool.name, obj)))
     return DriftReport(tuple(objects), f"poolsync apply {paths}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync import children as ch
@@ -96,6 +96,30 @@ def export_pools(pools: Sequence[LivePool], region: str, *, pin_ids: bool = Fals
     document = {"version": 1, "pools": out}
     return Export(document, tuple(collected.variables), tuple(collected.notes),
                   frozenset(collected.withheld))
+
+
+PARTS = ("settings", "mfa", "domain", "clients", "identity_providers", "groups",
+         "resource_servers")
+
+
+def select(export: Export, part: str) -> Export:
+    """Only one part of each pool (``--only``): ``settings``, ``mfa``, ``domain``, or one
+    item of a collection such as ``clients/web`` — what ``drift`` offers to accept."""
+    member, _, item = part.partition("/")
+    if member not in PARTS or (item and member in ("settings", "mfa", "domain")):
+        raise ValueError(f"cannot export only {part!r}: give one of {', '.join(PARTS)}, "
+                         "or COLLECTION/NAME (e.g. clients/web)")
+    pools: dict[str, Any] = {}
+    for name, body in export.document["pools"].items():
+        value = body.get(member)
+        if item:
+            value = {item: value[item]} if isinstance(value, dict) and item in value else None
+        if value is not None:
+            pools[name] = {**{k: body[k] for k in ("region", "id") if k in body},
+                           member: value}
+    inside = (member, item) if item else (member,)
+    variables = tuple(v for v in export.variables if v.path[2:2 + len(inside)] == inside)
+    return replace(export, document={**export.document, "pools": pools}, variables=variables)
 
 
 def _export_pool(
