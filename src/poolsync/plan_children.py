@@ -118,7 +118,7 @@ def _plan_collection(
         else:
             deletes.append(ObjectPlan(
                 address, kind.kind, Action.NOOP,
-                f"unmanaged: this {kind.noun} is not in the file; kept (prune: true or "
+                f"this {kind.noun} is not in the file; kept (prune: true or "
                 "--prune deletes it)", unmanaged=True))
     return upserts, deletes
 
