@@ -374,8 +374,7 @@ def schema() -> int:
 
 
 @cli.command()
-@click.option("--keep-going", is_flag=True, hidden=True)
-def demo(keep_going: bool) -> int:
+def demo() -> int:
     """Run the whole product against an embedded local Cognito (no AWS account)."""
     from poolsync.demo import run_demo
 
