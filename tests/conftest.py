@@ -14,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 from poolsync import standin
-from poolsync.aws import AwsSession
+from poolsync.aws import AwsSession, BotoCognito
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).parent.parent / "examples" / "pools"
@@ -66,3 +66,17 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return str(path)
 
     return _write
+
+
+def cli(session: AwsSession, *args: str) -> int:
+    """Run the CLI as a user would, against ``session`` (the CLI's own seam)."""
+    from poolsync.cli import run
+
+    return run(list(args), session_factory=lambda profile: session)
+
+
+def boto_cognito(session: AwsSession, region: str = REGION) -> BotoCognito:
+    """The session's Cognito for ``region``, whose ``calls`` record every attempt."""
+    cognito = session.cognito(region)
+    assert isinstance(cognito, BotoCognito)
+    return cognito

@@ -11,6 +11,7 @@ import pytest
 from poolsync.aws import AwsSession, BotoCognito
 from poolsync.cli import run
 from tests.conftest import EXAMPLES, REGION
+from tests.conftest import cli as _cli
 
 ROOT = Path(__file__).parent.parent
 
@@ -31,10 +32,6 @@ WRITES = {
     "CreateUserPool", "UpdateUserPool", "DeleteUserPool", "SetUserPoolMfaConfig",
     "AddCustomAttributes", "DeleteUserPoolDomain",
 }
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
 
 
 def _operations(session: AwsSession) -> list[str]:

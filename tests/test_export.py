@@ -18,7 +18,6 @@ from moto import mock_aws
 from poolsync import engine, standin
 from poolsync.aws import AwsSession, BotoCognito
 from poolsync.children import fingerprint
-from poolsync.cli import run
 from poolsync.config import load_config
 from poolsync.export import (
     Export,
@@ -37,6 +36,7 @@ from poolsync.plan import LivePool, plan_pool
 from poolsync.plan_children import LiveChildren
 from poolsync.schema import validate_document
 from tests.conftest import EXAMPLE_SECRET, EXAMPLES, FIXTURES, REGION
+from tests.conftest import cli as _cli
 
 RESPONSES = FIXTURES / "real-responses"
 MFA_OFF_FILE = "get_user_pool_mfa_config.mfa-off.cli-v2-transcript-2025-08"
@@ -373,10 +373,6 @@ def test_a_real_pool_with_every_kind_of_sub_resource_and_mfa_round_trips(
 
 
 # --------------------------------------------------------------------------- stand-in, CLI
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
 
 
 def _client_secrets(session: AwsSession) -> set[str]:

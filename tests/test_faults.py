@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from poolsync.aws import AwsSession, BotoCognito, RetryPolicy
-from poolsync.cli import run
 from poolsync.errors import AwsError
 from poolsync.standin import LocalCognito
 from poolsync.standin.faults import Fault, FaultProxy, Faults
 from tests.conftest import EXAMPLE_SECRET, EXAMPLES, REGION
+from tests.conftest import cli as _cli
 
 FAST = RetryPolicy(attempts=12, base=0.01, cap=0.05)
 STOREFRONT = EXAMPLES / "storefront.yaml"
@@ -67,10 +67,6 @@ def _session(proxy: FaultProxy, retry: RetryPolicy = FAST) -> AwsSession:
     # has none to protect.
     return AwsSession(endpoint_url=proxy.endpoint_url, credentials=("x", "x"), share=None,
                       retry=retry)
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
 
 
 def _calls(session: AwsSession, operation: str) -> list[tuple[int, str]]:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from poolsync.aws import AwsSession, BotoCognito
-from poolsync.cli import run
-from tests.conftest import REGION
+from poolsync.aws import AwsSession
+from tests.conftest import boto_cognito as _cognito
+from tests.conftest import cli as _cli
 
 POOL = """
     version: 1
@@ -20,16 +20,6 @@ POOL = """
             PasswordPolicy: {MinimumLength: 10}
     """
 WRITES = ("Create", "Update", "Delete", "Set", "Add", "Tag")
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
-
-
-def _cognito(session: AwsSession) -> BotoCognito:
-    cognito = session.cognito(REGION)
-    assert isinstance(cognito, BotoCognito)
-    return cognito
 
 
 def _console_sets_min_length(session: AwsSession, length: int) -> None:

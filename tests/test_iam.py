@@ -17,9 +17,11 @@ import pytest
 from botocore.exceptions import ConnectionClosedError
 
 from poolsync import iam
-from poolsync.aws import AwsSession, BotoCognito, RetryPolicy
+from poolsync.aws import AwsSession, RetryPolicy
 from poolsync.cli import run
 from tests.conftest import EXAMPLES, REGION
+from tests.conftest import boto_cognito as _cognito
+from tests.conftest import cli as _cli
 
 APPLE_KEY = "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49-iam\n-----END PRIVATE KEY-----"
 
@@ -91,16 +93,6 @@ V3_PRUNED = V3.replace("          other: {Name: Other}\n", "")
 
 # A create-only setting: the pool is replaced (after ListUsers finds it empty).
 V4 = V3_PRUNED.replace("        settings:\n", "        settings:\n          UsernameAttributes: [email]\n")
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
-
-
-def _cognito(session: AwsSession) -> BotoCognito:
-    cognito = session.cognito(REGION)
-    assert isinstance(cognito, BotoCognito)
-    return cognito
 
 
 class _Recorder:

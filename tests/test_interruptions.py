@@ -8,10 +8,9 @@ import os
 import signal
 from typing import Any
 
-from poolsync.aws import AwsSession
-from poolsync.cli import run
 from poolsync.errors import AwsError
 from tests.conftest import REGION
+from tests.conftest import cli as _cli
 
 # One pool: its calls are made strictly in order (pools run concurrently, so a
 # deterministic test of "what was applied" stays inside one pool).
@@ -38,10 +37,6 @@ class _Wrapper:
         self.writes += 1
         self._on_call(self.writes, call)
         return self._inner.call(call)
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
 
 
 def test_a_failure_midway_reports_applied_and_not_applied_then_apply_converges(

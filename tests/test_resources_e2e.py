@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from poolsync.aws import AwsSession, BotoCognito
-from poolsync.cli import run
-from tests.conftest import EXAMPLE_SECRET, REGION
+from poolsync.aws import AwsSession
+from tests.conftest import EXAMPLE_SECRET
+from tests.conftest import boto_cognito as _cognito
+from tests.conftest import cli as _cli
 
 APP = """
     version: 1
@@ -37,16 +38,6 @@ APP = """
         groups:
           admins: {Description: Admins, Precedence: 1}
     """
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
-
-
-def _cognito(session: AwsSession) -> BotoCognito:
-    cognito = session.cognito(REGION)
-    assert isinstance(cognito, BotoCognito)
-    return cognito
 
 
 def _client(session: AwsSession) -> Any:

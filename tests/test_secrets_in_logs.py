@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from poolsync.aws import AwsSession, BotoCognito
-from poolsync.cli import State, run
+from poolsync.aws import AwsSession
+from poolsync.cli import State
 from poolsync.logs import REDACTED, RedactingFilter, debug_logging, redact
-from tests.conftest import EXAMPLE_SECRET, REGION
+from tests.conftest import EXAMPLE_SECRET
+from tests.conftest import boto_cognito as _cognito
+from tests.conftest import cli as _cli
 
 APPLE_KEY = ("-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49-never-logged\n"
              "AwEHBG0wawIBAQQg'quoted\"part\n-----END PRIVATE KEY-----")
@@ -58,16 +60,6 @@ CONFIG = """
         resource_servers:
           api: {Name: API, Scopes: [{ScopeName: read, ScopeDescription: Read}]}
     """
-
-
-def _cli(session: AwsSession, *args: str) -> int:
-    return run(list(args), session_factory=lambda profile: session)
-
-
-def _cognito(session: AwsSession) -> BotoCognito:
-    cognito = session.cognito(REGION)
-    assert isinstance(cognito, BotoCognito)
-    return cognito
 
 
 def _generated_secrets(session: AwsSession) -> list[str]:
