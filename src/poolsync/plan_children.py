@@ -56,13 +56,12 @@ class ChildPlans:
         return self.upserts + self.deletes
 
 
-def plan_children(
-    cfg: PoolConfig, pool_id: str, live: LiveChildren, prune: bool = False
-) -> ChildPlans:
+def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
     """``pool_id`` is the live id, or POOL_ID for a pool created (or replaced) in this
-    run; then ``live`` is empty."""
+    run; then ``live`` is empty. ``cfg.prune`` (``prune: true`` or ``--prune``) deletes
+    live items the file does not list."""
     plans = ChildPlans()
-    prune = prune or cfg.prune
+    prune = cfg.prune
     if cfg.domain is not None:
         plans.upserts.append(_plan_domain(cfg, pool_id, live.domains))
     collections: list[tuple[ch.Kind, Mapping[str, Any] | None,
