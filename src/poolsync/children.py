@@ -348,18 +348,22 @@ class Kind:
     kind: str  # ObjectPlan.kind
     noun: str
     key_param: str  # the request member that names an item
+    create_op: str
     delete_op: str
     canonical_live: Callable[[Mapping[str, Any]], dict[str, Any]]
     canonical_desired: Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
-CLIENTS = Kind("clients", "client", "app client", "ClientName", "DeleteUserPoolClient",
+CLIENTS = Kind("clients", "client", "app client", "ClientName", "CreateUserPoolClient",
+               "DeleteUserPoolClient",
                canonical_live_client, canonical_desired_client)
 PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
-                 "ProviderName", "DeleteIdentityProvider", canonical_live_provider,
+                 "ProviderName", "CreateIdentityProvider", "DeleteIdentityProvider",
+                 canonical_live_provider,
                  canonical_desired_provider)
-GROUPS = Kind("groups", "group", "group", "GroupName", "DeleteGroup", canonical_group,
-              canonical_group)
+GROUPS = Kind("groups", "group", "group", "GroupName", "CreateGroup", "DeleteGroup",
+              canonical_group, canonical_group)
 RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
-                        "Identifier", "DeleteResourceServer", canonical_resource_server,
+                        "Identifier", "CreateResourceServer", "DeleteResourceServer",
+                        canonical_resource_server,
                         canonical_resource_server)

@@ -131,8 +131,7 @@ def _key(kind: ch.Kind, name: str, found: Mapping[str, Any]) -> dict[str, Any]:
 
 def _create(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
             written: Mapping[str, Any], address: str) -> ObjectPlan:
-    op = {"clients": "CreateUserPoolClient", "identity_providers": "CreateIdentityProvider",
-          "groups": "CreateGroup", "resource_servers": "CreateResourceServer"}[kind.collection]
+    op = kind.create_op
     changes = _sensitive(creation_changes(kind.canonical_desired(written), cfg.secrets))
     params = {"UserPoolId": pool_id, kind.key_param: name, **dict(written)}
     return ObjectPlan(address, kind.kind, Action.CREATE, f"new {kind.noun} ({op})", changes,
