@@ -201,11 +201,11 @@ def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, A
         # Everything the file does not write is carried over to the new client.
         carried = ch.client_payload(name, {}, live)
         params = {**carried, **dict(written), "ClientName": name}
-        create = ApiCall("CreateUserPoolClient", {"UserPoolId": pool_id, **params})
+        create = ApiCall(kind.create_op, {"UserPoolId": pool_id, **params})
         notes = (f"The client id ({found.get('ClientId')}) and its secret change: every "
                  "application using this client must be updated.",)
     else:
-        create = ApiCall("CreateIdentityProvider", {
+        create = ApiCall(kind.create_op, {
             "UserPoolId": pool_id, **ch.provider_create_payload(name, written)})
         notes = ("Users who signed in through this provider keep their pool accounts, "
                  "but their federated link is by provider name.",)
