@@ -107,9 +107,20 @@ DESCRIPTION_LIMIT = 200
 #
 # * anchored as ``^(?:...)$`` unless it already is, because AWS matches the whole value
 #   (a pool name with a "'" is refused with "Member must satisfy regular expression
-#   pattern: [\w\s+=,.@-]+");
+#   pattern: [\w\s+=,.@-]+"). schema.py runs ``$`` as ECMA-262 reads it (the end of
+#   the text; Python's ``$`` also matches before a final newline);
+# * ``\w``, ``\d``, ``\s`` and their negations ``\W``, ``\D``, ``\S``, inside and outside
+#   character classes, become the explicit ASCII classes they are in Java (Pattern
+#   javadoc, "Predefined character classes": \w is [a-zA-Z_0-9], \d is [0-9], \s is
+#   [ \t\n\x0B\f\r] unless UNICODE_CHARACTER_CLASS is set,
+#   https://docs.oracle.com/en/java/javase/21/docs/api/java.base/java/util/regex/Pattern.html).
+#   Python's ``re`` makes them Unicode-aware, so Cyrillic or fullwidth letters would pass
+#   ``[\w\s+=,.@-]+`` here while AWS refuses them;
 # * a leading ``(?s)`` flag (Python 3.11 refuses global flags inside a group, ECMA-262
-#   has no inline flags) is dropped and every ``.`` becomes ``[\s\S]``;
+#   has no inline flags) is dropped and every ``.`` becomes ``[\s\S]``; without it,
+#   ``.`` becomes "any character but a Java line terminator" (Pattern javadoc, "Line
+#   terminators": \n, \r, U+0085, U+2028, U+2029), where Python's ``.`` only stops at
+#   \n;
 # * ``\p{Z}`` (separators) inside a class, alone or beside literal characters, becomes
 #   the 19 separator characters themselves (a closed list, stable since Unicode 6.3), so
 #   ``[^_\p{Z}]`` (the create-time identity-provider name) keeps its exact meaning;
@@ -122,8 +133,11 @@ DESCRIPTION_LIMIT = 200
 #   (U+00A0, U+200B), and never refuse a value AWS accepts. Other characters in such a
 #   class (``*``) must already be in those categories, which is checked.
 #
-# Anything else that uses ``\p{...}`` raises, so a botocore bump that brings a new
-# construct fails here instead of emitting a pattern that means something else.
+# Anything else that uses ``\p{...}`` raises, and so does a negated shorthand (``\S``)
+# beside other items of a class or a "-" that would join an expanded shorthand into a
+# range, so a botocore bump that brings a new construct fails here instead of emitting
+# a pattern that means something else. The Unicode classes above are deliberate: they
+# stand for ``\p{...}`` categories, which are Unicode in Java too.
 
 _UNICODE_CLASSES = frozenset({"L", "M", "S", "N", "P"})
 # Every character of the Unicode categories Zs, Zl and Zp (test_schema checks the list
@@ -132,6 +146,18 @@ SEPARATORS = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 VISIBLE_CLASS = r"[^\s\x00-\x1f\x7f-\x9f]"
 VISIBLE_OR_SPACE_CLASS = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
 PRINTABLE_CLASS = r"[^\x00-\x1f\x7f-\x9f]"
+# Java's ASCII shorthand classes, as the inside of a class, in escapes both Python's re
+# and ECMA-262 read.
+JAVA_SHORTHANDS = {"w": "a-zA-Z0-9_", "d": "0-9", "s": r"\t\n\x0b\f\r\x20"}
+JAVA_DOT = r"[^\n\r\x85\u2028\u2029]"
+
+
+def _shorthand_class(letter: str) -> str | None:
+    """``\\w`` & co. as a whole class (``W``: its complement), None for other escapes."""
+    inner = JAVA_SHORTHANDS.get(letter.lower())
+    if inner is None:
+        return None
+    return f"[^{inner}]" if letter.isupper() else f"[{inner}]"
 
 
 class UnsupportedPattern(ValueError):
@@ -149,14 +175,14 @@ def translate_pattern(pattern: str) -> str:
         if char == "\\":
             if body[i + 1] == "p":
                 raise UnsupportedPattern(f"\\p outside a character class in {pattern!r}")
-            out.append(body[i : i + 2])
+            out.append(_shorthand_class(body[i + 1]) or body[i : i + 2])
             i += 2
         elif char == "[":
             end = _class_end(body, i)
             out.append(_translate_class(body[i : end + 1], pattern))
             i = end + 1
-        elif char == "." and dotall:
-            out.append(r"[\s\S]")
+        elif char == ".":
+            out.append(r"[\s\S]" if dotall else JAVA_DOT)
             i += 1
         else:
             out.append(char)
@@ -187,7 +213,7 @@ def _class_end(body: str, start: int) -> int:
 
 def _translate_class(text: str, pattern: str) -> str:
     if "\\p{" not in text:
-        return text
+        return _ascii_class(text, pattern)
     negated = text.startswith("[^")
     tokens = list(_class_tokens(text[2:-1] if negated else text[1:-1], pattern))
     categories = {t[3:-1] for t in tokens if t.startswith("\\p{")}
@@ -212,13 +238,39 @@ def _translate_class(text: str, pattern: str) -> str:
     return VISIBLE_OR_SPACE_CLASS if with_space else VISIBLE_CLASS
 
 
+def _ascii_class(text: str, pattern: str) -> str:
+    """A class without ``\\p{...}``, with Java's ASCII shorthands spelled out."""
+    negated = text.startswith("[^")
+    tokens = list(_class_tokens(text[2:-1] if negated else text[1:-1], pattern, ranges=True))
+    if not negated and len(tokens) == 1 and tokens[0][1:] in ("W", "D", "S"):
+        return str(_shorthand_class(tokens[0][1]))  # [\S] is \S
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        letter = token[1:] if token.startswith("\\") else ""
+        if letter in ("W", "D", "S"):
+            raise UnsupportedPattern(f"negated shorthand beside other items in {pattern!r}")
+        if letter in JAVA_SHORTHANDS:
+            if index > 1 and tokens[index - 1] == "-":
+                raise UnsupportedPattern(f"range ending in a shorthand in {pattern!r}")
+            out.append(JAVA_SHORTHANDS[letter])
+        elif token == "-" and index > 0 and tokens[index - 1][1:] in JAVA_SHORTHANDS:
+            # Java reads "-" after a shorthand as itself; spelled out, it would join the
+            # last character of the expansion and what follows into a range.
+            out.append("\\-" if index < len(tokens) - 1 else "-")
+        else:
+            out.append(token)
+    return f"[{'^' if negated else ''}{''.join(out)}]"
+
+
 def _separator_class(tokens: list[str], negated: bool) -> str:
     """A class of ``\\p{Z}`` and plain characters, with the separators spelled out."""
     inner = "".join(SEPARATORS if token == "\\p{Z}" else token for token in tokens)
     return f"[{'^' if negated else ''}{inner}]"
 
 
-def _class_tokens(inner: str, pattern: str) -> Iterator[str]:
+def _class_tokens(inner: str, pattern: str, *, ranges: bool = False) -> Iterator[str]:
+    """The items of a class: ``\\p{X}``, a two-character escape, or one character (a
+    range's "-" is an item of its own). Ranges are refused unless ``ranges``."""
     i = 0
     while i < len(inner):
         if inner.startswith("\\p{", i):
@@ -228,7 +280,7 @@ def _class_tokens(inner: str, pattern: str) -> Iterator[str]:
         elif inner[i] == "\\":
             yield inner[i : i + 2]
             i += 2
-        elif i + 2 < len(inner) and inner[i + 1] == "-":
+        elif not ranges and i + 2 < len(inner) and inner[i + 1] == "-":
             raise UnsupportedPattern(f"range inside a \\p class of {pattern!r}")
         else:
             yield inner[i]
@@ -276,19 +328,91 @@ MEMBER_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 # Members poolsync requires although the model does not: schema attributes are compared
-# by name (product.md §3), and an entry without AttributeDataType makes every later
-# update fail with "Invalid AttributeDataType input" (cognito-semantics.md §3.4,
-# aws-amplify/amplify-backend #3299), so entries are always fully specified.
+# by name (product.md §3). AttributeDataType is required of custom attributes only
+# (``custom_attribute_needs_a_type``).
 EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
-    "SchemaAttributeType": ("Name", "AttributeDataType"),
+    "SchemaAttributeType": ("Name",),
 }
 
+# The standard attributes every user pool has (AWS developer guide, "Working with user
+# attributes", Standard attributes:
+# https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#cognito-user-pools-standard-attributes),
+# and ``identities``, which Cognito adds once an external identity provider is attached.
+# test_schema checks the list against normalize.STANDARD_ATTRIBUTES and AUTO_ATTRIBUTES.
+STANDARD_ATTRIBUTES = (
+    "address", "birthdate", "email", "email_verified", "family_name", "gender",
+    "given_name", "identities", "locale", "middle_name", "name", "nickname", "phone_number",
+    "phone_number_verified", "picture", "preferred_username", "profile", "sub",
+    "updated_at", "website", "zoneinfo",
+)  # fmt: skip
+
+
+def custom_attribute_needs_a_type(model: ServiceModel) -> dict[str, Any]:
+    """``if``/``then`` of a Schema entry: a custom attribute must say its
+    AttributeDataType; a standard one may leave it out, AWS knows its type (product.md §2).
+
+    An entry for a custom attribute without its type makes every later update fail with
+    "Invalid AttributeDataType input" (aws-amplify/amplify-backend #3299). A custom
+    attribute is any Name that is not a standard attribute's, and any Name written with
+    the ``custom:`` prefix (``custom:sub`` is the custom attribute "sub"): the enum of
+    standard names has no prefixed name, so both fall to ``then``. An entry without a
+    Name gets only the missing-Name message.
+    """
+    types = list(model.shape_for("AttributeDataType").metadata["enum"])
+    return {
+        "if": {
+            "required": ["Name"],
+            "properties": {"Name": {"not": {"enum": list(STANDARD_ATTRIBUTES)}}},
+        },
+        "then": {
+            "required": ["AttributeDataType"],
+            "x-required-hint": f"a custom attribute needs its type: {', '.join(types[:-1])} "
+            f"or {types[-1]}",
+        },
+    }
+
+
+# ``if``/``then``/``else`` members of a structure, by shape name.
+CONDITIONS = {"SchemaAttributeType": custom_attribute_needs_a_type}
 
 # Patterns hard to read at a glance, said in words for the messages that quote them.
 PATTERN_HINTS = {
     # cognito-semantics.md §1.6: stricter at create time than ProviderNameType
     "ProviderNameTypeV2": 'no "_" or space first, nor from the third character on',
-    "DomainType": 'only a-z, 0-9 and "-", not starting or ending with "-"',
+    "DomainType": 'a prefix domain has only a-z, 0-9 and "-", not starting or ending '
+    'with "-"; a custom domain such as auth.example.com needs CustomDomainConfig',
+    "CustomAttributeNameType": 'no space or control character; "custom:" is followed '
+    "by the attribute's name",
+}
+
+# The model's "integer" is a 32-bit and its "long" a 64-bit signed integer (Smithy, the
+# IDL AWS service models are written in: https://smithy.io/2.0/spec/simple-types.html).
+# Where the model gives no bound, these are the bounds: AWS cannot read a larger number,
+# and without them a value such as Precedence: 99999999999 passes validate and fails
+# mid-apply.
+INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+# A custom domain (CustomDomainConfig given) is a fully qualified host name, such as
+# auth.example.com (CreateUserPoolDomain's Domain doc; AWS developer guide, "Using your
+# own domain for managed login",
+# https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-add-custom-domain.html).
+# botocore's DomainType (1-63 characters of a-z, 0-9 and "-") describes prefix domains
+# only; botocore enforces neither its pattern nor its max, so custom domains go through.
+# A host name is labels of letters, digits and "-", not starting or ending with "-"
+# (RFC 1123 §2.1, https://www.rfc-editor.org/rfc/rfc1123#section-2.1), of at most 63
+# characters, 253 in all (RFC 1035 §2.3.4: 255 octets on the wire), and "fully
+# qualified" means at least two labels.
+CUSTOM_DOMAIN = "poolsync.CustomDomainName"
+_HOST_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+CUSTOM_DOMAIN_NAME = {
+    "type": "string",
+    "maxLength": 253,
+    "pattern": f"^{_HOST_LABEL}(?:\\.{_HOST_LABEL})+$",
+    "x-pattern-name": "a fully qualified domain name",
+    "x-pattern-hint": 'labels of letters, digits and "-" joined by ".", at least two, each '
+    'at most 63 characters and not starting or ending with "-"',
+    "examples": ["auth.example.com"],
+    "description": "A custom domain: a fully qualified host name (RFC 1123).",
 }
 
 
@@ -347,6 +471,9 @@ class Converter:
         }
         if required:
             out["required"] = required
+        condition = CONDITIONS.get(shape.name)
+        if condition is not None:
+            out.update(condition(self.model))
         return out
 
     def member(self, parent: str, name: str, member: Shape) -> dict[str, Any]:
@@ -369,7 +496,8 @@ class Converter:
         out = _scalar(base)
         out["maxLength"] = base.metadata["max"] + len(CUSTOM_PREFIX)
         bare = out["pattern"].removeprefix("^(?:").removesuffix(")$")
-        out["pattern"] = f"^(?:{CUSTOM_PREFIX})?(?:{bare})$"
+        # "custom:" alone would match as a bare name; it is the prefix and no name.
+        out["pattern"] = f"^(?!{CUSTOM_PREFIX}$)(?:{CUSTOM_PREFIX})?(?:{bare})$"
         out["x-aws-pattern"] = f"({CUSTOM_PREFIX})?{base.metadata['pattern']}"
         return out
 
@@ -398,7 +526,8 @@ def _scalar(shape: Shape) -> dict[str, Any]:
                 out["x-pattern-hint"] = PATTERN_HINTS[shape.name]
         return out
     if kind in ("integer", "long"):
-        out = {"type": "integer"}
+        low, high = INTEGER_RANGES[kind]
+        out = {"type": "integer", "minimum": low, "maximum": high}
         _copy(shape, out, min_key="minimum", max_key="maximum")
         return out
     if kind == "boolean":
@@ -502,6 +631,8 @@ def _sub_resource(conv: Converter, model: ServiceModel, sub: SubResource) -> dic
     assert isinstance(shape, StructureShape)
     item = conv.structure(shape, exclude=sub.excluded)
     conv.defs[sub.definition] = item
+    if sub.key == "domain":
+        _domain_by_kind(conv, item)
     if sub.name_member is None:
         item["description"] = f"{sub.operation} members, minus UserPoolId."
         return _ref(sub.definition)
@@ -514,6 +645,20 @@ def _sub_resource(conv: Converter, model: ServiceModel, sub: SubResource) -> dic
         "propertyNames": conv.ref(shape.members[sub.name_member]),
         "additionalProperties": _ref(sub.definition),
     }
+
+
+def _domain_by_kind(conv: Converter, item: dict[str, Any]) -> None:
+    """Domain is a prefix (DomainType) without CustomDomainConfig, and a fully qualified
+    host name with it (``CUSTOM_DOMAIN_NAME``): Draft 2020-12 ``if``/``then``/``else``."""
+    prefix = item["properties"]["Domain"]
+    item["properties"]["Domain"] = {
+        "type": "string",
+        **({"description": prefix["description"]} if "description" in prefix else {}),
+    }
+    conv.defs[CUSTOM_DOMAIN] = dict(CUSTOM_DOMAIN_NAME)
+    item["if"] = {"required": ["CustomDomainConfig"]}
+    item["then"] = {"properties": {"Domain": _ref(CUSTOM_DOMAIN)}}
+    item["else"] = {"properties": {"Domain": {"$ref": prefix["$ref"]}}}
 
 
 def render(schema: dict[str, Any]) -> str:

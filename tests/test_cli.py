@@ -112,10 +112,15 @@ def test_required_change_of_existing_attribute_is_a_replacement(session, write, 
     assert _cli(session, "apply", write(POOL), "--yes") == 0
     changed = write(POOL.replace("Required: true", "Required: false"))
     capsys.readouterr()
-    assert _cli(session, "plan", changed, "--detailed-exitcode") == 2
-    out = capsys.readouterr().out
-    assert "-/+ app: replace" in out
-    assert "Schema.email.Required: true → false  (forces replacement)" in out
+    # plan fails the PR check on a replacement the command line does not allow (exit 3),
+    # and passes (2: changes) once the PR declares it, as apply would need.
+    assert _cli(session, "plan", changed, "--detailed-exitcode") == 3
+    captured = capsys.readouterr()
+    assert "-/+ app: replace" in captured.out
+    assert "Schema.email.Required: true → false  (forces replacement)" in captured.out
+    assert "apply would refuse this plan" in captured.err
+    assert _cli(session, "plan", changed) == 3
+    assert _cli(session, "plan", changed, "--detailed-exitcode", "--allow-replace", "app") == 2
     assert _cli(session, "apply", changed, "--yes") == 3
 
 

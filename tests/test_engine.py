@@ -127,14 +127,17 @@ def test_new_custom_attribute_is_added_in_place(session, write) -> None:  # type
     assert "custom:plan" in names
 
 
-def test_removing_a_custom_attribute_needs_replacement(session, write) -> None:  # type: ignore[no-untyped-def]
+def test_a_custom_attribute_left_out_of_the_file_is_unmanaged_not_a_replacement(session, write) -> None:  # type: ignore[no-untyped-def]
+    """No API removes a custom attribute: never a reason to destroy the pool."""
     _apply(session, write(BASE))
     gone = write(BASE.replace(
         "          Schema:\n            - {Name: tenant, AttributeDataType: String, Mutable: false}\n",
         "          Schema:\n            - {Name: email, AttributeDataType: String}\n"), "e.yaml")
-    pool = _plan(session, gone).objects[0]
-    assert pool.action is Action.REPLACE
-    assert "no API removes a custom attribute" in pool.reason
+    planned = _plan(session, gone)
+    assert planned.objects[0].action is Action.NOOP
+    (attribute,) = [o for o in planned.objects if o.kind == "attribute"]
+    assert (attribute.address, attribute.unmanaged) == ("shop/schema/custom:tenant", True)
+    assert "no API removes a custom attribute" in attribute.reason
 
 
 def test_mfa_is_created_off_then_set(session, write) -> None:  # type: ignore[no-untyped-def]

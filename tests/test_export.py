@@ -122,7 +122,7 @@ def test_only_the_non_default_fields_of_a_member_are_written() -> None:
     }
 
 
-def test_schema_writes_changed_standard_and_every_custom_attribute_by_bare_name() -> None:
+def test_schema_writes_changed_standard_and_every_custom_attribute_with_its_prefix() -> None:
     live = [*_standard_schema(),
             {"Name": "identities", "AttributeDataType": "String", "Mutable": True,
              "Required": False, "DeveloperOnlyAttribute": False,
@@ -140,10 +140,10 @@ def test_schema_writes_changed_standard_and_every_custom_attribute_by_bare_name(
     assert [a["Name"] for a in live[:11]][-1] == "email"
     assert export_schema(schema_from_live(live)) == [
         {"Name": "email", "AttributeDataType": "String", "Required": True},
-        {"Name": "tenant", "AttributeDataType": "String", "Mutable": False,
+        {"Name": "custom:tenant", "AttributeDataType": "String", "Mutable": False,
          "StringAttributeConstraints": {"MinLength": 1, "MaxLength": 64}},
-        {"Name": "plan", "AttributeDataType": "String", "Mutable": True},
-        {"Name": "score", "AttributeDataType": "Number", "DeveloperOnlyAttribute": True,
+        {"Name": "custom:plan", "AttributeDataType": "String", "Mutable": True},
+        {"Name": "custom:score", "AttributeDataType": "Number", "DeveloperOnlyAttribute": True,
          "Mutable": True, "NumberAttributeConstraints": {"MinValue": 1, "MaxValue": 99}},
     ]
 
@@ -210,13 +210,20 @@ def test_pools_sharing_a_name_are_left_out_with_a_note() -> None:
 
 
 def test_federation_groups_are_not_exported_and_ids_are_pinned_on_request() -> None:
+    """Cognito's own group of a provider is not exported; an ordinary group named like
+    one, with no such provider, is."""
     groups = {"eu-west-1_x_Google": {"GroupName": "eu-west-1_x_Google"},
+              "eu-west-1_x_Okta": {"GroupName": "eu-west-1_x_Okta", "Description": "ops"},
               "admins": {"GroupName": "admins", "Precedence": 1, "UserPoolId": "eu-west-1_x"}}
+    google = {"Google": {"ProviderName": "Google", "ProviderType": "Google",
+                         "ProviderDetails": {"client_id": "1", "client_secret": "2",
+                                             "authorize_scopes": "openid"}}}
     live = LivePool({"Id": "eu-west-1_x", "Name": "p"}, {"MfaConfiguration": "OFF"},
-                    LiveChildren(groups=groups))
+                    LiveChildren(groups=groups, providers=google))
     body = export_pools([live], "eu-west-1", pin_ids=True).document["pools"]["p"]
     assert body["id"] == "eu-west-1_x"
-    assert body["groups"] == {"admins": {"Precedence": 1}}
+    assert body["groups"] == {"admins": {"Precedence": 1},
+                              "eu-west-1_x_Okta": {"Description": "ops"}}
 
 
 # --------------------------------------------------------------------------- real responses
@@ -251,13 +258,26 @@ def test_real_describe_responses_export_to_a_config_that_plans_clean(
 
 def test_the_2024_example_writes_what_the_pool_says_and_nothing_at_default() -> None:
     settings = export_settings(_user_pool("describe_user_pool.aws-cli-example-2024"))
-    # Threat protection on a pool read without a tier: PLUS, which AWS moved it to.
-    assert settings["UserPoolTier"] == "PLUS"
+    # A pool read without a tier (from before feature plans): none is written.
+    assert "UserPoolTier" not in settings
     assert settings["Policies"] == {"PasswordPolicy": {"TemporaryPasswordValidityDays": 1}}
     assert "PreTokenGeneration" not in settings["LambdaConfig"]  # mirrored legacy field
     assert "UserPoolTags" not in settings and "UsernameConfiguration" not in settings
-    assert [a["Name"] for a in settings["Schema"]] == ["email", "111", "222", "accesstoken",
-                                                       "idtoken"]
+    assert [a["Name"] for a in settings["Schema"]] == [
+        "email", "custom:111", "custom:222", "custom:accesstoken", "custom:idtoken"]
+
+
+def test_a_console_added_custom_locale_is_exported_as_the_custom_attribute() -> None:
+    """custom:locale is not the standard locale: export keeps the namespace, and a live
+    standard attribute poolsync does not know is Cognito's, not written."""
+    live = [*_standard_schema(),
+            {"Name": "custom:locale", "AttributeDataType": "String", "Mutable": True,
+             "Required": False, "DeveloperOnlyAttribute": False,
+             "StringAttributeConstraints": {"MaxLength": "2048"}},
+            {"Name": "new_standard", "AttributeDataType": "String", "Mutable": True,
+             "Required": False, "DeveloperOnlyAttribute": False}]
+    assert export_schema(schema_from_live(live)) == [
+        {"Name": "custom:locale", "AttributeDataType": "String", "Mutable": True}]
 
 
 def _real_children() -> LiveChildren:
@@ -335,6 +355,12 @@ def test_a_real_pool_with_every_kind_of_sub_resource_and_mfa_round_trips(
     Apple's write-only key, which a pool adopted from outside poolsync gets once."""
     pool = _user_pool("describe_user_pool.aws-cli-example-2024")
     children = _real_children()
+    # The recorded client (another pool's) reads and writes two custom attributes: this
+    # pool has them too, or Cognito would refuse the client (and so does the plan).
+    pool["SchemaAttributes"] += [
+        {"Name": f"custom:CustomAttr{i}", "AttributeDataType": "String",
+         "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False,
+         "StringAttributeConstraints": {"MaxLength": "2048"}} for i in (1, 2)]
     live = LivePool(pool, _response("get_user_pool_mfa_config.aws-cli-example-2025"), children)
     exported = export_pools([live], "us-west-2")
     body = exported.document["pools"]["MyUserPool"]

@@ -61,7 +61,9 @@ def test_other_fields_change_in_place(path: Path) -> None:
 
 
 def test_a_new_custom_attribute_goes_in_place() -> None:
-    assert replacement_reason(change(("Schema", "tenant"), MISSING, TENANT)) is None
+    assert replacement_reason(change(("Schema", "custom:tenant"), MISSING, TENANT)) is None
+    # custom:sub is a new custom attribute beside the standard sub, never a change of it.
+    assert replacement_reason(change(("Schema", "custom:sub"), MISSING, TENANT)) is None
 
 
 def test_a_removed_custom_attribute_is_a_replacement() -> None:

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from poolsync.model import NOT_REPORTED
 from poolsync.normalize import (
     MFA_DEFAULTS,
     SETTINGS_DEFAULTS,
     SETTINGS_MEMBERS_ALL,
     STANDARD_ATTRIBUTES,
     UNKNOWN,
-    bare_attribute_name,
+    attribute_key,
     canonical_desired_mfa,
     canonical_desired_settings,
     canonical_live_mfa,
@@ -215,32 +216,39 @@ def test_tier_not_reported() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "bare"),
+    ("name", "developer_only", "key"),
     [
-        ("custom:tenant", "tenant"),
-        ("dev:custom:tenant", "tenant"),
-        ("tenant", "tenant"),
-        ("email", "email"),
-        ("custom:111", "111"),
-        ("dev:tenant", "dev:tenant"),  # not a Cognito prefix
+        ("custom:tenant", False, "custom:tenant"),
+        ("tenant", False, "custom:tenant"),
+        ("tenant", True, "dev:custom:tenant"),
+        ("custom:tenant", True, "dev:custom:tenant"),
+        ("dev:custom:tenant", True, "dev:custom:tenant"),
+        ("email", False, "email"),
+        # custom: is a namespace: custom:sub is the custom attribute sub, not the standard one
+        ("custom:sub", False, "custom:sub"),
+        ("sub", False, "sub"),
+        ("custom:locale", False, "custom:locale"),
+        ("custom:111", False, "custom:111"),
     ],
 )
-def test_bare_attribute_name(name: str, bare: str) -> None:
-    assert bare_attribute_name(name) == bare
+def test_attribute_key_keeps_the_custom_namespace(name: str, developer_only: bool,
+                                                  key: str) -> None:
+    assert attribute_key(name, developer_only) == key
 
 
-def test_schema_from_live_drops_identities_and_strips_prefixes() -> None:
+def test_schema_from_live_drops_identities_and_keeps_prefixes() -> None:
     schema = schema_from_live(user_pool(DESCRIBE_2024)["SchemaAttributes"])
     assert "identities" not in schema
-    assert set(schema) == set(STANDARD_ATTRIBUTES) | {"111", "222", "accesstoken", "idtoken"}
-    assert schema["222"] == {
+    assert set(schema) == set(STANDARD_ATTRIBUTES) | {
+        "custom:111", "dev:custom:222", "custom:accesstoken", "custom:idtoken"}
+    assert schema["dev:custom:222"] == {
         "AttributeDataType": "String",
         "DeveloperOnlyAttribute": True,
         "Mutable": True,
         "Required": False,
         "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "421"},
     }
-    assert schema["accesstoken"]["StringAttributeConstraints"] == {"MaxLength": "2048"}
+    assert schema["custom:accesstoken"]["StringAttributeConstraints"] == {"MaxLength": "2048"}
 
 
 def test_standard_attributes_match_a_real_pool() -> None:
@@ -258,9 +266,9 @@ def test_schema_from_live_stringifies_constraints_and_drops_empty_ones() -> None
         {"Name": "custom:note", "AttributeDataType": "String", "StringAttributeConstraints": {}},
     ])
     assert schema == {
-        "age": {"AttributeDataType": "Number",
-                "NumberAttributeConstraints": {"MinValue": "0", "MaxValue": "120"}},
-        "note": {"AttributeDataType": "String"},
+        "custom:age": {"AttributeDataType": "Number",
+                       "NumberAttributeConstraints": {"MinValue": "0", "MaxValue": "120"}},
+        "custom:note": {"AttributeDataType": "String"},
     }
 
 
@@ -278,16 +286,30 @@ def test_schema_from_desired_fully_specifies_custom_attributes() -> None:
         {"Name": "code", "StringAttributeConstraints": {"MinLength": 1}},
     ])
     assert schema == {
-        "tenant": {"AttributeDataType": "String", "DeveloperOnlyAttribute": False,
-                   "Mutable": True, "Required": False,
-                   "StringAttributeConstraints": {"MaxLength": "2048"}},
-        "age": {"AttributeDataType": "Number", "DeveloperOnlyAttribute": False,
-                "Mutable": False, "Required": False,
-                "NumberAttributeConstraints": {"MinValue": "0"}},
-        "code": {"AttributeDataType": "String", "DeveloperOnlyAttribute": False,
-                 "Mutable": True, "Required": False,
-                 "StringAttributeConstraints": {"MaxLength": "2048", "MinLength": "1"}},
+        "custom:tenant": {"AttributeDataType": "String", "DeveloperOnlyAttribute": False,
+                          "Mutable": True, "Required": False,
+                          "StringAttributeConstraints": {"MaxLength": "2048"}},
+        "custom:age": {"AttributeDataType": "Number", "DeveloperOnlyAttribute": False,
+                       "Mutable": False, "Required": False,
+                       "NumberAttributeConstraints": {"MinValue": "0"}},
+        "custom:code": {"AttributeDataType": "String", "DeveloperOnlyAttribute": False,
+                        "Mutable": True, "Required": False,
+                        "StringAttributeConstraints": {"MaxLength": "2048", "MinLength": "1"}},
     }
+
+
+def test_schema_from_desired_custom_is_a_namespace() -> None:
+    """custom:sub is the custom attribute sub beside the standard one, never the standard
+    attribute with other flags (which would plan a replacement of the pool)."""
+    schema = schema_from_desired([
+        {"Name": "custom:sub", "AttributeDataType": "String", "Mutable": True},
+        {"Name": "sub"},
+        {"Name": "email", "Required": True, "Mutable": True},  # no AttributeDataType
+    ])
+    assert set(schema) == {"custom:sub", "sub", "email"}
+    assert schema["sub"] == STANDARD_ATTRIBUTES["sub"]
+    assert schema["custom:sub"]["Mutable"] is True
+    assert schema["email"] == {**STANDARD_ATTRIBUTES["email"], "Required": True}
 
 
 def test_schema_as_written_equals_schema_as_read_back() -> None:
@@ -465,7 +487,8 @@ def test_canonical_desired_settings() -> None:
             "PreTokenGeneration": PRE_TOKEN_ARN,
             "PreTokenGenerationConfig": {"LambdaArn": PRE_TOKEN_ARN, "LambdaVersion": "V1_0"},
         },
-        "Schema": {"tenant": {"AttributeDataType": "String", "DeveloperOnlyAttribute": False,
+        "Schema": {"custom:tenant": {"AttributeDataType": "String",
+                                     "DeveloperOnlyAttribute": False,
                               "Mutable": True, "Required": False,
                               "StringAttributeConstraints": {"MaxLength": "2048"}}},
     }
@@ -566,9 +589,10 @@ def test_owned_view_an_unknown_default_written_is_compared() -> None:
     assert view.carried == (("VerificationMessageTemplate", "EmailMessageByLink"),)
 
 
-def test_owned_view_a_tier_live_does_not_report_is_not_compared() -> None:
+def test_owned_view_a_tier_live_does_not_report_is_never_equal_to_the_file() -> None:
     view = owned_view({"UserPoolTier": "PLUS"}, live_2024(), SETTINGS_DEFAULTS, "settings")
-    assert view.expected == view.actual == {"UserPoolTier": "PLUS"}
+    assert view.expected == {"UserPoolTier": "PLUS"}
+    assert view.actual == {"UserPoolTier": NOT_REPORTED}
 
 
 def test_owned_view_when_present_block_gets_its_defaults_when_written() -> None:
@@ -610,11 +634,11 @@ def test_owned_view_ignores_live_keys_the_model_does_not_know() -> None:
 
 def test_owned_view_schema_keeps_every_live_attribute() -> None:
     """Attribute names are user data, not model keys: a live custom attribute the file
-    lacks must show (it cannot be removed)."""
+    lacks is kept here (plan.split_live_schema shows it as unmanaged)."""
     written = canonical_desired_settings({"Schema": [{"Name": "email", "Required": True}]})
     view = owned_view(written, live_2024(), SETTINGS_DEFAULTS, "settings")
     assert set(view.actual["Schema"]) - set(view.expected["Schema"]) == {
-        "111", "222", "accesstoken", "idtoken"}
+        "custom:111", "dev:custom:222", "custom:accesstoken", "custom:idtoken"}
     assert view.expected["Schema"] == {**STANDARD_ATTRIBUTES,
                                        "email": {**STANDARD_ATTRIBUTES["email"], "Required": True}}
 
@@ -625,7 +649,9 @@ def test_owned_view_mfa_unknown_fields_are_carried() -> None:
     live = canonical_live_mfa(mfa_response("aws-cli-example-2025"))
     view = owned_view(written, live, MFA_DEFAULTS, "mfa")
     assert view.expected == written
-    assert view.carried == (("SmsMfaConfiguration", "SmsAuthenticationMessage"),)
+    # The written SmsConfiguration's SnsRegion defaults to the pool's region: carried.
+    assert set(view.carried) == {("SmsMfaConfiguration", "SmsAuthenticationMessage"),
+                                 ("SmsMfaConfiguration", "SmsConfiguration", "SnsRegion")}
 
 
 @pytest.mark.parametrize("name", DESCRIBES)

@@ -11,6 +11,7 @@ import pytest
 
 from poolsync.model import (
     MISSING,
+    NOT_REPORTED,
     POOL_ID,
     Action,
     ApiCall,
@@ -181,10 +182,14 @@ def test_update_carries_a_when_present_unknown_field_from_live() -> None:
     assert pool.calls[0].params["SmsConfiguration"] == {**sms, "SnsRegion": "us-west-2"}
 
 
-def test_update_sends_a_written_tier_live_does_not_report() -> None:
+def test_a_written_tier_live_does_not_report_is_a_change_never_equal_to_the_file() -> None:
+    """The 2024 response predates feature plans: absent is not "equal to the file"."""
     (pool,) = plan_pool(config({"UserPoolTier": "PLUS", "DeletionProtection": "INACTIVE"}),
                         live()).objects
-    assert pool.changes == (FieldChange(("DeletionProtection",), "ACTIVE", "INACTIVE"),)
+    assert pool.changes == (
+        FieldChange(("DeletionProtection",), "ACTIVE", "INACTIVE"),
+        FieldChange(("UserPoolTier",), NOT_REPORTED, "PLUS"),
+    )
     assert pool.calls[0].params["UserPoolTier"] == "PLUS"
 
 
@@ -224,7 +229,7 @@ def test_a_new_custom_attribute_goes_in_place_with_add_custom_attributes() -> No
     (pool,) = plan_pool(config(settings), live()).objects
     assert pool.action is Action.UPDATE
     assert pool.reason == "in place with AddCustomAttributes"
-    assert pool.changes == (FieldChange(("Schema", "tenant"), MISSING, TENANT),)
+    assert pool.changes == (FieldChange(("Schema", "custom:tenant"), MISSING, TENANT),)
     assert pool.calls == (ApiCall("AddCustomAttributes", {
         "UserPoolId": POOL, "CustomAttributes": [{"Name": "tenant", **TENANT}]}),)
 
@@ -275,7 +280,7 @@ def test_replacement_creates_the_new_pool_with_every_unmanaged_setting() -> None
     (pool,) = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects
     create = pool.calls[4]
     schema_2024 = canonical_live_settings(describe_2024())["Schema"]
-    custom_and_changed = [{"Name": n, **a} for n, a in schema_2024.items()
+    custom_and_changed = [{"Name": n.rsplit(":", 1)[-1], **a} for n, a in schema_2024.items()
                           if STANDARD_ATTRIBUTES.get(n) != a]
     assert create == ApiCall("CreateUserPool", {
         "PoolName": NAME,
@@ -305,8 +310,8 @@ def test_replacement_notes_state_the_blast_radius() -> None:
         "Safer routes: add a new custom attribute instead of changing an existing one; or "
         "create a new pool beside this one and move users with a user-migration Lambda "
         "trigger (LambdaConfig.UserMigration).",
-        "The hosted UI domain myCustomDomain is deleted first and not recreated.",
-        "The hosted UI domain auth.example.com is deleted first and not recreated.",
+        "Every app client, identity provider, group, resource server and domain of the "
+        "old pool goes with it; those the file lists are created again in the new pool.",
     )
 
 
@@ -317,7 +322,6 @@ def test_replacement_of_an_unprotected_pool_without_domains_starts_with_the_dele
     (pool,) = plan_pool(config({"UsernameAttributes": ["email"]}), live(pool_2024, MFA_OFF)
                         ).objects
     assert calls(pool) == ["DeleteUserPool", "CreateUserPool"]  # MFA off: nothing to set
-    assert not any("hosted UI domain" in n for n in pool.notes)
 
 
 def test_changing_required_on_an_existing_attribute_is_a_replacement() -> None:
@@ -333,10 +337,14 @@ def test_changing_required_on_an_existing_attribute_is_a_replacement() -> None:
     assert len(create.params["Schema"]) == 5
 
 
-def test_a_custom_attribute_missing_from_the_file_is_a_replacement() -> None:
-    (pool,) = plan_pool(config({"Schema": SCHEMA_2024[:-1]}), live()).objects
-    assert pool.action is Action.REPLACE
-    assert [(c.path, c.after) for c in pool.changes] == [(("Schema", "idtoken"), MISSING)]
+def test_a_custom_attribute_missing_from_the_file_is_unmanaged_never_a_replacement() -> None:
+    """No API removes a custom attribute (one added in the console, say): it is shown as
+    unmanaged, with the hint to add it to the file."""
+    pool, attribute = plan_pool(config({"Schema": SCHEMA_2024[:-1]}), live()).objects
+    assert (pool.action, pool.changes) == (Action.NOOP, ())
+    assert attribute.address == f"{NAME}/schema/custom:idtoken"
+    assert (attribute.action, attribute.unmanaged) == (Action.NOOP, True)
+    assert "add it to settings.Schema" in attribute.reason
 
 
 def test_replacement_with_managed_mfa_sets_the_files_mfa() -> None:
@@ -353,9 +361,10 @@ def test_replacement_with_managed_mfa_sets_the_files_mfa() -> None:
 
 def test_replacement_payload_directly_sends_the_written_schema() -> None:
     live_settings = canonical_live_settings(describe_2024())
-    desired = {"Schema": {"tenant": TENANT}, "DeletionProtection": "INACTIVE"}
+    desired = {"Schema": {"custom:tenant": TENANT}, "DeletionProtection": "INACTIVE"}
     view = owned_view(desired, live_settings, {}, "settings")
-    payload = replacement_payload("renamed", live_settings, view, desired)
+    payload, later = replacement_payload("renamed", live_settings, view, desired)
+    assert later == {}
     assert payload["PoolName"] == "renamed"
     assert payload["Schema"] == [{"Name": "tenant", **TENANT}]
     assert payload["DeletionProtection"] == "INACTIVE"
@@ -382,7 +391,7 @@ def test_a_new_pool_is_created_with_mfa_off_then_mfa_is_set() -> None:
     }),)
     assert pool.changes == (
         FieldChange(("AutoVerifiedAttributes",), MISSING, ["email", "phone_number"]),
-        FieldChange(("Schema", "tenant"), MISSING, TENANT),
+        FieldChange(("Schema", "custom:tenant"), MISSING, TENANT),
     )
     assert mfa_plan.address == f"{NAME}/mfa"
     assert mfa_plan.action is Action.CREATE
@@ -405,8 +414,10 @@ def test_a_new_pool_without_mfa_block_plans_only_the_pool() -> None:
 
 
 def test_create_payload_never_enables_mfa() -> None:
-    payload = create_payload("p", {"MfaConfiguration": "ON", "DeletionProtection": "ACTIVE"})
+    payload, later = create_payload("p", {"MfaConfiguration": "ON",
+                                          "DeletionProtection": "ACTIVE"})
     assert payload == {"PoolName": "p", "DeletionProtection": "ACTIVE", "MfaConfiguration": "OFF"}
+    assert later == {}
 
 
 def test_plan_config_matches_live_pools_by_region_and_name() -> None:
@@ -443,8 +454,10 @@ def test_mfa_payload_strips_factor_blocks_when_off() -> None:
                "SoftwareTokenMfaConfiguration": {"Enabled": True},
                "WebAuthnConfiguration": {"RelyingPartyId": "auth.example.com"}}
     view = owned_view(written, {}, MFA_DEFAULTS, "mfa")
-    assert mfa_payload(view, {}) == {"MfaConfiguration": "OFF",
-                                     "WebAuthnConfiguration": {"RelyingPartyId": "auth.example.com"}}
+    # A written passkey block is owned: its unwritten fields at their defaults.
+    assert mfa_payload(view, {}) == {"MfaConfiguration": "OFF", "WebAuthnConfiguration": {
+        "RelyingPartyId": "auth.example.com", "UserVerification": "preferred",
+        "FactorConfiguration": "SINGLE_FACTOR"}}
 
 
 def test_mfa_payload_without_a_managed_block_is_live() -> None:
@@ -458,8 +471,11 @@ def test_mfa_update_carries_the_unknown_sms_message_from_live() -> None:
                    "SmsConfiguration"]}}
     _, mfa_plan = plan_pool(config({}, written), live()).objects
     assert mfa_plan.changes == (FieldChange(("MfaConfiguration",), "OPTIONAL", "ON"),)
+    # The written passkey block is sent whole, its unwritten factor setting at its default.
+    passkeys = {**live_mfa["WebAuthnConfiguration"], "FactorConfiguration": "SINGLE_FACTOR"}
     assert mfa_plan.calls == (ApiCall("SetUserPoolMfaConfig", {
-        "UserPoolId": POOL, **live_mfa, "MfaConfiguration": "ON"}),)
+        "UserPoolId": POOL, **live_mfa, "MfaConfiguration": "ON",
+        "WebAuthnConfiguration": passkeys}),)
 
 
 def test_mfa_no_op_when_the_file_states_the_live_mfa() -> None:

@@ -21,7 +21,7 @@ OWNERS = {
     "jsonschema": {"schema.py"},
     "deepdiff": {"diff.py"},
     "boto3": {"aws.py", "standin/server.py"},
-    "botocore": {"aws.py"},
+    "botocore": {"aws.py", "shapes.py"},
     "click": {"cli.py"},
     "moto": {"standin/__init__.py", "standin/patching.py", "standin/pool.py",
              "standin/mfa.py", "standin/schema.py", "standin/server.py",

@@ -113,7 +113,8 @@ def test_unmanaged_items_are_listed_and_kept_then_pruned_in_order(session, write
     boto.create_group(UserPoolId=pool_id, GroupName="console-made")
     boto.create_user_pool_client(UserPoolId=pool_id, ClientName="console-client")
     capsys.readouterr()
-    assert _cli(session, "plan", write(APP, "same.yaml"), "--detailed-exitcode") == 0
+    # Unmanaged items are drift: the live pool holds what the files do not say (exit 2).
+    assert _cli(session, "plan", write(APP, "same.yaml"), "--detailed-exitcode") == 2
     out = capsys.readouterr().out
     assert "? app/groups/console-made: unmanaged" in out
     assert "? app/clients/console-client: unmanaged" in out
@@ -210,8 +211,9 @@ def test_prune_flag_deletes_unmanaged_items(session, write) -> None:  # type: ig
     assert _cli(session, "apply", path, "--yes") == 0
     pool_id, _ = _ids(session)
     _client(session).create_group(UserPoolId=pool_id, GroupName="console-made")
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 2  # unmanaged: drift
     assert _cli(session, "plan", path, "--prune", "--detailed-exitcode") == 2
+    assert _cli(session, "plan", path) == 0
     assert _cli(session, "apply", path, "--prune", "--yes") == 0
     names = [g["GroupName"] for g in _client(session).list_groups(UserPoolId=pool_id)["Groups"]]
     assert names == ["admins"]

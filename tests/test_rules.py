@@ -8,6 +8,7 @@ import pytest
 
 from poolsync.model import Path
 from poolsync.rules import check_document, check_pool
+from poolsync.rules import state_problems as _state_problems
 
 P: Path = ("pools", "p")
 S: Path = (*P, "settings")
@@ -28,6 +29,10 @@ def problems(
     if mfa is not None:
         pool["mfa"] = mfa
     return [(p.path, p.message) for p in check_pool(pool, P)]
+
+
+def state_problems(settings: dict[str, Any], mfa: dict[str, Any] | None) -> list[str]:
+    return [p.message for p in _state_problems(settings, mfa)]
 
 
 def attribute(name: str, **more: Any) -> dict[str, Any]:
@@ -116,8 +121,21 @@ def test_custom_attribute_name_of_twenty_characters() -> None:
 def test_same_attribute_twice_with_and_without_prefix() -> None:
     found = problems({"Schema": [attribute("tenant"), attribute("custom:tenant")]})
     assert found == [
-        ((*S, "Schema", 1, "Name"), 'attribute "tenant" is declared twice (first at Schema[0])')
+        ((*S, "Schema", 1, "Name"),
+         'attribute "custom:tenant" is declared twice (first at Schema[0])')
     ]
+
+
+def test_custom_namespace_beside_a_standard_attribute_is_two_attributes() -> None:
+    """custom:sub is the custom attribute sub; sub the standard one (product.md §2)."""
+    schema = [attribute("sub"), attribute("custom:sub", Mutable=True),
+              attribute("custom:locale"), attribute("locale")]
+    assert problems({"Schema": schema}) == []
+
+
+def test_a_custom_namespaced_standard_name_is_a_custom_attribute() -> None:
+    found = problems({"Schema": [attribute("custom:email", Required=True)]})
+    assert [m for _, m in found] == ["Required custom attributes are not supported by Cognito"]
 
 
 def test_same_standard_attribute_twice() -> None:
@@ -201,7 +219,8 @@ def test_mfa_off_alone_and_with_webauthn() -> None:
 
 def test_mfa_mode_from_the_environment_is_not_judged() -> None:
     assert problems(mfa={"MfaConfiguration": "${env:MFA}"}) == []
-    assert problems(mfa={"MfaConfiguration": "${env:MFA}", **{"SmsMfaConfiguration": {}}}) == [
+    sms = {"SmsMfaConfiguration": {}}
+    assert problems({"SmsConfiguration": None}, {"MfaConfiguration": "${env:MFA}", **sms}) == [
         (
             (*M, "SmsMfaConfiguration"),
             "SMS MFA needs an SmsConfiguration: write mfa.SmsMfaConfiguration.SmsConfiguration "
@@ -210,15 +229,17 @@ def test_mfa_mode_from_the_environment_is_not_judged() -> None:
     ]
 
 
-def test_sms_mfa_without_sms_configuration() -> None:
-    found = problems(mfa={"MfaConfiguration": "ON", "SmsMfaConfiguration": {}})
-    assert found == [
-        (
-            (*M, "SmsMfaConfiguration"),
-            "SMS MFA needs an SmsConfiguration: write mfa.SmsMfaConfiguration.SmsConfiguration "
-            "or settings.SmsConfiguration",
-        )
-    ]
+def test_sms_mfa_without_sms_configuration_is_undecided_offline() -> None:
+    """An unwritten settings.SmsConfiguration is the live pool's: the planner decides."""
+    assert problems(mfa={"MfaConfiguration": "ON", "SmsMfaConfiguration": {}}) == []
+
+
+def test_sms_mfa_without_sms_configuration_in_the_state_after_apply() -> None:
+    mfa = {"MfaConfiguration": "ON", "SmsMfaConfiguration": {}}
+    assert state_problems({}, mfa) == [
+        "SMS MFA needs an SmsConfiguration: write mfa.SmsMfaConfiguration.SmsConfiguration "
+        "or settings.SmsConfiguration"]
+    assert state_problems({"SmsConfiguration": SMS_CONFIG}, mfa) == []
 
 
 def test_sms_mfa_with_sms_configuration_in_either_place() -> None:
@@ -228,16 +249,18 @@ def test_sms_mfa_with_sms_configuration_in_either_place() -> None:
     assert problems(on_pool, {"MfaConfiguration": "ON", "SmsMfaConfiguration": {}}) == []
 
 
-def test_email_mfa_with_default_email_account() -> None:
-    found = problems(mfa={"MfaConfiguration": "ON", "EmailMfaConfiguration": {}})
-    assert found == [
-        (
-            (*M, "EmailMfaConfiguration"),
-            "email MFA needs settings.EmailConfiguration.EmailSendingAccount: DEVELOPER "
-            "(Amazon SES); Cognito refuses it with COGNITO_DEFAULT (here: not written "
-            "(COGNITO_DEFAULT))",
-        )
-    ]
+def test_email_mfa_without_email_configuration_is_undecided_offline() -> None:
+    """A live DEVELOPER account carries over when the file does not write one."""
+    assert problems(mfa={"MfaConfiguration": "ON", "EmailMfaConfiguration": {}}) == []
+
+
+def test_email_mfa_uses_the_live_email_configuration_after_apply() -> None:
+    mfa = {"MfaConfiguration": "ON", "EmailMfaConfiguration": {}}
+    assert state_problems({"EmailConfiguration": DEVELOPER_EMAIL}, mfa) == []
+    assert state_problems({}, mfa) == [
+        "email MFA needs settings.EmailConfiguration.EmailSendingAccount: DEVELOPER "
+        "(Amazon SES); Cognito refuses it with COGNITO_DEFAULT (here: the pool has no "
+        "EmailConfiguration: COGNITO_DEFAULT)"]
 
 
 def test_email_mfa_with_cognito_default_written() -> None:
@@ -257,16 +280,19 @@ def test_email_mfa_with_developer_email_account() -> None:
 # --- Tiers ------------------------------------------------------------------------------
 
 
-def test_threat_protection_without_a_tier_hints_plus() -> None:
-    found = problems({"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}})
-    assert found == [
-        (
-            (*S, "UserPoolAddOns", "AdvancedSecurityMode"),
-            "AdvancedSecurityMode ENFORCED (threat protection) needs UserPoolTier PLUS or "
-            "higher (UserPoolTier is not written, so a new pool gets ESSENTIALS): set "
-            "UserPoolTier: PLUS",
-        )
-    ]
+def test_threat_protection_without_a_written_tier_is_undecided_offline() -> None:
+    """An existing pool's tier is its own (PLUS, say): only the planner knows it."""
+    assert problems({"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}) == []
+
+
+def test_tier_gates_use_the_tier_of_the_state_after_apply() -> None:
+    addons = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}
+    assert state_problems({**addons, "UserPoolTier": "PLUS"}, None) == []
+    assert state_problems({**addons, "UserPoolTier": "ESSENTIALS"}, None) == [
+        "AdvancedSecurityMode ENFORCED (threat protection) needs UserPoolTier PLUS or "
+        "higher (the pool's UserPoolTier is ESSENTIALS): set UserPoolTier: PLUS"]
+    # A pool from before feature plans reports no tier: nothing is refused.
+    assert state_problems(addons, None) == []
 
 
 def test_threat_protection_on_essentials() -> None:
@@ -351,12 +377,29 @@ def test_access_token_customization_on_lite(version: str) -> None:
         ("SmsVerificationMessage", "SmsMessage"),
     ],
 )
-def test_legacy_verification_messages(legacy: str, member: str) -> None:
-    assert problems({legacy: "Your code is {####}"}) == [
+def test_legacy_verification_messages_are_aliases(legacy: str, member: str) -> None:
+    """Thousands of CloudFormation and Serverless templates write them (product.md §2)."""
+    assert problems({legacy: "Your code is {####}"}) == []
+    same = {legacy: "Your code is {####}",
+            "VerificationMessageTemplate": {member: "Your code is {####}"}}
+    assert problems(same) == []
+
+
+@pytest.mark.parametrize(
+    ("legacy", "member"),
+    [
+        ("EmailVerificationMessage", "EmailMessage"),
+        ("EmailVerificationSubject", "EmailSubject"),
+        ("SmsVerificationMessage", "SmsMessage"),
+    ],
+)
+def test_legacy_twins_with_different_values(legacy: str, member: str) -> None:
+    both = {legacy: "Your code is {####}", "VerificationMessageTemplate": {member: "Code {####}"}}
+    assert problems(both) == [
         (
             (*S, legacy),
-            f"write VerificationMessageTemplate.{member} instead (Cognito keeps the legacy "
-            "field in sync)",
+            f"is the legacy twin of settings.VerificationMessageTemplate.{member} and the two "
+            "differ: Cognito keeps them equal, so write one of them (or the same value in both)",
         )
     ]
 
@@ -366,16 +409,43 @@ def test_verification_message_template() -> None:
     assert problems({"VerificationMessageTemplate": template}) == []
 
 
-def test_legacy_unused_account_validity() -> None:
-    found = problems({"AdminCreateUserConfig": {"UnusedAccountValidityDays": 7}})
-    assert found == [
+def test_legacy_unused_account_validity_is_an_alias() -> None:
+    assert problems({"AdminCreateUserConfig": {"UnusedAccountValidityDays": 7}}) == []
+    both = {"AdminCreateUserConfig": {"UnusedAccountValidityDays": 7},
+            "Policies": {"PasswordPolicy": {"TemporaryPasswordValidityDays": 3}}}
+    assert problems(both) == [
         (
             (*S, "AdminCreateUserConfig", "UnusedAccountValidityDays"),
-            "use Policies.PasswordPolicy.TemporaryPasswordValidityDays (Cognito refuses the "
-            "legacy field once that is set)",
+            "is the legacy twin of settings.Policies.PasswordPolicy.TemporaryPasswordValidityDays"
+            " and the two differ: Cognito keeps them equal, so write one of them (or the same "
+            "value in both)",
         )
     ]
     assert problems({"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True}}) == []
+
+
+# --- Attribute updates ------------------------------------------------------------------
+
+
+def test_attributes_require_verification_must_be_auto_verified() -> None:
+    settings = {"AutoVerifiedAttributes": ["email"], "UserAttributeUpdateSettings": {
+        "AttributesRequireVerificationBeforeUpdate": ["email", "phone_number"]}}
+    assert problems(settings) == [
+        ((*S, "UserAttributeUpdateSettings", "AttributesRequireVerificationBeforeUpdate", 1),
+         "phone_number is not in AutoVerifiedAttributes: Cognito keeps the original value "
+         "only of an attribute it verifies automatically; add it there")]
+    settings["AutoVerifiedAttributes"] = ["email", "phone_number"]
+    assert problems(settings) == []
+
+
+def test_attributes_require_verification_with_unwritten_auto_verified_is_undecided() -> None:
+    settings = {"UserAttributeUpdateSettings": {
+        "AttributesRequireVerificationBeforeUpdate": ["email"]}}
+    assert problems(settings) == []
+    assert state_problems(settings, None) == [
+        "email is not in AutoVerifiedAttributes: Cognito keeps the original value only of "
+        "an attribute it verifies automatically; add it there"]
+    assert state_problems({**settings, "AutoVerifiedAttributes": ["email"]}, None) == []
 
 
 # --- Pre token generation ---------------------------------------------------------------
@@ -811,14 +881,15 @@ def test_check_document_runs_every_pool_and_skips_non_mappings() -> None:
     data = {
         "version": 1,
         "pools": {
-            "a": {"settings": {"EmailVerificationSubject": "Hello"}},
+            "a": {"settings": {"UsernameAttributes": ["email"], "AliasAttributes": ["email"]}},
             "b": "not a pool",
-            "c": {"settings": {"SmsVerificationMessage": "Code {####}"}},
+            "c": {"settings": {"UsernameAttributes": ["email"],
+                               "AliasAttributes": ["phone_number"]}},
         },
     }
     assert [p.path for p in check_document(data)] == [
-        ("pools", "a", "settings", "EmailVerificationSubject"),
-        ("pools", "c", "settings", "SmsVerificationMessage"),
+        ("pools", "a", "settings", "AliasAttributes"),
+        ("pools", "c", "settings", "AliasAttributes"),
     ]
     assert check_document(None) == []
     assert check_document({"pools": []}) == []
@@ -841,7 +912,45 @@ def test_mfa_on_refuses_passwordless_first_factors() -> None:
 
 
 def test_mfa_on_with_webauthn_first_factor_needs_multi_factor_verification() -> None:
-    (message,) = _on_with_first_factors(["PASSWORD", "WEB_AUTHN"])
+    single = {"WebAuthnConfiguration": {"RelyingPartyId": "auth.example.com"}}
+    (message,) = _on_with_first_factors(["PASSWORD", "WEB_AUTHN"], single)
     assert "MULTI_FACTOR_WITH_USER_VERIFICATION" in message
+    # Unwritten, the passkey block is the live one (carried over): the planner decides.
+    assert _on_with_first_factors(["PASSWORD", "WEB_AUTHN"]) == []
     assert _on_with_first_factors(["PASSWORD", "WEB_AUTHN"], {"WebAuthnConfiguration": {
         "FactorConfiguration": "MULTI_FACTOR_WITH_USER_VERIFICATION"}}) == []
+
+
+# --- References the file alone proves wrong --------------------------------------------
+
+
+def _client_pool(client: dict[str, Any], **more: Any) -> list[str]:
+    pool = {"settings": {}, "clients": {"web": {"AllowedOAuthFlowsUserPoolClient": True,
+                                                "CallbackURLs": ["https://a.example.com/cb"],
+                                                "AllowedOAuthFlows": ["code"], **client}},
+            **more}
+    return [p.message for p in check_pool(pool, P)]
+
+
+def test_a_scope_the_files_own_resource_server_does_not_define() -> None:
+    servers = {"orders": {"Name": "Orders", "Scopes": [
+        {"ScopeName": "read", "ScopeDescription": "Read"}]}}
+    assert _client_pool({"AllowedOAuthScopes": ["orders/write"]},
+                        resource_servers=servers) == [
+        'scope "write" is not among the scopes of resource server "orders" in this file']
+    assert _client_pool({"AllowedOAuthScopes": ["orders/read", "openid"]},
+                        resource_servers=servers) == []
+    # A server the file does not write may exist live: the planner checks it.
+    assert _client_pool({"AllowedOAuthScopes": ["billing/read"]},
+                        resource_servers=servers) == []
+
+
+def test_a_provider_the_file_prunes_away() -> None:
+    google = {"Google": {"ProviderType": "Google", "ProviderDetails": {
+        "client_id": "x", "client_secret": "y", "authorize_scopes": "openid"}}}
+    client = {"SupportedIdentityProviders": ["COGNITO", "Google", "Okta"]}
+    assert _client_pool(client, identity_providers=google, prune=True) == [
+        'identity provider "Okta" is not defined in this file, and prune: true removes every '
+        "other provider from the pool"]
+    # Without prune the pool keeps its other providers: the planner checks them.
+    assert _client_pool(client, identity_providers=google) == []

@@ -488,7 +488,10 @@ def test_set_mfa_config_replaces_everything(cognito: Any) -> None:
 
     assert mfa_config(cognito, pool_id) == {
         "MfaConfiguration": "OFF",
-        "WebAuthnConfiguration": {"RelyingPartyId": "login.example.com"},
+        "WebAuthnConfiguration": {
+            "RelyingPartyId": "login.example.com",
+            "UserVerification": "preferred",
+        },
     }
     assert describe(cognito, pool_id)["MfaConfiguration"] == "OFF"
 
@@ -648,17 +651,20 @@ def test_update_resets_everything_else_it_omits(cognito: Any) -> None:
         cognito,
         AutoVerifiedAttributes=["email"],
         DeletionProtection="ACTIVE",
+        LambdaConfig={"PreSignUp": "arn:aws:lambda:eu-west-1:123456789012:function:f"},
         UserPoolTags={"team": "identity"},
         UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
     )
 
-    cognito.update_user_pool(UserPoolId=pool_id)
+    # AutoVerifiedAttributes must stay: the kept settings name email (aws/aws-cli #7151).
+    cognito.update_user_pool(UserPoolId=pool_id, AutoVerifiedAttributes=["email"])
 
     pool = describe(cognito, pool_id)
-    assert "AutoVerifiedAttributes" not in pool
     assert pool["DeletionProtection"] == "INACTIVE"
-    assert pool["UserPoolTags"] == {}
-    # Preserved when omitted (TF-UP comment, cognito-semantics.md §3.1).
+    assert pool["LambdaConfig"] == {}
+    # Preserved when omitted: UserAttributeUpdateSettings (TF-UP comment,
+    # cognito-semantics.md §3.1), UserPoolTags (go-to-k/cdkd #4066, measured).
+    assert pool["UserPoolTags"] == {"team": "identity"}
     assert pool["UserAttributeUpdateSettings"] == {
         "AttributesRequireVerificationBeforeUpdate": ["email"]
     }

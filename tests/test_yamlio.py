@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -105,10 +104,9 @@ def test_bad_file_is_reported_with_location(name: str, expected: str) -> None:
     assert error_of(name) == expected
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
-    started = time.perf_counter()
-    error_of("alias-bomb.yaml")
-    assert time.perf_counter() - started < 2
+def test_alias_bomb_is_refused() -> None:
+    """Refused before expansion (a hang would stop the suite; tests do not time things)."""
+    assert "alias" in error_of("alias-bomb.yaml")
 
 
 def test_whitespace_only_is_empty_and_comments_are_no_content() -> None:
@@ -303,3 +301,92 @@ def test_dump_is_block_style_in_insertion_order() -> None:
 )
 def test_dump_round_trips(data: dict[str, Any]) -> None:
     assert load_document(dump_yaml(data), "f.yaml").data == data
+
+
+# --- Numbers too long to read ----------------------------------------------------------
+#
+# Python refuses to convert an int of more than 4,300 digits (ValueError "Exceeds the
+# limit"): such a number must become a located problem, never a traceback, and no message
+# may repeat it whole.
+
+BIG = "9" * 5000
+TOO_LARGE = "integer too large (more than 100 digits); quote it if it is text"
+TOO_LONG = "number too long (more than 100 digits); quote it if it is text"
+
+
+def load_error(text: str) -> str:
+    with pytest.raises(ConfigError) as raised:
+        load_document(text, "f.yaml")
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"groups:\n  admins: {{Precedence: {BIG}}}\n", f"f.yaml:2:24: groups.admins.Precedence: {TOO_LARGE}"),
+        (f"v: -{BIG}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: +{BIG[:50]}_{BIG[:51]}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: !!int {BIG}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: 0x{'f' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: 0{'7' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: 0b{'1' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        # few digits, a large value: hexadecimal and base 60
+        (f"v: 0x{'f' * 90}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: 1{':59' * 40}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: {BIG}.5\n", f"f.yaml:1:4: v: {TOO_LONG}"),
+        (f"v: 0.{BIG}e+10\n", f"f.yaml:1:4: v: {TOO_LONG}"),
+        (f"v: !!float {BIG}.0\n", f"f.yaml:1:4: v: {TOO_LONG}"),
+        (f"list:\n  - {BIG}\n", f"f.yaml:2:5: list[0]: {TOO_LARGE}"),
+        (f"a: [1, {BIG}]\n", f"f.yaml:1:8: a[1]: {TOO_LARGE}"),
+        # as a key: one problem, not also "mapping keys must be strings"
+        (f"tags:\n  ? {BIG}\n  : x\n", f"f.yaml:2:5: tags: {TOO_LARGE}"),
+        (f"tags:\n  ? {BIG}.5\n  : x\n", f"f.yaml:2:5: tags: {TOO_LONG}"),
+    ],
+    ids=[
+        "flow-value", "negative", "underscores", "explicit-int", "hex", "octal", "binary",
+        "short-hex", "base-60", "float", "float-exponent", "explicit-float", "list-item",
+        "flow-list", "key", "float-key",
+    ],
+)  # fmt: skip
+def test_a_number_too_long_is_a_located_problem(text: str, expected: str) -> None:
+    assert load_error(text) == expected
+
+
+def test_every_long_number_of_a_file_is_reported() -> None:
+    text = f"a: {BIG}\nb: {BIG}.0\nc: ok\n"
+    assert load_error(text) == f"f.yaml:1:4: a: {TOO_LARGE}\nf.yaml:2:4: b: {TOO_LONG}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9" * 100, int("9" * 100)),
+        ("-" + "9" * 100, -int("9" * 100)),
+        ("9" + "_9" * 99, int("9" * 100)),  # "_" is no digit
+        ("0x" + "f" * 83, 16**83 - 1),  # 100 decimal digits
+        ("0." + "1" * 98, float("0." + "1" * 98)),
+        ("99999999999", 99999999999),
+        ("1.0e+400", float("inf")),
+    ],
+    ids=["100-digits", "negative", "underscores", "hex", "float", "11-digits", "float-overflow"],
+)
+def test_numbers_up_to_100_digits_load(text: str, expected: Any) -> None:
+    # Bounds are the schema's to check: no Cognito member takes more than 19 digits.
+    value = load_document(f"v: {text}\n", "f.yaml").data["v"]
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+def test_a_long_text_that_is_no_number_is_quoted_short() -> None:
+    message = load_error(f"v: !!int {'x' * 5000}\n")
+    assert message == f'f.yaml:1:4: v: "{"x" * 57}..." is not a valid !!int'
+
+
+def test_a_long_quoted_number_is_text() -> None:
+    assert load_document(f"v: '{BIG}'\n", "f.yaml").data["v"] == BIG
+    assert load_document(f"v: !!str {BIG}\n", "f.yaml").data["v"] == BIG
+
+
+def test_a_long_plain_key_is_a_syntax_error_not_a_traceback() -> None:
+    # YAML limits an implicit key to 1024 characters: libyaml refuses it as syntax.
+    assert load_error(f"tags: {{{BIG}: x}}\n").startswith("f.yaml:1:")

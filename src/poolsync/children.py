@@ -15,13 +15,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from poolsync.model import MISSING, FieldChange
-from poolsync.normalize import UNKNOWN, sort_sets
+from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
 
 # --------------------------------------------------------------------------- clients
 
@@ -50,6 +50,16 @@ CLIENT_DEFAULTS: dict[str, Any] = {
     "LogoutURLs": [],
     "AllowedOAuthFlows": [],
     "AllowedOAuthScopes": [],
+    # Cognito reports RetryGracePeriodSeconds 0 with a rotation the request left it out
+    # of ("When RetryGracePeriodSeconds is 0, the grace period is disabled": botocore
+    # RefreshTokenRotationType); rotation itself is off unless enabled (same doc).
+    "RefreshTokenRotation": {"Feature": "DISABLED", "RetryGracePeriodSeconds": 0},
+    # Analytics shares no user data unless asked (botocore AnalyticsConfigurationType
+    # UserDataShared: "If UserDataShared is true, Amazon Cognito includes user data").
+    "AnalyticsConfiguration": WhenPresent({"UserDataShared": False}),
+    # The secret a client was created with: Describe returns it in clear (botocore
+    # UserPoolClientType), compared only when the file writes one, never printed.
+    "ClientSecret": UNKNOWN,
 }
 CLIENT_READ_ONLY = frozenset(
     {"UserPoolId", "ClientName", "ClientId", "CreationDate", "LastModifiedDate"}
@@ -89,10 +99,12 @@ def effective_token_validity(client: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def secret_generated(client: Mapping[str, Any]) -> dict[str, Any]:
-    """Describe carries the generated secret (in clear: never shown), not GenerateSecret;
-    a confidential client is one with a secret (§1.4, §3.8)."""
+    """Describe carries the secret (in clear: never shown), not GenerateSecret; a
+    confidential client is one with a secret (botocore UserPoolClientType)."""
     out = dict(client)
-    out["GenerateSecret"] = bool(out.pop("ClientSecret", None))
+    out["GenerateSecret"] = bool(out.get("ClientSecret"))
+    if not out.get("ClientSecret"):
+        out.pop("ClientSecret", None)
     return out
 
 
@@ -113,7 +125,11 @@ def canonical_live_client(client: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def canonical_desired_client(client: Mapping[str, Any]) -> dict[str, Any]:
-    desired = {k: copy.deepcopy(v) for k, v in client.items() if k != "ClientSecret"}
+    """A client that writes its own ClientSecret is a confidential one (botocore
+    ClientSecret: given instead of GenerateSecret)."""
+    desired = {k: copy.deepcopy(v) for k, v in client.items()}
+    if desired.get("ClientSecret"):
+        desired.setdefault("GenerateSecret", True)
     result: dict[str, Any] = sort_sets(effective_token_validity(desired))
     return result
 
@@ -127,6 +143,7 @@ def client_payload(
     merged = {k: copy.deepcopy(v) for k, v in live.items()}
     merged.update(copy.deepcopy(dict(expected)))
     merged.pop("GenerateSecret", None)
+    merged.pop("ClientSecret", None)  # set at creation only (UpdateUserPoolClient has none)
     return {"ClientName": name, **_validities_for_api(merged)}
 
 
@@ -234,7 +251,10 @@ def provider_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, 
 
 
 def is_secret_path(path: tuple[str | int, ...]) -> bool:
-    """Identity-provider secrets are sensitive wherever they come from (product.md §5)."""
+    """Identity-provider and client secrets are sensitive wherever they come from
+    (product.md §5)."""
+    if path[:1] == ("ClientSecret",):
+        return True
     return len(path) >= 2 and path[0] == "ProviderDetails" and str(path[1]) in SECRET_DETAILS
 
 
@@ -270,18 +290,22 @@ def canonical_live_domain(description: Mapping[str, Any]) -> dict[str, Any]:
 
 
 DOMAIN_DEFAULTS: dict[str, Any] = {
-    # Not returned by every read (2025 transcript; moto never): compared only when read.
-    "ManagedLoginVersion": UNKNOWN,
+    # 1 is the hosted UI (classic), 2 managed login (botocore ManagedLoginVersion). A
+    # domain whose describe carries no version (AWS CLI transcript, 2025) serves the
+    # classic hosted UI: absent compares as 1, so a written 2 is a change until a read
+    # reports it.
+    "ManagedLoginVersion": 1,
 }
 
 
 def domain_replacement_reason(change: FieldChange) -> str | None:
     if change.path == ("Domain",):
-        return "the domain name cannot change: delete and create (§3.6)"
+        return ("the domain name cannot change (UpdateUserPoolDomain changes only its "
+                "certificate and version): delete and create")
     if change.path[:1] == ("CustomDomainConfig",) and (
         change.before is MISSING or change.after is MISSING
     ):
-        return "switching between a prefix and a custom domain is a new domain (§3.6)"
+        return "switching between a prefix and a custom domain is a new domain"
     return None
 
 
@@ -308,10 +332,17 @@ def canonical_group(group: Mapping[str, Any]) -> dict[str, Any]:
             if k in ("Description", "RoleArn", "Precedence")}
 
 
-def is_federation_group(name: str, pool_id: str | None) -> bool:
-    """Cognito creates ``<poolId>_<ProviderName>`` for federated users (§1.7): never
-    shown as unmanaged, never pruned."""
-    return pool_id is not None and name.startswith(f"{pool_id}_")
+def is_federation_group(name: str, pool_id: str | None,
+                        providers: Collection[str] | None = None) -> bool:
+    """Cognito creates ``<poolId>_<ProviderName>`` for the users of each identity provider
+    at their first federated sign-in (AWS developer guide, "Adding groups to a user
+    pool"; go-to-k/cdk-real-drift #961): never shown as unmanaged, never pruned. The name
+    must end with a provider the pool has: an ordinary group named like that, with no
+    such provider, is an ordinary group. ``providers`` None means they were not read:
+    then the name alone decides, the cautious way (never pruned)."""
+    if pool_id is None or not name.startswith(f"{pool_id}_"):
+        return False
+    return providers is None or name[len(pool_id) + 1:] in providers
 
 
 # --------------------------------------------------------------------------- resource servers

@@ -143,26 +143,42 @@ def _load(state: State, paths: tuple[str, ...], prune: bool = False) -> Config:
     return engine.with_prune(config) if prune else config
 
 
+allow_replace_option = click.option(
+    "--allow-replace", "allow_replace", multiple=True, metavar="ADDRESS",
+    help="Allow replacing this (empty) pool, or a sub-resource by address "
+         "(e.g. POOL/clients/web). Repeatable.")
+
+
 @cli.command()
 @paths_argument
 @click.option("--detailed-exitcode", is_flag=True,
-              help="Exit 2 when there are changes, 0 when there are none.")
+              help="Exit 2 when there are changes or unmanaged objects, 0 when there are "
+                   "none.")
 @output_option
 @click.option("--out", "out_file", metavar="FILE",
               help="Also write the JSON plan here (for apply --plan; no secret in it).")
 @marker_option
 @prune_option
+@allow_replace_option
 @click.pass_obj
 def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: str,
-         out_file: str | None, marker: str | None, prune: bool) -> int:
-    """Read the live pools and show what apply would change."""
+         out_file: str | None, marker: str | None, prune: bool,
+         allow_replace: tuple[str, ...]) -> int:
+    """Read the live pools and show what apply would change. Exits 3 when apply would
+    refuse the plan (an object that cannot be applied, a replacement not allowed)."""
     from poolsync import engine, planfile
 
-    result = engine.plan(_load(state, paths, prune), _session(state))
+    config = _load(state, paths, prune)
+    result = engine.plan(config, _session(state))
     click.echo(_render_plan(result, output, paths, marker, _stats(state)), nl=False)
     if out_file:
         planfile.write_plan(result, out_file, _stats(state))
-    return EXIT_CHANGES if detailed_exitcode and result.has_changes else EXIT_OK
+    refusals = engine.blocked(result, allow_replace, config)
+    if refusals:
+        _report(state, "error: apply would refuse this plan:\n" + "\n".join(refusals))
+        return EXIT_REFUSED
+    pending = result.has_changes or any(o.unmanaged for o in result.objects)
+    return EXIT_CHANGES if detailed_exitcode and pending else EXIT_OK
 
 
 def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None,
@@ -180,9 +196,7 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
 
 @cli.command()
 @paths_argument
-@click.option("--allow-replace", "allow_replace", multiple=True, metavar="ADDRESS",
-              help="Allow replacing this (empty) pool, or a sub-resource by address "
-                   "(e.g. POOL/clients/web). Repeatable.")
+@allow_replace_option
 @click.option("--plan", "plan_file", metavar="FILE",
               help="Apply only if the fresh plan is this reviewed plan (from plan --out).")
 @click.option("--checksum", metavar="SHA",
@@ -212,7 +226,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     if not planned.has_changes:
         _apply_report(output, planned, "nothing to do", engine.ApplyResult(planned))
         return EXIT_OK
-    engine.check_apply(planned, session, allow_replace)
+    engine.check_apply(planned, session, allow_replace, config)
     _confirm(yes or pinned)
     try:
         with _stop_on_signals() as stop_requested:

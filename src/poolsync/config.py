@@ -513,6 +513,17 @@ class _View:
         )
 
 
+def _locator(view: _View, pool: str) -> Callable[[Path], Location]:
+    """Where a path below one pool was written, template included (for the planner's
+    refusals, which name the line of the file like every other problem)."""
+
+    def locate(path: Path) -> Location:
+        origin = view.origin((POOLS, pool, *path))
+        return origin.source.document.locate(origin.path)
+
+    return locate
+
+
 def _did_you_mean(name: str, run: _Run) -> str:
     known = sorted(run.templates)
     if not known:
@@ -617,6 +628,7 @@ def _build_pools(
                 groups=_mapping_or_none(body.get("groups")),
                 resource_servers=_mapping_or_none(body.get("resource_servers")),
                 prune=body.get("prune") is True,
+                locate=_locator(view, name),
             )
         )
     return built, problems

@@ -64,13 +64,20 @@ class DriftReport:
         }
 
 
-def _state(obj: ObjectPlan) -> DriftState:
+def _state(obj: ObjectPlan, pool_replaced: bool) -> DriftState:
+    """An object recreated because its pool is replaced drifted only if it differs from
+    the live one: it is compared with the live pool whatever the pool's own plan is."""
     if obj.unmanaged:
         return DriftState.UNMANAGED
     if obj.action is Action.NOOP:
         return DriftState.IN_SYNC
     if obj.action is Action.CREATE:
         return DriftState.MISSING
+    if pool_replaced and obj.kind != "pool":
+        if obj.action is Action.DELETE:
+            return DriftState.UNMANAGED
+        if obj.action is Action.REPLACE and not obj.changes:
+            return DriftState.IN_SYNC
     return DriftState.MODIFIED
 
 
@@ -85,7 +92,8 @@ def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan) -
 def drift_report(plan: Plan, paths: str) -> DriftReport:
     objects = []
     for pool in plan.pools:
+        replaced = any(o.kind == "pool" and o.action is Action.REPLACE for o in pool.objects)
         for obj in pool.objects:
-            objects.append(ObjectDrift(obj.address, _state(obj), obj.changes,
+            objects.append(ObjectDrift(obj.address, _state(obj, replaced), obj.changes,
                                        _accept(pool.region, pool.pool_id, pool.name, obj)))
     return DriftReport(tuple(objects), f"poolsync apply {paths}")

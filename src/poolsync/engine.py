@@ -16,7 +16,17 @@ from poolsync.aws import AwsSession, Cognito
 from poolsync.children import written_secrets
 from poolsync.config import load_config
 from poolsync.errors import LiveStateError, NotConverged, PoolsyncError, SafetyRefusal
-from poolsync.model import POOL_ARN, POOL_ID, Action, ApiCall, Config, Plan, PoolConfig, PoolPlan
+from poolsync.model import (
+    POOL_ARN,
+    POOL_ID,
+    Action,
+    ApiCall,
+    Config,
+    Plan,
+    PoolConfig,
+    PoolPlan,
+    render_path,
+)
 from poolsync.normalize import poolsync_tags
 from poolsync.plan import LivePool, plan_config, plan_pool
 from poolsync.plan_children import LiveChildren
@@ -144,7 +154,13 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
         providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
     scopes_named = any("/" in str(s) for c in named for s in c.get("AllowedOAuthScopes") or [])
     hosted_ui = any({"code", "implicit"} & set(c.get("AllowedOAuthFlows") or []) for c in named)
+    groups = ({str(g["GroupName"]): g for g in cognito.list_groups(pool_id)}
+              if pool.groups is not None else None)
+    if providers is None and any(name.startswith(f"{pool_id}_") for name in groups or ()):
+        # Only to tell Cognito's federation groups from ordinary ones: names are enough.
+        providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
     return LiveChildren(
+        pool_id=pool_id,
         pool_arn=str(described.get("Arn", "")),
         fingerprints=poolsync_tags(described),
         clients={str(c["ClientName"]): cognito.describe_client(pool_id, str(c["ClientId"]))
@@ -156,8 +172,7 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
                         if described.get(key) and (pool.domain is not None or hosted_ui))
             if d is not None
         ),
-        groups={str(g["GroupName"]): g for g in cognito.list_groups(pool_id)}
-        if pool.groups is not None else None,
+        groups=groups,
         resource_servers={str(r["Identifier"]): r for r in cognito.list_resource_servers(pool_id)}
         if pool.resource_servers is not None or scopes_named else None,
     )
@@ -191,18 +206,35 @@ def _read_whole_pool(cognito: Cognito, region: str, pool_id: str) -> LivePool:
     described = cognito.describe_user_pool(pool_id)
     if described is None:
         raise LiveStateError(f"no pool with id {pool_id} in {region}")
-    # As if the file managed every collection, so _read_children reads them all.
-    whole = PoolConfig(name=str(described["Name"]), region=region, settings={}, clients={},
-                       identity_providers={}, domain={}, groups={}, resource_servers={})
     return LivePool(described, cognito.get_user_pool_mfa_config(pool_id),
-                    _read_children(cognito, whole, described))
+                    _read_all_children(cognito, described))
+
+
+def _read_all_children(cognito: Cognito, described: Mapping[str, Any]) -> LiveChildren:
+    """Every sub-resource of a pool: as if the file managed every collection."""
+    whole = PoolConfig(name=str(described["Name"]), region="", settings={}, clients={},
+                       identity_providers={}, domain={}, groups={}, resource_servers={})
+    return _read_children(cognito, whole, described)
 
 
 # --------------------------------------------------------------------------- planning
 
 
 def plan(config: Config, session: AwsSession) -> Plan:
-    return plan_config(config, read_live(config, session))
+    """Read, then plan. A pool whose plan is a replacement is read whole first: the
+    replacement deletes everything in it, and the plan lists each such object, whether
+    the file manages its collection or not."""
+    live = read_live(config, session)
+    result = plan_config(config, live)
+    replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
+                if pool.pool_id and pool.objects[0].action is Action.REPLACE]
+    if not replaced:
+        return result
+    for pool, found in replaced:
+        assert found is not None
+        live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
+            session.cognito(pool.region), found.pool))
+    return plan_config(config, live)
 
 
 # --------------------------------------------------------------------------- applying
@@ -254,26 +286,50 @@ class ApplyIncomplete(PoolsyncError):
         )
 
 
-def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str]) -> None:
-    """Refuse, before any write, what a safety rail forbids (product.md §4)."""
+def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = None
+            ) -> list[str]:
+    """What apply would refuse in this plan, from the plan alone: objects that cannot
+    be applied, and replacements the command line does not allow (product.md §4-5).
+    ``plan`` fails a PR check on these, before the merge does. With ``config``, each
+    object that cannot be applied is shown at the file:line:col it comes from."""
+    pools = {(p.region, p.name): p for p in (config.pools if config else ())}
     refusals = []
     for pool in plan.pools:
+        pool_replaced = any(o.kind == "pool" and o.action is Action.REPLACE
+                            for o in pool.objects)
+        cfg = pools.get((pool.region, pool.name))
         for obj in pool.objects:
             if obj.action is Action.CANNOT_APPLY:
-                refusals.append(f"{obj.address}: cannot be applied: {obj.reason}")
+                where = ""
+                if cfg is not None and cfg.locate is not None:
+                    path = render_path(("pools", pool.name, *obj.where))
+                    where = f"{cfg.locate(obj.where)}: {path}: "
+                refusals.append(f"{where}{obj.address}: cannot be applied: {obj.reason}")
             if obj.action is not Action.REPLACE:
                 continue
             if obj.kind != "pool":
-                if obj.address not in allow_replace:
+                # Recreated with its pool: the pool's own consent covers it.
+                if not pool_replaced and obj.address not in allow_replace:
                     refusals.append(
                         f"{obj.address}: needs replacement: {obj.reason}. "
                         + " ".join(obj.notes)
                         + f"\n  To replace it: poolsync apply ... --allow-replace {obj.address}"
                     )
-                continue
-            if not _allowed(pool, allow_replace):
+            elif not _allowed(pool, allow_replace):
                 refusals.append(_replacement_refusal(pool, obj.reason, obj.notes))
-            elif pool.pool_id and _has_users(pool, session):
+    return refusals
+
+
+def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str],
+                config: Config | None = None) -> None:
+    """Refuse, before any write, what a safety rail forbids (product.md §4): what
+    ``blocked`` finds, and an allowed replacement of a pool that has users."""
+    refusals = blocked(plan, allow_replace, config)
+    for pool in plan.pools:
+        for obj in pool.objects:
+            if (obj.kind == "pool" and obj.action is Action.REPLACE
+                    and _allowed(pool, allow_replace) and pool.pool_id
+                    and _has_users(pool, session)):
                 refusals.append(
                     f"{obj.address}: needs replacement ({obj.reason}), and the pool has users; "
                     "poolsync never deletes a pool with users in it, even with --allow-replace. "

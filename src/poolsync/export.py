@@ -30,15 +30,20 @@ from poolsync import children as ch
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import (
     CUSTOM_ATTRIBUTE_DEFAULTS,
+    CUSTOM_PREFIX,
     CUSTOM_STRING_CONSTRAINTS,
     MFA_DEFAULTS,
     SETTINGS_DEFAULTS,
     STANDARD_ATTRIBUTES,
     UNKNOWN,
+    CarriedUnlessWritten,
     WhenPresent,
     canonical_live_mfa,
     canonical_live_settings,
+    is_custom_attribute,
     known_keys,
+    pool_region,
+    request_attribute_name,
 )
 from poolsync.plan import LivePool
 from poolsync.yamlio import dump_yaml
@@ -133,7 +138,7 @@ def _export_pool(
     if pin_id:
         body["id"] = live.id
     body["settings"] = export_settings(live.pool)
-    mfa = export_mfa(live.mfa)
+    mfa = export_mfa(live.mfa, pool_region(live.pool))
     if mfa is not None:
         body["mfa"] = mfa
     kids = live.children
@@ -149,7 +154,7 @@ def _export_pool(
     if domain is not None:
         body["domain"] = domain
     groups = {n: ch.canonical_group(g) for n, g in sorted((kids.groups or {}).items())
-              if not ch.is_federation_group(n, live.id)}
+              if not ch.is_federation_group(n, live.id, set(kids.providers or ()))}
     if groups:
         body["groups"] = groups
     if kids.resource_servers:
@@ -169,8 +174,9 @@ def _minimal(default: Any, value: Any, root: str, path: Path) -> tuple[Any, bool
     document must stay valid."""
     if default is UNKNOWN:
         return copy.deepcopy(value), False
-    presence_matters = default is MISSING or isinstance(default, WhenPresent)
-    if isinstance(default, WhenPresent):
+    presence_matters = default is MISSING or isinstance(
+        default, WhenPresent | CarriedUnlessWritten)
+    if isinstance(default, WhenPresent | CarriedUnlessWritten):
         default = dict(default.inner)
     if isinstance(value, Mapping):
         base = default if isinstance(default, Mapping) else {}
@@ -223,10 +229,10 @@ def export_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
         if kept is not MISSING:
             out[member] = kept
     _drop_mirrored_pre_token_generation(out)
+    # A pool from before feature plans reports no tier: none is written (plan compares
+    # a written tier with what the pool reports, and gates no feature on an unknown one).
     if tier is not UNKNOWN and tier != SETTINGS_DEFAULTS["UserPoolTier"]:
         out["UserPoolTier"] = tier
-    elif tier is UNKNOWN:
-        _tier_of_a_pool_from_before_feature_plans(out)
     entries = export_schema(schema or {})
     if entries:
         out["Schema"] = entries
@@ -244,23 +250,21 @@ def _drop_mirrored_pre_token_generation(settings: dict[str, Any]) -> None:
         del lambdas["PreTokenGeneration"]
 
 
-def _tier_of_a_pool_from_before_feature_plans(settings: dict[str, Any]) -> None:
-    """A pool read without UserPoolTier (from before feature plans) is not compared on
-    its tier, but the config's rules take an unwritten tier as ESSENTIALS: a pool with
-    threat protection on (which AWS moved to PLUS) says so, or the export is invalid."""
-    mode = settings.get("UserPoolAddOns", {}).get("AdvancedSecurityMode")
-    if mode in ("AUDIT", "ENFORCED"):
-        settings["UserPoolTier"] = "PLUS"
-
-
 def export_schema(schema: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Canonical schema (by bare name) as the entries to write: standard attributes only
-    where they differ from their standard shape, custom attributes always, by bare name,
-    with numbers for constraints. Entries are compared as a whole block per field
-    (schema_from_desired replaces a written constraints block whole)."""
+    """Canonical schema (by key) as the entries to write: standard attributes only where
+    they differ from their standard shape, custom attributes always, with their
+    ``custom:`` prefix (``custom:locale`` is not the standard ``locale``; a developer-only
+    one as ``custom:X`` with DeveloperOnlyAttribute), with numbers for constraints.
+    Standard attributes poolsync does not know are Cognito's: not written. Entries are
+    compared as a whole block per field (schema_from_desired replaces a written
+    constraints block whole)."""
     entries = []
-    for name, entry in schema.items():
-        standard = STANDARD_ATTRIBUTES.get(name)
+    for key, entry in schema.items():
+        custom = is_custom_attribute(key)
+        if not custom and key not in STANDARD_ATTRIBUTES:
+            continue
+        name = CUSTOM_PREFIX + request_attribute_name(key) if custom else key
+        standard = None if custom else STANDARD_ATTRIBUTES[key]
         if standard is not None and dict(entry) == standard:
             continue
         base: dict[str, Any] = dict(standard) if standard is not None else {
@@ -297,10 +301,11 @@ def _numbers(constraints: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- MFA
 
 
-def export_mfa(response: Mapping[str, Any]) -> dict[str, Any] | None:
+def export_mfa(response: Mapping[str, Any], region: str | None = None
+               ) -> dict[str, Any] | None:
     """GetUserPoolMfaConfig as the ``mfa`` block, or None for MFA off with nothing else
     configured. SetUserPoolMfaConfig is a full put: every block live has is written."""
-    live = canonical_live_mfa(response)
+    live = canonical_live_mfa(response, region)
     if live in ({}, {"MfaConfiguration": "OFF"}):
         return None
     out: dict[str, Any] = {"MfaConfiguration": live.get("MfaConfiguration", "OFF")}

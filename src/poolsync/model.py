@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +81,11 @@ class PoolConfig:
     groups: Mapping[str, Mapping[str, Any]] | None = None
     resource_servers: Mapping[str, Mapping[str, Any]] | None = None
     prune: bool = False
+    # Where a path below this pool (e.g. ("clients", "web", "ReadAttributes")) was
+    # written: in its file, or in the template it came from. None when not loaded from
+    # files (tests that build configs by hand).
+    locate: Callable[[Path], Location] | None = field(default=None, compare=False,
+                                                      repr=False)
 
     @property
     def address(self) -> str:
@@ -164,12 +169,34 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+class _NotReported:
+    """Sentinel for a live value Cognito did not report, where poolsync knows no default
+    to compare with: the file's value is a change until a read shows it (product.md §3:
+    absent never means "equal to the file")."""
+
+    _instance: _NotReported | None = None
+
+    def __new__(cls) -> _NotReported:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "(not reported)"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _NotReported:
+        return self  # a sentinel: compared by identity
+
+
+NOT_REPORTED: Any = _NotReported()
+
+
 def _plain(value: Any) -> Any:
-    return None if value is MISSING else value
+    return None if value is MISSING or value is NOT_REPORTED else value
 
 
 def _fingerprint(value: Any) -> str | None:
-    if value is MISSING:
+    if value is MISSING or value is NOT_REPORTED:
         return None
     text = json.dumps(value, sort_keys=True, default=str)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -203,6 +230,9 @@ class ObjectPlan:
     calls: tuple[ApiCall, ...] = ()
     notes: tuple[str, ...] = ()  # blast radius, safer routes, unmanaged hints
     unmanaged: bool = False  # live, not in the file, kept (no prune)
+    # The path below the pool's config of what a refusal is about, so it can be shown
+    # at its file:line:col. Not part of the plan's value (to_dict, checksum).
+    where: Path = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

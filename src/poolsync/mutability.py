@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from poolsync.model import MISSING, FieldChange, Path
-from poolsync.normalize import STANDARD_ATTRIBUTES
+from poolsync.normalize import is_custom_attribute
 
 
 @dataclass(frozen=True)
@@ -23,21 +23,22 @@ POOL_CREATE_ONLY: tuple[CreateOnly, ...] = (
         ("UsernameAttributes",),
         "UsernameAttributes (the sign-in attributes) is fixed when a pool is created: "
         "UpdateUserPool does not accept it",
-        "cognito-semantics.md §1.1 (botocore model)",
+        "botocore cognito-idp model: UpdateUserPoolRequest has no such member",
     ),
     CreateOnly(
         ("AliasAttributes",),
         "AliasAttributes is fixed when a pool is created: UpdateUserPool does not accept it",
-        "cognito-semantics.md §1.1 (botocore model)",
+        "botocore cognito-idp model: UpdateUserPoolRequest has no such member",
     ),
     CreateOnly(
         ("UsernameConfiguration",),
         "UsernameConfiguration (user-name case sensitivity) is immutable after creation",
-        "cognito-semantics.md §1.1 (botocore model)",
+        "botocore cognito-idp model: UpdateUserPoolRequest has no such member",
     ),
 )
 
-_SCHEMA_SOURCE = "cognito-semantics.md §1.3, §3.4"
+_SCHEMA_SOURCE = ("botocore AddCustomAttributes doc (custom attributes can be added, not "
+                  "changed or removed); UpdateUserPoolRequest has no Schema member")
 
 
 def replacement_reason(change: FieldChange) -> str | None:
@@ -54,7 +55,7 @@ def _schema_reason(change: FieldChange) -> str | None:
     if len(change.path) == 1:  # the whole Schema block appeared or vanished
         return "schema attributes are fixed when a pool is created"
     name = str(change.path[1])
-    if len(change.path) == 2 and change.before is MISSING and name not in STANDARD_ATTRIBUTES:
+    if len(change.path) == 2 and change.before is MISSING and is_custom_attribute(name):
         return None  # a new custom attribute: AddCustomAttributes adds it in place
     if len(change.path) == 2 and change.after is MISSING:
         return (

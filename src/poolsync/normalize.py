@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from poolsync.model import MISSING, Path
+from poolsync.model import MISSING, NOT_REPORTED, Path
 
 
 class _Unknown:
@@ -46,6 +46,16 @@ UNKNOWN: Any = _Unknown()
 @dataclass(frozen=True)
 class WhenPresent:
     """A block that is absent by default; when present, its fields default to ``inner``."""
+
+    inner: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CarriedUnlessWritten:
+    """A block of a whole-put request (SetUserPoolMfaConfig) that the file may leave out:
+    then it is not compared and every write carries the live block over; once written,
+    its fields default to ``inner`` on both sides (a live block Cognito does not report
+    is the defaults)."""
 
     inner: Mapping[str, Any]
 
@@ -142,12 +152,24 @@ MFA_DEFAULTS: dict[str, Any] = {
     "MfaConfiguration": "OFF",
     "SoftwareTokenMfaConfiguration": WhenPresent({"Enabled": False}),
     "SmsMfaConfiguration": WhenPresent(
-        # Cognito fills the message and falls back to the pool's SmsConfiguration.
-        {"SmsAuthenticationMessage": UNKNOWN, "SmsConfiguration": UNKNOWN}
+        # Cognito fills the message and falls back to the pool's SmsConfiguration; a
+        # written SmsConfiguration's SnsRegion defaults to the pool's region (as on the
+        # pool: botocore SmsConfigurationType).
+        {"SmsAuthenticationMessage": UNKNOWN,
+         "SmsConfiguration": CarriedUnlessWritten({"SnsRegion": UNKNOWN})}
     ),
     "EmailMfaConfiguration": WhenPresent({"Message": UNKNOWN, "Subject": UNKNOWN}),
-    # Passkey settings default to the pool's domain; not compared unless written.
-    "WebAuthnConfiguration": UNKNOWN,
+    # Passkeys: GetUserPoolMfaConfig reports RelyingPartyId and UserVerification once set
+    # (AWS CLI get-user-pool-mfa-config example, 2025); FactorConfiguration is
+    # SINGLE_FACTOR "when set to SINGLE_FACTOR or not set" (botocore WebAuthnConfigurationType
+    # doc). The relying party defaults to the pool's domain (same doc): not compared unless
+    # written. UserVerification's default is "preferred" (what the 2025 example reports for
+    # a pool that did not ask for "required"; UNVERIFIED as a documented default).
+    "WebAuthnConfiguration": CarriedUnlessWritten({
+        "RelyingPartyId": UNKNOWN,
+        "UserVerification": "preferred",
+        "FactorConfiguration": "SINGLE_FACTOR",
+    }),
 }
 
 # Members of the pool's own settings that are maps of user data, not structures.
@@ -290,9 +312,7 @@ def drop_empty_placeholders(settings: dict[str, Any]) -> None:
     for member in ("EmailConfiguration", "SmsConfiguration", "DeviceConfiguration"):
         if settings.get(member) == {}:
             del settings[member]
-    addons = settings.get("UserPoolAddOns")
-    if isinstance(addons, dict) and addons.get("AdvancedSecurityAdditionalFlows") == {}:
-        del addons["AdvancedSecurityAdditionalFlows"]
+    empty_additional_flows_is_none(settings)
     if settings.get("UserPoolAddOns") == {}:
         del settings["UserPoolAddOns"]
 
@@ -304,13 +324,50 @@ def tier_not_reported(settings: dict[str, Any]) -> None:
     settings.setdefault("UserPoolTier", UNKNOWN)
 
 
-def bare_attribute_name(name: str) -> str:
-    """``custom:tenant`` / ``dev:custom:tenant`` / ``tenant`` -> ``tenant``. Cognito stores
-    custom attributes with the prefix; the config may write either (product.md §2)."""
-    for prefix in ("dev:custom:", "custom:"):
-        if name.startswith(prefix):
-            return name[len(prefix):]
+CUSTOM_PREFIX = "custom:"
+DEVELOPER_PREFIX = "dev:custom:"
+
+
+def attribute_key(name: str, developer_only: bool = False) -> str:
+    """A written Schema entry's name as Cognito reports it, the key schema attributes are
+    compared by. ``custom:`` is a namespace (product.md §2): ``custom:X`` is always the
+    custom attribute X, even where X is also a standard attribute's name; a bare name is
+    the standard attribute when one exists by that name, else the custom attribute. A
+    developer-only custom attribute is reported as ``dev:custom:X`` (botocore
+    SchemaAttributeType.DeveloperOnlyAttribute; AWS developer guide, "Custom attributes")."""
+    if name.startswith(DEVELOPER_PREFIX):
+        return name
+    if name.startswith(CUSTOM_PREFIX):
+        bare = name[len(CUSTOM_PREFIX):]
+    elif name in STANDARD_ATTRIBUTES or name in AUTO_ATTRIBUTES:
+        return name
+    else:
+        bare = name
+    return (DEVELOPER_PREFIX if developer_only else CUSTOM_PREFIX) + bare
+
+
+def live_attribute_key(name: str) -> str:
+    """A live SchemaAttributes name as the key: as reported, except that a developer-only
+    attribute spelled ``dev:X`` reads as ``dev:custom:X`` (both spellings appear in AWS's
+    documentation of developer-only attributes)."""
+    if name.startswith("dev:") and not name.startswith(DEVELOPER_PREFIX):
+        return DEVELOPER_PREFIX + name[len("dev:"):]
     return name
+
+
+def is_custom_attribute(key: str) -> bool:
+    """Custom attributes carry a prefix; every unprefixed attribute is a standard one,
+    known to poolsync or not (AWS adds standard attributes over time)."""
+    return key.startswith((CUSTOM_PREFIX, "dev:"))
+
+
+def request_attribute_name(key: str) -> str:
+    """The Name CreateUserPool and AddCustomAttributes take for a custom attribute: the
+    bare name (Cognito adds the prefix itself, BC CustomAttributeNameType)."""
+    for prefix in (DEVELOPER_PREFIX, CUSTOM_PREFIX):
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
 
 
 def _stringify_constraints(entry: dict[str, Any]) -> None:
@@ -324,36 +381,36 @@ def _stringify_constraints(entry: dict[str, Any]) -> None:
 
 
 def schema_from_live(attributes: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """SchemaAttributes as a mapping by bare name. Cognito adds ``identities`` once an IdP
-    exists (§1.3), and no request can write it: dropped."""
+    """SchemaAttributes as a mapping by key (``attribute_key``). Cognito adds
+    ``identities`` once an IdP exists (§1.3), and no request can write it: dropped."""
     out: dict[str, dict[str, Any]] = {}
     for attribute in attributes:
         if attribute["Name"] in AUTO_ATTRIBUTES:
             continue
         entry = {k: copy.deepcopy(v) for k, v in attribute.items() if k != "Name"}
         _stringify_constraints(entry)
-        out[bare_attribute_name(str(attribute["Name"]))] = entry
+        out[live_attribute_key(str(attribute["Name"]))] = entry
     return out
 
 
 def schema_from_desired(entries: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The written Schema as fully specified entries by bare name: a standard attribute
-    starts from its standard shape, a custom one from poolsync's custom defaults."""
+    """The written Schema as fully specified entries by key: a standard attribute starts
+    from its standard shape (its AttributeDataType may be left out), a custom one from
+    poolsync's custom defaults."""
     out: dict[str, dict[str, Any]] = {}
     for written in entries:
-        name = bare_attribute_name(str(written["Name"]))
+        key = attribute_key(str(written["Name"]), written.get("DeveloperOnlyAttribute") is True)
         entry = {k: copy.deepcopy(v) for k, v in written.items() if k != "Name"}
         _stringify_constraints(entry)
-        if name in STANDARD_ATTRIBUTES:
-            base = copy.deepcopy(STANDARD_ATTRIBUTES[name])
-        else:
-            base = dict(CUSTOM_ATTRIBUTE_DEFAULTS)
+        custom = is_custom_attribute(key)
+        base = dict(CUSTOM_ATTRIBUTE_DEFAULTS) if custom else copy.deepcopy(
+            STANDARD_ATTRIBUTES.get(key, {}))
         base.update(entry)
-        if base["AttributeDataType"] == "String" and name not in STANDARD_ATTRIBUTES:
+        if custom and base["AttributeDataType"] == "String":
             base["StringAttributeConstraints"] = {
                 **CUSTOM_STRING_CONSTRAINTS, **base.get("StringAttributeConstraints", {})
             }
-        out[name] = base
+        out[key] = base
     return out
 
 
@@ -368,6 +425,66 @@ def sort_sets(value: Any, path: Path = ()) -> Any:
         if path[-1:] == ("RecoveryMechanisms",):
             return sorted(value, key=lambda m: (m.get("Priority", 0), str(m.get("Name"))))
         return [sort_sets(v, path) for v in value]
+    return value
+
+
+def sms_region_defaults_to_the_pool_region(sms: Any, region: str | None) -> None:
+    """SmsConfiguration.SnsRegion defaults to the pool's own region (botocore
+    SmsConfigurationType.SnsRegion doc; Terraform marks sns_region Optional+Computed): a
+    response without it means that region, so a file that writes it compares with it."""
+    if isinstance(sms, dict) and region and "SnsCallerArn" in sms:
+        sms.setdefault("SnsRegion", region)
+
+
+def pool_region(user_pool: Mapping[str, Any]) -> str | None:
+    """A pool id is ``<region>_<suffix>`` (botocore UserPoolIdType pattern)."""
+    pool_id = str(user_pool.get("Id") or "")
+    return pool_id.split("_", 1)[0] if "_" in pool_id else None
+
+
+def fold_legacy_aliases(settings: dict[str, Any]) -> None:
+    """The legacy CreateUserPool members a file may write (product.md §2, thousands of
+    CloudFormation and Serverless templates use them) become their current twins:
+    EmailVerificationMessage/Subject and SmsVerificationMessage the
+    VerificationMessageTemplate fields Cognito mirrors them with (botocore: "no longer
+    used"; TF-UP copies one into the other), and AdminCreateUserConfig.
+    UnusedAccountValidityDays the PasswordPolicy's TemporaryPasswordValidityDays (which
+    Cognito reports it equal to, and refuses it beside: terraform-provider-aws
+    user_pool.go). The rules refuse both twins written with different values. Writing an
+    alias owns only its twin: where the twin's block is not written, the block's other
+    fields are carried over from the live pool, never reset."""
+    legacy = {k: settings.pop(k) for k in list(settings) if k in LEGACY_MESSAGE_FIELDS}
+    if legacy:
+        template = _alias_block(settings, ("VerificationMessageTemplate",))
+        for old, new in LEGACY_MESSAGE_FIELDS.items():
+            if old in legacy:
+                template.setdefault(new, legacy[old])
+    admin = settings.get("AdminCreateUserConfig")
+    if isinstance(admin, dict) and "UnusedAccountValidityDays" in admin:
+        days = admin.pop("UnusedAccountValidityDays")
+        password = _alias_block(settings, ("Policies", "PasswordPolicy"))
+        password.setdefault("TemporaryPasswordValidityDays", days)
+
+
+def _alias_block(settings: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The block at ``path``, created when the file does not write it, with every other
+    field Cognito has there marked carried (``UNKNOWN``: not compared, copied from live)."""
+    node: Any = settings
+    defaults: Any = SETTINGS_DEFAULTS
+    for part in path:
+        defaults = defaults.get(part, {}) if isinstance(defaults, Mapping) else {}
+        if not isinstance(node.get(part), dict):
+            node[part] = {k: UNKNOWN for k in defaults} if isinstance(defaults, Mapping) else {}
+        node = node[part]
+    result: dict[str, Any] = node
+    return result
+
+
+def strip_carried(value: Any) -> Any:
+    """A desired document without its carried markers: what a request to create an object
+    sends (an unwritten field then takes Cognito's default)."""
+    if isinstance(value, dict):
+        return {k: strip_carried(v) for k, v in value.items() if v is not UNKNOWN}
     return value
 
 
@@ -412,6 +529,8 @@ def canonical_live_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
     drop_empty_placeholders(settings)
     mirror_pre_token_generation(settings)
     tier_not_reported(settings)
+    sms_region_defaults_to_the_pool_region(settings.get("SmsConfiguration"),
+                                           pool_region(user_pool))
     schema = user_pool.get("SchemaAttributes")
     if isinstance(schema, list):
         settings["Schema"] = schema_from_live(schema)
@@ -419,8 +538,19 @@ def canonical_live_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def empty_additional_flows_is_none(settings: dict[str, Any]) -> None:
+    """``UserPoolAddOns.AdvancedSecurityAdditionalFlows: {}`` is what Cognito reports for
+    no additional flows (AWS CLI describe-user-pool example, 2024), and what CDK and
+    CloudFormation templates write: the same as none (``drop_empty_placeholders``)."""
+    addons = settings.get("UserPoolAddOns")
+    if isinstance(addons, dict) and addons.get("AdvancedSecurityAdditionalFlows") == {}:
+        del addons["AdvancedSecurityAdditionalFlows"]
+
+
 def canonical_desired_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(dict(settings))
+    empty_additional_flows_is_none(out)
+    fold_legacy_aliases(out)
     mirror_pre_token_generation(out)
     if isinstance(out.get("Schema"), list):
         out["Schema"] = schema_from_desired(out["Schema"])
@@ -428,9 +558,13 @@ def canonical_desired_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def canonical_live_mfa(response: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_live_mfa(response: Mapping[str, Any], region: str | None = None
+                       ) -> dict[str, Any]:
     mfa = {k: copy.deepcopy(v) for k, v in response.items() if k in MFA_DEFAULTS}
     mfa = {k: v for k, v in mfa.items() if v is not None}
+    sms = mfa.get("SmsMfaConfiguration")
+    if isinstance(sms, dict):
+        sms_region_defaults_to_the_pool_region(sms.get("SmsConfiguration"), region)
     drop_disabled_totp(mfa)
     drop_factor_blocks_when_off(mfa)
     result: dict[str, Any] = sort_sets(mfa)
@@ -476,6 +610,8 @@ def owned_view(
     members = list(written) + [m for m in defaults if whole and m not in written]
     for member in members:
         default = defaults.get(member, MISSING)
+        if isinstance(default, CarriedUnlessWritten):
+            default = dict(default.inner) if member in written else UNKNOWN
         exp = _fill(default, written.get(member, MISSING))
         act = _fill(default, live.get(member, MISSING))
         exp, act = _prune(exp, act, (member,), root, carried)
@@ -487,6 +623,8 @@ def owned_view(
 
 
 def _fill(default: Any, value: Any) -> Any:
+    if isinstance(default, CarriedUnlessWritten):  # nested: unwritten means carried
+        return UNKNOWN if value is MISSING else _fill(dict(default.inner), value)
     if isinstance(default, WhenPresent):
         # An empty block is no block: Cognito returns none for it (drop_empty_placeholders).
         if value is MISSING or value == {}:
@@ -510,22 +648,31 @@ def _prune(exp: Any, act: Any, path: Path, root: str, carried: list[Path]) -> tu
     if exp is UNKNOWN:
         carried.append(path)
         return MISSING, MISSING
-    if act is UNKNOWN:  # live did not report it (see tier_not_reported): nothing to compare
-        act = copy.deepcopy(exp)
-    if not (isinstance(exp, dict) and isinstance(act, dict)):
+    if act is UNKNOWN:
+        # The file writes a field Cognito did not report and whose default poolsync does
+        # not know: a change until a read shows the value, never "equal to the file"
+        # (product.md §3). After apply it is "did not converge".
+        act = MISSING if exp is MISSING else NOT_REPORTED
+    if not (isinstance(exp, dict) or isinstance(act, dict)):
         return exp, act
+    # One side may be a block the other lacks (a new object, a block absent live): its
+    # fields are pruned all the same, so no carried marker is left in a request.
+    exp_map = exp if isinstance(exp, dict) else {}
+    act_map = act if isinstance(act, dict) else {}
     known = None if path in _OPEN_MAPS or path[:1] == ("Schema",) else known_keys(root, path)
     exp_out: dict[str, Any] = {}
     act_out: dict[str, Any] = {}
-    for key in list(exp) + [k for k in act if k not in exp]:
-        if key not in exp and known is not None and key not in known:
+    for key in list(exp_map) + [k for k in act_map if k not in exp_map]:
+        if key not in exp_map and known is not None and key not in known:
             continue
-        e, a = _prune(exp.get(key, MISSING), act.get(key, MISSING), (*path, key), root, carried)
+        e, a = _prune(exp_map.get(key, MISSING), act_map.get(key, MISSING), (*path, key), root,
+                      carried)
         if e is not MISSING:
             exp_out[key] = e
         if a is not MISSING:
             act_out[key] = a
-    return exp_out, act_out
+    return (exp_out if isinstance(exp, dict) else exp), (
+        act_out if isinstance(act, dict) else act)
 
 
 def get_path(doc: Any, path: Path) -> Any:

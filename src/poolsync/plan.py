@@ -28,6 +28,7 @@ from poolsync.model import (
     Config,
     FieldChange,
     ObjectPlan,
+    Path,
     Plan,
     PoolConfig,
     PoolPlan,
@@ -45,12 +46,16 @@ from poolsync.normalize import (
     canonical_live_mfa,
     canonical_live_settings,
     get_path,
+    is_custom_attribute,
     owned_view,
+    pool_region,
     poolsync_tags,
+    request_attribute_name,
     set_path,
+    strip_carried,
 )
 from poolsync.plan_children import LiveChildren, plan_children
-from poolsync.rules import tier_conflicts
+from poolsync.rules import DEFAULT_TIER, state_problems
 
 
 @dataclass(frozen=True)
@@ -73,33 +78,85 @@ def plan_config(config: Config, live: Mapping[tuple[str, str], LivePool | None])
 
 
 def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
-    own = _plan_new_pool(cfg) if live is None else _plan_existing_pool(cfg, live)
-    if live is None or own.objects[0].action is Action.REPLACE:
+    if live is None:
+        own = _plan_new_pool(cfg)
         # A new pool holds nothing yet: every sub-resource is created in it.
-        children = plan_children(cfg, POOL_ID, LiveChildren())
+        children = plan_children(cfg, POOL_ID, LiveChildren(),
+                                 attributes=_attributes_after(cfg, None))
     else:
-        children = plan_children(cfg, live.id, live.children)
-    return replace(own, objects=own.objects + tuple(children.objects),
-                   sign_in_urls=tuple(children.sign_in_urls))
+        own = _plan_existing_pool(cfg, live)
+        # A replaced pool's sub-resources are compared with the live ones all the same
+        # (drift and the reviewer see what differs), and created again in the new pool.
+        replacing = own.objects[0].action is Action.REPLACE
+        children = plan_children(cfg, live.id, live.children, replacing=replacing,
+                                 attributes=_attributes_after(cfg, live))
+    objects = refuse_invalid_requests(own.objects + tuple(children.objects))
+    return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls))
+
+
+def _config_path(obj: ObjectPlan) -> Path:
+    """The path below the pool's config of what ``obj`` plans (for locating it)."""
+    if obj.kind == "pool":
+        return ("settings",)
+    parts = obj.address.split("/", 3)
+    return tuple(parts[1:])
+
+
+def _attributes_after(cfg: PoolConfig, live: LivePool | None) -> frozenset[str]:
+    """The schema attributes the pool has after apply, by key: the standard ones, the
+    live ones (none is ever removed) and the file's."""
+    keys = set(STANDARD_ATTRIBUTES)
+    if live is not None:
+        schema = canonical_live_settings(live.pool).get("Schema")
+        keys |= set(schema or ())
+    written = canonical_desired_settings(cfg.settings).get("Schema")
+    keys |= set(written or ())
+    return frozenset(keys)
+
+
+def refuse_invalid_requests(objects: tuple[ObjectPlan, ...]) -> tuple[ObjectPlan, ...]:
+    """Every planned request is checked against botocore's input shape of its operation
+    (types, required members, lengths, ranges, enums, patterns): a request Cognito or
+    botocore would refuse is found while planning, never after earlier calls of the same
+    run were made (a half-applied run is worse than an error). Such an object cannot be
+    applied; its reason names the member and the rule, never the value."""
+    from poolsync.shapes import request_problems  # botocore only when planning
+
+    out = []
+    for obj in objects:
+        problems = [p for call in obj.calls for p in request_problems(call.operation,
+                                                                      call.params)]
+        if problems:
+            obj = replace(obj, action=Action.CANNOT_APPLY, calls=(), where=_config_path(obj),
+                          reason="the request would be refused: " + "; ".join(problems))
+        out.append(obj)
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- new pools
 
 
 def _plan_new_pool(cfg: PoolConfig) -> PoolPlan:
-    desired = canonical_desired_settings(cfg.settings)
+    desired = strip_carried(canonical_desired_settings(cfg.settings))
     changes = creation_changes(desired, cfg.secrets)
+    payload, later = create_payload(cfg.name, desired)
     pool = ObjectPlan(
         address=cfg.address,
         kind="pool",
         action=Action.CREATE,
         reason=f"no pool named {cfg.name!r} in {cfg.region}",
         changes=changes,
-        calls=(ApiCall("CreateUserPool", create_payload(cfg.name, desired)),),
+        calls=(ApiCall("CreateUserPool", payload), *_add_attributes(POOL_ID, later)),
     )
     objects = [pool]
+    mfa: dict[str, Any] = {}
     if cfg.mfa is not None:
         objects.append(_plan_new_mfa(cfg))
+        mfa = mfa_payload(owned_view(canonical_desired_mfa(cfg.mfa), {}, MFA_DEFAULTS, "mfa",
+                                     whole=True), {})
+    # A new pool gets ESSENTIALS unless the file says otherwise (botocore UserPoolTier).
+    state = {"UserPoolTier": DEFAULT_TIER, **desired}
+    objects = _refuse_state(objects, state, mfa, cfg)
     return PoolPlan(cfg.name, cfg.region, None, tuple(objects))
 
 
@@ -115,8 +172,8 @@ def _plan_new_mfa(cfg: PoolConfig) -> ObjectPlan:
         address,
         "mfa",
         Action.CREATE,
-        "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA "
-        "(cognito-semantics.md §3.3)",
+        "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA (a pool "
+        "created with MFA on needs SMS: aws/aws-cdk #11478)",
         changes,
         (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **payload}),),
     )
@@ -128,12 +185,13 @@ def _plan_new_mfa(cfg: PoolConfig) -> ObjectPlan:
 def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
     desired = canonical_desired_settings(cfg.settings)
     live_settings = canonical_live_settings(live.pool)
-    view = owned_view(desired, live_settings, SETTINGS_DEFAULTS, "settings")
+    compared, unmanaged = split_live_schema(desired, live_settings)
+    view = owned_view(desired, compared, SETTINGS_DEFAULTS, "settings")
     changes = tuple(
         replace(c, forces_replacement=replacement_reason(c))
         for c in field_changes(view.actual, view.expected, desired, cfg.secrets)
     )
-    live_mfa = canonical_live_mfa(live.mfa)
+    live_mfa = canonical_live_mfa(live.mfa, pool_region(live.pool))
     mfa_view = (
         owned_view(canonical_desired_mfa(cfg.mfa), live_mfa, MFA_DEFAULTS, "mfa", whole=True)
         if cfg.mfa is not None
@@ -142,43 +200,87 @@ def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
     users = live.pool.get("EstimatedNumberOfUsers")
     estimated_users = int(users) if isinstance(users, int) else None
     if any(c.forces_replacement for c in changes):
-        objects = _plan_replacement(cfg, live, desired, live_settings, view, changes, mfa_view)
+        objects = _plan_replacement(cfg, live, desired, live_settings, view, changes, mfa_view,
+                                    unmanaged)
     else:
-        objects = [_plan_update(cfg, live, desired, live_settings, view, changes)]
+        pool = _plan_update(cfg, live, desired, live_settings, view, changes)
+        objects = [pool]
         if mfa_view is not None:
             objects.append(_plan_mfa_update(cfg, live, live_mfa, mfa_view))
-        objects = _refuse_tier_conflicts(objects, live_settings, view, desired, mfa_view,
-                                         live_mfa)
+        after = update_payload(live_settings, view, desired)
+        after_mfa = mfa_payload(mfa_view, live_mfa)
+        objects = _refuse_state(objects, after, after_mfa, cfg)
+        objects = _order_writes(objects, live_settings, after, live_mfa, after_mfa)
+    objects += [_unmanaged_attribute(cfg, key) for key in unmanaged]
     return PoolPlan(cfg.name, cfg.region, live.id, tuple(objects), estimated_users)
 
 
-def _refuse_tier_conflicts(
-    objects: list[ObjectPlan],
-    live_settings: Mapping[str, Any],
-    view: OwnedView,
-    desired: Mapping[str, Any],
-    mfa_view: OwnedView | None,
-    live_mfa: Mapping[str, Any],
-) -> list[ObjectPlan]:
-    """A change can be fine in the file and still be refused by Cognito because of a
-    setting the file does not manage (e.g. a tier lowered while live threat protection
-    is on: FeatureUnavailableInTierException, §3.10). No API makes that pool match
-    without a decision from the user: cannot apply."""
+def split_live_schema(desired: Mapping[str, Any], live_settings: Mapping[str, Any]
+                      ) -> tuple[dict[str, Any], list[str]]:
+    """The live settings to compare with a file that writes ``Schema``, and the live
+    custom attributes the file does not list. No API removes a custom attribute (botocore
+    AddCustomAttributes: "You can't remove custom attributes"), so one that exists only
+    in the pool (added in the console) is unmanaged, never a reason to replace the pool.
+    A live attribute without a prefix is a standard one (AWS adds standard attributes
+    over time): compared only when the file writes it."""
+    if "Schema" not in desired or not isinstance(live_settings.get("Schema"), Mapping):
+        return dict(live_settings), []
+    written = desired["Schema"]
+    schema = live_settings["Schema"]
+    unmanaged = sorted(k for k in schema if is_custom_attribute(k) and k not in written)
+    kept = {k: v for k, v in schema.items()
+            if k in written or (not is_custom_attribute(k) and k in STANDARD_ATTRIBUTES)}
+    return {**live_settings, "Schema": kept}, unmanaged
+
+
+def _unmanaged_attribute(cfg: PoolConfig, key: str) -> ObjectPlan:
+    return ObjectPlan(
+        f"{cfg.address}/schema/{key}", "attribute", Action.NOOP,
+        "this custom attribute is in the pool and not in the file; no API removes a "
+        "custom attribute, so add it to settings.Schema", unmanaged=True)
+
+
+def _refuse_state(objects: list[ObjectPlan], settings: Mapping[str, Any],
+                  mfa: Mapping[str, Any], cfg: PoolConfig) -> list[ObjectPlan]:
+    """A change can be fine in the file and still be refused by Cognito because of the
+    pool's state after apply, live settings the file does not manage included (email MFA
+    while the unmanaged EmailConfiguration is COGNITO_DEFAULT; a live tier below a
+    feature, FeatureUnavailableInTierException). No API makes that pool match without a
+    decision from the user: the changed objects cannot be applied."""
     if not any(o.action.is_change for o in objects):
         return objects
-    merged = update_payload(live_settings, view, desired)  # tags do not gate tiers
-    if merged.get("UserPoolTier") is None:  # a pool from before feature plans
+    problems = state_problems(settings, mfa or None, domain=cfg.domain,
+                              clients=cfg.clients)
+    if not problems:
         return objects
-    conflicts = tier_conflicts(merged, mfa_payload(mfa_view, live_mfa))
-    if not conflicts:
-        return objects
-    reason = "; ".join(conflicts) + " (a live setting the file does not manage counts too)"
+    reason = "; ".join(dict.fromkeys(p.message for p in problems)) + (
+        " (the pool's live settings that the file does not manage count too)")
     return [
-        replace(o, action=Action.CANNOT_APPLY, reason=reason, calls=())
+        replace(o, action=Action.CANNOT_APPLY, reason=reason, calls=(),
+                where=problems[0].path)
         if o.action.is_change
         else o
         for o in objects
     ]
+
+
+def _order_writes(objects: list[ObjectPlan], live_settings: Mapping[str, Any],
+                  after: Mapping[str, Any], live_mfa: Mapping[str, Any],
+                  after_mfa: Mapping[str, Any]) -> list[ObjectPlan]:
+    """UpdateUserPool and SetUserPoolMfaConfig each check the pool's state with the
+    other's half as it is live: a sign-in policy that adds WEB_AUTHN needs passkeys as a
+    multi-factor method first when MFA is ON, and removing them goes the other way
+    (go-to-k/cdkd measurements of both errors). Pool first, unless that intermediate
+    state is one Cognito refuses and MFA first is not."""
+    if len(objects) < 2 or not all(o.calls for o in objects[:2]):
+        return objects
+    live_payload = {k: v for k, v in live_settings.items()
+                    if k not in CREATE_ONLY_MEMBERS and v is not UNKNOWN}
+    pool_first = state_problems(after, live_mfa or None)
+    mfa_first = state_problems(live_payload, after_mfa or None)
+    if pool_first and not mfa_first:
+        return [objects[1], objects[0], *objects[2:]]
+    return objects
 
 
 def _plan_update(
@@ -195,18 +297,9 @@ def _plan_update(
     if any(c.path[0] != "Schema" for c in changes):
         payload = update_payload(live_settings, view, desired, poolsync_tags(live.pool))
         calls.append(ApiCall("UpdateUserPool", {"UserPoolId": live.id, **payload}))
-    new_attributes = [c.after for c in changes if c.path[0] == "Schema" and len(c.path) == 2]
-    names = [str(c.path[1]) for c in changes if c.path[0] == "Schema" and len(c.path) == 2]
-    if new_attributes:
-        entries = [{"Name": n, **a} for n, a in zip(names, new_attributes, strict=True)]
-        # AddCustomAttributes takes 1-25 attributes per call (cognito-semantics.md §1.3).
-        for start in range(0, len(entries), 25):
-            calls.append(
-                ApiCall(
-                    "AddCustomAttributes",
-                    {"UserPoolId": live.id, "CustomAttributes": entries[start : start + 25]},
-                )
-            )
+    added = {str(c.path[1]): c.after for c in changes
+             if c.path[0] == "Schema" and len(c.path) == 2}
+    calls += _add_attributes(live.id, added)
     apis = ", ".join(dict.fromkeys(c.operation for c in calls))
     return ObjectPlan(
         cfg.address, "pool", Action.UPDATE, f"in place with {apis}", changes, tuple(calls)
@@ -241,11 +334,13 @@ def _plan_replacement(
     view: OwnedView,
     changes: tuple[FieldChange, ...],
     mfa_view: OwnedView | None,
+    unmanaged: list[str],
 ) -> list[ObjectPlan]:
     reasons = list(dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement))
     calls: list[ApiCall] = []
     if live_settings.get("DeletionProtection") == "ACTIVE":
-        # DeleteUserPool fails while deletion protection is on (cognito-semantics.md §3.5).
+        # DeleteUserPool fails while deletion protection is on (botocore
+        # DeletionProtection doc): switched off first, every other setting kept.
         keep = update_payload(live_settings, owned_view({}, live_settings, {}, "settings"), {},
                               poolsync_tags(live.pool))
         calls.append(
@@ -256,9 +351,10 @@ def _plan_replacement(
         )
     calls += _domain_deletions(live)
     calls.append(ApiCall("DeleteUserPool", {"UserPoolId": live.id}))
-    calls.append(ApiCall("CreateUserPool", replacement_payload(cfg.name, live_settings, view,
-                                                               desired)))
-    live_mfa = canonical_live_mfa(live.mfa)
+    payload, later = replacement_payload(cfg.name, live_settings, view, desired, unmanaged)
+    calls.append(ApiCall("CreateUserPool", payload))
+    calls += _add_attributes(POOL_ID, later)
+    live_mfa = canonical_live_mfa(live.mfa, pool_region(live.pool))
     mfa = mfa_payload(mfa_view, live_mfa) if mfa_view is not None else live_mfa
     if mfa and mfa != {"MfaConfiguration": "OFF"}:
         calls.append(ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa}))
@@ -272,20 +368,12 @@ def _plan_replacement(
         "Safer routes: add a new custom attribute instead of changing an existing one; or "
         "create a new pool beside this one and move users with a user-migration Lambda "
         "trigger (LambdaConfig.UserMigration).",
-        *(f"The hosted UI domain {live.pool[k]} is deleted first and not recreated."
-          for k in ("Domain", "CustomDomain") if live.pool.get(k)),
+        "Every app client, identity provider, group, resource server and domain of the "
+        "old pool goes with it; those the file lists are created again in the new pool.",
     )
-    objects = [
-        ObjectPlan(
-            cfg.address,
-            "pool",
-            Action.REPLACE,
-            "; ".join(reasons),
-            changes,
-            tuple(calls),
-            notes,
-        )
-    ]
+    pool = ObjectPlan(cfg.address, "pool", Action.REPLACE, "; ".join(reasons), changes,
+                      tuple(calls), notes)
+    objects = [pool]
     if mfa_view is not None:
         assert cfg.mfa is not None
         mfa_changes = field_changes(mfa_view.actual, mfa_view.expected,
@@ -299,7 +387,8 @@ def _plan_replacement(
                 mfa_changes,
             )
         )
-    return objects
+    state = {k: v for k, v in payload.items() if k not in ("PoolName", "MfaConfiguration")}
+    return _refuse_state(objects, state, mfa, cfg)
 
 
 def _domain_deletions(live: LivePool) -> list[ApiCall]:
@@ -314,13 +403,30 @@ def _domain_deletions(live: LivePool) -> list[ApiCall]:
 # --------------------------------------------------------------------------- payloads
 
 
-def create_payload(name: str, desired: Mapping[str, Any]) -> dict[str, Any]:
-    """CreateUserPool for a new pool: what the file writes, MFA off (§3.3: ON/OPTIONAL at
-    create needs SMS, and TOTP/email cannot be enabled there)."""
+def create_payload(name: str, desired: Mapping[str, Any]
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """CreateUserPool for a new pool: what the file writes, MFA off (a pool created with
+    MFA ON/OPTIONAL needs SMS, and TOTP/email cannot be enabled there: aws/aws-cdk
+    #11478), and the custom attributes CreateUserPool cannot create (``schema_entries``),
+    which AddCustomAttributes adds right after."""
     payload = {k: copy.deepcopy(v) for k, v in desired.items()}
+    later: dict[str, Any] = {}
     if "Schema" in payload:
-        payload["Schema"] = schema_entries(payload["Schema"])
-    return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}
+        payload["Schema"], later = schema_entries(payload["Schema"])
+        if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
+            del payload["Schema"]
+    return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}, later
+
+
+def _add_attributes(pool_id: str, attributes: Mapping[str, Mapping[str, Any]]
+                    ) -> list[ApiCall]:
+    """AddCustomAttributes for new custom attributes (by key), 1-25 per call (botocore
+    CustomAttributesListType), each by its bare name: Cognito adds the prefix."""
+    entries = [{"Name": request_attribute_name(key), **copy.deepcopy(dict(attribute))}
+               for key, attribute in attributes.items()]
+    return [ApiCall("AddCustomAttributes",
+                    {"UserPoolId": pool_id, "CustomAttributes": entries[start:start + 25]})
+            for start in range(0, len(entries), 25)]
 
 
 def update_payload(
@@ -349,10 +455,13 @@ def update_payload(
 
 
 def replacement_payload(
-    name: str, live_settings: Mapping[str, Any], view: OwnedView, desired: Mapping[str, Any]
-) -> dict[str, Any]:
+    name: str, live_settings: Mapping[str, Any], view: OwnedView, desired: Mapping[str, Any],
+    unmanaged: Collection[str] = (),
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """CreateUserPool for the new pool of a replacement: every setting the file does not
-    manage is carried over from the old pool, so a replacement loses nothing it need not."""
+    manage is carried over from the old pool, so a replacement loses nothing it need not;
+    so are the live custom attributes the file does not list. Returns the payload and the
+    custom attributes AddCustomAttributes adds after it (``schema_entries``)."""
     payload = {k: copy.deepcopy(v) for k, v in live_settings.items() if v is not UNKNOWN}
     for member in desired:
         if member in view.expected:
@@ -360,13 +469,17 @@ def replacement_payload(
         else:
             payload.pop(member, None)
     _carry(payload, view, live_settings, skip=frozenset())
-    if "Schema" in desired:
-        payload["Schema"] = schema_entries(desired["Schema"])
-    elif "Schema" in payload:
-        payload["Schema"] = schema_entries(_non_default_attributes(payload["Schema"]))
+    payload = strip_carried(payload)
+    later: dict[str, Any] = {}
+    if "Schema" in payload:
+        schema = dict(strip_carried(desired["Schema"])) if "Schema" in desired else (
+            _non_default_attributes(payload["Schema"]))
+        live_schema = live_settings.get("Schema") or {}
+        schema.update({k: live_schema[k] for k in unmanaged if k in live_schema})
+        payload["Schema"], later = schema_entries(schema)
         if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
             del payload["Schema"]
-    return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}
+    return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}, later
 
 
 def mfa_payload(view: OwnedView | None, live_mfa: Mapping[str, Any]) -> dict[str, Any]:
@@ -395,9 +508,22 @@ def _carry(
             set_path(payload, path, copy.deepcopy(value))
 
 
-def schema_entries(schema: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Canonical schema (by bare name) back to the API's list of fully specified entries."""
-    return [{"Name": name, **copy.deepcopy(dict(entry))} for name, entry in schema.items()]
+def schema_entries(schema: Mapping[str, Mapping[str, Any]]
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Canonical schema (by key) back to CreateUserPool's list of fully specified
+    entries, custom attributes by their bare names. A custom attribute whose bare name is
+    a standard attribute's (``custom:sub``) cannot be created there, where that name
+    configures the standard attribute: it is returned apart, for AddCustomAttributes,
+    which only ever creates custom attributes (botocore AddCustomAttributes)."""
+    entries: list[dict[str, Any]] = []
+    later: dict[str, Any] = {}
+    for key, entry in schema.items():
+        bare = request_attribute_name(key)
+        if is_custom_attribute(key) and bare in STANDARD_ATTRIBUTES:
+            later[key] = copy.deepcopy(dict(entry))
+        else:
+            entries.append({"Name": bare, **copy.deepcopy(dict(entry))})
+    return entries, later
 
 
 def _non_default_attributes(schema: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,13 +17,15 @@ from poolsync.diff import creation_changes, field_changes
 from poolsync.model import (
     MISSING,
     POOL_ARN,
+    POOL_ID,
     Action,
     ApiCall,
     FieldChange,
     ObjectPlan,
+    Path,
     PoolConfig,
 )
-from poolsync.normalize import owned_view
+from poolsync.normalize import is_custom_attribute, live_attribute_key, owned_view
 
 STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
                              "aws.cognito.signin.user.admin"})
@@ -40,6 +42,7 @@ class LiveChildren:
     groups: Mapping[str, Mapping[str, Any]] | None = None  # ListGroups items
     resource_servers: Mapping[str, Mapping[str, Any]] | None = None  # ListResourceServers
     pool_arn: str = POOL_ARN  # for TagResource; a pool created in this run until known
+    pool_id: str | None = None  # the live pool's id (federation groups are named after it)
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # poolsync:* pool tags
 
 
@@ -56,10 +59,24 @@ class ChildPlans:
         return self.upserts + self.deletes
 
 
-def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
-    """``pool_id`` is the live id, or POOL_ID for a pool created (or replaced) in this
-    run; then ``live`` is empty. ``cfg.prune`` (``prune: true`` or ``--prune``) deletes
-    live items the file does not list."""
+def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren,
+                  replacing: bool = False,
+                  attributes: Collection[str] | None = None) -> ChildPlans:
+    """``pool_id`` is the live id, or POOL_ID for a pool created in this run; then
+    ``live`` is empty. ``cfg.prune`` (``prune: true`` or ``--prune``) deletes live items
+    the file does not list. ``replacing``: the pool is replaced (``_in_new_pool``).
+    ``attributes``: the schema attributes (by name) the pool will have, to check the
+    names providers and clients give (None: not checked)."""
+    if replacing:
+        plans = _in_new_pool(cfg, _plan(cfg, pool_id, live), live)
+    else:
+        plans = _plan(cfg, pool_id, live)
+    if attributes is not None:
+        plans.upserts = _check_attribute_names(cfg, frozenset(attributes), plans.upserts)
+    return plans
+
+
+def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
     plans = ChildPlans()
     prune = cfg.prune
     if cfg.domain is not None:
@@ -74,7 +91,9 @@ def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPla
     for kind, desired, found in collections:
         if desired is None:
             continue
-        upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune)
+        upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune,
+                                            None if live.providers is None
+                                            else set(live.providers))
         if kind is ch.PROVIDERS:
             upserts = [_track_private_key(o, desired, live, pool_id) for o in upserts]
         plans.upserts += upserts
@@ -83,6 +102,72 @@ def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPla
     plans.deletes = _check_provider_deletions(cfg, live, plans.deletes)
     plans.sign_in_urls = _sign_in_urls(cfg, live)
     return plans
+
+
+def _in_new_pool(cfg: PoolConfig, compared: ChildPlans, live: LiveChildren) -> ChildPlans:
+    """A replaced pool's sub-resources: compared with the live ones (so drift and the
+    reviewer see what differs), and created again in the new pool, each carrying over
+    what the file does not write. Everything the old pool holds and the file does not
+    list is deleted with it (DeleteUserPool takes clients, providers, groups and resource
+    servers along; the domain is deleted first): each shows as a delete, whether its
+    collection is managed or not."""
+    fresh = {o.address: o for o in _plan(cfg, POOL_ID, LiveChildren()).upserts}
+    upserts = []
+    for obj in compared.upserts:
+        new = fresh.get(obj.address)
+        if obj.action is Action.CREATE or new is None:
+            upserts.append(new or obj)
+            continue
+        calls = _recreate(cfg, obj, live) or new.calls
+        if obj.action is Action.CANNOT_APPLY:
+            upserts.append(replace(obj, calls=()))
+            continue
+        upserts.append(replace(obj, action=Action.REPLACE, calls=calls, reason=(
+            "created again in the new pool (the pool is replaced)"
+            + ("; differs from the live one" if obj.changes else ""))))
+    listed = {o.address for o in upserts}
+    deletes = [
+        ObjectPlan(address, kind, Action.DELETE,
+                   "deleted with the pool (DeleteUserPool)" + (
+                       "; Cognito creates it again at the next federated sign-in"
+                       if federated else ""))
+        for address, kind, federated in _live_items(cfg, live) if address not in listed
+    ]
+    return ChildPlans(upserts, deletes, compared.sign_in_urls)
+
+
+def _live_items(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str, bool]]:
+    """(address, kind, is a federation group) of everything the live pool holds."""
+    items = [(f"{cfg.address}/domain", "domain", False)] if live.domains else []
+    pool_id = live.pool_id
+    providers = None if live.providers is None else set(live.providers)
+    for kind, found in ((ch.PROVIDERS, live.providers),
+                        (ch.RESOURCE_SERVERS, live.resource_servers),
+                        (ch.CLIENTS, live.clients), (ch.GROUPS, live.groups)):
+        for name in found or {}:
+            federated = kind is ch.GROUPS and ch.is_federation_group(name, pool_id, providers)
+            items.append((f"{cfg.address}/{kind.collection}/{name}", kind.kind, federated))
+    return items
+
+
+def _recreate(cfg: PoolConfig, obj: ObjectPlan, live: LiveChildren) -> tuple[ApiCall, ...]:
+    """The create call of an existing item in the new pool, with the live item's members
+    that the file does not write carried over (nothing the user did not write is lost)."""
+    name = obj.address.rsplit("/", 1)[-1]
+    if obj.kind == "client" and cfg.clients is not None and live.clients:
+        found = live.clients.get(name)
+        if found is not None:
+            carried = ch.client_payload(name, {}, ch.canonical_live_client(found))
+            return (ApiCall("CreateUserPoolClient", {
+                "UserPoolId": POOL_ID, **carried, **dict(cfg.clients[name]),
+                "ClientName": name}),)
+    if obj.kind == "resource_server" and cfg.resource_servers is not None:
+        found = (live.resource_servers or {}).get(name)
+        if found is not None:
+            merged = ch.resource_server_payload(
+                name, cfg.resource_servers[name], ch.canonical_resource_server(found))
+            return (ApiCall("CreateResourceServer", {"UserPoolId": POOL_ID, **merged}),)
+    return ()
 
 
 # --------------------------------------------------------------------------- collections
@@ -95,6 +180,7 @@ def _plan_collection(
     desired: Mapping[str, Any],
     live: Mapping[str, Mapping[str, Any]],
     prune: bool,
+    providers: Collection[str] | None = None,
 ) -> tuple[list[ObjectPlan], list[ObjectPlan]]:
     upserts = []
     for name, written in desired.items():
@@ -106,7 +192,8 @@ def _plan_collection(
             upserts.append(_update(kind, cfg, pool_id, name, written, found, address))
     deletes = []
     for name, found in live.items():
-        if name in desired or (kind is ch.GROUPS and ch.is_federation_group(name, pool_id)):
+        if name in desired or (kind is ch.GROUPS and ch.is_federation_group(
+                name, pool_id, providers)):
             continue
         address = f"{cfg.address}/{kind.collection}/{name}"
         if prune:
@@ -169,10 +256,14 @@ def _defaults(kind: ch.Kind, written: Mapping[str, Any]) -> dict[str, Any]:
 
 def _replacement_reason(kind: ch.Kind, change: FieldChange) -> str | None:
     if kind is ch.CLIENTS and change.path[:1] == ("GenerateSecret",):
-        return ("GenerateSecret is fixed when a client is created: the new client gets a "
-                "new id and secret (cognito-semantics.md §3.8)")
+        return ("GenerateSecret is fixed when a client is created (UpdateUserPoolClient "
+                "has no such member): the new client gets a new id and secret")
+    if kind is ch.CLIENTS and change.path[:1] == ("ClientSecret",):
+        return ("a client's own ClientSecret is given when it is created (UpdateUserPoolClient "
+                "has no such member): the new client gets a new id")
     if kind is ch.PROVIDERS and change.path[:1] == ("ProviderType",):
-        return "ProviderType cannot change: delete and create the provider (§3.9)"
+        return ("ProviderType cannot change (UpdateIdentityProvider has no such member): "
+                "delete and create the provider")
     return None
 
 
@@ -286,7 +377,8 @@ def _plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any]
 def _check_references(cfg: PoolConfig, live: LiveChildren, prune: bool,
                       upserts: list[ObjectPlan]) -> list[ObjectPlan]:
     """A client may name only providers and custom scopes that the file defines or the
-    pool keeps (§3.7: "The provider X does not exist", ScopeDoesNotExistException).
+    pool keeps ("The provider X does not exist for User Pool Y": aws/aws-cdk #15850;
+    ScopeDoesNotExistException).
     Checked before any write: such a client cannot be applied."""
     if cfg.clients is None:
         return upserts
@@ -301,7 +393,7 @@ def _check_references(cfg: PoolConfig, live: LiveChildren, prune: bool,
         client = cfg.clients.get(name) if obj.kind == "client" else None
         problems = _client_reference_problems(client, providers, scopes) if client else []
         out.append(replace(obj, action=Action.CANNOT_APPLY, reason="; ".join(problems),
-                           calls=()) if problems else obj)
+                           calls=(), where=("clients", name)) if problems else obj)
     return out
 
 
@@ -317,6 +409,44 @@ def _client_reference_problems(client: Mapping[str, Any], providers: Collection[
             problems.append(f"names OAuth scope {scope!r}, which no resource server in the "
                             "file or the pool has")
     return problems
+
+
+def _check_attribute_names(cfg: PoolConfig, attributes: frozenset[str],
+                           upserts: list[ObjectPlan]) -> list[ObjectPlan]:
+    """A custom attribute that a provider maps to, or a client reads or writes, must
+    exist in the pool after apply, the file's and the live ones counted: Cognito refuses
+    the provider ("AttributeMapping contains invalid mapping", InvalidParameterException)
+    and the client ("Invalid read attributes specified while creating a client";
+    botocore ReadAttributes/WriteAttributes docs) after earlier calls of the run were
+    made, so this is checked before any write."""
+    out = []
+    for obj in upserts:
+        name = obj.address.rsplit("/", 1)[-1]
+        problems: list[tuple[Path, str]] = []
+        if obj.kind == "identity_provider" and cfg.identity_providers:
+            mapping = (cfg.identity_providers.get(name) or {}).get("AttributeMapping") or {}
+            problems = [(("identity_providers", name, "AttributeMapping", key),
+                         f"AttributeMapping maps to {key!r}, a custom attribute that neither "
+                         "the file nor the pool defines") for key in mapping
+                        if _missing_custom(key, attributes)]
+        if obj.kind == "client" and cfg.clients:
+            client = cfg.clients.get(name) or {}
+            problems = [(("clients", name, member, index),
+                         f"{member} names {key!r}, a custom attribute that neither the file "
+                         "nor the pool defines")
+                        for member in ("ReadAttributes", "WriteAttributes")
+                        for index, key in enumerate(client.get(member) or [])
+                        if _missing_custom(key, attributes)]
+        if problems and obj.action is not Action.CANNOT_APPLY:
+            obj = replace(obj, action=Action.CANNOT_APPLY, calls=(), where=problems[0][0],
+                          reason="; ".join(message for _, message in problems))
+        out.append(obj)
+    return out
+
+
+def _missing_custom(name: Any, attributes: frozenset[str]) -> bool:
+    return (isinstance(name, str) and is_custom_attribute(name)
+            and live_attribute_key(name) not in attributes)
 
 
 def _names(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,

@@ -9,7 +9,16 @@ import json
 from typing import Any
 
 from poolsync.drift import DriftReport, DriftState
-from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, Plan, PoolPlan, render_path
+from poolsync.model import (
+    MISSING,
+    NOT_REPORTED,
+    Action,
+    FieldChange,
+    ObjectPlan,
+    Plan,
+    PoolPlan,
+    render_path,
+)
 
 SYMBOL = {
     Action.NOOP: "=",
@@ -33,6 +42,8 @@ SENSITIVE = "(sensitive)"
 def format_value(value: Any) -> str:
     if value is MISSING:
         return "(not set)"
+    if value is NOT_REPORTED:
+        return "(not reported by Cognito)"
     return json.dumps(value, separators=(", ", ": "), ensure_ascii=False, default=str)
 
 

@@ -7,8 +7,12 @@ problems with paths inside the document. They tolerate values of the wrong type 
 validation reports those) and skip any decision that depends on a ``${env:...}`` value,
 unknown until plan time.
 
-Whether a client names an identity provider or a scope that exists is not checked here:
-the answer depends on the live pool too, so the planner checks it (product.md §2).
+Offline, a rule that depends on a member the file does not write does not decide: an
+unwritten member keeps its live value, unknown until plan time (product.md §2). The
+planner runs the same rules on the merged state, live settings included
+(``state_problems``), where an absent member is Cognito's default. Whether a client names
+an identity provider or a scope that exists is decided offline only where the file alone
+proves it (its own resource server, its pruned providers); the planner checks the rest.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ from urllib.parse import urlsplit
 from poolsync import normalize
 from poolsync.model import Path, Problem, render_path
 
-CUSTOM_PREFIX = "custom:"
-# The 20 standard attributes every pool has (cognito-semantics.md §1.3), plus the
-# ``identities`` attribute Cognito adds once an external IdP is attached.
+# The 20 standard attributes every pool has (AWS developer guide, "User pool
+# attributes"), plus the ``identities`` attribute Cognito adds once an external IdP is
+# attached.
 STANDARD_ATTRIBUTES = frozenset(normalize.STANDARD_ATTRIBUTES) | normalize.AUTO_ATTRIBUTES
 MAX_CUSTOM_ATTRIBUTES = 50
 MAX_CUSTOM_NAME = 20
@@ -93,6 +97,16 @@ class _Pool:
     clients: Mapping[str, Any] = field(default_factory=dict)
     identity_providers: Mapping[str, Any] = field(default_factory=dict)
     domain: Mapping[str, Any] = field(default_factory=dict)
+    resource_servers: Mapping[str, Any] = field(default_factory=dict)
+    prune: bool = False
+    providers_managed: bool = False  # the file has an identity_providers key
+    # False: the file as written (an unwritten member is unknown: its live value).
+    # True: the state after apply, live included (an absent member is Cognito's default).
+    merged: bool = False
+
+    def knows(self, member: str) -> bool:
+        """Whether the value of a settings member is known here."""
+        return self.merged or member in self.settings
 
     def at(self, *parts: str | int) -> Path:
         return (*self.path, *parts)
@@ -131,15 +145,31 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         clients=_mapping(pool.get("clients")),
         identity_providers=_mapping(pool.get("identity_providers")),
         domain=_mapping(pool.get("domain")),
+        resource_servers=_mapping(pool.get("resource_servers")),
+        prune=pool.get("prune") is True,
+        providers_managed=isinstance(pool.get("identity_providers"), Mapping),
     )
     return [problem for rule in RULES for problem in rule(view)]
 
 
-def tier_conflicts(settings: Mapping[str, Any], mfa: Mapping[str, Any] | None) -> list[str]:
-    """Tier-gated features in a pool's merged state (live settings the file does not
-    manage included), for the planner: Cognito refuses such an update with
-    FeatureUnavailableInTierException (cognito-semantics.md §3.10)."""
-    return [p.message for p in tier_gated_features(_Pool(settings, mfa, ()))]
+def state_problems(
+    settings: Mapping[str, Any],
+    mfa: Mapping[str, Any] | None,
+    *,
+    domain: Mapping[str, Any] | None = None,
+    clients: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """What Cognito would refuse in a pool's state after apply, for the planner:
+    ``settings`` are the CreateUserPool/UpdateUserPool members the pool will have (live
+    members the file does not manage included; an absent member is Cognito's default;
+    no ``UserPoolTier`` means a tier the pool does not report, which gates nothing),
+    ``mfa`` the SetUserPoolMfaConfig members. The file's own mistakes are reported by
+    ``check_pool``; this catches those that only the live pool reveals (email MFA on a
+    pool whose unmanaged EmailConfiguration is COGNITO_DEFAULT, a live tier below a
+    written feature) and decides the order of writes (``plan``). Paths are below the
+    pool (``("mfa", "EmailMfaConfiguration")``)."""
+    view = _Pool(settings, mfa, (), clients=clients or {}, domain=domain or {}, merged=True)
+    return [problem for rule in STATE_RULES for problem in rule(view)]
 
 
 # --- Helpers --------------------------------------------------------------------------
@@ -166,10 +196,6 @@ def _unknown(value: Any) -> bool:
     return isinstance(value, str) and "${" in value
 
 
-def _bare_name(name: str) -> str:
-    return name.removeprefix(CUSTOM_PREFIX)
-
-
 def _schema_names(pool: _Pool) -> Iterator[tuple[int, str]]:
     """(index, name) of each Schema entry that has a string name."""
     for index, entry in enumerate(_list(pool.settings.get("Schema"))):
@@ -179,9 +205,10 @@ def _schema_names(pool: _Pool) -> Iterator[tuple[int, str]]:
 
 
 def _custom_attributes(pool: _Pool) -> Iterator[tuple[int, str]]:
-    """Schema entries that declare a custom attribute: every name that is not standard."""
+    """Schema entries that declare a custom attribute: a ``custom:`` name, or a bare name
+    that is not a standard attribute's (``custom:sub`` is custom, ``sub`` standard)."""
     for index, name in _schema_names(pool):
-        if _bare_name(name) not in STANDARD_ATTRIBUTES and not _unknown(name):
+        if normalize.is_custom_attribute(normalize.attribute_key(name)) and not _unknown(name):
             yield index, name
 
 
@@ -192,14 +219,13 @@ def _mfa_mode(mfa: Mapping[str, Any]) -> str | None:
     return None if _unknown(mode) or not isinstance(mode, str) else mode
 
 
-def _tier(pool: _Pool) -> tuple[str, bool] | None:
-    """(tier, written?) of the pool; None when the tier is unknown or invalid."""
+def _tier(pool: _Pool) -> str | None:
+    """The pool's UserPoolTier, or None when it is not known: not written (offline, the
+    pool may exist with any tier; a new one gets ESSENTIALS, which the planner checks),
+    not reported by an existing pool (responses from before feature plans), or
+    invalid (the schema reports it)."""
     tier = pool.settings.get("UserPoolTier")
-    if tier is None:
-        return DEFAULT_TIER, False
-    if tier in TIERS:
-        return tier, True
-    return None
+    return tier if tier in TIERS else None
 
 
 # --- Rules ----------------------------------------------------------------------------
@@ -251,7 +277,7 @@ def custom_attribute_name_length(pool: _Pool) -> Iterator[Problem]:
     """A custom attribute name is 1-20 characters without its ``custom:`` prefix (BC
     CustomAttributeNameType; the schema allows the prefix on top, product.md §2)."""
     for index, name in _custom_attributes(pool):
-        bare = _bare_name(name)
+        bare = normalize.request_attribute_name(normalize.attribute_key(name))
         if len(bare) > MAX_CUSTOM_NAME:
             yield Problem(
                 f"a custom attribute name has at most {MAX_CUSTOM_NAME} characters without "
@@ -261,11 +287,12 @@ def custom_attribute_name_length(pool: _Pool) -> Iterator[Problem]:
 
 
 def duplicate_attribute(pool: _Pool) -> Iterator[Problem]:
-    """An attribute declared twice ("tenant" and "custom:tenant" are one attribute):
-    Cognito refuses it ("Existing attribute already has name custom:t.", MOTO / AWS)."""
+    """An attribute declared twice ("tenant" and "custom:tenant" are one attribute;
+    "sub" and "custom:sub" are two): Cognito refuses it ("Existing attribute already has
+    name custom:t.", the AddCustomAttributes error)."""
     first: dict[str, int] = {}
     for index, name in _schema_names(pool):
-        bare = _bare_name(name)
+        bare = normalize.attribute_key(name)
         if bare in first:
             where = render_path(("Schema", first[bare]))
             yield Problem(
@@ -300,7 +327,9 @@ def mfa_required_with_passwordless_sign_in(pool: _Pool) -> Iterator[Problem]:
     PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is
     enabled"), and WEB_AUTHN needs FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION
     ("Cannot set WebAuthn factor configuration to SINGLE_FACTOR if MFA is required"):
-    cognito-semantics.md §3.3, CDKD measurements. OPTIONAL is accepted."""
+    measured by go-to-k/cdkd (issues #1968, #1979); OPTIONAL is accepted. Offline, an
+    unwritten WebAuthnConfiguration is the live one (SetUserPoolMfaConfig carries it):
+    undecided."""
     if pool.mfa is None or _mfa_mode(pool.mfa) != "ON":
         return
     factors = _list(_dig(pool.settings, "Policies", "SignInPolicy", "AllowedFirstAuthFactors"))
@@ -311,6 +340,8 @@ def mfa_required_with_passwordless_sign_in(pool: _Pool) -> Iterator[Problem]:
             f"MfaConfiguration ON does not allow {', '.join(passwordless)} as a first "
             "sign-in factor (only PASSWORD and WEB_AUTHN): use MFA OPTIONAL, or remove "
             "them from AllowedFirstAuthFactors", where)
+    if "WebAuthnConfiguration" not in pool.mfa and not pool.merged:
+        return
     factor = _dig(pool.mfa, "WebAuthnConfiguration", "FactorConfiguration")
     if "WEB_AUTHN" in factors and factor != "MULTI_FACTOR_WITH_USER_VERIFICATION" and not (
             _unknown(factor)):
@@ -347,13 +378,17 @@ def factor_with_mfa_off(pool: _Pool) -> Iterator[Problem]:
 
 def sms_mfa_without_sms_configuration(pool: _Pool) -> Iterator[Problem]:
     """SMS MFA needs an SmsConfiguration (SNS caller role), in the MFA block or on the
-    pool (BC SmsMfaConfigType; cognito-semantics.md §3.3)."""
+    pool (botocore SmsMfaConfigType: "...the SMS configuration..."; AWS developer guide,
+    "SMS message settings"). Offline, an unwritten settings.SmsConfiguration is the live
+    one: undecided."""
     if pool.mfa is None:
         return
     sms = pool.mfa.get("SmsMfaConfiguration")
     if not isinstance(sms, Mapping):
         return
-    if "SmsConfiguration" in sms or "SmsConfiguration" in pool.settings:
+    if "SmsConfiguration" in sms or pool.settings.get("SmsConfiguration"):
+        return
+    if not pool.knows("SmsConfiguration"):
         return
     yield Problem(
         "SMS MFA needs an SmsConfiguration: write mfa.SmsMfaConfiguration.SmsConfiguration "
@@ -365,13 +400,22 @@ def sms_mfa_without_sms_configuration(pool: _Pool) -> Iterator[Problem]:
 def email_mfa_without_developer_email(pool: _Pool) -> Iterator[Problem]:
     """Email MFA needs EmailSendingAccount DEVELOPER (Amazon SES); the default is
     COGNITO_DEFAULT ("Cannot set EmailMfaConfiguration when user pool EmailConfiguration
-    contains an EmailSendingAccount of COGNITO_DEFAULT": cognito-semantics.md §3.3)."""
+    contains an EmailSendingAccount of COGNITO_DEFAULT", measured by go-to-k/cdkd; botocore
+    EmailMfaConfigType). Offline, an unwritten EmailConfiguration is the live one:
+    undecided (a live DEVELOPER account carries over)."""
     if pool.mfa is None or "EmailMfaConfiguration" not in pool.mfa:
+        return
+    if not pool.knows("EmailConfiguration"):
         return
     account = _dig(pool.settings, "EmailConfiguration", "EmailSendingAccount")
     if account == "DEVELOPER" or _unknown(account):
         return
-    shown = account if isinstance(account, str) else "not written (COGNITO_DEFAULT)"
+    if isinstance(account, str):
+        shown = account
+    elif pool.merged and "EmailConfiguration" not in pool.settings:
+        shown = "the pool has no EmailConfiguration: COGNITO_DEFAULT"
+    else:
+        shown = "not written (COGNITO_DEFAULT)"
     yield Problem(
         "email MFA needs settings.EmailConfiguration.EmailSendingAccount: DEVELOPER "
         f"(Amazon SES); Cognito refuses it with COGNITO_DEFAULT (here: {shown})",
@@ -387,21 +431,18 @@ class _TierFeature:
 
 
 def tier_gated_features(pool: _Pool) -> Iterator[Problem]:
-    """Features above the pool's UserPoolTier (cognito-semantics.md §3.10, BC field docs
-    such as ExplicitAuthFlows' "ALLOW_USER_AUTH ... must be in the Essentials tier or
-    higher"; FeatureUnavailableInTierException). Unwritten, the tier of a new pool is
-    ESSENTIALS."""
-    tier = _tier(pool)
-    if tier is None:
+    """Features above the pool's UserPoolTier (botocore field docs such as
+    ExplicitAuthFlows' "ALLOW_USER_AUTH ... must be in the Essentials tier or higher";
+    AWS developer guide, "Feature plans"; FeatureUnavailableInTierException). Decided
+    only where the tier is known (``_tier``): offline when written, at plan time the live
+    pool's (or ESSENTIALS for a new pool, botocore UserPoolTier doc)."""
+    current = _tier(pool)
+    if current is None:
         return
-    current, written = tier
     for feature in _tier_features(pool):
         if TIERS.index(current) >= TIERS.index(feature.needs):
             continue
-        if written:
-            why = f"the pool's UserPoolTier is {current}"
-        else:
-            why = f"UserPoolTier is not written, so a new pool gets {current}"
+        why = f"the pool's UserPoolTier is {current}"
         yield Problem(
             f"{feature.what} needs UserPoolTier {feature.needs} or higher ({why}): "
             f"set UserPoolTier: {feature.needs}",
@@ -439,29 +480,59 @@ def _tier_features(pool: _Pool) -> Iterator[_TierFeature]:
         yield _TierFeature(f"WebAuthn FactorConfiguration {factor}", "ESSENTIALS", where)
 
 
-def legacy_verification_messages(pool: _Pool) -> Iterator[Problem]:
-    """The legacy message members are mirrored by Cognito with VerificationMessageTemplate;
-    writing them leads to fights between the two (cognito-semantics.md §3.2; TF issue
-    #2423, provider-upjet-aws #716). Only the template is accepted."""
+def legacy_alias_conflict(pool: _Pool) -> Iterator[Problem]:
+    """The legacy CreateUserPool members are accepted as aliases of their current twins
+    (product.md §2): Cognito mirrors EmailVerificationMessage/Subject and
+    SmsVerificationMessage with VerificationMessageTemplate (botocore: "no longer used"),
+    and UnusedAccountValidityDays with TemporaryPasswordValidityDays (which it refuses
+    beside: terraform-provider-aws user_pool.go). Both twins with different values
+    cannot both hold: refused (Terraform declares them ConflictsWith)."""
+    template = _mapping(pool.settings.get("VerificationMessageTemplate"))
     for legacy, member in LEGACY_MESSAGES.items():
-        if legacy in pool.settings:
+        if legacy in pool.settings and member in template:
+            yield from _twins_differ(
+                pool, ("settings", legacy), pool.settings[legacy],
+                ("settings", "VerificationMessageTemplate", member), template[member])
+    admin = _mapping(pool.settings.get("AdminCreateUserConfig"))
+    password = _mapping(_dig(pool.settings, "Policies", "PasswordPolicy"))
+    if "UnusedAccountValidityDays" in admin and "TemporaryPasswordValidityDays" in password:
+        yield from _twins_differ(
+            pool, ("settings", "AdminCreateUserConfig", "UnusedAccountValidityDays"),
+            admin["UnusedAccountValidityDays"],
+            ("settings", "Policies", "PasswordPolicy", "TemporaryPasswordValidityDays"),
+            password["TemporaryPasswordValidityDays"])
+
+
+def _twins_differ(pool: _Pool, legacy: Path, old: Any, current: Path, new: Any
+                  ) -> Iterator[Problem]:
+    if old == new or _unknown(old) or _unknown(new):
+        return
+    yield Problem(
+        f"is the legacy twin of {render_path(current)} and the two differ: Cognito keeps "
+        "them equal, so write one of them (or the same value in both)",
+        pool.at(*legacy),
+    )
+
+
+def attributes_require_verification_are_auto_verified(pool: _Pool) -> Iterator[Problem]:
+    """UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate may name only
+    attributes that Cognito verifies automatically, or CreateUserPool/UpdateUserPool fail
+    with InvalidParameterException (AWS developer guide, "Verifying updates to email
+    addresses and phone numbers", which botocore's UserAttributeUpdateSettingsType links).
+    Offline, an unwritten AutoVerifiedAttributes is the live one: undecided."""
+    names = _list(_dig(pool.settings, "UserAttributeUpdateSettings",
+                       "AttributesRequireVerificationBeforeUpdate"))
+    if not names or not pool.knows("AutoVerifiedAttributes"):
+        return
+    verified = set(_strings(pool.settings.get("AutoVerifiedAttributes")))
+    for index, name in enumerate(names):
+        if isinstance(name, str) and not _unknown(name) and name not in verified:
             yield Problem(
-                f"write VerificationMessageTemplate.{member} instead (Cognito keeps the "
-                "legacy field in sync)",
-                pool.at("settings", legacy),
+                f"{name} is not in AutoVerifiedAttributes: Cognito keeps the original "
+                "value only of an attribute it verifies automatically; add it there",
+                pool.at("settings", "UserAttributeUpdateSettings",
+                        "AttributesRequireVerificationBeforeUpdate", index),
             )
-
-
-def legacy_unused_account_validity(pool: _Pool) -> Iterator[Problem]:
-    """UnusedAccountValidityDays is refused once TemporaryPasswordValidityDays is set
-    ("Please use TemporaryPasswordValidityDays in PasswordPolicy instead of
-    UnusedAccountValidityDays": TF-UP; cognito-semantics.md §1.1)."""
-    if "UnusedAccountValidityDays" in _mapping(pool.settings.get("AdminCreateUserConfig")):
-        yield Problem(
-            "use Policies.PasswordPolicy.TemporaryPasswordValidityDays (Cognito refuses the "
-            "legacy field once that is set)",
-            pool.at("settings", "AdminCreateUserConfig", "UnusedAccountValidityDays"),
-        )
 
 
 def pre_token_generation_mismatch(pool: _Pool) -> Iterator[Problem]:
@@ -733,6 +804,40 @@ def social_provider_name(pool: _Pool) -> Iterator[Problem]:
             )
 
 
+def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]:
+    """A client's custom scope ``<identifier>/<scope>`` must exist
+    (ScopeDoesNotExistException), and so must every provider in
+    SupportedIdentityProviders ("The provider X does not exist for User Pool Y":
+    aws/aws-cdk #15850). Offline this is proven only where the file alone decides: a
+    resource server the file writes has exactly the file's scopes (UpdateResourceServer
+    replaces them), and with ``prune: true`` the pool keeps only the file's providers.
+    The planner checks the rest against the live pool."""
+    servers = {k: v for k, v in pool.resource_servers.items() if isinstance(v, Mapping)}
+    providers = set(pool.identity_providers) | {"COGNITO"}
+    for client, path in pool.each_client():
+        for index, scope in enumerate(_list(client.get("AllowedOAuthScopes"))):
+            if not isinstance(scope, str) or "/" not in scope or _unknown(scope):
+                continue
+            identifier, _, name = scope.rpartition("/")
+            server = servers.get(identifier)
+            if server is None:
+                continue
+            names = {_dig(s, "ScopeName") for s in _list(server.get("Scopes"))}
+            if name not in names:
+                yield Problem(
+                    f"scope {json.dumps(name)} is not among the scopes of resource server "
+                    f"{json.dumps(identifier)} in this file",
+                    (*path, "AllowedOAuthScopes", index))
+        if not (pool.prune and pool.providers_managed):
+            continue
+        for index, name in enumerate(_list(client.get("SupportedIdentityProviders"))):
+            if isinstance(name, str) and not _unknown(name) and name not in providers:
+                yield Problem(
+                    f"identity provider {json.dumps(name)} is not defined in this file, and "
+                    "prune: true removes every other provider from the pool",
+                    (*path, "SupportedIdentityProviders", index))
+
+
 RULES: tuple[_Rule, ...] = (
     username_and_alias_attributes,
     required_custom_attribute,
@@ -745,8 +850,8 @@ RULES: tuple[_Rule, ...] = (
     sms_mfa_without_sms_configuration,
     email_mfa_without_developer_email,
     tier_gated_features,
-    legacy_verification_messages,
-    legacy_unused_account_validity,
+    legacy_alias_conflict,
+    attributes_require_verification_are_auto_verified,
     pre_token_generation_mismatch,
     social_provider_name,
     saml_metadata,
@@ -759,4 +864,17 @@ RULES: tuple[_Rule, ...] = (
     user_context_data_without_secret,
     generate_secret_with_client_secret,
     token_validity,
+    client_names_what_the_file_does_not_define,
+)
+
+# The rules that read several members, run again by the planner on the state after
+# apply (``state_problems``).
+STATE_RULES: tuple[_Rule, ...] = (
+    mfa_without_factor,
+    factor_with_mfa_off,
+    mfa_required_with_passwordless_sign_in,
+    sms_mfa_without_sms_configuration,
+    email_mfa_without_developer_email,
+    tier_gated_features,
+    attributes_require_verification_are_auto_verified,
 )

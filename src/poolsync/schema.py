@@ -13,14 +13,16 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
 
 from poolsync.model import Path, Problem
 
@@ -53,11 +55,61 @@ def load_schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
+def _validator() -> Validator:
     # Validating against a copy with every $ref inlined is 2-3x faster than resolving
     # references per instance (200 pools: ~0.07 s instead of ~0.17 s).
     schema = load_schema()
-    return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {}), ()))
+    return _PoolsyncValidator(_inline_refs(schema, schema.get("$defs", {}), ()))
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """A whole number written as one: 3.0 is not an integer here, nor is true.
+
+    JSON Schema counts 3.0 as an integer (Draft 2020-12 §6.1.1); botocore refuses a float
+    where the model says integer ("Invalid type for parameter ...", botocore/validate.py),
+    so ``Precedence: 3.0`` would pass validate and fail mid-apply.
+    """
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """The ``pattern`` keyword with ``$`` read as ECMA-262 (JSON Schema's regex dialect)
+    and Java read it: the end of the text. Python's ``$`` also matches before a final
+    newline, so "prod\\n" would pass ``^[a-z]+$``; AWS matches the whole value."""
+    if isinstance(instance, str) and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"the value does not match {pattern!r}")
+
+
+@functools.cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with each ``$`` outside a character class as ``\\Z``."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        i += 1
+    return re.compile("".join(out))
+
+
+_PoolsyncValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator,
+    validators={"pattern": _ecma_pattern},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
 
 
 _LOCAL_REF = "#/$defs/"
@@ -102,9 +154,72 @@ def validate_fragments(data: Any, secrets: frozenset[str] = frozenset()) -> list
 
 def _all_findings(data: Any, secrets: frozenset[str]) -> list[_Finding]:
     found = [*_reference_findings(data, ())]
-    for error in _validator().iter_errors(data):
+    checked = _quotable(data) if _holds_long_int(data) else data
+    for error in _validator().iter_errors(checked):
         found.extend(_findings(error, secrets))
     return found
+
+
+# --- Integers too long to quote ----------------------------------------------------------
+#
+# No Cognito member takes an integer beyond 64 bits (19 digits). A longer one is quoted
+# by its number of digits: thousands of digits help no one, and Python refuses to write
+# an int of more than 4,300 digits at all (ValueError "Exceeds the limit", Python 3.11's
+# int_max_str_digits), which jsonschema does when it builds its own messages.
+
+_LONG_INT = 10**20
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without writing it out."""
+    magnitude = abs(value)
+    digits = max(1, int(magnitude.bit_length() * math.log10(2)))
+    while 10**digits <= magnitude:
+        digits += 1
+    while digits > 1 and 10 ** (digits - 1) > magnitude:
+        digits -= 1
+    return digits
+
+
+def _int_text(value: int) -> str:
+    """``12``, or ``a 5000-digit integer`` for one beyond any 64-bit integer."""
+    if abs(value) < _LONG_INT:
+        return int.__repr__(value)
+    return f"a {_digits(value)}-digit integer"
+
+
+class _LongInt(int):
+    """An integer that prints as ``a N-digit integer``, wherever a message quotes it."""
+
+    def __repr__(self) -> str:
+        return _int_text(self)
+
+    def __str__(self) -> str:
+        return _int_text(self)
+
+    def __format__(self, spec: str) -> str:
+        return _int_text(self)
+
+
+def _is_long_int(value: Any) -> bool:
+    return type(value) is int and abs(value) >= _LONG_INT
+
+
+def _holds_long_int(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_long_int(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_long_int(item) for item in value)
+    return _is_long_int(value)
+
+
+def _quotable(value: Any) -> Any:
+    """A copy of ``value`` with each integer beyond ``_LONG_INT`` made a ``_LongInt``."""
+    if isinstance(value, dict):
+        return {key: _quotable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_quotable(item) for item in value]
+    return _LongInt(value) if _is_long_int(value) else value
 
 
 # What the text of a string holds, left to right, as ``config`` reads it: ``$${`` (the
@@ -342,7 +457,9 @@ def _show(value: Any, secrets: frozenset[str] = frozenset()) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return _int_text(value)
+    if isinstance(value, float):
         return str(value)
     return _type_of(value)
 
@@ -372,6 +489,9 @@ def _type(error: _Error, secrets: frozenset[str]) -> list[str]:
     wanted = [expected] if isinstance(expected, str) else list(expected)
     nouns = " or ".join(_TYPE_NOUNS.get(t, t) for t in wanted)
     got, instance = _type_of(error.instance), error.instance
+    if "integer" in wanted and "number" not in wanted and _whole_float(instance):
+        # 3.0: the API refuses the decimal point (botocore: "Invalid type for parameter").
+        return [f"expected {nouns}, got {instance}: write {int(instance)}, without a decimal point"]
     if wanted != ["boolean"] or not isinstance(instance, str):
         return [f"expected {nouns}, got {got}"]
     if instance in _YAML11_BOOLEAN_WORDS and instance not in secrets:
@@ -380,6 +500,11 @@ def _type(error: _Error, secrets: frozenset[str]) -> list[str]:
             "(poolsync reads YAML 1.2, where yes, no, on and off are strings)"
         ]
     return ["expected a boolean, got a string: write true or false"]
+
+
+def _whole_float(value: Any) -> bool:
+    """A float such as 3.0, small enough to say which integer to write instead."""
+    return isinstance(value, float) and value.is_integer() and abs(value) < _LONG_INT
 
 
 def _enum(error: _Error, secrets: frozenset[str]) -> list[str]:
@@ -434,8 +559,11 @@ def _max_properties(error: _Error, secrets: frozenset[str]) -> list[str]:
 
 
 def _pattern(error: _Error, secrets: frozenset[str]) -> list[str]:
-    # Quote the pattern AWS documents when the generator had to translate it.
+    # Name what the pattern stands for when the schema says it (x-pattern-name), else
+    # quote the pattern AWS documents when the generator had to translate it.
+    name = error.schema.get("x-pattern-name")
     shown = error.schema.get("x-aws-pattern", error.value)
+    head = f"must be {name}" if isinstance(name, str) else f"does not match the pattern {shown}"
     notes = [] if error.about_key else [_got(error.instance, secrets).strip(" ()")]
     hint = error.schema.get("x-pattern-hint")
     if isinstance(hint, str):
@@ -444,11 +572,16 @@ def _pattern(error: _Error, secrets: frozenset[str]) -> list[str]:
     if isinstance(examples, list) and examples:
         notes.append(f"for example {examples[0]}")
     detail = "; ".join(note for note in notes if note)
-    return [f"does not match the pattern {shown}" + (f" ({detail})" if detail else "")]
+    return [head + (f" ({detail})" if detail else "")]
 
 
 def _required(error: _Error, secrets: frozenset[str]) -> list[str]:
-    return [f'missing required key "{key}"' for key in error.value if key not in error.instance]
+    # x-required-hint: why the key is required there (a custom attribute needs its type).
+    hint = error.schema.get("x-required-hint")
+    note = f" ({hint})" if isinstance(hint, str) else ""
+    return [
+        f'missing required key "{key}"{note}' for key in error.value if key not in error.instance
+    ]
 
 
 _FORMATTERS: dict[str, _Formatter] = {

@@ -45,6 +45,14 @@ from poolsync.model import Location, Path, Problem
 MAX_ALIASES = 100  # alias uses (``*name``) written in one document
 MAX_ALIAS_NODES = 100_000  # nodes created by expanding aliases
 MAX_DEPTH = 200  # nesting of mappings and lists
+# A number is at most this many digits (sign, "_" and a base prefix aside). No Cognito
+# member takes more than a 64-bit integer (19 digits; botocore model "long"), and Python
+# refuses to convert an int of more than 4,300 digits between text and number (ValueError
+# "Exceeds the limit", Python 3.11's int_max_str_digits); turning a long text into an int
+# also takes time quadratic in its length. Refused where it is written, so every number
+# in the data can be quoted in a message.
+MAX_NUMBER_DIGITS = 100
+_LARGEST_INT = 10**MAX_NUMBER_DIGITS - 1
 
 _CORE = "tag:yaml.org,2002:"
 _STR = _CORE + "str"
@@ -256,6 +264,44 @@ def _display_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
+_TOO_LARGE = f"integer too large (more than {MAX_NUMBER_DIGITS} digits); quote it if it is text"
+_TOO_LONG = f"number too long (more than {MAX_NUMBER_DIGITS} digits); quote it if it is text"
+_NUMBER_MARKS = str.maketrans("", "", "+-_")
+_QUOTED_LIMIT = 60
+
+
+# How YAML 1.1 writes an integer and a float (PyYAML's implicit resolvers): an explicit
+# ``!!int`` may stand on any text, and only a number can be too long.
+_NUMBER_SYNTAX = {
+    tag: regexp
+    for entries in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+    for tag, regexp in entries
+    if tag in (_INT, _FLOAT)
+}
+
+
+def _too_many_digits(node: ScalarNode) -> str | None:
+    """The problem of a number written with more than ``MAX_NUMBER_DIGITS`` digits, if
+    it is one. Checked on the text, before Python converts it."""
+    syntax = _NUMBER_SYNTAX.get(node.tag)
+    if syntax is None:
+        return None
+    written = node.value.translate(_NUMBER_MARKS)
+    if written[:2].lower() in ("0x", "0b"):
+        written = written[2:]
+    if len(written) <= MAX_NUMBER_DIGITS or not syntax.match(node.value):
+        return None
+    return _TOO_LARGE if node.tag == _INT else _TOO_LONG
+
+
+def _quoted(text: str) -> str:
+    """``text`` in double quotes, cut to 60 characters: a message never repeats a long
+    value whole."""
+    if len(text) > _QUOTED_LIMIT:
+        text = text[: _QUOTED_LIMIT - 3] + "..."
+    return f'"{text}"'
+
+
 class _Refused(Exception):
     """Stops building: the document is hostile (alias bomb) or too deep to walk."""
 
@@ -388,13 +434,14 @@ class _Builder:
             message = 'merge keys ("<<") are not supported; repeat the keys or alias a whole value'
             self.problems.append(Problem(message, path, where))
             return None
+        recorded = len(self.problems)
         key = self._build(node, path, depth) if isinstance(node, ScalarNode) else None
         if isinstance(key, str):
             return key
+        if len(self.problems) > recorded:
+            return None  # a refused tag or number: its problem is already recorded
         if not isinstance(node, ScalarNode):
             got = "a list" if isinstance(node, SequenceNode) else "a mapping"
-        elif node.tag not in (_INT, _FLOAT, _BOOL, _NULL):
-            return None  # a refused tag: its problem is already recorded
         else:
             got = _type_name(key)
         message = f"mapping keys must be strings, got {got}"
@@ -423,12 +470,21 @@ class _Builder:
         if builder is None:
             self._refuse_tag(node, path)
             return None
+        too_long = _too_many_digits(node)
+        if too_long:
+            self.problems.append(Problem(too_long, path, _location(self.file, node)))
+            return None
         try:
-            return builder(self._loader, node)
+            value = builder(self._loader, node)
         except (ValueError, KeyError, IndexError):  # a tag on a value it does not fit ("")
-            message = f'"{node.value}" is not a valid {_display_tag(node.tag)}'
+            message = f"{_quoted(node.value)} is not a valid {_display_tag(node.tag)}"
             self.problems.append(Problem(message, path, _location(self.file, node)))
             return None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_INT:
+            # Few digits, a large value: 0x... or 1:2:3... (base 60).
+            self.problems.append(Problem(_TOO_LARGE, path, _location(self.file, node)))
+            return None
+        return value
 
     def _refuse_tag(self, node: Node, path: Path) -> None:
         message = f'tag "{_display_tag(node.tag)}" is not allowed'

@@ -130,10 +130,7 @@ def domain_json(domain: Any, extended: bool = True) -> dict[str, Any]:
         distribution = moto_shape.get("CloudFrontDistribution") or moto_shape["CloudFrontDomain"]
     managed_login_version = getattr(domain, "standin_managed_login_version", None)
     if not extended:
-        created: dict[str, Any] = {"CloudFrontDomain": distribution}
-        if managed_login_version is not None:
-            created["ManagedLoginVersion"] = managed_login_version
-        return created
+        return written_domain_json(domain, distribution, managed_login_version)
     region = getattr(domain, "standin_region", None)
     shape: dict[str, Any] = {
         "UserPoolId": domain.user_pool_id,
@@ -149,6 +146,22 @@ def domain_json(domain: Any, extended: bool = True) -> dict[str, Any]:
     if managed_login_version is not None:
         shape["ManagedLoginVersion"] = managed_login_version
     return shape
+
+
+def written_domain_json(
+    domain: Any, distribution: str, managed_login_version: int | None
+) -> dict[str, Any]:
+    """CreateUserPoolDomain and UpdateUserPoolDomain answer ``CloudFrontDomain`` for a
+    custom domain only: "If you set an Amazon Cognito prefix domain, this parameter
+    returns null" / "this operation returns a blank response" (BC 1.43.11, both outputs;
+    the 2024 create-user-pool-domain CLI example shows no output for a prefix domain).
+    ``ManagedLoginVersion`` when it was written (update_user_pool_domain 2025 example)."""
+    written: dict[str, Any] = {}
+    if is_custom_domain(domain.domain):
+        written["CloudFrontDomain"] = distribution
+    if managed_login_version is not None:
+        written["ManagedLoginVersion"] = managed_login_version
+    return written
 
 
 def user_pool_json(pool: Any, extended: bool = False) -> dict[str, Any]:

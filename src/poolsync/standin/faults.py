@@ -78,9 +78,10 @@ class Faults:
     """Which faults to inject, and where.
 
     Rates are shares of requests (0..1, summing to at most 1). ``latency`` seconds are
-    added to every targeted request (within ``first``) before it is answered. ``operations`` targets the
-    faults at these operations (``CreateUserPool`` or the full ``X-Amz-Target``
-    ``AWSCognitoIdentityProviderService.CreateUserPool``); empty means every request.
+    added to every targeted request (within ``first``) before it is answered.
+    ``operations`` targets the faults at these operations (``CreateUserPool`` or the full
+    ``X-Amz-Target`` ``AWSCognitoIdentityProviderService.CreateUserPool``); empty means
+    every request.
     ``first`` limits the faults to the first N targeted requests, e.g. ``Faults(
     reset_after=1, operations=frozenset({"CreateUserPool"}), first=1)`` loses the
     response of the first CreateUserPool only.

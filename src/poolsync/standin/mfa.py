@@ -24,6 +24,31 @@ _FACTOR_BLOCKS: Final = (
     "EmailMfaConfiguration",
 )
 
+# Passwordless first factors that MFA ON excludes, and the passkey factor setting that
+# lets WEB_AUTHN stay a first factor under MFA ON (BC WebAuthnConfigurationType
+# FactorConfiguration; go-to-k/cdkd src/provisioning/providers/cognito-provider.ts,
+# describeUnsupportedMfaCombination, issues #1975, #2051, #2064: measured us-east-1).
+OTP_FIRST_FACTORS: Final = frozenset({"EMAIL_OTP", "SMS_OTP"})
+WEB_AUTHN_FIRST_FACTOR: Final = "WEB_AUTHN"
+MULTI_FACTOR: Final = "MULTI_FACTOR_WITH_USER_VERIFICATION"
+ONLY_PASSWORD_AND_WEB_AUTHN: Final = (
+    "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA "
+    "is enabled"
+)
+WEB_AUTHN_SINGLE_FACTOR_UNDER_MFA: Final = (
+    "Cannot set WebAuthn factor configuration to SINGLE_FACTOR if MFA is required and "
+    "WebAuthn is an allowed first auth factor"
+)
+WEB_AUTHN_NOT_CONFIGURED_FOR_MFA: Final = (
+    "WEB_AUTHN cannot be used as an auth factor when MFA is enabled if not configured "
+    "for MFA"
+)
+# GetUserPoolMfaConfig reports UserVerification once WebAuthnConfiguration is set
+# (real-responses get_user_pool_mfa_config.aws-cli-example-2025). "preferred" when the
+# request left it out is UNVERIFIED (BC names no default; Terraform always flattens
+# user_verification, so AWS reports some value): the value that asks the least.
+DEFAULT_USER_VERIFICATION: Final = "preferred"
+
 _moto_set_response: Final = CognitoIdpResponse.set_user_pool_mfa_config
 _moto_get_user_pool_mfa_config: Final = CognitoIdpBackend.get_user_pool_mfa_config
 
@@ -63,6 +88,66 @@ def enable_sms_mfa_from_create(pool: Any) -> None:
         pool.sms_mfa_config = _resolve_sms_block(pool, {})
 
 
+def first_auth_factors(config: Mapping[str, Any]) -> frozenset[str]:
+    """``Policies.SignInPolicy.AllowedFirstAuthFactors`` of a request or a pool."""
+    sign_in = (config.get("Policies") or {}).get("SignInPolicy") or {}
+    return frozenset(sign_in.get("AllowedFirstAuthFactors") or ())
+
+
+def is_multi_factor(web_authn: Mapping[str, Any] | None) -> bool:
+    """Passkeys count as MFA only with MULTI_FACTOR_WITH_USER_VERIFICATION; "SINGLE_FACTOR
+    or not set" is a single factor (BC WebAuthnConfigurationType.FactorConfiguration)."""
+    return (web_authn or {}).get("FactorConfiguration") == MULTI_FACTOR
+
+
+def check_no_otp_first_factor(mode: str, factors: frozenset[str]) -> None:
+    """MFA ON excludes EMAIL_OTP and SMS_OTP as first factors, from either side:
+    SetUserPoolMfaConfig ON on such a pool (both measured) and UpdateUserPool adding one
+    to a pool at ON (EMAIL_OTP measured, SMS_OTP inferred) are refused; OPTIONAL is
+    accepted (cdkd issues #1975, #2051)."""
+    if mode == "ON" and factors & OTP_FIRST_FACTORS:
+        raise InvalidParameterException(ONLY_PASSWORD_AND_WEB_AUTHN)
+
+
+def check_create_first_factors(request: Mapping[str, Any]) -> None:
+    """CreateUserPool can only turn MFA ON with SMS (check_create_mfa), and no passkey
+    configuration exists yet, so ON with an OTP or WEB_AUTHN first factor is a pool
+    SetUserPoolMfaConfig and UpdateUserPool would both refuse. That CreateUserPool
+    refuses it too, and with which text, is UNVERIFIED: the UpdateUserPool texts."""
+    mode = str(request.get("MfaConfiguration") or "OFF")
+    factors = first_auth_factors(request)
+    check_no_otp_first_factor(mode, factors)
+    if mode == "ON" and WEB_AUTHN_FIRST_FACTOR in factors:
+        raise InvalidParameterException(WEB_AUTHN_NOT_CONFIGURED_FOR_MFA)
+
+
+def check_update_first_factors(pool: Any, merged: Mapping[str, Any]) -> None:
+    """UpdateUserPool on a pool at MFA ON refuses, atomically, first factors that MFA ON
+    excludes: EMAIL_OTP/SMS_OTP, and WEB_AUTHN while the passkey factor configuration is
+    not MULTI_FACTOR_WITH_USER_VERIFICATION ("WEB_AUTHN cannot be used as an auth factor
+    when MFA is enabled if not configured for MFA": cdkd issue #2064, measured from a
+    pool at ON). ``merged`` is the configuration after the request: an omitted
+    SignInPolicy is kept (cdkd #1968, #1979)."""
+    mode = str(merged.get("MfaConfiguration") or "OFF")
+    factors = first_auth_factors(merged)
+    check_no_otp_first_factor(mode, factors)
+    web_authn = getattr(pool, "standin_web_authn_config", None)
+    if mode == "ON" and WEB_AUTHN_FIRST_FACTOR in factors and not is_multi_factor(web_authn):
+        raise InvalidParameterException(WEB_AUTHN_NOT_CONFIGURED_FOR_MFA)
+
+
+def check_set_first_factors(pool: Any, mode: str, web_authn: Mapping[str, Any] | None) -> None:
+    """SetUserPoolMfaConfig ON against the pool's first factors: no EMAIL_OTP/SMS_OTP
+    (cdkd #1975), and with WEB_AUTHN the request itself must carry FactorConfiguration
+    MULTI_FACTOR_WITH_USER_VERIFICATION. The call is a full replace, so an omitted block
+    reads as SINGLE_FACTOR whatever the pool held (cdkd #2064, measured: "no WebAuthn
+    block, live value MULTI -> rejected"; OFF with MULTI is accepted)."""
+    factors = first_auth_factors(pool.extended_config)
+    check_no_otp_first_factor(mode, factors)
+    if mode == "ON" and WEB_AUTHN_FIRST_FACTOR in factors and not is_multi_factor(web_authn):
+        raise InvalidParameterException(WEB_AUTHN_SINGLE_FACTOR_UNDER_MFA)
+
+
 def check_update_mfa(pool: Any, request: Mapping[str, Any]) -> None:
     """UpdateUserPool cannot switch MFA on (cognito-semantics.md §3.3.2, AWS error quoted
     by crossplane provider-aws); moto 5.2.1 accepts it."""
@@ -98,11 +183,15 @@ def set_mfa_config(pool: Any, request: Mapping[str, Any]) -> None:
         )
     if "EmailMfaConfiguration" in factors:
         _check_email_mfa_allowed(pool)
+    web_authn = request.get("WebAuthnConfiguration")
+    check_set_first_factors(pool, mode, web_authn)
     sms = factors.get("SmsMfaConfiguration")
     pool.sms_mfa_config = None if sms is None else _resolve_sms_block(pool, sms)
     pool.token_mfa_config = factors.get("SoftwareTokenMfaConfiguration")
     pool.standin_email_mfa_config = factors.get("EmailMfaConfiguration")
-    pool.standin_web_authn_config = request.get("WebAuthnConfiguration")
+    # Full replace: a call without WebAuthnConfiguration clears it (cdkd #2064 measured
+    # an omitted block read as the default, whatever the pool held).
+    pool.standin_web_authn_config = None if web_authn is None else dict(web_authn)
     store_mfa_mode(pool, mode)
 
 
@@ -134,8 +223,11 @@ def _check_email_mfa_allowed(pool: Any) -> None:
 
 def _resolve_sms_block(pool: Any, block: Mapping[str, Any]) -> dict[str, Any]:
     """SMS MFA uses the pool's SmsConfiguration and SmsAuthenticationMessage when the
-    block leaves them out (BC ``SmsMfaConfigType``; cognito-semantics.md §1.1 lists both
-    as pool settings). moto 5.2.1 insists on SmsConfiguration inside the block."""
+    block leaves them out (BC ``SmsMfaConfigType``: both members optional, "If this
+    parameter isn't provided, your user pool sends a default message"; "You can set
+    SmsConfiguration in CreateUserPool and UpdateUserPool, or in SetUserPoolMfaConfig";
+    cognito-semantics.md §1.1 lists both as pool settings). moto 5.2.1 insists on
+    SmsConfiguration inside the block."""
     resolved = {
         "SmsAuthenticationMessage": block.get("SmsAuthenticationMessage")
         or pool.extended_config.get("SmsAuthenticationMessage"),
@@ -158,11 +250,21 @@ def mfa_config_view(pool: Any) -> dict[str, Any]:
         "SmsMfaConfiguration": pool.sms_mfa_config,
         "SoftwareTokenMfaConfiguration": pool.token_mfa_config,
         "EmailMfaConfiguration": getattr(pool, "standin_email_mfa_config", None),
-        "WebAuthnConfiguration": getattr(pool, "standin_web_authn_config", None),
+        "WebAuthnConfiguration": web_authn_view(getattr(pool, "standin_web_authn_config", None)),
     }
     view = {key: value for key, value in blocks.items() if value is not None}
     view["MfaConfiguration"] = pool.mfa_config
     return view
+
+
+def web_authn_view(written: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """WebAuthnConfiguration as GetUserPoolMfaConfig reports it once set: what was
+    written, with UserVerification defaulted (DEFAULT_USER_VERIFICATION). Nothing is
+    invented for RelyingPartyId (BC: the pool's domain, UNVERIFIED how it is reported)
+    nor for FactorConfiguration (the 2025 CLI example reports none)."""
+    if written is None:
+        return None
+    return {"UserVerification": DEFAULT_USER_VERIFICATION, **written}
 
 
 def _get_user_pool_mfa_config(backend: Any, user_pool_id: str) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool
 
 from poolsync.standin.mfa import (
     apply_update_mfa,
+    check_create_first_factors,
     check_create_mfa,
+    check_update_first_factors,
     check_update_mfa,
     enable_sms_mfa_from_create,
     store_mfa_mode,
@@ -30,8 +32,21 @@ _CREATE_ONLY_MEMBERS: Final = ("UsernameConfiguration", "UsernameAttributes", "A
 # Kept when an UpdateUserPool request omits them (cognito-semantics.md §3.1):
 # UserPoolTier is the documented exception to the reset rule (BC); MfaConfiguration is
 # measured (CDKD); UserAttributeUpdateSettings per the TF-UP comment ("omitting the
-# struct leaves it unchanged"). Policies is merged per sub-key, see _merged_policies.
-_PRESERVED_WHEN_OMITTED: Final = ("UserPoolTier", "UserAttributeUpdateSettings")
+# struct leaves it unchanged"). UserPoolTags, AccountRecoverySetting,
+# EmailConfiguration and SmsConfiguration were measured unchanged by an UpdateUserPool
+# omitting them (go-to-k/cdkd src/provisioning/providers/cognito-provider.ts,
+# USER_POOL_KEPT_ON_OMISSION, issue #4066, us-east-1; the same measurement found
+# LambdaConfig, UserPoolAddOns, AdminCreateUserConfig, AutoVerifiedAttributes,
+# VerificationMessageTemplate, SmsAuthenticationMessage and DeviceConfiguration reset).
+# Policies is merged per sub-key, see _merged_policies.
+_PRESERVED_WHEN_OMITTED: Final = (
+    "UserPoolTier",
+    "UserAttributeUpdateSettings",
+    "UserPoolTags",
+    "AccountRecoverySetting",
+    "EmailConfiguration",
+    "SmsConfiguration",
+)
 
 # VerificationMessageTemplate field, its legacy twin, and the default
 # (cognito-semantics.md §1.1 and §3.2; real-responses describe_user_pool 2024).
@@ -55,6 +70,9 @@ _moto_update_extended_config: Final = CognitoIdpUserPool.update_extended_config
 def _create_user_pool(backend: Any, name: str, request: dict[str, Any]) -> Any:
     check_create_schema(request.get("Schema") or [])
     check_create_mfa(request)
+    check_unused_account_validity(request)
+    check_verification_before_update(request)
+    check_create_first_factors(request)
     pool = _moto_create_user_pool(backend, name, request)
     complete_schema(pool)
     store_mfa_mode(pool, pool.mfa_config)
@@ -68,7 +86,10 @@ def _create_user_pool(backend: Any, name: str, request: dict[str, Any]) -> Any:
 def _update_user_pool(backend: Any, user_pool_id: str, request: dict[str, Any]) -> None:
     pool = backend.describe_user_pool(user_pool_id)
     check_update_mfa(pool, request)
+    check_unused_account_validity(request)
     merged = merge_update(pool.extended_config, request, current_mfa=pool.mfa_config)
+    check_verification_before_update(merged)
+    check_update_first_factors(pool, merged)
     _moto_update_user_pool(backend, user_pool_id, merged)
     apply_update_mfa(pool, merged["MfaConfiguration"])
     rename(pool, request.get("PoolName"))
@@ -108,6 +129,38 @@ def _merged_policies(stored: Any, requested: Any) -> dict[str, Any]:
     return {**(stored or {}), **(requested or {})}
 
 
+def check_unused_account_validity(request: Mapping[str, Any]) -> None:
+    """The legacy ``AdminCreateUserConfig.UnusedAccountValidityDays`` and its successor
+    ``PasswordPolicy.TemporaryPasswordValidityDays`` in one request are refused
+    (terraform-provider-aws internal/service/cognitoidp/user_pool.go retries UpdateUserPool
+    without the legacy member on this message; the workaround for
+    hashicorp/terraform-provider-aws #8827 sends 0, which is accepted). Either one alone
+    is accepted (cognito-semantics.md §1.1). moto 5.2.1 accepts both."""
+    unused = (request.get("AdminCreateUserConfig") or {}).get("UnusedAccountValidityDays")
+    password_policy = (request.get("Policies") or {}).get("PasswordPolicy") or {}
+    if unused and password_policy.get("TemporaryPasswordValidityDays") is not None:
+        raise InvalidParameterException(
+            "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of "
+            "UnusedAccountValidityDays"
+        )
+
+
+def check_verification_before_update(config: Mapping[str, Any]) -> None:
+    """``UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`` may only
+    name attributes in ``AutoVerifiedAttributes`` as they stand after the request: an
+    UpdateUserPool that omits AutoVerifiedAttributes (reset to none) while the settings
+    are kept is refused too (aws/aws-cli #7151 quotes the message for exactly that
+    call; go-to-k/cdkd cognito-provider.ts measured it again, issue #4066). moto 5.2.1
+    accepts anything."""
+    settings = config.get("UserAttributeUpdateSettings") or {}
+    required = settings.get("AttributesRequireVerificationBeforeUpdate") or []
+    if set(required) - set(config.get("AutoVerifiedAttributes") or []):
+        raise InvalidParameterException(
+            "All attributes in AttributesRequireVerificationBeforeUpdate must exist in "
+            "AutoVerifiedAttributes"
+        )
+
+
 def rename(pool: Any, new_name: str | None) -> None:
     """UpdateUserPool.PoolName renames the pool (BC 1.43.11; cognito-semantics.md §1.1).
     moto 5.2.1 ignores it."""
@@ -139,9 +192,30 @@ def with_aws_defaults(stored: dict[str, Any], request: Mapping[str, Any]) -> dic
     config.setdefault(
         "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []}
     )
+    # A pool without triggers reports ``LambdaConfig: {}`` (real-responses
+    # describe_user_pool 2019 CLI example and the 2017 placebo recordings); moto omits it.
+    config.setdefault("LambdaConfig", {})
+    _legacy_validity_sets_the_policy(config, request)
     config["AdminCreateUserConfig"] = _mirrored_unused_account_validity(config)
     config.update(mirrored_verification_messages(request))
     return config
+
+
+def _legacy_validity_sets_the_policy(config: dict[str, Any], request: Mapping[str, Any]) -> None:
+    """``UnusedAccountValidityDays`` sent alone sets the temporary-password validity,
+    which is then reported in both places (cognito-semantics.md §1.1: a mirrored pair;
+    BC calls TemporaryPasswordValidityDays its successor). Sent together they are
+    refused (check_unused_account_validity); 0 means "not set". moto 5.2.1 keeps the
+    two apart."""
+    unused = (request.get("AdminCreateUserConfig") or {}).get("UnusedAccountValidityDays")
+    if not unused:
+        return
+    policies = dict(config.get("Policies") or {})
+    policies["PasswordPolicy"] = {
+        **(policies.get("PasswordPolicy") or {}),
+        "TemporaryPasswordValidityDays": unused,
+    }
+    config["Policies"] = policies
 
 
 def _mirrored_unused_account_validity(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -205,6 +279,10 @@ def check_deletable(pool: Any) -> None:
 def _add_custom_attributes(
     backend: Any, user_pool_id: str, attributes: list[dict[str, Any]]
 ) -> None:
+    """Every entry becomes ``custom:<Name>`` (``dev:custom:<Name>`` when developer-only),
+    even a standard attribute's name; a name already taken is refused with
+    "custom:<Name>: Existing attribute already has name custom:<Name>." (moto 5.2.1
+    does both as AWS does: schema.py, "How a Schema entry is named")."""
     check_added_attributes(backend.describe_user_pool(user_pool_id), attributes)
     _moto_add_custom_attributes(backend, user_pool_id, attributes)
 

@@ -21,6 +21,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 
 from poolsync.standin.patching import Patch
+from poolsync.standin.schema import add_identities_attribute
 
 # Provider types whose ProviderName must equal the type: "Provider NameOfGP cannot be
 # of type Google." (aws/aws-cli #3179).
@@ -235,6 +236,29 @@ def check_new_provider(pool: Any, name: str, provider_type: str | None) -> None:
         )
 
 
+# The user-pool side of an AttributeMapping that is no schema attribute: the user name
+# Cognito maps by default (DEFAULT_USERNAME_ATTRIBUTE above).
+USERNAME_MAPPING: Final = "username"
+
+
+def check_attribute_mapping(pool: Any, mapping: Mapping[str, str] | None) -> None:
+    """A ``custom:`` key of ``AttributeMapping`` must name a custom attribute the pool
+    has: AWS refuses others with "AttributeMapping contains invalid mapping:
+    [custom:zen_groups]" (aws/aws-cli #9729, CreateIdentityProvider; same code on
+    update, inferred). A bare name the pool does not know is accepted: aws/aws-cdk
+    #26820 saw one deploy, and CDK's deployed integration test for Login with Amazon
+    maps one (integ.user-pool-idp.amazon). moto 5.2.1 accepts any key."""
+    invalid = [
+        key
+        for key in mapping or {}
+        if key.startswith(("custom:", "dev:")) and key not in pool.schema_attributes
+    ]
+    if invalid:
+        raise InvalidParameterException(
+            f"AttributeMapping contains invalid mapping: [{', '.join(invalid)}]"
+        )
+
+
 def check_not_referenced(pool: Any, name: str) -> None:
     """DELIBERATELY STRICTER THAN KNOWN: what AWS does when a provider still named in a
     client's ``SupportedIdentityProviders`` is deleted is UNVERIFIED
@@ -290,11 +314,14 @@ def updated_provider(stored: Mapping[str, Any], request: Mapping[str, Any]) -> d
 def _create_identity_provider(
     backend: Any, user_pool_id: str, name: str, request: dict[str, Any]
 ) -> Any:
-    check_new_provider(backend.describe_user_pool(user_pool_id), name, request.get("ProviderType"))
+    pool = backend.describe_user_pool(user_pool_id)
+    check_new_provider(pool, name, request.get("ProviderType"))
+    check_attribute_mapping(pool, request.get("AttributeMapping"))
     # Taken before moto runs: moto writes its default mapping into the request dict.
     stored = stored_provider(request)
     provider = _moto_create_identity_provider(backend, user_pool_id, name, request)
     provider.extended_config = stored
+    add_identities_attribute(pool)
     return provider
 
 
@@ -302,6 +329,8 @@ def _update_identity_provider(
     backend: Any, user_pool_id: str, name: str, request: dict[str, Any]
 ) -> Any:
     provider = backend.describe_identity_provider(user_pool_id, name)
+    pool = backend.describe_user_pool(user_pool_id)
+    check_attribute_mapping(pool, request.get("AttributeMapping"))
     provider.extended_config = updated_provider(provider.extended_config, request)
     provider.last_modified_date = utcnow()
     return provider

@@ -25,6 +25,13 @@ MAX_ATTRIBUTE_NAME_LENGTH: Final = 20  # botocore CustomAttributeNameType max (B
 # (real-responses describe_user_pool.aws-cli-example-2024.json: custom:accesstoken).
 DEFAULT_CUSTOM_STRING_CONSTRAINTS: Final[Mapping[str, str]] = {"MaxLength": "2048"}
 
+# "When adding a Cognito Identity Provider, the API will automatically add an
+# "identities" attribute": a mutable String with empty constraints
+# (terraform-provider-aws internal/service/cognitoidp/user_pool.go,
+# flattenSchemaAttributeTypes; real-responses describe_user_pool 2024 has it right
+# after the standard attributes). moto 5.2.1 never adds it.
+IDENTITIES_ATTRIBUTE: Final = "identities"
+
 _CONSTRAINT_KEYS: Final = {
     "String": "StringAttributeConstraints",
     "Number": "NumberAttributeConstraints",
@@ -35,6 +42,21 @@ _moto_attribute_to_json: Final = CognitoIdpUserPoolAttribute.to_json
 
 def is_custom(attribute_name: str) -> bool:
     return attribute_name.startswith(("custom:", "dev:"))
+
+
+# How a Schema entry is named (moto 5.2.1 already does this; the stand-in keeps it):
+# - CreateUserPool: a bare name that is a standard attribute configures that attribute,
+#   with its standard type and constraints when the entry leaves them out (BC
+#   CreateUserPool.Schema: "add custom attributes and modify the properties of default
+#   attributes"); any other name creates ``custom:<name>`` (BC SchemaAttributeType.Name).
+# - AddCustomAttributes always creates custom attributes, a standard name included:
+#   ``sub`` becomes ``custom:sub`` beside the standard ``sub`` (BC AddCustomAttributes:
+#   "Custom attributes ... have a custom: or dev: prefix"; CustomAttributes: "For an
+#   attribute like custom:myAttribute, enter myAttribute").
+# - DeveloperOnlyAttribute: BC SchemaAttributeType.Name says ``dev:<name>``, but every
+#   recorded response reports ``dev:custom:<name>`` (real-responses
+#   create_user_pool.aws-api-model-example-2023 "dev:custom:mydev",
+#   describe_user_pool.aws-cli-example-2024 "dev:custom:222"): the recordings win.
 
 
 def complete_schema(pool: Any) -> None:
@@ -52,6 +74,23 @@ def complete_schema(pool: Any) -> None:
 
 def _standard_attribute(name: str) -> Any:
     return CognitoIdpUserPoolAttribute(name, False, dict(STANDARD_SCHEMA[name]))
+
+
+def add_identities_attribute(pool: Any) -> None:
+    """The first identity provider adds ``identities`` after the standard attributes
+    (see IDENTITIES_ATTRIBUTE). It is no custom attribute: it counts against no quota."""
+    if IDENTITIES_ATTRIBUTE in pool.schema_attributes:
+        return
+    attribute = CognitoIdpUserPoolAttribute(
+        IDENTITIES_ATTRIBUTE, True, {"AttributeDataType": "String", "Mutable": True}
+    )
+    attribute.name = IDENTITIES_ATTRIBUTE
+    attribute.custom = False
+    attribute.string_constraints = {}
+    attributes: dict[str, Any] = pool.schema_attributes
+    standard = {name: attr for name, attr in attributes.items() if name in STANDARD_SCHEMA}
+    rest = {name: attr for name, attr in attributes.items() if name not in STANDARD_SCHEMA}
+    pool.schema_attributes = {**standard, IDENTITIES_ATTRIBUTE: attribute, **rest}
 
 
 def attribute_json(attribute: Any) -> dict[str, Any]:
@@ -84,6 +123,8 @@ def _constraints_of(attribute: Any, constraints_key: str) -> dict[str, str] | No
     )
     if stored:
         return {key: str(value) for key, value in stored.items()}
+    if attribute.name == IDENTITIES_ATTRIBUTE:
+        return {}
     if attribute.custom:
         # Only a String attribute gets a server-side default; what AWS returns for a
         # custom Number without constraints is UNVERIFIED, so nothing is invented.
