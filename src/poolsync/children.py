@@ -2,10 +2,10 @@
 groups and resource servers.
 
 For each kind, in one place: its canonical shape (each Cognito quirk a named function
-saying which AWS behaviour it absorbs, sources in cognito-semantics.md), its defaults,
+saying which AWS behaviour it absorbs and its public source), its defaults,
 what only a replacement can change, and the exact request payloads. Pure: no AWS.
 
-Ownership inside an item follows the pool's settings (product.md §3): a member the file
+Ownership inside an item follows the pool's settings (README, ownership): a member the file
 writes is owned, a member it leaves out is carried over unchanged on every full-payload
 update, and inside an owned member a field left out means Cognito's default.
 """
@@ -27,7 +27,8 @@ from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
 
 # Token validity is stored as a number in TokenValidityUnits; Cognito's defaults are
 # 1 hour (access, id) and 30 days (refresh), and Describe returns TokenValidityUnits {}
-# and no Access/IdTokenValidity when they were never set (§1.4, §2.2; 2025 transcript).
+# and no Access/IdTokenValidity when they were never set (botocore; a 2025 CLI transcript
+# in tests/fixtures/real-responses).
 _VALIDITY = {
     "AccessTokenValidity": ("AccessToken", "hours", 60),
     "IdTokenValidity": ("IdToken", "hours", 60),
@@ -44,7 +45,7 @@ CLIENT_DEFAULTS: dict[str, Any] = {
     "EnableTokenRevocation": True,
     "EnablePropagateAdditionalUserContextData": False,
     "AllowedOAuthFlowsUserPoolClient": False,
-    # Absent from Describe when never set; the API's default is LEGACY (BC).
+    # Absent from Describe when never set; the API's default is LEGACY (botocore).
     "PreventUserExistenceErrors": "LEGACY",
     "CallbackURLs": [],
     "LogoutURLs": [],
@@ -86,7 +87,7 @@ def parse_duration(text: str) -> tuple[int, str]:
 
 def effective_token_validity(client: Mapping[str, Any]) -> dict[str, Any]:
     """Token validities as effective durations. ``TokenValidityUnits: {}`` means the
-    default units, and RefreshTokenValidity 0 means the 30-day default (BC)."""
+    default units, and RefreshTokenValidity 0 means the 30-day default (botocore)."""
     units = client.get("TokenValidityUnits") or {}
     out = {k: v for k, v in client.items() if k != "TokenValidityUnits"}
     for member, (unit_key, default_unit, default_minutes) in _VALIDITY.items():
@@ -137,7 +138,7 @@ def canonical_desired_client(client: Mapping[str, Any]) -> dict[str, Any]:
 def client_payload(
     name: str, expected: Mapping[str, Any], live: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """UpdateUserPoolClient resets every field it is not sent (BC; CFN roadmap #676):
+    """UpdateUserPoolClient resets every field it is not sent (botocore; CFN roadmap #676):
     live for what the file does not write, the file for what it does. GenerateSecret
     is create-only and not accepted here."""
     merged = {k: copy.deepcopy(v) for k, v in live.items()}
@@ -160,7 +161,7 @@ def _validities_for_api(client: dict[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- providers
 
-# Keys Cognito adds to ProviderDetails per provider type (§1.6 table; botocore's
+# Keys Cognito adds to ProviderDetails per provider type (botocore's
 # IdentityProviderType doc; TF #4831, #4807, #42157). Not compared unless the file
 # writes them, and never sent back (TF strips ActiveEncryptionCertificate too).
 SERVER_DETAIL_KEYS: dict[str, tuple[str, ...]] = {
@@ -178,7 +179,8 @@ SERVER_DETAIL_KEYS: dict[str, tuple[str, ...]] = {
     "SAML": ("ActiveEncryptionCertificate", "SSORedirectBindingURI", "SLORedirectBindingURI",
              "IDPSignout", "IDPInit", "EncryptedResponses", "RequestSigningAlgorithm"),
 }
-# Apple's private key is write-only: Describe never returns it (§3.9).
+# Apple's private key is write-only: Describe never returns it (botocore
+# IdentityProviderType).
 WRITE_ONLY_DETAILS = frozenset({"private_key"})
 SECRET_DETAILS = frozenset({"client_secret", "private_key"})
 _SCOPE_SPLIT = re.compile(r"[\s,]+")
@@ -195,7 +197,7 @@ def provider_defaults(provider_type: str) -> dict[str, Any]:
 
 def scopes_as_set(details: dict[str, Any]) -> None:
     """authorize_scopes is one string; Facebook's documented example separates scopes
-    with commas, the others with spaces (BC): compare the set of scopes."""
+    with commas, the others with spaces (botocore): compare the set of scopes."""
     scopes = details.get("authorize_scopes")
     if isinstance(scopes, str):
         details["authorize_scopes"] = " ".join(sorted(set(_SCOPE_SPLIT.split(scopes.strip()))))
@@ -234,7 +236,7 @@ def canonical_desired_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
 def provider_update_payload(
     name: str, written: Mapping[str, Any], live: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The full maps (whether UpdateIdentityProvider merges them is unverified, §1.6):
+    """The full maps (whether UpdateIdentityProvider merges them is UNVERIFIED):
     the file's ProviderDetails as written, without the keys Cognito adds; the live
     mapping and identifiers where the file does not write them."""
     payload: dict[str, Any] = {"ProviderName": name,
@@ -252,7 +254,7 @@ def provider_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, 
 
 def is_secret_path(path: tuple[str | int, ...]) -> bool:
     """Identity-provider and client secrets are sensitive wherever they come from
-    (product.md §5)."""
+    (README, "Plans, apply and safety")."""
     if path[:1] == ("ClientSecret",):
         return True
     return len(path) >= 2 and path[0] == "ProviderDetails" and str(path[1]) in SECRET_DETAILS
@@ -362,7 +364,7 @@ def resource_server_payload(
     identifier: str, expected: Mapping[str, Any], live: Mapping[str, Any]
 ) -> dict[str, Any]:
     """UpdateResourceServer resets what it is not sent; omitted Scopes removes every
-    scope (BC): always send Name and Scopes."""
+    scope (botocore): always send Name and Scopes."""
     merged = {**copy.deepcopy(dict(live)), **copy.deepcopy(dict(expected))}
     return {"Identifier": identifier, "Name": merged.get("Name", identifier),
             "Scopes": merged.get("Scopes", [])}

@@ -289,7 +289,7 @@ class ApplyIncomplete(PoolsyncError):
 def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = None
             ) -> list[str]:
     """What apply would refuse in this plan, from the plan alone: objects that cannot
-    be applied, and replacements the command line does not allow (product.md §4-5).
+    be applied, and replacements the command line does not allow (README, "Exit codes").
     ``plan`` fails a PR check on these, before the merge does. With ``config``, each
     object that cannot be applied is shown at the file:line:col it comes from."""
     pools = {(p.region, p.name): p for p in (config.pools if config else ())}
@@ -322,7 +322,8 @@ def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = 
 
 def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str],
                 config: Config | None = None) -> None:
-    """Refuse, before any write, what a safety rail forbids (product.md §4): what
+    """Refuse, before any write, what a safety rail forbids (README, "Plans, apply and
+    safety"): what
     ``blocked`` finds, and an allowed replacement of a pool that has users."""
     refusals = blocked(plan, allow_replace, config)
     for pool in plan.pools:
@@ -361,7 +362,7 @@ def _replacement_refusal(pool: PoolPlan, reason: str, notes: tuple[str, ...]) ->
 
 
 def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> None:
-    """Apply only the plan that was reviewed (product.md §1: "applies exactly the plan
+    """Apply only the plan that was reviewed (README: "applies exactly the plan
     that was reviewed, or refuses")."""
     fresh = planfile.checksum(plan)
     saved = planfile.read_plan(plan_file) if plan_file else None

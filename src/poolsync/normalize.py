@@ -1,7 +1,7 @@
 """One canonical shape for desired and live state, so the differ compares like with like.
 
 Every Cognito quirk that would otherwise show as a false diff is absorbed here by a small
-named function saying which AWS behaviour it absorbs (sources: cognito-semantics.md).
+named function saying which AWS behaviour it absorbs and its public source.
 Never diff a raw describe response against raw YAML.
 
 Canonical form of a pool's settings (``canonical_live_settings`` /
@@ -12,7 +12,8 @@ Canonical form of a pool's settings (``canonical_live_settings`` /
 - lists of scalars sorted (they are sets to Cognito), recovery mechanisms by priority;
 - legacy and placeholder fields folded away.
 
-Ownership (product.md §3) is applied by ``owned_view``: members the user did not write
+Ownership (README, "What poolsync manages") is applied by ``owned_view``: members the
+user did not write
 are left out of the comparison; inside a written member every field the user left out
 takes Cognito's default (``SETTINGS_DEFAULTS``), except fields whose default is not
 documented (``UNKNOWN``): those are not compared and are carried over from live.
@@ -60,7 +61,8 @@ class CarriedUnlessWritten:
     inner: Mapping[str, Any]
 
 
-# The 20 standard attributes as Cognito creates them (cognito-semantics.md §1.3, and the
+# The 20 standard attributes as Cognito creates them (terraform-provider-aws user_pool.go,
+# userPoolSchemaAttributeMatchesStandardAttribute; and the
 # 2024 describe_user_pool example). Constraints are strings because the API returns them so.
 _STRING = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
            "Required": False, "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}}
@@ -81,11 +83,13 @@ STANDARD_ATTRIBUTES: dict[str, dict[str, Any]] = {
                    "NumberAttributeConstraints": {"MinValue": "0"}},
 }
 
-# Cognito adds `identities` once an external IdP is attached (cognito-semantics.md §1.3).
+# Cognito adds `identities` once an external IdP is attached (terraform-provider-aws
+# user_pool.go).
 AUTO_ATTRIBUTES = frozenset({"identities"})
 
 # Defaults of custom attributes as poolsync sends them. Cognito's own default for Mutable is
-# undocumented (§1.3, open point 8), so poolsync always sends fully specified entries
+# undocumented (Terraform sends false, the CDK defaults to immutable), so poolsync always
+# sends fully specified entries
 # (amplify-backend #3299 shows what partial entries cost) with these values.
 CUSTOM_ATTRIBUTE_DEFAULTS: dict[str, Any] = {
     "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
@@ -97,7 +101,8 @@ CUSTOM_STRING_CONSTRAINTS: dict[str, Any] = {"MaxLength": "2048"}
 _VERIFY_CODE = "Your verification code is {####}. "
 _INVITE = "Your username is {username} and temporary password is {####}. "
 
-# Cognito's defaults per CreateUserPool member (cognito-semantics.md §1.1). A member with
+# Cognito's defaults per CreateUserPool member (botocore member docs; what the AWS CLI's
+# describe-user-pool examples report for unset members). A member with
 # no entry defaults to "not set".
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "Policies": {
@@ -147,7 +152,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
 }
 
 # SetUserPoolMfaConfig is a full put: the whole `mfa` block is owned once written
-# (cognito-semantics.md §1.2).
+# (botocore SetUserPoolMfaConfig; measured by go-to-k/cdkd).
 MFA_DEFAULTS: dict[str, Any] = {
     "MfaConfiguration": "OFF",
     "SoftwareTokenMfaConfiguration": WhenPresent({"Enabled": False}),
@@ -237,7 +242,7 @@ SETTINGS_MEMBERS_ALL = frozenset(
         "UserPoolTier",
     }
 )
-# UpdateUserPool accepts every CreateUserPool member except these (BC: diff of the shapes).
+# UpdateUserPool accepts every CreateUserPool member except these (botocore: diff of the shapes).
 CREATE_ONLY_MEMBERS = frozenset(
     {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "Schema"}
 )
@@ -253,14 +258,15 @@ LEGACY_MESSAGE_FIELDS = {
 
 def drop_read_only_members(user_pool: Mapping[str, Any]) -> dict[str, Any]:
     """DescribeUserPool returns ids, dates, counts, domains and failure strings that no
-    request takes (cognito-semantics.md §1.1 "Read-only"); keep request members only.
-    ``MfaConfiguration`` is read from GetUserPoolMfaConfig instead (§1.2)."""
+    request takes (botocore UserPoolType); keep request members only.
+    ``MfaConfiguration`` is read from GetUserPoolMfaConfig instead."""
     return {k: copy.deepcopy(v) for k, v in user_pool.items() if k in SETTINGS_MEMBERS_ALL}
 
 
 def fold_legacy_verification_messages(settings: dict[str, Any]) -> None:
     """Cognito mirrors EmailVerificationMessage/Subject and SmsVerificationMessage with
-    VerificationMessageTemplate and returns both (§3.2); pools from before the template
+    VerificationMessageTemplate and returns both (AWS CLI example;
+    terraform-provider-aws #2423); pools from before the template
     existed return only the legacy trio. Keep one canonical place: the template."""
     legacy = {k: settings.pop(k) for k in list(settings) if k in LEGACY_MESSAGE_FIELDS}
     if not legacy:
@@ -274,7 +280,8 @@ def fold_legacy_verification_messages(settings: dict[str, Any]) -> None:
 def drop_unused_account_validity_days(settings: dict[str, Any]) -> None:
     """AdminCreateUserConfig.UnusedAccountValidityDays is a read-only echo of
     TemporaryPasswordValidityDays, and Cognito refuses it on write once the latter is set
-    (§1.1; TF-UP retries without it). Pools from before the password-policy field (2017
+    (terraform-provider-aws user_pool.go
+    retries without it). Pools from before the password-policy field (2017
     recordings) carry the value only here: it moves to its current place."""
     admin = settings.get("AdminCreateUserConfig")
     if not isinstance(admin, dict) or "UnusedAccountValidityDays" not in admin:
@@ -290,7 +297,7 @@ SYSTEM_TAG_PREFIXES = ("aws:", "poolsync:")
 
 def drop_system_tags(settings: dict[str, Any]) -> None:
     """``aws:*`` tags (CloudFormation and friends) appear in reads and cannot be managed
-    (§1.13; CDKD); ``poolsync:*`` tags hold poolsync's fingerprints of write-only secrets.
+    (go-to-k/cdkd); ``poolsync:*`` tags hold poolsync's fingerprints of write-only secrets.
     Neither is the user's: not compared."""
     tags = settings.get("UserPoolTags")
     if isinstance(tags, dict):
@@ -307,8 +314,9 @@ def poolsync_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
 
 def drop_empty_placeholders(settings: dict[str, Any]) -> None:
     """Cognito returns empty objects for unset blocks, and old pools return
-    ``EmailConfiguration: {}`` (§2.2; 2017 placebo recordings). Absent and empty mean the
-    same; requests reject some empty blocks (§3.1, CDKD isEmptyObjectPlaceholder)."""
+    ``EmailConfiguration: {}`` (AWS CLI example 2024; 2017 placebo recordings). Absent
+    and empty mean the same; requests reject some empty blocks (go-to-k/cdkd
+    isEmptyObjectPlaceholder)."""
     for member in ("EmailConfiguration", "SmsConfiguration", "DeviceConfiguration"):
         if settings.get(member) == {}:
             del settings[member]
@@ -330,7 +338,8 @@ DEVELOPER_PREFIX = "dev:custom:"
 
 def attribute_key(name: str, developer_only: bool = False) -> str:
     """A written Schema entry's name as Cognito reports it, the key schema attributes are
-    compared by. ``custom:`` is a namespace (product.md §2): ``custom:X`` is always the
+    compared by. ``custom:`` is a namespace (README, "The config format"): ``custom:X``
+    is always the
     custom attribute X, even where X is also a standard attribute's name; a bare name is
     the standard attribute when one exists by that name, else the custom attribute. A
     developer-only custom attribute is reported as ``dev:custom:X`` (botocore
@@ -363,7 +372,7 @@ def is_custom_attribute(key: str) -> bool:
 
 def request_attribute_name(key: str) -> str:
     """The Name CreateUserPool and AddCustomAttributes take for a custom attribute: the
-    bare name (Cognito adds the prefix itself, BC CustomAttributeNameType)."""
+    bare name (Cognito adds the prefix itself, botocore CustomAttributeNameType)."""
     for prefix in (DEVELOPER_PREFIX, CUSTOM_PREFIX):
         if key.startswith(prefix):
             return key[len(prefix):]
@@ -382,7 +391,8 @@ def _stringify_constraints(entry: dict[str, Any]) -> None:
 
 def schema_from_live(attributes: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """SchemaAttributes as a mapping by key (``attribute_key``). Cognito adds
-    ``identities`` once an IdP exists (§1.3), and no request can write it: dropped."""
+    ``identities`` once an IdP exists (terraform-provider-aws user_pool.go), and no
+    request can write it: dropped."""
     out: dict[str, dict[str, Any]] = {}
     for attribute in attributes:
         if attribute["Name"] in AUTO_ATTRIBUTES:
@@ -415,7 +425,7 @@ def schema_from_desired(entries: list[Mapping[str, Any]]) -> dict[str, dict[str,
 
 
 def sort_sets(value: Any, path: Path = ()) -> Any:
-    """Lists whose order has no meaning compare as sets (product.md §3): every list of
+    """Lists whose order has no meaning compare as sets (README, ownership): every list of
     scalars in the pool settings is one; recovery mechanisms are keyed by priority."""
     if isinstance(value, dict):
         return {k: sort_sets(v, (*path, k)) for k, v in value.items()}
@@ -443,11 +453,11 @@ def pool_region(user_pool: Mapping[str, Any]) -> str | None:
 
 
 def fold_legacy_aliases(settings: dict[str, Any]) -> None:
-    """The legacy CreateUserPool members a file may write (product.md §2, thousands of
+    """The legacy CreateUserPool members a file may write (README, "The config format":
     CloudFormation and Serverless templates use them) become their current twins:
     EmailVerificationMessage/Subject and SmsVerificationMessage the
     VerificationMessageTemplate fields Cognito mirrors them with (botocore: "no longer
-    used"; TF-UP copies one into the other), and AdminCreateUserConfig.
+    used"; Terraform copies one into the other), and AdminCreateUserConfig.
     UnusedAccountValidityDays the PasswordPolicy's TemporaryPasswordValidityDays (which
     Cognito reports it equal to, and refuses it beside: terraform-provider-aws
     user_pool.go). The rules refuse both twins written with different values. Writing an
@@ -490,7 +500,7 @@ def strip_carried(value: Any) -> Any:
 
 def mirror_pre_token_generation(settings: dict[str, Any]) -> None:
     """Cognito keeps LambdaConfig.PreTokenGeneration and PreTokenGenerationConfig.LambdaArn
-    identical (BC; TF #45529): a file that writes one of them expects both."""
+    identical (botocore; TF #45529): a file that writes one of them expects both."""
     lambdas = settings.get("LambdaConfig")
     if not isinstance(lambdas, dict):
         return
@@ -510,7 +520,7 @@ def drop_disabled_totp(mfa: dict[str, Any]) -> None:
 
 
 def drop_factor_blocks_when_off(mfa: dict[str, Any]) -> None:
-    """With MFA OFF Cognito holds no factor configuration (§3.3: OFF plus a factor block is
+    """With MFA OFF Cognito holds no factor configuration (OFF plus a factor block is
     rejected), but older reads may echo a disabled SMS block."""
     if mfa.get("MfaConfiguration", "OFF") == "OFF":
         for key in ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
@@ -599,11 +609,11 @@ def owned_view(
     root: str,
     whole: bool = False,
 ) -> OwnedView:
-    """Compare only what the file writes (product.md §3). Both sides get defaults filled
+    """Compare only what the file writes (README, ownership). Both sides get defaults filled
     in, so a line deleted from the file compares as "→ default", and an old pool that
     lacks a newer field compares as that field's default. ``whole`` owns every member
     of ``defaults`` even when unwritten: the MFA block, which SetUserPoolMfaConfig
-    replaces as a whole (cognito-semantics.md §1.2)."""
+    replaces as a whole (botocore SetUserPoolMfaConfig; go-to-k/cdkd)."""
     expected: dict[str, Any] = {}
     actual: dict[str, Any] = {}
     carried: list[Path] = []
@@ -644,14 +654,14 @@ def _fill(default: Any, value: Any) -> Any:
 def _prune(exp: Any, act: Any, path: Path, root: str, carried: list[Path]) -> tuple[Any, Any]:
     """Drop fields whose default is unknown and that the file does not write, and live
     fields this version of the model does not know (a newer botocore may add them:
-    cognito-semantics.md §1.15), so neither shows as a change."""
+    botocore adds members as Cognito grows), so neither shows as a change."""
     if exp is UNKNOWN:
         carried.append(path)
         return MISSING, MISSING
     if act is UNKNOWN:
         # The file writes a field Cognito did not report and whose default poolsync does
         # not know: a change until a read shows the value, never "equal to the file"
-        # (product.md §3). After apply it is "did not converge".
+        # (README, ownership). After apply it is "did not converge".
         act = MISSING if exp is MISSING else NOT_REPORTED
     if not (isinstance(exp, dict) or isinstance(act, dict)):
         return exp, act

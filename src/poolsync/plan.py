@@ -3,7 +3,7 @@
 Pure: takes the config and what was read from Cognito, returns values. Apply executes
 the ``ApiCall``s in order; nothing here talks to AWS.
 
-Rules followed (product.md §4, cognito-semantics.md §3):
+Rules followed (README, "Plans, apply and safety"; sources at each function):
 - a new pool is created with MFA off, then SetUserPoolMfaConfig sets MFA;
 - UpdateUserPool and SetUserPoolMfaConfig always get the full payload: live merged with
   the owned changes, never a patch (both reset what they are not sent);
@@ -392,7 +392,8 @@ def _plan_replacement(
 
 
 def _domain_deletions(live: LivePool) -> list[ApiCall]:
-    """A pool with a domain cannot be deleted; delete the domain first (§3.5; TF #16479)."""
+    """A pool with a domain cannot be deleted; delete the domain first
+    (terraform-provider-aws #16479)."""
     return [
         ApiCall("DeleteUserPoolDomain", {"UserPoolId": live.id, "Domain": live.pool[key]})
         for key in ("Domain", "CustomDomain")
@@ -435,10 +436,10 @@ def update_payload(
     desired: Mapping[str, Any],
     keep_tags: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """UpdateUserPool resets every member it is not sent (BC), so send all of them: live
+    """UpdateUserPool resets every member it is not sent (botocore), so send all of them: live
     for members the file does not write, the file (defaults filled) for those it does.
     Create-only members are not accepted; MfaConfiguration is left out, which preserves
-    it (§3.1 measured), because only SetUserPoolMfaConfig may change it."""
+    it (measured by go-to-k/cdkd), because only SetUserPoolMfaConfig may change it."""
     payload = {k: copy.deepcopy(v) for k, v in live_settings.items()
                if k not in CREATE_ONLY_MEMBERS and v is not UNKNOWN}
     for member in desired:
@@ -483,14 +484,14 @@ def replacement_payload(
 
 
 def mfa_payload(view: OwnedView | None, live_mfa: Mapping[str, Any]) -> dict[str, Any]:
-    """SetUserPoolMfaConfig is a full put (§1.2): the file's MFA block with defaults filled
+    """SetUserPoolMfaConfig is a full put (go-to-k/cdkd): the file's MFA block with defaults filled
     in, plus the live values of fields whose default is unknown."""
     if view is None:
         return dict(live_mfa)
     payload = copy.deepcopy(view.expected)
     _carry(payload, view, live_mfa, skip=frozenset())
     if payload.get("MfaConfiguration", "OFF") == "OFF":
-        # OFF together with any factor block is rejected (§3.3).
+        # OFF together with any factor block is rejected (go-to-k/cdkd).
         for key in ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
                     "EmailMfaConfiguration"):
             payload.pop(key, None)

@@ -1,6 +1,6 @@
 """Plans for the pool's sub-resources, in Cognito's dependency order.
 
-Order (product.md §4; cognito-semantics.md §3.7): the domain, identity providers and
+Order (README, "Plans, apply and safety"; aws/aws-cdk #15850): the domain, identity providers and
 resource servers before the clients that name them, clients before groups; deletions
 (``prune``) after every create and update, in reverse, so a provider has left every
 client before it is deleted. Pure: no AWS.
@@ -280,7 +280,8 @@ def _update_call(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, A
     if kind is ch.RESOURCE_SERVERS:
         return ApiCall("UpdateResourceServer", {
             "UserPoolId": pool_id, **ch.resource_server_payload(name, expected, live)})
-    # UpdateGroup keeps what it is not sent (§1.7): the written members are enough.
+    # UpdateGroup keeps what it is not sent (terraform-provider-aws user_group.go sends
+    # only changes): the written members are enough.
     return ApiCall("UpdateGroup", {"UserPoolId": pool_id, "GroupName": name, **dict(written)})
 
 
@@ -311,7 +312,8 @@ def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
 
 def _track_private_key(obj: ObjectPlan, desired: Mapping[str, Any],
                        live: LiveChildren, pool_id: str) -> ObjectPlan:
-    """Apple's private_key is write-only (§3.9): Describe never returns it. poolsync keeps
+    """Apple's private_key is write-only (botocore IdentityProviderType): Describe never
+    returns it. poolsync keeps
     a fingerprint of the key it last sent in a ``poolsync:`` tag on the pool, so a new
     key shows as "(sensitive, changed)" and is sent, and an unchanged one is not."""
     name = obj.address.rsplit("/", 1)[-1]

@@ -1,6 +1,6 @@
 """Offline rule checks: what Cognito refuses only at apply time, caught before any call.
 
-product.md §2 ("Rules the API enforces only at apply time") lists them; each rule below
+The README ("The config format") lists them; each rule below
 is one named function citing where the rule comes from. Rules read a pool as written
 (``{"region": ..., "settings": ..., "mfa": ..., "clients": ..., ...}``) and return
 problems with paths inside the document. They tolerate values of the wrong type (schema
@@ -8,7 +8,7 @@ validation reports those) and skip any decision that depends on a ``${env:...}``
 unknown until plan time.
 
 Offline, a rule that depends on a member the file does not write does not decide: an
-unwritten member keeps its live value, unknown until plan time (product.md §2). The
+unwritten member keeps its live value, unknown until plan time. The
 planner runs the same rules on the merged state, live settings included
 (``state_problems``), where an absent member is Cognito's default. Whether a client names
 an identity provider or a scope that exists is decided offline only where the file alone
@@ -34,16 +34,17 @@ MAX_CUSTOM_ATTRIBUTES = 50
 MAX_CUSTOM_NAME = 20
 
 TIERS = ("LITE", "ESSENTIALS", "PLUS")
-# A new pool without UserPoolTier gets ESSENTIALS (BC UserPoolTier doc; TF issue #40467).
+# A new pool without UserPoolTier gets ESSENTIALS (botocore UserPoolTier doc; TF issue #40467).
 DEFAULT_TIER = "ESSENTIALS"
 MFA_FACTORS = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration")
 
 LEGACY_MESSAGES = normalize.LEGACY_MESSAGE_FIELDS
-# A Schema list holds at most 50 entries, standard ones included (BC SchemaAttributesListType).
+# A Schema list holds at most 50 entries, standard ones included (botocore
+# SchemaAttributesListType).
 MAX_SCHEMA_ENTRIES = 50
 
 # The legacy ExplicitAuthFlows values, which cannot be mixed with the ALLOW_* ones, and
-# the ALLOW_* value that replaces each (BC ExplicitAuthFlows: ALLOW_ADMIN_USER_PASSWORD_AUTH
+# the ALLOW_* value that replaces each (botocore ExplicitAuthFlows: ALLOW_ADMIN_USER_PASSWORD_AUTH
 # "replaces the ADMIN_NO_SRP_AUTH setting").
 LEGACY_AUTH_FLOWS = {
     "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -52,10 +53,10 @@ LEGACY_AUTH_FLOWS = {
 }
 IDP_TYPES = frozenset({"SAML", "OIDC", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple"})
 # Social identity providers: Cognito names each after its type ("Provider NameOfGP cannot
-# be of type Google": aws/aws-cli #3179, hashicorp/terraform-provider-aws #4822; BC
+# be of type Google": aws/aws-cli #3179, hashicorp/terraform-provider-aws #4822; botocore
 # SupportedIdentityProviders lists them by these fixed names).
 SOCIAL_PROVIDERS = frozenset({"Google", "Facebook", "SignInWithApple", "LoginWithAmazon"})
-# Plain-HTTP redirect hosts Cognito accepts, for testing (BC CallbackURLs).
+# Plain-HTTP redirect hosts Cognito accepts, for testing (botocore CallbackURLs).
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
@@ -64,8 +65,8 @@ TIME_UNITS = {"seconds": 1, "minutes": MINUTE, "hours": HOUR, "days": DAY}
 
 @dataclass(frozen=True)
 class _Validity:
-    """One token validity member: its unit key, default unit and effective range (TF-UPC
-    config validators; BC member docs; cognito-semantics.md §1.4, §3.11)."""
+    """One token validity member: its unit key, default unit and effective range (Terraform
+    config validators in user_pool_client.go; botocore member docs)."""
 
     member: str
     unit_key: str
@@ -79,7 +80,7 @@ _SHORT = "5 minutes to 1 day"
 TOKEN_VALIDITIES = (
     _Validity("AccessTokenValidity", "AccessToken", "hours", 5 * MINUTE, DAY, _SHORT),
     _Validity("IdTokenValidity", "IdToken", "hours", 5 * MINUTE, DAY, _SHORT),
-    # 10 years is BC's RefreshTokenValidity maximum, 315360000 seconds (3650 days).
+    # 10 years is botocore's RefreshTokenValidity maximum, 315360000 seconds (3650 days).
     _Validity(
         "RefreshTokenValidity", "RefreshToken", "days", 60 * MINUTE, 3650 * DAY,
         "60 minutes to 10 years",
@@ -214,7 +215,7 @@ def _custom_attributes(pool: _Pool) -> Iterator[tuple[int, str]]:
 
 def _mfa_mode(mfa: Mapping[str, Any]) -> str | None:
     """The written MfaConfiguration; omitted means OFF (SetUserPoolMfaConfig reads a
-    missing mode as OFF: cognito-semantics.md §3.1). None when unknown offline."""
+    missing mode as OFF, measured by go-to-k/cdkd). None when unknown offline."""
     mode = mfa.get("MfaConfiguration", "OFF")
     return None if _unknown(mode) or not isinstance(mode, str) else mode
 
@@ -232,8 +233,8 @@ def _tier(pool: _Pool) -> str | None:
 
 
 def username_and_alias_attributes(pool: _Pool) -> Iterator[Problem]:
-    """UsernameAttributes and AliasAttributes are mutually exclusive (BC CreateUserPool
-    docs; TF-UP ConflictsWith; cognito-semantics.md §1.1)."""
+    """UsernameAttributes and AliasAttributes are mutually exclusive (botocore CreateUserPool
+    docs; terraform-provider-aws user_pool.go ConflictsWith)."""
     if _list(pool.settings.get("UsernameAttributes")) and _list(
         pool.settings.get("AliasAttributes")
     ):
@@ -245,7 +246,7 @@ def username_and_alias_attributes(pool: _Pool) -> Iterator[Problem]:
 
 def required_custom_attribute(pool: _Pool) -> Iterator[Problem]:
     """Cognito refuses ``Required: true`` on a custom attribute ("Required custom
-    attributes are not supported currently": TF issue #18430; cognito-semantics.md §3.4)."""
+    attributes are not supported currently": terraform-provider-aws #18430)."""
     schema = _list(pool.settings.get("Schema"))
     for index, _name in _custom_attributes(pool):
         if _dig(schema[index], "Required") is True:
@@ -256,8 +257,8 @@ def required_custom_attribute(pool: _Pool) -> Iterator[Problem]:
 
 
 def too_many_custom_attributes(pool: _Pool) -> Iterator[Problem]:
-    """A pool holds at most 50 custom attributes (Cognito quotas; cognito-semantics.md
-    §3.4), and the Schema list at most 50 entries, standard ones included (BC
+    """A pool holds at most 50 custom attributes (AWS developer guide, "Quotas in Amazon
+    Cognito"), and the Schema list at most 50 entries, standard ones included (botocore
     SchemaAttributesListType). The schema leaves this limit to this rule (schema.py)."""
     count = sum(1 for _ in _custom_attributes(pool))
     entries = len(_list(pool.settings.get("Schema")))
@@ -274,8 +275,8 @@ def too_many_custom_attributes(pool: _Pool) -> Iterator[Problem]:
 
 
 def custom_attribute_name_length(pool: _Pool) -> Iterator[Problem]:
-    """A custom attribute name is 1-20 characters without its ``custom:`` prefix (BC
-    CustomAttributeNameType; the schema allows the prefix on top, product.md §2)."""
+    """A custom attribute name is 1-20 characters without its ``custom:`` prefix (botocore
+    CustomAttributeNameType; the schema allows the prefix on top)."""
     for index, name in _custom_attributes(pool):
         bare = normalize.request_attribute_name(normalize.attribute_key(name))
         if len(bare) > MAX_CUSTOM_NAME:
@@ -306,7 +307,7 @@ def duplicate_attribute(pool: _Pool) -> Iterator[Problem]:
 def mfa_without_factor(pool: _Pool) -> Iterator[Problem]:
     """MFA ON/OPTIONAL needs SMS, TOTP or email MFA enabled ("SMS MFA, Email MFA, or
     Software Token MFA must be enabled"; WebAuthn alone does not count:
-    cognito-semantics.md §3.3)."""
+    measured by go-to-k/cdkd; anomalyco/sst #5177)."""
     if pool.mfa is None:
         return
     mode = _mfa_mode(pool.mfa)
@@ -363,7 +364,8 @@ def _factor_enabled(mfa: Mapping[str, Any]) -> bool:
 
 def factor_with_mfa_off(pool: _Pool) -> Iterator[Problem]:
     """MFA OFF with any factor block, even ``Enabled: false``, is refused ("can't turn
-    off MFA and configure an MFA together": cognito-semantics.md §3.3, TF-UP)."""
+    off MFA and configure an MFA together": go-to-k/cdkd; terraform-provider-aws
+    user_pool.go)."""
     if pool.mfa is None or _mfa_mode(pool.mfa) != "OFF":
         return
     written = "OFF" if "MfaConfiguration" in pool.mfa else "not written (OFF)"
@@ -482,7 +484,7 @@ def _tier_features(pool: _Pool) -> Iterator[_TierFeature]:
 
 def legacy_alias_conflict(pool: _Pool) -> Iterator[Problem]:
     """The legacy CreateUserPool members are accepted as aliases of their current twins
-    (product.md §2): Cognito mirrors EmailVerificationMessage/Subject and
+    (README, "The config format"): Cognito mirrors EmailVerificationMessage/Subject and
     SmsVerificationMessage with VerificationMessageTemplate (botocore: "no longer used"),
     and UnusedAccountValidityDays with TemporaryPasswordValidityDays (which it refuses
     beside: terraform-provider-aws user_pool.go). Both twins with different values
@@ -537,7 +539,7 @@ def attributes_require_verification_are_auto_verified(pool: _Pool) -> Iterator[P
 
 def pre_token_generation_mismatch(pool: _Pool) -> Iterator[Problem]:
     """PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same
-    function when both are set (BC LambdaConfigType; cognito-semantics.md §3.11)."""
+    function when both are set (botocore LambdaConfigType)."""
     lambdas = _mapping(pool.settings.get("LambdaConfig"))
     legacy = lambdas.get("PreTokenGeneration")
     current = _dig(lambdas, "PreTokenGenerationConfig", "LambdaArn")
@@ -552,7 +554,7 @@ def pre_token_generation_mismatch(pool: _Pool) -> Iterator[Problem]:
     )
 
 
-# --- App clients (cognito-semantics.md §1.4, §3.8) ------------------------------------
+# --- App clients (botocore CreateUserPoolClient) ---------------------------------------
 
 
 def _strings(value: Any) -> list[str]:
@@ -566,13 +568,13 @@ def _and(words: Sequence[str]) -> str:
 
 
 def _has_secret(client: Mapping[str, Any]) -> bool:
-    """A client has a secret when Cognito generates one or the file gives one (BC
+    """A client has a secret when Cognito generates one or the file gives one (botocore
     GenerateSecret, ClientSecret)."""
     return client.get("GenerateSecret") is True or isinstance(client.get("ClientSecret"), str)
 
 
 def default_redirect_not_a_callback(pool: _Pool) -> Iterator[Problem]:
-    """DefaultRedirectURI "Must be in the CallbackURLs list" (BC DefaultRedirectURI)."""
+    """DefaultRedirectURI "Must be in the CallbackURLs list" (botocore DefaultRedirectURI)."""
     for client, path in pool.each_client():
         default = client.get("DefaultRedirectURI")
         if not isinstance(default, str) or _unknown(default):
@@ -589,8 +591,8 @@ def default_redirect_not_a_callback(pool: _Pool) -> Iterator[Problem]:
 def client_credentials_flow(pool: _Pool) -> Iterator[Problem]:
     """client_credentials must be the only allowed OAuth flow, and needs a client secret
     ("you must add client_credentials as the only allowed OAuth flow"; the grant is
-    "authorized by a combination of the client ID and client secret": BC
-    AllowedOAuthFlows; cognito-semantics.md §3.8)."""
+    "authorized by a combination of the client ID and client secret": botocore
+    AllowedOAuthFlows)."""
     for client, path in pool.each_client():
         flows = _strings(client.get("AllowedOAuthFlows"))
         if "client_credentials" not in flows:
@@ -612,7 +614,7 @@ def client_credentials_flow(pool: _Pool) -> Iterator[Problem]:
 
 def oauth_without_user_pool_client_flag(pool: _Pool) -> Iterator[Problem]:
     """AllowedOAuthFlowsUserPoolClient "must have a value of true before you can
-    configure" callback and logout URLs, OAuth scopes and flows (BC); it defaults to
+    configure" callback and logout URLs, OAuth scopes and flows (botocore); it defaults to
     false."""
     for client, path in pool.each_client():
         flag = client.get("AllowedOAuthFlowsUserPoolClient")
@@ -653,8 +655,8 @@ def code_or_implicit_without_callback(pool: _Pool) -> Iterator[Problem]:
 def redirect_urls(pool: _Pool) -> Iterator[Problem]:
     """A redirect URL is absolute, has no fragment, and uses HTTPS unless it is
     http://localhost, http://127.0.0.1 or http://[::1] (any port); app schemes such as
-    myapp://example are fine (BC CallbackURLs, OAuth 2.0 §3.1.2). BC states it for
-    callback URLs; cognito-semantics.md §1.4 holds logout URLs to the same rules."""
+    myapp://example are fine (botocore CallbackURLs, OAuth 2.0 §3.1.2). botocore states it for
+    callback URLs; poolsync holds logout URLs to the same rules."""
     for client, path in pool.each_client():
         for member in ("CallbackURLs", "LogoutURLs"):
             for index, url in enumerate(_list(client.get(member))):
@@ -687,8 +689,8 @@ def _redirect_fault(url: str) -> str:
 
 def mixed_explicit_auth_flows(pool: _Pool) -> Iterator[Problem]:
     """The legacy ExplicitAuthFlows values (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY,
-    USER_PASSWORD_AUTH) cannot be assigned together with ALLOW_* ones (BC
-    ExplicitAuthFlows; cognito-semantics.md §3.11)."""
+    USER_PASSWORD_AUTH) cannot be assigned together with ALLOW_* ones (botocore
+    ExplicitAuthFlows)."""
     for client, path in pool.each_client():
         flows = _strings(client.get("ExplicitAuthFlows"))
         legacy = sorted({f for f in flows if f in LEGACY_AUTH_FLOWS})
@@ -702,7 +704,7 @@ def mixed_explicit_auth_flows(pool: _Pool) -> Iterator[Problem]:
 
 def user_context_data_without_secret(pool: _Pool) -> Iterator[Problem]:
     """"You can only activate EnablePropagateAdditionalUserContextData in an app client
-    that has a client secret" (BC; cognito-semantics.md §3.8)."""
+    that has a client secret" (botocore)."""
     for client, path in pool.each_client():
         if client.get("EnablePropagateAdditionalUserContextData") is True and not _has_secret(
             client
@@ -716,7 +718,7 @@ def user_context_data_without_secret(pool: _Pool) -> Iterator[Problem]:
 
 def generate_secret_with_client_secret(pool: _Pool) -> Iterator[Problem]:
     """"You cannot specify both GenerateSecret as true and provide a ClientSecret value"
-    (BC ClientSecret)."""
+    (botocore ClientSecret)."""
     for client, path in pool.each_client():
         if client.get("GenerateSecret") is True and "ClientSecret" in client:
             yield Problem(
@@ -729,8 +731,8 @@ def generate_secret_with_client_secret(pool: _Pool) -> Iterator[Problem]:
 def token_validity(pool: _Pool) -> Iterator[Problem]:
     """Token validities are read in TokenValidityUnits (defaults hours, hours, days) and
     must last 5 minutes to 1 day (access, ID) or 60 minutes to 10 years (refresh);
-    RefreshTokenValidity 0 means the default 30 days (BC member docs; TF-UPC config
-    validators; cognito-semantics.md §1.4, §3.11). The schema leaves the raw number
+    RefreshTokenValidity 0 means the default 30 days (botocore member docs; Terraform config
+    validators in user_pool_client.go). The schema leaves the raw number
     ranges to this rule (schema.py)."""
     for client, path in pool.each_client():
         units = _mapping(client.get("TokenValidityUnits"))
@@ -756,12 +758,12 @@ def token_validity(pool: _Pool) -> Iterator[Problem]:
             )
 
 
-# --- Identity providers (cognito-semantics.md §1.6, §3.9) -------------------------------
+# --- Identity providers (botocore CreateIdentityProvider) ------------------------------
 
 
 def saml_metadata(pool: _Pool) -> Iterator[Problem]:
-    """A SAML provider takes MetadataURL or MetadataFile, exactly one (BC
-    CreateIdentityProvider ProviderDetails; cognito-semantics.md §1.6)."""
+    """A SAML provider takes MetadataURL or MetadataFile, exactly one (botocore
+    CreateIdentityProvider ProviderDetails)."""
     for name, provider in pool.identity_providers.items():
         if not isinstance(provider, Mapping) or provider.get("ProviderType") != "SAML":
             continue
@@ -782,7 +784,7 @@ def saml_metadata(pool: _Pool) -> Iterator[Problem]:
 def social_provider_name(pool: _Pool) -> Iterator[Problem]:
     """A social provider is named exactly after its type, and those names are kept for
     them ("Provider NameOfGP cannot be of type Google": aws/aws-cli #3179,
-    hashicorp/terraform-provider-aws #4822; BC SupportedIdentityProviders)."""
+    hashicorp/terraform-provider-aws #4822; botocore SupportedIdentityProviders)."""
     for name, provider in pool.identity_providers.items():
         if not isinstance(provider, Mapping):
             continue
