@@ -2,7 +2,7 @@
 over its category's rate (account-wide) or over 5/s per operation per pool (client and
 resource categories) is answered ``TooManyRequestsException`` on HTTP 400.
 
-Rates come from poolsync.quotas (security-and-limits.md §2.2), multiplied by ``scale``
+Rates come from poolsync.quotas (the Cognito quotas page), multiplied by ``scale``
 so benchmark runs stay short; ``latency`` seconds are added to every request, as a
 network round trip to AWS would.
 """

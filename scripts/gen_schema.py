@@ -4,15 +4,16 @@
     python scripts/gen_schema.py           # (re)write the checked-in schema
     python scripts/gen_schema.py --check   # exit 1 when the checked-in schema is stale
 
-The schema describes one poolsync config document (product.md §2): poolsync's own
-lower-case structure keys, and below ``settings`` and ``mfa`` the Cognito API's request
-shapes with the API's own member names, types, enums, lengths and patterns; below
-``clients``, ``identity_providers``, ``domain``, ``groups`` and ``resource_servers``
-the create operations' inputs, minus the pool id and the member that is the item's
-key. ``templates`` holds pool bodies that pools name in ``template`` (every pool key
-but ``id``, ``region`` and ``template``; docs/environments.md, "Pool templates"). botocore itself enforces none of ``max``, ``pattern`` or ``enum``
-(cognito-semantics.md §5), so this schema is where poolsync catches them before any
-API call.
+The schema describes one poolsync config document (README, "The config format"):
+poolsync's own lower-case structure keys, and below ``settings`` and ``mfa`` the
+Cognito API's request shapes with the API's own member names, types, enums, lengths and
+patterns; below ``clients``, ``identity_providers``, ``domain``, ``groups`` and
+``resource_servers`` the create operations' inputs, minus the pool id and the member
+that is the item's key. ``templates`` holds pool bodies that pools name in ``template``
+(every pool key but ``id``, ``region`` and ``template``; docs/environments.md, "Pool
+templates"). botocore itself enforces none of ``max``, ``pattern`` or ``enum``
+(botocore/validate.py checks only required, types and ``min``), so this schema is where
+poolsync catches them before any API call.
 
 This script is the only place poolsync imports botocore for the schema; the runtime
 reads the generated JSON file.
@@ -42,7 +43,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 SETTINGS_OPERATION = "CreateUserPool"
 # PoolName is the pool's key in the file; MfaConfiguration lives under ``mfa`` because
-# only SetUserPoolMfaConfig can turn MFA on (cognito-semantics.md §3.3).
+# only SetUserPoolMfaConfig can turn MFA on (aws/aws-cdk #11478;
+# aws-cloudformation/cloudformation-coverage-roadmap #1176).
 SETTINGS_EXCLUDED = frozenset({"PoolName", "MfaConfiguration"})
 MFA_OPERATION = "SetUserPoolMfaConfig"
 # The pool id is resolved by poolsync, never written under ``mfa``.
@@ -73,7 +75,8 @@ POOL_ID_EXAMPLE = "eu-west-1_AbCdEfGhI"
 
 
 class SubResource(NamedTuple):
-    """A pool key holding one sub-resource, or a collection of them by name (product.md §2):
+    """A pool key holding one sub-resource, or a collection of them by name (README, "The
+    config format"):
     the create operation's input minus the pool id (poolsync resolves it) and, for a
     collection, the member that is each item's key."""
 
@@ -306,7 +309,7 @@ def describe(doc: str | None) -> str:
 
 # --- Shape conversion ----------------------------------------------------------------
 
-# poolsync's conveniences (product.md §2, "and only these"): schema attribute constraints
+# poolsync's conveniences (README, "The config format"): schema attribute constraints
 # are numeric strings in the API ("MaxLength": "2048"); the file may write integers.
 _DIGITS = {
     "type": ["string", "integer"],
@@ -328,8 +331,8 @@ MEMBER_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 # Members poolsync requires although the model does not: schema attributes are compared
-# by name (product.md §3). AttributeDataType is required of custom attributes only
-# (``custom_attribute_needs_a_type``).
+# by name (README, "What poolsync manages (ownership)"). AttributeDataType is required
+# of custom attributes only (``custom_attribute_needs_a_type``).
 EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
     "SchemaAttributeType": ("Name",),
 }
@@ -349,7 +352,8 @@ STANDARD_ATTRIBUTES = (
 
 def custom_attribute_needs_a_type(model: ServiceModel) -> dict[str, Any]:
     """``if``/``then`` of a Schema entry: a custom attribute must say its
-    AttributeDataType; a standard one may leave it out, AWS knows its type (product.md §2).
+    AttributeDataType; a standard one may leave it out, AWS knows its type (README, "The
+    config format").
 
     An entry for a custom attribute without its type makes every later update fail with
     "Invalid AttributeDataType input" (aws-amplify/amplify-backend #3299). A custom
@@ -377,7 +381,8 @@ CONDITIONS = {"SchemaAttributeType": custom_attribute_needs_a_type}
 
 # Patterns hard to read at a glance, said in words for the messages that quote them.
 PATTERN_HINTS = {
-    # cognito-semantics.md §1.6: stricter at create time than ProviderNameType
+    # botocore: CreateIdentityProvider's ProviderName is ProviderNameTypeV2, stricter
+    # than the ProviderNameType of the update and describe calls
     "ProviderNameTypeV2": 'no "_" or space first, nor from the third character on',
     "DomainType": 'a prefix domain has only a-z, 0-9 and "-", not starting or ending '
     'with "-"; a custom domain such as auth.example.com needs CustomDomainConfig',
@@ -490,8 +495,9 @@ class Converter:
         return out
 
     def schema_attribute_name(self, member: Shape) -> dict[str, Any]:
-        """Convenience: a custom attribute name may carry its ``custom:`` prefix (product.md
-        §2), so the limits here allow the prefix; rules.py checks the bare name's 20."""
+        """Convenience: a custom attribute name may carry its ``custom:`` prefix (README,
+        "The config format"), so the limits here allow the prefix; rules.py checks the
+        bare name's 20."""
         base = self.model.shape_for(member.name)
         out = _scalar(base)
         out["maxLength"] = base.metadata["max"] + len(CUSTOM_PREFIX)

@@ -96,6 +96,19 @@ def test_concurrent_modification_is_retried_only_for_writes_that_list_it() -> No
         cognito.call(ApiCall("CreateGroup", {"UserPoolId": "p", "GroupName": "g"}))
 
 
+def test_the_concurrent_writes_are_exactly_those_the_model_lists() -> None:
+    """Deleting a provider or a client can lose a race too (botocore lists the error)."""
+    import botocore.session
+
+    from poolsync.quotas import CONCURRENT_WRITES
+
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    listed = {name for name in model.operation_names
+              if any(e.name == "ConcurrentModificationException"
+                     for e in model.operation_model(name).error_shapes)}
+    assert listed == CONCURRENT_WRITES
+
+
 def test_server_errors_are_retried_and_client_errors_are_not() -> None:
     cognito, _ = _cognito({"update_user_pool": [_error("InternalErrorException", 500)]})
     cognito.call(ApiCall("UpdateUserPool", {"UserPoolId": "p"}))

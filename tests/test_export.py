@@ -1,5 +1,5 @@
 """``poolsync export``: live pools as YAML with only non-default settings, secrets as
-``${env:...}`` placeholders, and an empty plan (product.md §1.4, §5)."""
+``${env:...}`` placeholders, and an empty plan (README, "More": export)."""
 
 from __future__ import annotations
 

@@ -623,7 +623,7 @@ def test_owned_view_tags_compare_whole() -> None:
 
 
 def test_owned_view_ignores_live_keys_the_model_does_not_know() -> None:
-    """A newer botocore may return fields this model lacks (cognito-semantics.md §1.15)."""
+    """A newer botocore may return fields this model lacks (AWS adds members over time)."""
     live = {"Policies": {"PasswordPolicy": {"MinimumLength": 8, "FutureField": 3}},
             "UserPoolAddOns": {"AdvancedSecurityMode": "OFF", "FutureMode": "ON"}}
     written = {"Policies": {"PasswordPolicy": {"MinimumLength": 8}},

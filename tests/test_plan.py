@@ -42,7 +42,8 @@ NAME = "MyUserPool"
 REGION = "us-west-2"
 POOL = "us-west-2_EXAMPLE"
 MFA_OFF = {"MfaConfiguration": "OFF"}
-# What DescribeUserPool returns that no request takes (cognito-semantics.md §1.1).
+# What DescribeUserPool returns that no request takes (botocore UserPoolType read-only
+# members).
 READ_ONLY = ("Id", "Name", "Arn", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers",
              "SchemaAttributes", "Domain", "CustomDomain", "MfaConfiguration")
 LEGACY_TRIO = ("EmailVerificationMessage", "EmailVerificationSubject", "SmsVerificationMessage")
@@ -432,7 +433,7 @@ def test_plan_config_matches_live_pools_by_region_and_name() -> None:
 
 
 def test_mfa_off_sends_no_factor_block() -> None:
-    """OFF together with any factor block is rejected (cognito-semantics.md §3.3)."""
+    """OFF together with any factor block is rejected (go-to-k/cdkd #1923, measured)."""
     _, mfa_plan = plan_pool(config({}, MFA_OFF), live()).objects
     assert mfa_plan.action is Action.UPDATE
     changes = {c.path: c for c in mfa_plan.changes}

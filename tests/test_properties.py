@@ -160,7 +160,7 @@ def _custom_attribute(draw: st.DrawFn) -> dict[str, Any]:
                                                "MaxLength": draw(st.integers(max(low, 1), 2048))}
     if entry["AttributeDataType"] == "Number" and draw(st.booleans()):
         # Non-negative: the stand-in (moto) refuses a negative bound; whether Cognito
-        # does is not recorded (cognito-semantics.md has no measurement).
+        # does is UNVERIFIED (no public measurement found).
         low = draw(st.integers(0, 1000))
         entry["NumberAttributeConstraints"] = {"MinValue": low,
                                                "MaxValue": draw(st.integers(low, 10_000))}

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).parent.parent
 PACKAGE = ROOT / "src" / "poolsync"
 
-# Each third-party library is imported by exactly one module (style.md, "A layering").
+# Each third-party library is imported by exactly one module (README, "Development").
 # The stand-in (moto, and boto3 for its client helper) lives apart from the product code.
 OWNERS = {
     "yaml": {"yamlio.py"},

@@ -42,7 +42,7 @@ UPDATE_GOLDEN = os.environ.get("POOLSYNC_UPDATE_GOLDEN") == "1"
 VALID = sorted(p.name for p in REAL_WORLD.glob("valid-*.yaml"))
 INVALID = sorted(p.name for p in REAL_WORLD.glob("invalid-*.yaml"))
 REFUSED = sorted(p.name for p in REAL_WORLD.glob("refused-*.yaml"))
-# ${env:NAME}, but not the literal $${env:NAME} (product.md §2).
+# ${env:NAME}, but not the literal $${env:NAME} (README, "The config format").
 ENV_REFERENCE = re.compile(r"(?<!\$)\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 READ_PREFIXES = ("Describe", "List", "Get")
 POOL_NAME = re.compile(r"^[\w\s+=,.@-]+$")  # botocore UserPoolNameType

@@ -53,8 +53,8 @@ CREATE = PoolPlan("shop", "eu-west-1", None, (
         FieldChange(("Schema", "tenant"), MISSING, TENANT),
     )),
     ObjectPlan("shop/mfa", "mfa", Action.CREATE,
-               "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA "
-               "(cognito-semantics.md §3.3)", (
+               "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA (a pool "
+               "created with MFA on needs SMS: aws/aws-cdk #11478)", (
                    FieldChange(("MfaConfiguration",), MISSING, "OPTIONAL"),
                    FieldChange(("SoftwareTokenMfaConfiguration", "Enabled"), MISSING, True),
                )),

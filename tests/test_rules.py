@@ -91,7 +91,8 @@ def test_fifty_entries_custom_and_standard() -> None:
 
 
 def test_more_than_fifty_schema_entries_with_standard_ones() -> None:
-    # The Schema list itself holds at most 50 entries (BC), whatever they declare.
+    # The Schema list itself holds at most 50 entries (botocore SchemaAttributesListType),
+    # whatever they declare.
     schema = [attribute(f"a{i}") for i in range(50)] + [attribute("email"), attribute("name")]
     assert problems({"Schema": schema}) == [
         (
@@ -127,7 +128,8 @@ def test_same_attribute_twice_with_and_without_prefix() -> None:
 
 
 def test_custom_namespace_beside_a_standard_attribute_is_two_attributes() -> None:
-    """custom:sub is the custom attribute sub; sub the standard one (product.md §2)."""
+    """custom:sub is the custom attribute sub; sub the standard one (README, "The config
+    format")."""
     schema = [attribute("sub"), attribute("custom:sub", Mutable=True),
               attribute("custom:locale"), attribute("locale")]
     assert problems({"Schema": schema}) == []
@@ -378,7 +380,8 @@ def test_access_token_customization_on_lite(version: str) -> None:
     ],
 )
 def test_legacy_verification_messages_are_aliases(legacy: str, member: str) -> None:
-    """Thousands of CloudFormation and Serverless templates write them (product.md §2)."""
+    """Many CloudFormation and Serverless templates write them (README, "The config
+    format")."""
     assert problems({legacy: "Your code is {####}"}) == []
     same = {legacy: "Your code is {####}",
             "VerificationMessageTemplate": {member: "Your code is {####}"}}

@@ -24,7 +24,7 @@ from poolsync.model import Problem
 from poolsync.schema import load_schema, schema_text, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
-# product.md §2's example, whole.
+# A complete example config document, whole.
 PRODUCT_EXAMPLE = """\
 version: 1
 pools:
@@ -184,7 +184,7 @@ def test_settings_and_mfa_follow_the_api_shapes() -> None:
 
 
 # Each sub-resource is its create operation's input minus the pool id and the item's key
-# (product.md §2), by the key's own type.
+# (README, "The config format"), by the key's own type.
 SUB_RESOURCES = [
     ("clients", "poolsync.Client", "ClientNameType", {"UserPoolId", "ClientName"}),
     (

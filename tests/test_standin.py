@@ -662,8 +662,9 @@ def test_update_resets_everything_else_it_omits(cognito: Any) -> None:
     pool = describe(cognito, pool_id)
     assert pool["DeletionProtection"] == "INACTIVE"
     assert pool["LambdaConfig"] == {}
-    # Preserved when omitted: UserAttributeUpdateSettings (TF-UP comment,
-    # cognito-semantics.md §3.1), UserPoolTags (go-to-k/cdkd #4066, measured).
+    # Preserved when omitted: UserAttributeUpdateSettings (comment in
+    # terraform-provider-aws internal/service/cognitoidp/user_pool.go), UserPoolTags
+    # (go-to-k/cdkd #4066, measured).
     assert pool["UserPoolTags"] == {"team": "identity"}
     assert pool["UserAttributeUpdateSettings"] == {
         "AttributesRequireVerificationBeforeUpdate": ["email"]

@@ -340,7 +340,7 @@ def test_plain_moto_accepts_unknown_scopes(plain: Any) -> None:
 
 # What the caller wrote for each documented "Describe response" (botocore 1.43.11
 # IdentityProviderType doc, saved as *.provider-details-only.*): the fixture less the
-# keys Cognito adds (cognito-semantics.md §1.6), plus Apple's write-only private key.
+# keys Cognito adds (that same doc's request examples), plus Apple's write-only private key.
 WRITTEN_DETAILS = {
     "google": ("Google", ("authorize_scopes", "client_id", "client_secret")),
     "facebook": ("Facebook", ("api_version", "authorize_scopes", "client_id", "client_secret")),

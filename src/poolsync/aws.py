@@ -62,7 +62,7 @@ class CallRecord:
 @dataclass(frozen=True)
 class RetryPolicy:
     """poolsync retries itself (botocore's own retries are off) so that it can classify
-    Cognito's errors (security-and-limits.md §2.4) and look a create up before sending
+    Cognito's errors (quotas.py, with its sources) and look a create up before sending
     it again. Full-jitter exponential backoff, capped like botocore's standard mode."""
 
     attempts: int = 10
@@ -81,7 +81,9 @@ def _snake(operation: str) -> str:
 
 # botocore's retries are off: its default "legacy" mode never retries Cognito's
 # throttling (HTTP 400), and its standard mode retries LimitExceededException, a hard
-# quota (security-and-limits.md §2.4). RetryPolicy does it instead.
+# quota (botocore/retries/standard.py; boto/botocore #1732; the Cognito override in
+# terraform-provider-aws internal/service/cognitoidp/service_package.go never retries
+# it). RetryPolicy does it instead.
 _NO_BOTOCORE_RETRIES = {"mode": "standard", "total_max_attempts": 1}
 # Where a lost response may hide a create that happened: look before sending it again.
 _CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
@@ -221,7 +223,7 @@ class BotoCognito:
                 return
 
     def list_user_pools(self) -> list[dict[str, Any]]:
-        # MaxResults is required by ListUserPools (cognito-semantics.md §2.1 row 15).
+        # MaxResults is required by ListUserPools (botocore ListUserPoolsRequest).
         return list(self._pages("ListUserPools", "UserPools", {"MaxResults": 60}))
 
     def describe_user_pool(self, pool_id: str) -> dict[str, Any] | None:
@@ -243,7 +245,8 @@ class BotoCognito:
         users = self._invoke("ListUsers", {"UserPoolId": pool_id, "Limit": 1})
         return bool(users.get("Users"))
 
-    # Page sizes are each operation's maximum (botocore model; cognito-semantics.md §2.1).
+    # Page sizes are each operation's maximum (botocore model: the MaxResults or Limit
+    # shape of each List request).
 
     def list_clients(self, pool_id: str) -> list[dict[str, Any]]:
         params = {"UserPoolId": pool_id, "MaxResults": 60}
@@ -266,7 +269,8 @@ class BotoCognito:
         return provider
 
     def describe_domain(self, domain: str) -> dict[str, Any] | None:
-        # An unknown domain is a 200 with an empty description, not an error (§1.5).
+        # An unknown domain is a 200 with an empty description, not an error
+        # (real-responses describe_user_pool_domain.nonexistent-domain).
         found = self._invoke("DescribeUserPoolDomain", {"Domain": domain})
         description: dict[str, Any] = found.get("DomainDescription") or {}
         return description if description.get("Domain") else None

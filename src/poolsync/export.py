@@ -1,4 +1,4 @@
-"""Export: live pools as a config document whose plan is empty (product.md §1.4, §5).
+"""Export: live pools as a config document whose plan is empty (README, "More": export).
 
 Pure: takes what was read from Cognito (``LivePool`` values), returns a document. The
 live state goes through the same canonical shapes the planner compares
@@ -371,7 +371,8 @@ def export_provider(
             value = _placeholder(pool, name, key, collected)
         details[key] = value
     if kind == "SignInWithApple":
-        # Write-only: Describe never returns the key (§3.9), but every create needs it.
+        # Write-only: Describe never returns the key (real-responses
+        # describe_identity_provider.signinwithapple), but every create needs it.
         details["private_key"] = _placeholder(pool, name, "private_key", collected)
     out: dict[str, Any] = {"ProviderType": kind, "ProviderDetails": details}
     mapping = {k: v for k, v in sorted((live.get("AttributeMapping") or {}).items())

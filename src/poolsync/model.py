@@ -131,7 +131,7 @@ class FieldChange:
 
     def to_dict(self) -> dict[str, Any]:
         """A sensitive value is never written: only a fingerprint of it, so that two
-        plans can still be told apart (product.md §5)."""
+        plans can still be told apart (README, "Plans, apply and safety": secrets)."""
         out = {
             "path": render_path(self.path),
             "before": None if self.sensitive else _plain(self.before),
@@ -171,8 +171,8 @@ MISSING: Any = _Missing()
 
 class _NotReported:
     """Sentinel for a live value Cognito did not report, where poolsync knows no default
-    to compare with: the file's value is a change until a read shows it (product.md §3:
-    absent never means "equal to the file")."""
+    to compare with: the file's value is a change until a read shows it (README, "What
+    poolsync manages (ownership)": absent never means "equal to the file")."""
 
     _instance: _NotReported | None = None
 

@@ -3,7 +3,7 @@
 One token bucket per quota category (account-wide per region: UserPoolRead 15/s,
 ...), refilled at a share of the published rate (default 80%: other tools use the same
 quota), plus one bucket per (pool, operation) for the categories Cognito also caps at
-5 requests/s per operation per pool (security-and-limits.md §2.2). Threads that call
+5 requests/s per operation per pool (Cognito quotas page, quotas.py). Threads that call
 Cognito take a token from each bucket that applies before every attempt, so a run
 stays near the "quota floor" (the busiest category's calls divided by its rate)
 without causing throttling itself.

@@ -1,17 +1,19 @@
 """Cognito's request-rate quotas, as poolsync uses them: which category each operation
 counts against, the published rates, and which errors are worth retrying.
 
-Source: security-and-limits.md §2.1 to §2.4 (the Cognito quotas page; the mapping of an
-operation to its category is inferred from the category descriptions there). The
-quotas are per account and region, shared with every other tool, and cannot be raised.
+Source: the Cognito quotas page,
+https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html (the mapping of an
+operation to its category is inferred from the category descriptions there: the page
+does not list the operations). The quotas are per account and region, shared with every
+other tool, and cannot be raised.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-# Requests per second, account-wide per region (§2.2), and the per-pool cap of 5 RPS per
-# operation for the client and resource categories.
+# Requests per second, account-wide per region (quotas page), and the per-pool cap of
+# 5 RPS per operation for the client and resource categories.
 RATES: Final[dict[str, float]] = {
     "UserPoolRead": 15,
     "UserPoolUpdate": 15,
@@ -48,20 +50,27 @@ CATEGORY: Final[dict[str, str]] = {
     "ListUsers": "UserList",
 }
 
-# Throttling: Cognito answers TooManyRequestsException on HTTP 400 (§2.1), which
-# botocore's default retry mode never retries (§2.4).
+# Throttling: Cognito answers TooManyRequestsException on HTTP 400 (boto/botocore #1732,
+# aws/aws-sdk-java #2301), which botocore's default retry mode never retries
+# (botocore/data/_retry.json has no such code; boto/botocore #1732 is still open).
 THROTTLING_CODES: Final = frozenset({"TooManyRequestsException", "ThrottlingException",
                                      "Throttling", "RequestLimitExceeded"})
 TRANSIENT_CODES: Final = frozenset({"InternalErrorException", "InternalError",
                                     "ServiceUnavailable", "ServiceUnavailableException"})
 # LimitExceededException is a hard resource quota (e.g. the 1,001st app client): retrying
-# only adds delay (§2.4; TF's Cognito override). Never retried.
+# only adds delay (hashicorp/terraform-provider-aws #49836; the provider's Cognito
+# override, internal/service/cognitoidp/service_package.go). Never retried.
 NEVER_RETRIED: Final = frozenset({"LimitExceededException"})
-# Writes the model lists ConcurrentModificationException for (cognito-semantics.md §3.7).
-CONCURRENT_WRITES: Final = frozenset({"UpdateUserPool", "UpdateUserPoolClient",
-                                      "UpdateIdentityProvider", "SetUserPoolMfaConfig",
-                                      "CreateUserPoolDomain", "UpdateUserPoolDomain",
-                                      "DeleteUserPoolDomain"})
+# Every operation whose error list in the botocore model has
+# ConcurrentModificationException (a test keeps this equal to the model): such a call
+# lost a race with another write and is safe to try again.
+CONCURRENT_WRITES: Final = frozenset({
+    "AssociateSoftwareToken", "CreateManagedLoginBranding", "CreateTerms",
+    "CreateUserPoolDomain", "DeleteIdentityProvider", "DeleteManagedLoginBranding",
+    "DeleteTerms", "DeleteUserPoolClient", "DeleteUserPoolDomain", "SetUserPoolMfaConfig",
+    "UpdateIdentityProvider", "UpdateManagedLoginBranding", "UpdateTerms", "UpdateUserPool",
+    "UpdateUserPoolClient", "UpdateUserPoolDomain",
+})
 
 
 def category(operation: str) -> str:

@@ -28,8 +28,8 @@ from poolsync.model import Path, Problem
 
 SCHEMA_FILE = FilePath(__file__).parent / "poolsync.schema.json"
 
-# ``${env:NAME}`` (product.md §2). NAME is an environment variable name as POSIX shells
-# take it: letters, digits and "_", not starting with a digit.
+# ``${env:NAME}`` (README, "The config format"). NAME is an environment variable name as
+# POSIX shells take it: letters, digits and "_", not starting with a digit.
 ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 REFERENCE_START = "${"

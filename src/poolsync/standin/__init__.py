@@ -2,11 +2,11 @@
 
 moto diverges from real Cognito where poolsync's tests and demo care (schema
 attributes, update semantics, MFA rules, deletion guards, quotas, response shape, and
-the pool's app clients, identity providers, domains and resource servers:
-cognito-semantics.md §5). ``install()`` overrides the affected moto methods, each with
-a small function in this package that names its source. It works under
-``moto.mock_aws()`` and for a ``ThreadedMotoServer`` in the same process, because both
-use the same moto classes.
+the pool's app clients, identity providers, domains and resource servers: each gap
+probed against moto 5.2.1, see tests/fixtures/real-responses/SOURCES.md).
+``install()`` overrides the affected moto methods, each with a small function in this
+package that names its source. It works under ``moto.mock_aws()`` and for a
+``ThreadedMotoServer`` in the same process, because both use the same moto classes.
 
     with standin.installed(), moto.mock_aws():
         ...

@@ -2,7 +2,7 @@
 
 moto 5.2.1 merges an UpdateUserPoolClient request into the stored client, accepts any
 provider name or OAuth scope, and reports no dates and no ``TokenValidityUnits``
-(cognito-semantics.md §5; real-responses/SOURCES.md).
+(probed against moto 5.2.1; real-responses/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ from moto.core.utils import utcnow
 
 from poolsync.standin.patching import Patch
 
-# What AWS reports for a client whose request left these out (cognito-semantics.md
-# §1.4, §2.2; real-responses describe_user_pool_client.cli-v2-transcript-2025-08:
+# What AWS reports for a client whose request left these out (botocore
+# UserPoolClientType; real-responses describe_user_pool_client.cli-v2-transcript-2025-08:
 # RefreshTokenValidity 30, TokenValidityUnits {}, EnableTokenRevocation true,
 # EnablePropagateAdditionalUserContextData false, AuthSessionValidity 3;
 # AllowedOAuthFlowsUserPoolClient false per the 2019 CLI example; ExplicitAuthFlows per
-# BC 1.43.11 "If you don't specify a value for ExplicitAuthFlows, your app client
+# botocore 1.43.11 "If you don't specify a value for ExplicitAuthFlows, your app client
 # supports ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH" -- that
 # Describe then lists them is inferred). Everything else a request leaves out is
 # absent from Describe: AccessTokenValidity, IdTokenValidity, PreventUserExistenceErrors
-# (TX 2025), ReadAttributes and WriteAttributes (BC: "only populates ReadAttributes in
-# the API response if you have specified your own custom set").
+# (2025 transcript), ReadAttributes and WriteAttributes (botocore: "only populates
+# ReadAttributes in the API response if you have specified your own custom set").
 CLIENT_DEFAULTS: Final[Mapping[str, Any]] = {
     "RefreshTokenValidity": 30,
     "TokenValidityUnits": {},
@@ -39,8 +39,8 @@ CLIENT_DEFAULTS: Final[Mapping[str, Any]] = {
     "AuthSessionValidity": 3,
 }
 
-# OAuth scopes every pool has (cognito-semantics.md §1.4; the values CloudFormation
-# accepts, awsdocs/aws-cloudformation-user-guide PR #518).
+# OAuth scopes every pool has (botocore CreateUserPoolClientRequest.AllowedOAuthScopes;
+# the values CloudFormation accepts, awsdocs/aws-cloudformation-user-guide PR #518).
 STANDARD_SCOPES: Final = frozenset(
     {"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"}
 )
@@ -66,8 +66,8 @@ class ScopeDoesNotExistException(JsonRESTError):
 
 def client_configuration(request: Mapping[str, Any]) -> dict[str, Any]:
     """The client's settings after CreateUserPoolClient or UpdateUserPoolClient: what
-    the request sent, AWS's defaults for the rest (BC: "If you don't provide a value for
-    an attribute, Amazon Cognito sets it to its default value"; §3.1)."""
+    the request sent, AWS's defaults for the rest (botocore: "If you don't provide a value for
+    an attribute, Amazon Cognito sets it to its default value")."""
     config = {
         key: copy.deepcopy(value)
         for key, value in request.items()
@@ -76,7 +76,7 @@ def client_configuration(request: Mapping[str, Any]) -> dict[str, Any]:
     for key, default in CLIENT_DEFAULTS.items():
         config.setdefault(key, copy.deepcopy(default))
     # "You can't set RefreshTokenValidity to 0. If you do, Amazon Cognito overrides the
-    # value with the default value of 30 days" (BC CreateUserPoolClient).
+    # value with the default value of 30 days" (botocore CreateUserPoolClient).
     if not config["RefreshTokenValidity"]:
         config["RefreshTokenValidity"] = CLIENT_DEFAULTS["RefreshTokenValidity"]
     with_rotation_grace_period(config)
@@ -85,7 +85,7 @@ def client_configuration(request: Mapping[str, Any]) -> dict[str, Any]:
 
 def with_rotation_grace_period(config: dict[str, Any]) -> None:
     """``RefreshTokenRotation`` sent without ``RetryGracePeriodSeconds`` is reported with
-    0, the value that means "no grace period" (BC RefreshTokenRotationType: "When
+    0, the value that means "no grace period" (botocore RefreshTokenRotationType: "When
     RetryGracePeriodSeconds is 0, the grace period is disabled"). That Describe reports
     the 0 is UNVERIFIED (no recorded response has the block); what a client whose
     request never named RefreshTokenRotation reports is unknown too, so nothing is
@@ -109,8 +109,8 @@ def with_service_linked_role(config: dict[str, Any], account_id: str) -> dict[st
 
 
 def reset_update(stored: Mapping[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
-    """UpdateUserPoolClient resets every member it is not sent (BC; cognito-semantics.md
-    §1.4, §3.1). moto 5.2.1 merges instead. ``ClientName`` is the exception: a client
+    """UpdateUserPoolClient resets every member it is not sent (botocore
+    UpdateUserPoolClient doc). moto 5.2.1 merges instead. ``ClientName`` is the exception: a client
     always has a name, so an update without one keeps it (inferred, UNVERIFIED)."""
     config = client_configuration(request)
     if "ClientName" not in config and "ClientName" in stored:
@@ -149,7 +149,7 @@ def check_attributes_exist(pool: Any, request: Mapping[str, Any], operation: str
 
 def check_identity_providers_exist(pool: Any, names: Iterable[str]) -> None:
     """``SupportedIdentityProviders`` may only name ``COGNITO`` and the pool's providers
-    (cognito-semantics.md §3.7). Message as AWS returns it: aws/aws-cdk #15850,
+    (aws/aws-cdk #15692). Message as AWS returns it: aws/aws-cdk #15850,
     lgallard/terraform-aws-cognito-user-pool #71. moto 5.2.1 accepts any name."""
     for name in names:
         if name != COGNITO_PROVIDER and name not in pool.identity_providers:
@@ -160,8 +160,8 @@ def check_identity_providers_exist(pool: Any, names: Iterable[str]) -> None:
 
 def check_scopes_exist(pool: Any, scopes: Iterable[str]) -> None:
     """``AllowedOAuthScopes`` are the standard scopes or ``<identifier>/<scope>`` of
-    the pool's resource servers; anything else is ScopeDoesNotExistException (BC
-    error list; cognito-semantics.md §1.4; an unknown non-custom value such as
+    the pool's resource servers; anything else is ScopeDoesNotExistException (botocore
+    CreateUserPoolClient error list; an unknown non-custom value such as
     ``Cognito`` gets the same error: awsdocs/aws-cloudformation-user-guide #564).
     moto 5.2.1 accepts any scope."""
     custom = custom_scopes(pool)
@@ -196,7 +196,7 @@ def _create_user_pool_client(
 
 def use_custom_secret(client: Any, secret: str | None) -> None:
     """A ``ClientSecret`` sent at create is the client's secret, and makes it
-    confidential (BC 1.43.11 CreateUserPoolClient; cognito-semantics.md §1.4). moto
+    confidential (botocore 1.43.11 CreateUserPoolClientRequest.ClientSecret). moto
     5.2.1 generates its own and would echo the sent one as a setting."""
     if secret:
         client.secret = secret
@@ -216,7 +216,7 @@ def _update_user_pool_client(
 
 
 def client_json(client: Any, extended: bool = False) -> dict[str, Any]:
-    """Describe/Create/Update carry ``CreationDate`` and ``LastModifiedDate`` (BC
+    """Describe/Create/Update carry ``CreationDate`` and ``LastModifiedDate`` (botocore
     ``UserPoolClientType``; every real client fixture has both); moto 5.2.1 has none."""
     shape: dict[str, Any] = _moto_client_to_json(client, extended)
     created = getattr(client, "standin_creation_date", None)

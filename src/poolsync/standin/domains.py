@@ -2,8 +2,8 @@
 
 moto 5.2.1 lets two pools claim one prefix, drops ``ManagedLoginVersion``, reports a
 random UUID as the account, ``null`` S3 bucket and version, no ``CustomDomainConfig``,
-and puts a custom domain's FQDN in the pool's ``Domain`` (cognito-semantics.md §1.5,
-§5; real-responses/SOURCES.md). An unknown domain already answers
+and puts a custom domain's FQDN in the pool's ``Domain`` (probed against moto 5.2.1;
+real-responses/SOURCES.md). An unknown domain already answers
 ``{"DomainDescription": {}}`` as AWS does.
 """
 
@@ -47,8 +47,8 @@ _moto_user_pool_to_json: Final = CognitoIdpUserPool.to_json
 
 
 def is_custom_domain(name: str) -> bool:
-    """A prefix matches ``^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$`` (BC), so it has no
-    dot; a custom domain is a fully qualified name."""
+    """A prefix matches ``^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$`` (botocore
+    ``DomainType``), so it has no dot; a custom domain is a fully qualified name."""
     return "." in name
 
 
@@ -61,9 +61,11 @@ def domains_of(backend: Any, user_pool_id: str) -> Iterator[Any]:
 
 def check_domain_available(backend: Any, user_pool_id: str, name: str) -> None:
     """A domain name belongs to one pool ("Domain already associated with another user
-    pool.", aws-samples/aws-cdk-examples #402; §3.6), and a pool has at most one prefix
-    and one custom domain ("User pool already has a domain configured.", aws/aws-cdk
-    #10062; that a prefix and a custom domain can coexist is inferred from BC, §1.5).
+    pool.", aws-samples/aws-cdk-examples #402; serverless/serverless #10135), and a pool
+    has at most one prefix and one custom domain ("User pool already has a domain
+    configured.", aws/aws-cdk #10062; that a prefix and a custom domain can coexist is
+    inferred from botocore WebAuthnConfigurationType.RelyingPartyId: "a custom domain,
+    whether or not it also has a prefix domain").
     moto 5.2.1 lets a second pool take over the name."""
     for domain in domains_of(backend, user_pool_id):
         if is_custom_domain(domain.domain) == is_custom_domain(name):
@@ -95,8 +97,8 @@ def _create_user_pool_domain_response(response: Any) -> ActionResult:
 
 def update_domain(backend: Any, request: Mapping[str, Any]) -> Any:
     """UpdateUserPoolDomain changes the certificate of a custom domain and the
-    ``ManagedLoginVersion`` (BC; §1.5, §3.6). A member it is not sent is kept (a
-    GUESS: BC does not say; moto 5.2.1 clears the certificate)."""
+    ``ManagedLoginVersion`` (botocore UpdateUserPoolDomain doc). A member it is not
+    sent is kept (a GUESS: botocore does not say; moto 5.2.1 clears the certificate)."""
     domain = backend.user_pool_domains.get(request.get("Domain"))
     if domain is None or domain.user_pool_id != request.get("UserPoolId"):
         raise ResourceNotFoundError(request.get("Domain"))
@@ -153,7 +155,7 @@ def written_domain_json(
 ) -> dict[str, Any]:
     """CreateUserPoolDomain and UpdateUserPoolDomain answer ``CloudFrontDomain`` for a
     custom domain only: "If you set an Amazon Cognito prefix domain, this parameter
-    returns null" / "this operation returns a blank response" (BC 1.43.11, both outputs;
+    returns null" / "this operation returns a blank response" (botocore 1.43.11, both outputs;
     the 2024 create-user-pool-domain CLI example shows no output for a prefix domain).
     ``ManagedLoginVersion`` when it was written (update_user_pool_domain 2025 example)."""
     written: dict[str, Any] = {}
@@ -166,7 +168,7 @@ def written_domain_json(
 
 def user_pool_json(pool: Any, extended: bool = False) -> dict[str, Any]:
     """DescribeUserPool names a prefix domain in ``Domain`` and a custom one in
-    ``CustomDomain`` (BC ``UserPoolType``; real-responses describe_user_pool 2024 has
+    ``CustomDomain`` (botocore ``UserPoolType``; real-responses describe_user_pool 2024 has
     both). moto 5.2.1 puts whichever domain it finds first in ``Domain``."""
     shape: dict[str, Any] = _moto_user_pool_to_json(pool, extended)
     shape.pop("Domain", None)

@@ -9,12 +9,14 @@ Each request gets at most one fault; the rates are the shares of requests that g
 kind. The n-th request of an operation draws from a generator seeded with (seed,
 operation, n), so a seed injects the same faults into the same requests in every run,
 even when poolsync handles several pools at once and their requests interleave. The errors are
-shaped as Cognito sends them (security-and-limits.md §2.1, §2.4): throttling is HTTP 400
-``TooManyRequestsException``, a hard quota is HTTP 400 ``LimitExceededException``, with
-the JSON body and the ``x-amzn-ErrorType`` header botocore reads the code from. A reset
-closes the client's connection with a TCP RST and no response: *before* forwarding the
-upstream server never sees the request; *after* forwarding it has acted, and only the
-answer is lost (the case that duplicates a create without an idempotency token).
+shaped as Cognito sends them (boto/botocore #1732, aws/aws-sdk-java #2301; the Cognito
+quotas page, https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html):
+throttling is HTTP 400 ``TooManyRequestsException``, a hard quota is HTTP 400
+``LimitExceededException``, with the JSON body and the ``x-amzn-ErrorType`` header
+botocore reads the code from. A reset closes the client's connection with a TCP RST and
+no response: *before* forwarding the upstream server never sees the request; *after*
+forwarding it has acted, and only the answer is lost (the case that duplicates a create
+without an idempotency token).
 
 Standard library only: issue 6's benchmark reuses it outside the tests.
 """

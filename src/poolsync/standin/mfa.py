@@ -2,7 +2,7 @@
 
 The mode lives in ``pool.mfa_config`` and is mirrored into the pool's stored
 configuration, so DescribeUserPool and GetUserPoolMfaConfig always agree (moto 5.2.1
-keeps two values that drift apart: cognito-semantics.md §5).
+keeps two values that drift apart, as probed).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _FACTOR_BLOCKS: Final = (
 )
 
 # Passwordless first factors that MFA ON excludes, and the passkey factor setting that
-# lets WEB_AUTHN stay a first factor under MFA ON (BC WebAuthnConfigurationType
+# lets WEB_AUTHN stay a first factor under MFA ON (botocore WebAuthnConfigurationType
 # FactorConfiguration; go-to-k/cdkd src/provisioning/providers/cognito-provider.ts,
 # describeUnsupportedMfaCombination, issues #1975, #2051, #2064: measured us-east-1).
 OTP_FIRST_FACTORS: Final = frozenset({"EMAIL_OTP", "SMS_OTP"})
@@ -45,7 +45,7 @@ WEB_AUTHN_NOT_CONFIGURED_FOR_MFA: Final = (
 )
 # GetUserPoolMfaConfig reports UserVerification once WebAuthnConfiguration is set
 # (real-responses get_user_pool_mfa_config.aws-cli-example-2025). "preferred" when the
-# request left it out is UNVERIFIED (BC names no default; Terraform always flattens
+# request left it out is UNVERIFIED (botocore names no default; Terraform always flattens
 # user_verification, so AWS reports some value): the value that asks the least.
 DEFAULT_USER_VERIFICATION: Final = "preferred"
 
@@ -58,7 +58,8 @@ def mfa_enabled(mode: str | None) -> bool:
 
 
 def store_mfa_mode(pool: Any, mode: str) -> None:
-    """One value for both reads (cognito-semantics.md §5: Describe and Get agree)."""
+    """One value for both reads: botocore ``UserPoolType.MfaConfiguration`` and
+    ``GetUserPoolMfaConfigResponse.MfaConfiguration`` report the pool's one MFA mode."""
     pool.mfa_config = mode
     pool.extended_config["MfaConfiguration"] = mode
 
@@ -70,8 +71,8 @@ def clear_mfa_factors(pool: Any) -> None:
 
 
 def check_create_mfa(request: Mapping[str, Any]) -> None:
-    """CreateUserPool with MFA ON/OPTIONAL needs SMS set up (cognito-semantics.md §3.3.1;
-    aws/aws-cdk #11478). moto 5.2.1 accepts it. Whether AWS also insists on
+    """CreateUserPool with MFA ON/OPTIONAL needs SMS set up (aws/aws-cdk #11478, #12075;
+    aws/aws-cdk #32615). moto 5.2.1 accepts it. Whether AWS also insists on
     ``AutoVerifiedAttributes`` containing ``phone_number``, as its message says, is
     not checked here (UNVERIFIED)."""
     if mfa_enabled(request.get("MfaConfiguration")) and not request.get("SmsConfiguration"):
@@ -83,7 +84,8 @@ def check_create_mfa(request: Mapping[str, Any]) -> None:
 
 def enable_sms_mfa_from_create(pool: Any) -> None:
     """A pool created with MFA on and SmsConfiguration has SMS MFA as its factor
-    (cognito-semantics.md §3.3.1: SMS is the only factor CreateUserPool can enable)."""
+    (SMS is the only factor CreateUserPool can enable: botocore CreateUserPoolRequest has
+    no TOTP, email or passkey member)."""
     if mfa_enabled(pool.mfa_config):
         pool.sms_mfa_config = _resolve_sms_block(pool, {})
 
@@ -96,7 +98,7 @@ def first_auth_factors(config: Mapping[str, Any]) -> frozenset[str]:
 
 def is_multi_factor(web_authn: Mapping[str, Any] | None) -> bool:
     """Passkeys count as MFA only with MULTI_FACTOR_WITH_USER_VERIFICATION; "SINGLE_FACTOR
-    or not set" is a single factor (BC WebAuthnConfigurationType.FactorConfiguration)."""
+    or not set" is a single factor (botocore WebAuthnConfigurationType.FactorConfiguration)."""
     return (web_authn or {}).get("FactorConfiguration") == MULTI_FACTOR
 
 
@@ -149,8 +151,9 @@ def check_set_first_factors(pool: Any, mode: str, web_authn: Mapping[str, Any] |
 
 
 def check_update_mfa(pool: Any, request: Mapping[str, Any]) -> None:
-    """UpdateUserPool cannot switch MFA on (cognito-semantics.md §3.3.2, AWS error quoted
-    by crossplane provider-aws); moto 5.2.1 accepts it."""
+    """UpdateUserPool cannot switch MFA on (AWS error quoted by crossplane-contrib/provider-aws
+    pkg/controller/cognitoidentityprovider/userpool/setup.go;
+    aws-cloudformation/cloudformation-coverage-roadmap #1176); moto 5.2.1 accepts it."""
     if mfa_enabled(request.get("MfaConfiguration")) and not mfa_enabled(pool.mfa_config):
         raise InvalidParameterException(
             "Cannot turn MFA functionality ON, once the user pool has been created"
@@ -167,8 +170,9 @@ def apply_update_mfa(pool: Any, mode: str) -> None:
 
 
 def set_mfa_config(pool: Any, request: Mapping[str, Any]) -> None:
-    """SetUserPoolMfaConfig: a full replace with AWS's checks (cognito-semantics.md §3.3.3)."""
-    # An omitted mode reads as OFF: the call is a full replace (§3.1, CDKD measurement).
+    """SetUserPoolMfaConfig: a full replace with AWS's checks (measured by go-to-k/cdkd,
+    src/provisioning/providers/cognito-provider.ts; issues #1923, #1975)."""
+    # An omitted mode reads as OFF: the call is a full replace (go-to-k/cdkd PR #1929).
     mode = request.get("MfaConfiguration") or "OFF"
     if mode not in MFA_MODES:
         raise InvalidParameterException(
@@ -197,7 +201,8 @@ def set_mfa_config(pool: Any, request: Mapping[str, Any]) -> None:
 
 def _check_some_factor_enabled(factors: Mapping[str, Any]) -> None:
     """ON/OPTIONAL needs SMS, TOTP or email MFA; WebAuthn alone does not count
-    (§3.3.3; anomalyco/sst #5177). A present SMS or email block enables that factor."""
+    (anomalyco/sst #5177; go-to-k/cdkd PR #1929). A present SMS or email block enables
+    that factor."""
     totp = factors.get("SoftwareTokenMfaConfiguration") or {}
     if not (
         "SmsMfaConfiguration" in factors
@@ -212,7 +217,9 @@ def _check_some_factor_enabled(factors: Mapping[str, Any]) -> None:
 
 def _check_email_mfa_allowed(pool: Any) -> None:
     """Email MFA needs SES (``EmailSendingAccount=DEVELOPER``); an absent
-    EmailConfiguration means COGNITO_DEFAULT (§3.3.3, cognito-semantics.md §1.1)."""
+    EmailConfiguration means COGNITO_DEFAULT (message measured by go-to-k/cdkd,
+    cognito-provider.ts; the default: "Email settings for Amazon Cognito user pools",
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html)."""
     email_configuration = pool.extended_config.get("EmailConfiguration") or {}
     if email_configuration.get("EmailSendingAccount", "COGNITO_DEFAULT") != "DEVELOPER":
         raise InvalidParameterException(
@@ -223,10 +230,10 @@ def _check_email_mfa_allowed(pool: Any) -> None:
 
 def _resolve_sms_block(pool: Any, block: Mapping[str, Any]) -> dict[str, Any]:
     """SMS MFA uses the pool's SmsConfiguration and SmsAuthenticationMessage when the
-    block leaves them out (BC ``SmsMfaConfigType``: both members optional, "If this
+    block leaves them out (botocore ``SmsMfaConfigType``: both members optional, "If this
     parameter isn't provided, your user pool sends a default message"; "You can set
     SmsConfiguration in CreateUserPool and UpdateUserPool, or in SetUserPoolMfaConfig";
-    cognito-semantics.md §1.1 lists both as pool settings). moto 5.2.1 insists on
+    both are CreateUserPoolRequest members). moto 5.2.1 insists on
     SmsConfiguration inside the block."""
     resolved = {
         "SmsAuthenticationMessage": block.get("SmsAuthenticationMessage")
@@ -235,7 +242,8 @@ def _resolve_sms_block(pool: Any, block: Mapping[str, Any]) -> dict[str, Any]:
         or pool.extended_config.get("SmsConfiguration"),
     }
     if not resolved["SmsConfiguration"]:
-        # What AWS answers here is UNVERIFIED; SMS MFA cannot work without SNS (§3.3.3).
+        # What AWS answers here is UNVERIFIED; SMS MFA cannot work without SNS (botocore
+        # SmsMfaConfigType.SmsConfiguration).
         raise InvalidParameterException(
             "SMS configuration is required to enable SMS MFA: set SmsConfiguration in "
             "SmsMfaConfiguration or on the user pool."
@@ -260,7 +268,7 @@ def mfa_config_view(pool: Any) -> dict[str, Any]:
 def web_authn_view(written: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """WebAuthnConfiguration as GetUserPoolMfaConfig reports it once set: what was
     written, with UserVerification defaulted (DEFAULT_USER_VERIFICATION). Nothing is
-    invented for RelyingPartyId (BC: the pool's domain, UNVERIFIED how it is reported)
+    invented for RelyingPartyId (botocore: the pool's domain, UNVERIFIED how it is reported)
     nor for FactorConfiguration (the 2025 CLI example reports none)."""
     if written is None:
         return None

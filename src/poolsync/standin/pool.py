@@ -25,13 +25,14 @@ from poolsync.standin.schema import check_added_attributes, check_create_schema,
 _NOT_CONFIGURATION: Final = ("UserPoolId", "PoolName")
 
 # Members CreateUserPool accepts and UpdateUserPool does not: an update leaves them
-# alone (cognito-semantics.md §1.1, computed from the BC input shapes). moto 5.2.1
-# resets them to its defaults on every update (§5).
+# alone (computed from botocore's CreateUserPoolRequest and UpdateUserPoolRequest
+# shapes). moto 5.2.1 resets them to its defaults on every update (probed).
 _CREATE_ONLY_MEMBERS: Final = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
 
-# Kept when an UpdateUserPool request omits them (cognito-semantics.md §3.1):
-# UserPoolTier is the documented exception to the reset rule (BC); MfaConfiguration is
-# measured (CDKD); UserAttributeUpdateSettings per the TF-UP comment ("omitting the
+# Kept when an UpdateUserPool request omits them: UserPoolTier is the documented
+# exception to the reset rule (botocore UpdateUserPool doc); MfaConfiguration is
+# measured (go-to-k/cdkd PR #1965); UserAttributeUpdateSettings per the comment in
+# terraform-provider-aws internal/service/cognitoidp/user_pool.go ("omitting the
 # struct leaves it unchanged"). UserPoolTags, AccountRecoverySetting,
 # EmailConfiguration and SmsConfiguration were measured unchanged by an UpdateUserPool
 # omitting them (go-to-k/cdkd src/provisioning/providers/cognito-provider.ts,
@@ -48,14 +49,16 @@ _PRESERVED_WHEN_OMITTED: Final = (
     "SmsConfiguration",
 )
 
-# VerificationMessageTemplate field, its legacy twin, and the default
-# (cognito-semantics.md §1.1 and §3.2; real-responses describe_user_pool 2024).
+# VerificationMessageTemplate field, its legacy twin, and the default (botocore
+# EmailVerificationMessage: "no longer used"; hashicorp/terraform-provider-aws #2423;
+# real-responses describe_user_pool 2024).
 _MIRRORED_MESSAGES: Final = (
     ("EmailMessage", "EmailVerificationMessage", "Your verification code is {####}. "),
     ("EmailSubject", "EmailVerificationSubject", "Your verification code"),
     ("SmsMessage", "SmsVerificationMessage", "Your verification code is {####}. "),
 )
-DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS: Final = 7  # cognito-semantics.md §1.1
+# botocore PasswordPolicyType.TemporaryPasswordValidityDays: "Defaults to 7".
+DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS: Final = 7
 
 _moto_create_user_pool: Final = CognitoIdpBackend.create_user_pool
 _moto_update_user_pool: Final = CognitoIdpBackend.update_user_pool
@@ -100,8 +103,8 @@ def merge_update(
 ) -> dict[str, Any]:
     """The configuration an UpdateUserPool request leaves behind, before defaults.
 
-    Omitted members reset to their defaults (BC), except the create-only and the
-    preserved ones (cognito-semantics.md §3.1).
+    Omitted members reset to their defaults (botocore UpdateUserPool doc), except the
+    create-only and the preserved ones (_PRESERVED_WHEN_OMITTED, with its sources).
     """
     merged = {
         key: value
@@ -114,7 +117,8 @@ def merge_update(
     for key in _PRESERVED_WHEN_OMITTED:
         if key not in merged and key in stored:
             merged[key] = stored[key]
-    # Omitted MfaConfiguration is preserved, explicit OFF applies (§3.1, CDKD measured).
+    # Omitted MfaConfiguration is preserved, explicit OFF applies (go-to-k/cdkd PR #1965,
+    # measured).
     merged.setdefault("MfaConfiguration", current_mfa)
     policies = _merged_policies(stored.get("Policies"), request.get("Policies"))
     if policies:
@@ -124,8 +128,8 @@ def merge_update(
 
 def _merged_policies(stored: Any, requested: Any) -> dict[str, Any]:
     """Policies.PasswordPolicy and Policies.SignInPolicy survive an update that omits
-    them, whole container or either sub-key (cognito-semantics.md §3.1, CDKD measured,
-    go-to-k/cdkd #1968, #1979)."""
+    them, whole container or either sub-key (measured: go-to-k/cdkd PR #1982, issues
+    #1968, #1979)."""
     return {**(stored or {}), **(requested or {})}
 
 
@@ -135,7 +139,8 @@ def check_unused_account_validity(request: Mapping[str, Any]) -> None:
     (terraform-provider-aws internal/service/cognitoidp/user_pool.go retries UpdateUserPool
     without the legacy member on this message; the workaround for
     hashicorp/terraform-provider-aws #8827 sends 0, which is accepted). Either one alone
-    is accepted (cognito-semantics.md §1.1). moto 5.2.1 accepts both."""
+    is accepted (botocore PasswordPolicyType.TemporaryPasswordValidityDays). moto 5.2.1
+    accepts both."""
     unused = (request.get("AdminCreateUserConfig") or {}).get("UnusedAccountValidityDays")
     password_policy = (request.get("Policies") or {}).get("PasswordPolicy") or {}
     if unused and password_policy.get("TemporaryPasswordValidityDays") is not None:
@@ -162,8 +167,9 @@ def check_verification_before_update(config: Mapping[str, Any]) -> None:
 
 
 def rename(pool: Any, new_name: str | None) -> None:
-    """UpdateUserPool.PoolName renames the pool (BC 1.43.11; cognito-semantics.md §1.1).
-    moto 5.2.1 ignores it."""
+    """UpdateUserPool.PoolName renames the pool (botocore 1.43.11
+    UpdateUserPoolRequest.PoolName: "The updated name of your user pool"). moto 5.2.1
+    ignores it."""
     if new_name:
         pool.name = new_name
 
@@ -184,11 +190,13 @@ def with_aws_defaults(stored: dict[str, Any], request: Mapping[str, Any]) -> dic
     config = {key: value for key, value in stored.items() if key not in _NOT_CONFIGURATION}
     # Always present, {} when untagged (real-responses/SOURCES.md: moto omits it).
     config.setdefault("UserPoolTags", {})
-    # New pools are on ESSENTIALS (cognito-semantics.md §3.10; BC; TF issue #40467).
+    # New pools are on ESSENTIALS (botocore CreateUserPoolRequest.UserPoolTier:
+    # "Defaults to ESSENTIALS"; hashicorp/terraform-provider-aws #40467).
     config.setdefault("UserPoolTier", "ESSENTIALS")
-    # Off unless asked for through the API (security-and-limits.md §1.3; BC).
+    # Off unless asked for through the API (Cognito Developer Guide, "User pool deletion
+    # protection"; botocore CreateUserPoolRequest.DeletionProtection).
     config.setdefault("DeletionProtection", "INACTIVE")
-    # Empty placeholder when unset (cognito-semantics.md §2.2; real-responses 2024).
+    # Empty placeholder when unset (real-responses describe_user_pool 2024).
     config.setdefault(
         "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []}
     )
@@ -203,8 +211,8 @@ def with_aws_defaults(stored: dict[str, Any], request: Mapping[str, Any]) -> dic
 
 def _legacy_validity_sets_the_policy(config: dict[str, Any], request: Mapping[str, Any]) -> None:
     """``UnusedAccountValidityDays`` sent alone sets the temporary-password validity,
-    which is then reported in both places (cognito-semantics.md §1.1: a mirrored pair;
-    BC calls TemporaryPasswordValidityDays its successor). Sent together they are
+    which is then reported in both places (real-responses describe_user_pool 2024 shows
+    1/1; botocore calls UnusedAccountValidityDays "legacy"). Sent together they are
     refused (check_unused_account_validity); 0 means "not set". moto 5.2.1 keeps the
     two apart."""
     unused = (request.get("AdminCreateUserConfig") or {}).get("UnusedAccountValidityDays")
@@ -220,8 +228,8 @@ def _legacy_validity_sets_the_policy(config: dict[str, Any], request: Mapping[st
 
 def _mirrored_unused_account_validity(config: Mapping[str, Any]) -> dict[str, Any]:
     """Legacy ``AdminCreateUserConfig.UnusedAccountValidityDays`` is reported equal to
-    ``PasswordPolicy.TemporaryPasswordValidityDays`` (cognito-semantics.md §1.1;
-    real-responses describe_user_pool 2024 shows 1/1); 0 means the default of 7 (BC).
+    ``PasswordPolicy.TemporaryPasswordValidityDays`` (real-responses
+    describe_user_pool 2024 shows 1/1); 0 means the default of 7 (botocore).
     moto 5.2.1 drops it when AdminCreateUserConfig is given (SOURCES.md)."""
     password_policy = (config.get("Policies") or {}).get("PasswordPolicy") or {}
     admin_create_user = dict(config.get("AdminCreateUserConfig") or {})
@@ -235,8 +243,9 @@ def _mirrored_unused_account_validity(config: Mapping[str, Any]) -> dict[str, An
 
 def mirrored_verification_messages(request: Mapping[str, Any]) -> dict[str, Any]:
     """``VerificationMessageTemplate`` and the legacy trio mirror each other, with AWS's
-    defaults (cognito-semantics.md §3.2). The template wins when both are sent with
-    different values (inferred: BC calls the legacy members "no longer used"). moto
+    defaults (terraform-provider-aws user_pool.go keeps them in step;
+    hashicorp/terraform-provider-aws #2423). The template wins when both are sent with
+    different values (inferred: botocore calls the legacy members "no longer used"). moto
     5.2.1 copies only template -> legacy and keeps its own template when only legacy
     members are sent (SOURCES.md)."""
     template = dict(request.get("VerificationMessageTemplate") or {})
@@ -258,8 +267,9 @@ def _delete_user_pool(backend: Any, user_pool_id: str) -> None:
 
 
 def check_deletable(pool: Any) -> None:
-    """Deletion protection and an attached domain block DeleteUserPool
-    (cognito-semantics.md §3.5). Messages as AWS returns them: localstack #11947 quotes
+    """Deletion protection and an attached domain block DeleteUserPool (botocore
+    CreateUserPoolRequest.DeletionProtection; hashicorp/terraform-provider-aws #16479,
+    #14102). Messages as AWS returns them: localstack #11947 quotes
     the deletion-protection one, terraform-provider-aws #16479 the domain one. moto
     5.2.1 deletes anyway."""
     if pool.extended_config.get("DeletionProtection") == "ACTIVE":

@@ -3,8 +3,8 @@
 The stand-in stores what the caller wrote and renders Describe from it: the keys
 Cognito adds to ``ProviderDetails`` per type, the default ``username`` mapping and
 ``IdpIdentifiers: []`` are computed on every read, and Apple's ``private_key`` is kept
-but never returned. moto 5.2.1 echoes the request (cognito-semantics.md §1.6, §5;
-real-responses/SOURCES.md).
+but never returned. moto 5.2.1 echoes the request (botocore
+IdentityProviderType.ProviderDetails; real-responses/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -28,14 +28,15 @@ from poolsync.standin.schema import add_identities_attribute
 SOCIAL_TYPES: Final = ("Google", "Facebook", "LoginWithAmazon", "SignInWithApple")
 
 # Write-only: "The Describe response leaves out private_key" (real-responses
-# describe_identity_provider.signinwithapple.provider-details-only; §3.9).
+# describe_identity_provider.signinwithapple.provider-details-only).
 WRITE_ONLY_DETAILS: Final = ("private_key",)
 
 # The username mapping Cognito adds when the caller maps none. Google -> sub is
-# observed (cognito-semantics.md §1.6 "issues"); Facebook -> id is in the 2019 CLI
+# documented (Cognito guide, cognito-user-pools-attribute-mapping.html, as quoted in
+# aws-amplify/amplify-cli #8278); Facebook -> id is in the 2019 CLI
 # example (real-responses describe_identity_provider.facebook.aws-cli-example-2019);
 # OIDC and SignInWithApple -> sub is inferred from their OIDC id token; LoginWithAmazon
-# -> user_id is a GUESS from its profile API field (§6 open point 9). SAML gets none
+# -> user_id is a GUESS from its profile API field (UNVERIFIED). SAML gets none
 # (every SAML fixture returns only the mapping it was given).
 DEFAULT_USERNAME_ATTRIBUTE: Final[Mapping[str, str]] = {
     "Google": "sub",
@@ -73,7 +74,8 @@ _moto_provider_to_json: Final = CognitoIdpIdentityProvider.to_json
 
 
 def google_details(written: Mapping[str, str]) -> dict[str, str]:
-    """real-responses describe_identity_provider.google.provider-details-only (BC)."""
+    """real-responses describe_identity_provider.google.provider-details-only (botocore
+    ``IdentityProviderType.ProviderDetails`` doc)."""
     return {
         "attributes_url": "https://people.googleapis.com/v1/people/me?personFields=",
         "attributes_url_add_attributes": "true",
@@ -128,7 +130,7 @@ def sign_in_with_apple_details(written: Mapping[str, str]) -> dict[str, str]:
 
 def oidc_details(written: Mapping[str, str]) -> dict[str, str]:
     """``attributes_url_add_attributes: "false"`` plus the endpoints Cognito discovers
-    from ``oidc_issuer`` (real-responses oidc provider-details-only; §1.6). The stand-in
+    from ``oidc_issuer`` (real-responses oidc provider-details-only). The stand-in
     cannot fetch ``<issuer>/.well-known/openid-configuration``, so it GUESSES the
     endpoints as ``<issuer>/oauth2/authorize``, ``/oauth2/token``, ``/oauth2/userInfo``
     and ``/.well-known/jwks.json``. Endpoints the caller wrote win (see described_details)."""
@@ -192,14 +194,16 @@ _ADDED_DETAILS: Final[Mapping[str, Callable[[Mapping[str, str]], dict[str, str]]
     "SAML": saml_details,
 }
 
-# Added keys that replace a written value: TF strips ActiveEncryptionCertificate before
-# an update (cognito-semantics.md §2.3), i.e. it is Cognito's, not the caller's.
+# Added keys that replace a written value: terraform-provider-aws
+# internal/service/cognitoidp/identity_provider.go strips ActiveEncryptionCertificate
+# before an update, i.e. it is Cognito's, not the caller's.
 _ALWAYS_COMPUTED: Final = ("ActiveEncryptionCertificate",)
 
 
 def described_details(provider_type: str, written: Mapping[str, str]) -> dict[str, str]:
-    """``ProviderDetails`` as Describe returns them: what was written (all strings,
-    §1.6), less write-only keys, plus what Cognito adds for the type."""
+    """``ProviderDetails`` as Describe returns them: what was written (all strings: a
+    map of strings in botocore ``ProviderDetailsType``), less write-only keys, plus what
+    Cognito adds for the type."""
     add = _ADDED_DETAILS.get(provider_type)
     added = add(written) if add is not None else {}
     details = {key: str(value) for key, value in {**added, **written}.items()}
@@ -212,7 +216,8 @@ def described_details(provider_type: str, written: Mapping[str, str]) -> dict[st
 
 
 def described_mapping(provider_type: str, written: Mapping[str, str]) -> dict[str, str]:
-    """The written mapping plus the ``username`` one Cognito adds (§1.6, §6 point 9)."""
+    """The written mapping plus the ``username`` one Cognito adds
+    (DEFAULT_USERNAME_ATTRIBUTE, with its sources)."""
     default = DEFAULT_USERNAME_ATTRIBUTE.get(provider_type)
     mapping = dict(written)
     if default is not None:
@@ -225,7 +230,8 @@ def described_mapping(provider_type: str, written: Mapping[str, str]) -> dict[st
 
 def check_new_provider(pool: Any, name: str, provider_type: str | None) -> None:
     """A social provider is named after its type (aws/aws-cli #3179, message quoted
-    there). A name already in the pool is DuplicateProviderException (BC error list;
+    there). A name already in the pool is DuplicateProviderException (botocore
+    CreateIdentityProvider error list;
     the message is a GUESS). moto 5.2.1 silently replaces the existing provider."""
     if provider_type in SOCIAL_TYPES and name != provider_type:
         raise InvalidParameterException(f"Provider {name} cannot be of type {provider_type}.")
@@ -261,8 +267,8 @@ def check_attribute_mapping(pool: Any, mapping: Mapping[str, str] | None) -> Non
 
 def check_not_referenced(pool: Any, name: str) -> None:
     """DELIBERATELY STRICTER THAN KNOWN: what AWS does when a provider still named in a
-    client's ``SupportedIdentityProviders`` is deleted is UNVERIFIED
-    (cognito-semantics.md §3.7, §6 open point 4; moto 5.2.1 allows it). The stand-in
+    client's ``SupportedIdentityProviders`` is deleted is UNVERIFIED (no public source
+    says; moto 5.2.1 allows it). The stand-in
     refuses, so that poolsync's ordering (take the provider out of every client
     first) is exercised by the tests."""
     for client in pool.clients.values():
@@ -289,12 +295,13 @@ def stored_provider(request: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def updated_provider(stored: Mapping[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
-    """UpdateIdentityProvider (whether AWS merges or replaces is UNVERIFIED, §3.1, §6
-    point 3). The stand-in, like moto, replaces each member it is sent wholesale and
+    """UpdateIdentityProvider (whether AWS merges or replaces is UNVERIFIED: botocore
+    does not say). The stand-in, like moto, replaces each member it is sent wholesale and
     keeps the ones it is not. One CHOICE on top: an Apple update whose
     ``ProviderDetails`` omit ``private_key`` keeps the stored key, because Describe
     never returns it and a read-modify-write caller could not resend it. The type
-    cannot change: UpdateIdentityProvider has no ``ProviderType`` member (BC)."""
+    cannot change: UpdateIdentityProvider has no ``ProviderType`` member (botocore
+    UpdateIdentityProviderRequest)."""
     updated = copy.deepcopy(dict(stored))
     for key in _UPDATABLE:
         if request.get(key) is not None:
@@ -344,8 +351,8 @@ def _delete_identity_provider(backend: Any, user_pool_id: str, name: str) -> Non
 
 
 def provider_json(provider: Any, extended: bool = False) -> dict[str, Any]:
-    """Describe/Create/Update shape (cognito-semantics.md §1.6; the fixtures named in
-    the functions above). ``IdpIdentifiers`` is ``[]`` when never set (2019 CLI example).
+    """Describe/Create/Update shape (botocore ``IdentityProviderType``; the fixtures
+    named in the functions above). ``IdpIdentifiers`` is ``[]`` when never set (2019 CLI example).
     List shape (``extended=False``) is moto's: name, type, dates."""
     shape: dict[str, Any] = _moto_provider_to_json(provider, extended)
     if not extended:

@@ -1,6 +1,6 @@
 """UpdateResourceServer and DeleteResourceServer, which moto 5.2.1 lacks.
 
-moto answers both with NotImplementedError (cognito-semantics.md §5). Its response
+moto answers both with NotImplementedError (as probed). Its response
 class dispatches an action to the method of the same snake_case name, found among the
 class's functions on every request (``BaseResponse.call_action``), so adding the two
 methods serves them under ``mock_aws()`` and through ``ThreadedMotoServer`` alike.
@@ -42,7 +42,7 @@ _moto_list_resource_servers: Final = CognitoIdpBackend.list_resource_servers
 
 
 def _list_resource_servers(backend: Any, user_pool_id: str, **pagination: Any) -> Any:
-    """An unknown pool is ResourceNotFoundException, as for every other List call (BC
+    """An unknown pool is ResourceNotFoundException, as for every other List call (botocore
     error list); moto 5.2.1 fails with a KeyError (a 500)."""
     backend.describe_user_pool(user_pool_id)
     return _moto_list_resource_servers(backend, user_pool_id, **pagination)
@@ -50,8 +50,8 @@ def _list_resource_servers(backend: Any, user_pool_id: str, **pagination: Any) -
 
 def update_resource_server(backend: Any, request: Mapping[str, Any]) -> Any:
     """UpdateResourceServer is a full replace: ``Name`` is required and an omitted
-    ``Scopes`` removes every scope (BC: "If you don't provide a value for an attribute,
-    it is set to the default value"; cognito-semantics.md §1.8, §3.1). The identifier
+    ``Scopes`` removes every scope (botocore UpdateResourceServer: "If you don't provide
+    a value for an attribute, it is set to the default value"). The identifier
     cannot change: it is the key. What AWS does to clients that still allow a removed
     scope is UNVERIFIED; the stand-in leaves them alone."""
     server = backend.describe_resource_server(request.get("UserPoolId"), request.get("Identifier"))
@@ -68,7 +68,7 @@ def update_resource_server(backend: Any, request: Mapping[str, Any]) -> Any:
 
 
 def delete_resource_server(backend: Any, request: Mapping[str, Any]) -> None:
-    """DeleteResourceServer (BC). Whether AWS refuses while a client allows one of its
+    """DeleteResourceServer (botocore). Whether AWS refuses while a client allows one of its
     scopes is UNVERIFIED; the stand-in deletes, like DeleteUserPool's children."""
     user_pool_id = request.get("UserPoolId")
     identifier = request.get("Identifier")

@@ -12,14 +12,17 @@ from moto.core.exceptions import JsonRESTError
 from poolsync.standin.patching import Patch
 
 # moto's STANDARD_SCHEMA holds the 20 standard attributes in the order and with the
-# shapes AWS reports them (cognito-semantics.md §1.3; compared against
+# shapes AWS reports them (terraform-provider-aws internal/service/cognitoidp/user_pool.go
+# userPoolSchemaAttributeMatchesStandardAttribute; compared against
 # real-responses/describe_user_pool.aws-cli-example-2024.json in the tests).
 STANDARD_SCHEMA: Final[Mapping[str, Mapping[str, Any]]] = (
     CognitoIdpUserPoolAttribute.STANDARD_SCHEMA
 )
 
-MAX_CUSTOM_ATTRIBUTES: Final = 50  # per pool, not adjustable (security-and-limits.md §2.3)
-MAX_ATTRIBUTE_NAME_LENGTH: Final = 20  # botocore CustomAttributeNameType max (BC 1.43.11)
+# Per pool, not adjustable (Cognito quotas page,
+# https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
+MAX_CUSTOM_ATTRIBUTES: Final = 50
+MAX_ATTRIBUTE_NAME_LENGTH: Final = 20  # botocore 1.43.11 CustomAttributeNameType max
 
 # AWS reports this for a custom String attribute declared without constraints
 # (real-responses describe_user_pool.aws-cli-example-2024.json: custom:accesstoken).
@@ -46,14 +49,16 @@ def is_custom(attribute_name: str) -> bool:
 
 # How a Schema entry is named (moto 5.2.1 already does this; the stand-in keeps it):
 # - CreateUserPool: a bare name that is a standard attribute configures that attribute,
-#   with its standard type and constraints when the entry leaves them out (BC
+#   with its standard type and constraints when the entry leaves them out (botocore
 #   CreateUserPool.Schema: "add custom attributes and modify the properties of default
-#   attributes"); any other name creates ``custom:<name>`` (BC SchemaAttributeType.Name).
+#   attributes"); any other name creates ``custom:<name>`` (botocore
+#   SchemaAttributeType.Name).
 # - AddCustomAttributes always creates custom attributes, a standard name included:
-#   ``sub`` becomes ``custom:sub`` beside the standard ``sub`` (BC AddCustomAttributes:
+#   ``sub`` becomes ``custom:sub`` beside the standard ``sub`` (botocore
+#   AddCustomAttributes:
 #   "Custom attributes ... have a custom: or dev: prefix"; CustomAttributes: "For an
 #   attribute like custom:myAttribute, enter myAttribute").
-# - DeveloperOnlyAttribute: BC SchemaAttributeType.Name says ``dev:<name>``, but every
+# - DeveloperOnlyAttribute: botocore SchemaAttributeType.Name says ``dev:<name>``, but every
 #   recorded response reports ``dev:custom:<name>`` (real-responses
 #   create_user_pool.aws-api-model-example-2023 "dev:custom:mydev",
 #   describe_user_pool.aws-cli-example-2024 "dev:custom:222"): the recordings win.
@@ -63,8 +68,8 @@ def complete_schema(pool: Any) -> None:
     """Give a new pool all 20 standard attributes, declared ones overriding defaults.
 
     moto 5.2.1 keeps only the declared entries once ``Schema`` is passed; AWS always
-    reports every standard attribute, then the custom ones (cognito-semantics.md §1.3,
-    §5; real-responses/SOURCES.md).
+    reports every standard attribute, then the custom ones (real-responses/SOURCES.md;
+    terraform-provider-aws user_pool.go, flattenSchemaAttributeTypes).
     """
     declared: dict[str, Any] = pool.schema_attributes
     standard = {name: declared.get(name) or _standard_attribute(name) for name in STANDARD_SCHEMA}
@@ -100,7 +105,8 @@ def attribute_json(attribute: Any) -> dict[str, Any]:
     without constraints (AWS: ``{"MaxLength": "2048"}``) and for custom Number ones
     (AWS sends no String constraints for a Number), and drops the defaults of a
     declared standard attribute when ``AttributeDataType`` was left out. Constraint
-    values are strings on the wire (cognito-semantics.md §2.3).
+    values are strings on the wire (botocore StringAttributeConstraintsType and
+    NumberAttributeConstraintsType: every member a string).
     """
     shape = {
         key: value
@@ -152,11 +158,11 @@ def check_added_attributes(pool: Any, attributes: Sequence[Mapping[str, Any]]) -
 
 
 def check_attribute_name(name: str, where: str) -> None:
-    """Names are 1-20 characters (BC ``CustomAttributeNameType``; quotas page,
-    security-and-limits.md §2.3). AWS enforces it on every ``Schema`` entry: aws/aws-cdk
+    """Names are 1-20 characters (botocore ``CustomAttributeNameType``; Cognito quotas
+    page). AWS enforces it on every ``Schema`` entry: aws/aws-cdk
     PR #14699 quotes "Value 'phone_number_verified' at 'schema.1.member.name' failed to
     satisfy constraint: Member must have length less than or equal to 20". moto 5.2.1
-    accepts any length (cognito-semantics.md §5)."""
+    accepts any length (as probed)."""
     if len(name) > MAX_ATTRIBUTE_NAME_LENGTH:
         raise InvalidParameterException(
             f"1 validation error detected: Value '{name}' at '{where}' failed to satisfy "
@@ -171,8 +177,8 @@ def check_attribute_name(name: str, where: str) -> None:
 
 
 def check_custom_attribute_quota(existing: int, added: int) -> None:
-    """At most 50 custom attributes per pool, not adjustable (security-and-limits.md
-    §2.3); moto 5.2.1 accepted 51. The exact AWS message is UNVERIFIED."""
+    """At most 50 custom attributes per pool, not adjustable (Cognito quotas page,
+    MAX_CUSTOM_ATTRIBUTES); moto 5.2.1 accepted 51. The exact AWS message is UNVERIFIED."""
     if existing + added > MAX_CUSTOM_ATTRIBUTES:
         raise JsonRESTError(
             "LimitExceededException",

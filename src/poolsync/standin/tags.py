@@ -1,8 +1,10 @@
 """TagResource, UntagResource and ListTagsForResource, which moto 5.2.1 lacks.
 
-Only user pools are taggable (cognito-semantics.md §1.13). A pool's tags are the same
-map DescribeUserPool returns as ``UserPoolTags``; Tag/Untag change only the keys they
-name (BC), unlike UpdateUserPool, which takes the whole map.
+Only user pools are taggable (botocore TagResource: "Assigns a set of tags to an Amazon
+Cognito user pool"; the CloudFormation schema of AWS::Cognito::UserPoolClient says
+``"taggable": false``). A pool's tags are the same map DescribeUserPool returns as
+``UserPoolTags``; Tag/Untag change only the keys they name (botocore), unlike
+UpdateUserPool, which takes the whole map.
 """
 
 from __future__ import annotations
