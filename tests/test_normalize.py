@@ -687,3 +687,33 @@ def test_owned_view_written_password_policy_compares_equal_to_the_same_live(
     written = {"Policies": {"PasswordPolicy": policy}}
     view = owned_view(written, copy.deepcopy(written), SETTINGS_DEFAULTS, "settings")
     assert view.expected == view.actual
+
+
+def test_a_legacy_alias_owns_its_twin_and_carries_the_rest_of_its_block() -> None:
+    """EmailVerificationMessage is VerificationMessageTemplate.EmailMessage; the other
+    template fields are not written, so they keep their live values (carried)."""
+    desired = canonical_desired_settings({
+        "EmailVerificationMessage": "Hello {####}",
+        "AdminCreateUserConfig": {"UnusedAccountValidityDays": 3},
+    })
+    template = desired["VerificationMessageTemplate"]
+    assert template["EmailMessage"] == "Hello {####}"
+    assert {k for k, v in template.items() if v is UNKNOWN} == {
+        "DefaultEmailOption", "EmailSubject", "SmsMessage", "EmailMessageByLink",
+        "EmailSubjectByLink"}
+    password = desired["Policies"]["PasswordPolicy"]
+    assert password["TemporaryPasswordValidityDays"] == 3
+    assert desired["Policies"]["SignInPolicy"] is UNKNOWN
+    assert "UnusedAccountValidityDays" not in desired["AdminCreateUserConfig"]
+
+
+def test_a_written_twin_wins_over_nothing_and_equal_twins_fold_to_one() -> None:
+    desired = canonical_desired_settings({
+        "EmailVerificationSubject": "Code",
+        "VerificationMessageTemplate": {"EmailSubject": "Code"},
+        "Policies": {"PasswordPolicy": {"MinimumLength": 10}},
+        "AdminCreateUserConfig": {"UnusedAccountValidityDays": 2},
+    })
+    assert desired["VerificationMessageTemplate"] == {"EmailSubject": "Code"}
+    assert desired["Policies"]["PasswordPolicy"] == {
+        "MinimumLength": 10, "TemporaryPasswordValidityDays": 2}

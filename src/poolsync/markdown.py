@@ -36,6 +36,9 @@ def title(plan: Plan) -> str:
     changes = sum(1 for o in objects if o.action.is_change)
     if changes:
         return f"{changes} change{'s' if changes != 1 else ''}"
+    unmanaged = sum(1 for o in objects if o.unmanaged)
+    if unmanaged:
+        return f"No changes; {unmanaged} unmanaged object{'s' if unmanaged != 1 else ''}"
     return "No changes"
 
 

@@ -467,13 +467,14 @@ def fold_legacy_aliases(settings: dict[str, Any]) -> None:
     if legacy:
         template = _alias_block(settings, ("VerificationMessageTemplate",))
         for old, new in LEGACY_MESSAGE_FIELDS.items():
-            if old in legacy:
-                template.setdefault(new, legacy[old])
+            if old in legacy and template.get(new, UNKNOWN) is UNKNOWN:
+                template[new] = legacy[old]
     admin = settings.get("AdminCreateUserConfig")
     if isinstance(admin, dict) and "UnusedAccountValidityDays" in admin:
         days = admin.pop("UnusedAccountValidityDays")
         password = _alias_block(settings, ("Policies", "PasswordPolicy"))
-        password.setdefault("TemporaryPasswordValidityDays", days)
+        if password.get("TemporaryPasswordValidityDays", UNKNOWN) is UNKNOWN:
+            password["TemporaryPasswordValidityDays"] = days
 
 
 def _alias_block(settings: dict[str, Any], path: Path) -> dict[str, Any]:

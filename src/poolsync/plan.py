@@ -90,6 +90,8 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
         replacing = own.objects[0].action is Action.REPLACE
         children = plan_children(cfg, live.id, live.children, replacing=replacing,
                                  attributes=_attributes_after(cfg, live))
+        if replacing:  # the clients get new ids: today's sign-in URLs are about to go
+            children.sign_in_urls = []
     objects = refuse_invalid_requests(own.objects + tuple(children.objects))
     return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls))
 
@@ -166,7 +168,8 @@ def _plan_new_mfa(cfg: PoolConfig) -> ObjectPlan:
     address = f"{cfg.address}/mfa"
     if view.expected == {"MfaConfiguration": "OFF"}:
         return ObjectPlan(address, "mfa", Action.NOOP, "new pools are created with MFA off")
-    changes = creation_changes(view.expected, cfg.secrets)
+    # What the file writes (the request also states the defaults of a written block).
+    changes = creation_changes(strip_carried(canonical_desired_mfa(cfg.mfa)), cfg.secrets)
     payload = mfa_payload(view, {})
     return ObjectPlan(
         address,

@@ -95,6 +95,10 @@ def render_sign_in_urls(pool: PoolPlan) -> list[str]:
 def summary_line(plan: Plan) -> str:
     counts = plan.counts()
     if not plan.has_changes:
+        unmanaged = counts["unmanaged"]
+        if unmanaged:
+            return (f"No changes to apply. {unmanaged} live object(s) are not in the files "
+                    "(? above): add them to the files, or prune them.")
         return "No changes. The live pools match the configuration."
     parts = [
         f"{counts[a.value]} to {a.value}"
