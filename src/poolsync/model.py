@@ -146,46 +146,44 @@ class FieldChange:
         return out
 
 
-class _Missing:
-    """Sentinel for "this field is not set" (distinct from an explicit null)."""
+class _Sentinel:
+    """A value that stands for a state, not data: one instance per class, compared by
+    identity, kept by deepcopy, shown by ``label``."""
 
-    _instance: _Missing | None = None
+    label = ""
 
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __new__(cls) -> _Sentinel:
+        instance = cls.__dict__.get("_instance")
+        if instance is None:
+            instance = super().__new__(cls)
+            cls._instance = instance
+        return instance
 
     def __repr__(self) -> str:
-        return "(not set)"
+        return self.label
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Sentinel:
+        return self
+
+
+class _Missing(_Sentinel):
+    """Sentinel for "this field is not set" (distinct from an explicit null)."""
+
+    label = "(not set)"
 
     def __bool__(self) -> bool:
         return False
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _Missing:
-        return self  # a sentinel: compared by identity
 
 
 MISSING: Any = _Missing()
 
 
-class _NotReported:
+class _NotReported(_Sentinel):
     """Sentinel for a live value Cognito did not report, where poolsync knows no default
     to compare with: the file's value is a change until a read shows it (README, "What
     poolsync manages (ownership)": absent never means "equal to the file")."""
 
-    _instance: _NotReported | None = None
-
-    def __new__(cls) -> _NotReported:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "(not reported)"
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _NotReported:
-        return self  # a sentinel: compared by identity
+    label = "(not reported)"
 
 
 NOT_REPORTED: Any = _NotReported()
