@@ -26,7 +26,8 @@ OWNERS = {
     "moto": {"standin/__init__.py", "standin/patching.py", "standin/pool.py",
              "standin/mfa.py", "standin/schema.py", "standin/server.py",
              "standin/clients.py", "standin/providers.py", "standin/domains.py",
-             "standin/resource_servers.py", "standin/tags.py"},
+             "standin/resource_servers.py", "standin/tags.py", "standin/validation.py",
+             "standin/tiers.py"},
     "joserfc": {"standin/speed.py"},
 }
 

@@ -591,3 +591,275 @@ def test_update_keeps_and_resets_what_it_omits_as_measured(idp: Any) -> None:
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
     assert pool["VerificationMessageTemplate"]["DefaultEmailOption"] == "CONFIRM_WITH_CODE"
     assert "DeviceConfiguration" not in pool and "UserPoolAddOns" not in pool
+
+
+# --- 9. The model's constraints -----------------------------------------------------
+
+def validation_error(*errors: str) -> tuple[str, str]:
+    count = f"{len(errors)} validation error{'s' if len(errors) > 1 else ''}"
+    return "InvalidParameterException", f"{count} detected: {'; '.join(errors)}"
+
+
+@pytest.mark.parametrize(("request_", "error"), [
+    ({"Description": "x" * 2049},
+     "Value at 'description' failed to satisfy constraint: "
+     "Member must have length less than or equal to 2048"),
+    ({"Precedence": 2**31},
+     "Value at 'precedence' failed to satisfy constraint: "
+     "Member must have value less than or equal to 2147483647"),
+    ({"RoleArn": "arn:aws:iam::123456789012:role/a role"},
+     "Value at 'roleArn' failed to satisfy constraint: Member must satisfy regular "
+     "expression pattern: arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:"
+     "[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?"),
+], ids=["length", "32-bit-range", "pattern"])
+def test_a_value_outside_the_model_is_refused_in_aws_words(
+        idp: Any, request_: dict[str, Any], error: str) -> None:
+    pool_id = create_pool(idp)
+
+    assert refusal(idp.create_group, UserPoolId=pool_id, GroupName="g",
+                   **request_) == validation_error(error)
+    assert idp.list_groups(UserPoolId=pool_id)["Groups"] == []
+
+
+@pytest.mark.parametrize("name", ["клиент", "\uff57\uff45\uff42", "tab\u00a0space"],
+                         ids=["cyrillic", "fullwidth", "no-break-space"])
+def test_java_patterns_read_w_and_s_as_ascii(idp: Any, name: str) -> None:
+    """ClientNameType ``[\\w\\s+=,.@-]+`` in Java: ``\\w`` and ``\\s`` are ASCII."""
+    assert refusal(idp.create_user_pool_client, UserPoolId=create_pool(idp),
+                   ClientName=name) == validation_error(
+        "Value at 'clientName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: [\\w\\s+=,.@-]+")
+
+
+def test_values_at_the_models_limits_are_accepted(idp: Any) -> None:
+    pool_id = create_pool(idp)
+
+    idp.create_group(UserPoolId=pool_id, GroupName="g", Description="x" * 2048,
+                     Precedence=2**31 - 1)
+    idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web app+1=2,3.4@5-6_7\t")
+
+    assert idp.get_group(UserPoolId=pool_id, GroupName="g")["Group"]["Precedence"] == 2**31 - 1
+
+
+def test_every_broken_constraint_is_counted_and_named(idp: Any) -> None:
+    """One error per broken constraint, in AWS's path form: nested members in
+    lowerCamelCase, a structure in a list counted from 1 (amazon-cognito-identity-js
+    #388; aws/aws-cdk PR #14699)."""
+    assert refusal(
+        idp.create_user_pool, PoolName="p" * 129,
+        Policies={"PasswordPolicy": {"MinimumLength": 100}},
+        Schema=[custom_string("ok"), custom_string("x" * 21)],
+    ) == validation_error(
+        "Value at 'poolName' failed to satisfy constraint: Member must have length less "
+        "than or equal to 128",
+        "Value at 'policies.passwordPolicy.minimumLength' failed to satisfy constraint: "
+        "Member must have value less than or equal to 99",
+        "Value at 'schema.2.member.name' failed to satisfy constraint: Member must have "
+        "length less than or equal to 20",
+    )
+    assert idp.list_user_pools(MaxResults=60)["UserPools"] == []
+
+
+def test_a_string_in_a_list_is_reported_at_the_list_with_its_constraints(idp: Any) -> None:
+    """aws/aws-cli #2941: "Member must satisfy constraint: [Member must have length less
+    than or equal to 1024, ...]" for CallbackURLs."""
+    pool_id = create_pool(idp)
+
+    assert refusal(idp.create_user_pool_client, UserPoolId=pool_id, ClientName="web",
+                   CallbackURLs=["https://ok.example.com", "https://" + "a" * 1020]
+                   ) == validation_error(
+        "Value at 'callbackURLs' failed to satisfy constraint: Member must satisfy "
+        "constraint: [Member must have length less than or equal to 1024, Member must "
+        "have length greater than or equal to 1, Member must satisfy regular expression "
+        "pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+]")
+
+
+@pytest.mark.parametrize(("tags", "part", "constraints"), [
+    ({"k" * 129: "v"}, "Map keys",
+     "Member must have length less than or equal to 128, Member must have length greater "
+     "than or equal to 1"),
+    ({"team": "v" * 257}, "Map value",
+     "Member must have length less than or equal to 256, Member must have length greater "
+     "than or equal to 0"),
+    ({"équipe": "v" * 257}, "Map value",
+     "Member must have length less than or equal to 256, Member must have length greater "
+     "than or equal to 0"),
+], ids=["key", "value", "value-under-a-key-shown-by-position"])
+def test_a_map_entry_is_reported_at_the_map(
+        idp: Any, tags: dict[str, str], part: str, constraints: str) -> None:
+    """aws/aws-cdk #31795: "Map value must satisfy constraint: [...]"."""
+    assert refusal(idp.create_user_pool, PoolName="p", UserPoolTags=tags) == validation_error(
+        f"Value at 'userPoolTags' failed to satisfy constraint: {part} must satisfy "
+        f"constraint: [{constraints}]")
+
+
+def test_a_prefix_domain_keeps_its_pattern_and_a_custom_domain_is_a_name(idp: Any) -> None:
+    """DomainType is a prefix's pattern; a custom domain is a fully-qualified name
+    (botocore CreateUserPoolDomain.Domain)."""
+    pool_id = create_pool(idp)
+
+    assert refusal(idp.create_user_pool_domain, UserPoolId=pool_id,
+                   Domain="Not_A_Prefix") == validation_error(
+        "Value at 'domain' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$")
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain="auth.example.com",
+                                CustomDomainConfig={"CertificateArn": CERTIFICATE})
+
+
+def test_the_local_endpoint_refuses_as_the_in_process_one() -> None:
+    """The check sits in moto's dispatch, which mock_aws() and the threaded server
+    share: the HTTP answer is the same InvalidParameterException."""
+    from poolsync.standin import LocalCognito
+
+    with LocalCognito() as local:
+        client = local.client()
+        pool_id = client.create_user_pool(PoolName="local")["UserPool"]["Id"]
+        try:
+            assert refusal(client.create_group, UserPoolId=pool_id, GroupName="g",
+                           Description="x" * 2049) == validation_error(
+                "Value at 'description' failed to satisfy constraint: Member must have "
+                "length less than or equal to 2048")
+        finally:
+            client.delete_user_pool(UserPoolId=pool_id)
+
+
+def test_plain_moto_has_no_model_check(plain_moto: None) -> None:
+    from moto.cognitoidp.responses import CognitoIdpResponse
+
+    idp = boto3.client("cognito-idp", region_name=REGION)
+    pool_id = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+
+    idp.create_group(UserPoolId=pool_id, GroupName="g", Description="x" * 2049)
+    assert "call_action" not in vars(CognitoIdpResponse)
+
+
+# --- 10. Feature plans (UserPoolTier) -----------------------------------------------
+
+PRE_TOKEN = "arn:aws:lambda:eu-west-1:123456789012:function:pre-token"
+SES_EMAIL = {"EmailSendingAccount": "DEVELOPER",
+             "SourceArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com"}
+EMAIL_MFA_OPTIONAL = {"MfaConfiguration": "OPTIONAL",
+                      "EmailMfaConfiguration": {"Message": "Code {####}", "Subject": "Code"}}
+
+
+def tier_refusal(tier: str, *features: str) -> tuple[str, str]:
+    """terraform-provider-aws PR #40734 quotes the message for Threat Protection."""
+    return ("FeatureUnavailableInTierException",
+            f"The following features need to be disabled for the {tier} pricing tier "
+            f"configured: {', '.join(features)}")
+
+
+def pre_token(version: str) -> dict[str, Any]:
+    return {"PreTokenGenerationConfig": {"LambdaArn": PRE_TOKEN, "LambdaVersion": version}}
+
+
+@pytest.mark.parametrize(("tier", "request_", "feature"), [
+    ("ESSENTIALS", {"UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}, "Threat Protection"),
+    ("ESSENTIALS", {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}},
+     "Threat Protection"),
+    ("LITE", {"Policies": sign_in("EMAIL_OTP")}, "Passwordless Sign-In"),
+    ("LITE", {"LambdaConfig": pre_token("V2_0")}, "Access Token Customization"),
+    ("LITE", {"LambdaConfig": pre_token("V3_0")}, "Access Token Customization"),
+], ids=["audit", "enforced", "passwordless", "pre-token-v2", "pre-token-v3"])
+def test_create_refuses_a_feature_above_the_tier(
+        idp: Any, tier: str, request_: dict[str, Any], feature: str) -> None:
+    assert refusal(idp.create_user_pool, PoolName="p", UserPoolTier=tier,
+                   **request_) == tier_refusal(tier, feature)
+    assert idp.list_user_pools(MaxResults=60)["UserPools"] == []
+
+
+def test_a_new_pool_is_on_essentials_unless_told(idp: Any) -> None:
+    """botocore CreateUserPoolRequest.UserPoolTier: "Defaults to ESSENTIALS"."""
+    threat = {"UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}
+
+    assert refusal(idp.create_user_pool, PoolName="p", **threat) == tier_refusal(
+        "ESSENTIALS", "Threat Protection")
+    create_pool(idp, Policies=sign_in("EMAIL_OTP", "WEB_AUTHN"), LambdaConfig=pre_token("V2_0"))
+
+
+@pytest.mark.parametrize(("tier", "request_"), [
+    ("PLUS", {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}),
+    ("LITE", {"UserPoolAddOns": {"AdvancedSecurityMode": "OFF"}}),
+    ("LITE", {"Policies": sign_in()}),
+    ("LITE", {"LambdaConfig": pre_token("V1_0")}),
+    ("ESSENTIALS", {"Policies": sign_in("SMS_OTP"), "LambdaConfig": pre_token("V3_0")}),
+], ids=["plus-threat-protection", "lite-off", "lite-password", "lite-v1", "essentials"])
+def test_create_accepts_what_the_tier_includes(
+        idp: Any, tier: str, request_: dict[str, Any]) -> None:
+    assert describe(idp, create_pool(idp, UserPoolTier=tier, **request_))["UserPoolTier"] == tier
+
+
+def test_every_missing_feature_is_named_once(idp: Any) -> None:
+    assert refusal(idp.create_user_pool, PoolName="p", UserPoolTier="LITE",
+                   UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"},
+                   Policies=sign_in("EMAIL_OTP"), LambdaConfig=pre_token("V2_0")
+                   ) == tier_refusal("LITE", "Threat Protection", "Passwordless Sign-In",
+                                     "Access Token Customization")
+
+
+def test_update_judges_features_by_the_tier_it_leaves(idp: Any) -> None:
+    """The request's UserPoolTier, or the stored one when it leaves it out (botocore
+    UpdateUserPool: "With the exception of UserPoolTier")."""
+    pool_id = create_pool(idp, UserPoolTier="LITE")
+
+    assert refusal(idp.update_user_pool, UserPoolId=pool_id,
+                   LambdaConfig=pre_token("V2_0")) == tier_refusal(
+        "LITE", "Access Token Customization")
+    idp.update_user_pool(UserPoolId=pool_id, UserPoolTier="ESSENTIALS",
+                         LambdaConfig=pre_token("V2_0"))
+
+    pool = describe(idp, pool_id)
+    assert pool["UserPoolTier"] == "ESSENTIALS"
+    assert pool["LambdaConfig"]["PreTokenGenerationConfig"]["LambdaVersion"] == "V2_0"
+
+
+def test_lowering_the_tier_under_threat_protection_is_refused(idp: Any) -> None:
+    """terraform-provider-aws PR #40734: disable threat protection before leaving PLUS."""
+    threat = {"UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}
+    pool_id = create_pool(idp, UserPoolTier="PLUS", **threat)
+
+    assert refusal(idp.update_user_pool, UserPoolId=pool_id, UserPoolTier="ESSENTIALS",
+                   **threat) == tier_refusal("ESSENTIALS", "Threat Protection")
+    assert describe(idp, pool_id)["UserPoolTier"] == "PLUS"
+
+    idp.update_user_pool(UserPoolId=pool_id, UserPoolTier="ESSENTIALS",
+                         UserPoolAddOns={"AdvancedSecurityMode": "OFF"})
+    assert describe(idp, pool_id)["UserPoolTier"] == "ESSENTIALS"
+
+
+def test_lowering_the_tier_under_a_kept_sign_in_policy_is_refused(idp: Any) -> None:
+    """An update that omits Policies keeps the SignInPolicy (go-to-k/cdkd #1968), so
+    the passwordless factor still counts against the new tier."""
+    pool_id = create_pool(idp, Policies=sign_in("EMAIL_OTP"))
+
+    assert refusal(idp.update_user_pool, UserPoolId=pool_id,
+                   UserPoolTier="LITE") == tier_refusal("LITE", "Passwordless Sign-In")
+    idp.update_user_pool(UserPoolId=pool_id, UserPoolTier="LITE", Policies=sign_in())
+    assert describe(idp, pool_id)["UserPoolTier"] == "LITE"
+
+
+def test_set_mfa_config_refuses_email_and_passkey_mfa_on_lite(idp: Any) -> None:
+    pool_id = create_pool(idp, UserPoolTier="LITE", EmailConfiguration=SES_EMAIL)
+    passkeys = {"RelyingPartyId": "auth.example.com", **MULTI_FACTOR}
+
+    assert refusal(idp.set_user_pool_mfa_config, UserPoolId=pool_id,
+                   **EMAIL_MFA_OPTIONAL) == tier_refusal("LITE", "Email MFA")
+    assert refusal(idp.set_user_pool_mfa_config, UserPoolId=pool_id, **TOTP_ON,
+                   WebAuthnConfiguration=passkeys) == tier_refusal("LITE", "Passkey MFA")
+    assert mfa_config(idp, pool_id) == {"MfaConfiguration": "OFF"}
+
+    single = {"RelyingPartyId": "auth.example.com", "FactorConfiguration": "SINGLE_FACTOR"}
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, **TOTP_ON, WebAuthnConfiguration=single)
+    assert mfa_config(idp, pool_id)["WebAuthnConfiguration"]["FactorConfiguration"] == (
+        "SINGLE_FACTOR")
+
+
+def test_lowering_the_tier_under_email_or_passkey_mfa_is_refused(idp: Any) -> None:
+    pool_id = create_pool(idp, EmailConfiguration=SES_EMAIL)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, **EMAIL_MFA_OPTIONAL,
+        WebAuthnConfiguration={"RelyingPartyId": "auth.example.com", **MULTI_FACTOR})
+
+    assert refusal(idp.update_user_pool, UserPoolId=pool_id,
+                   UserPoolTier="LITE") == tier_refusal("LITE", "Email MFA", "Passkey MFA")
+    assert describe(idp, pool_id)["UserPoolTier"] == "ESSENTIALS"

@@ -3,7 +3,9 @@
 moto diverges from real Cognito where poolsync's tests and demo care (schema
 attributes, update semantics, MFA rules, deletion guards, quotas, response shape, and
 the pool's app clients, identity providers, domains and resource servers: each gap
-probed against moto 5.2.1, see tests/fixtures/real-responses/SOURCES.md).
+probed against moto 5.2.1, see tests/fixtures/real-responses/SOURCES.md), and it
+checks neither the service model's constraints (validation.py) nor feature plans
+(tiers.py).
 ``install()`` overrides the affected moto methods, each with a small function in this
 package that names its source. It works under ``moto.mock_aws()`` and for a
 ``ThreadedMotoServer`` in the same process, because both use the same moto classes.
@@ -29,6 +31,7 @@ from poolsync.standin import (
     schema,
     speed,
     tags,
+    validation,
 )
 from poolsync.standin.patching import PatchSet
 from poolsync.standin.server import LocalCognito
@@ -46,6 +49,7 @@ _PATCHES: Final = PatchSet(
         *resource_servers.PATCHES,
         *tags.PATCHES,
         *speed.PATCHES,
+        *validation.PATCHES,
     )
 )
 

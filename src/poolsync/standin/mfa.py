@@ -16,6 +16,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult
 
 from poolsync.standin.patching import Patch
+from poolsync.standin.tiers import DEFAULT_TIER, check_tier, mfa_features
 
 MFA_MODES: Final = ("OFF", "ON", "OPTIONAL")
 _FACTOR_BLOCKS: Final = (
@@ -160,6 +161,23 @@ def check_update_mfa(pool: Any, request: Mapping[str, Any]) -> None:
         )
 
 
+def mfa_blocks_kept(pool: Any, mode: str) -> dict[str, Any]:
+    """The email and passkey MFA blocks a pool keeps when its MFA mode becomes ``mode``
+    through UpdateUserPool: MFA off drops the factors (apply_update_mfa), the passkey
+    configuration stays (SetUserPoolMfaConfig alone replaces it)."""
+    email = getattr(pool, "standin_email_mfa_config", None) if mfa_enabled(mode) else None
+    return {"EmailMfaConfiguration": email,
+            "WebAuthnConfiguration": getattr(pool, "standin_web_authn_config", None)}
+
+
+def check_mfa_tier(pool: Any, request: Mapping[str, Any]) -> None:
+    """SetUserPoolMfaConfig's email MFA and passkey MFA need the Essentials tier or
+    higher (tiers.email_mfa, tiers.passkey_mfa; FeatureUnavailableInTierException is in
+    botocore's SetUserPoolMfaConfig error list)."""
+    tier = str(pool.extended_config.get("UserPoolTier") or DEFAULT_TIER)
+    check_tier(tier, mfa_features(request))
+
+
 def apply_update_mfa(pool: Any, mode: str) -> None:
     """Turning MFA off drops the factors, so GetUserPoolMfaConfig of an MFA-off pool is
     just ``{"MfaConfiguration": "OFF"}`` (real-responses get_user_pool_mfa_config.mfa-off;
@@ -178,6 +196,7 @@ def set_mfa_config(pool: Any, request: Mapping[str, Any]) -> None:
         raise InvalidParameterException(
             "[MfaConfiguration] must be one of 'ON', 'OFF', or 'OPTIONAL'."
         )
+    check_mfa_tier(pool, request)
     factors = {key: request[key] for key in _FACTOR_BLOCKS if request.get(key) is not None}
     if mfa_enabled(mode):
         _check_some_factor_enabled(factors)

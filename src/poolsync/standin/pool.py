@@ -16,10 +16,12 @@ from poolsync.standin.mfa import (
     check_update_first_factors,
     check_update_mfa,
     enable_sms_mfa_from_create,
+    mfa_blocks_kept,
     store_mfa_mode,
 )
 from poolsync.standin.patching import Patch
 from poolsync.standin.schema import check_added_attributes, check_create_schema, complete_schema
+from poolsync.standin.tiers import check_pool_tier
 
 # Request members that are not pool configuration (moto stores whatever it is given).
 _NOT_CONFIGURATION: Final = ("UserPoolId", "PoolName")
@@ -76,6 +78,8 @@ def _create_user_pool(backend: Any, name: str, request: dict[str, Any]) -> Any:
     check_unused_account_validity(request)
     check_verification_before_update(request)
     check_create_first_factors(request)
+    # CreateUserPool can set no email or passkey MFA (no such member in its request).
+    check_pool_tier(request, kept_mfa={})
     pool = _moto_create_user_pool(backend, name, request)
     complete_schema(pool)
     store_mfa_mode(pool, pool.mfa_config)
@@ -93,6 +97,7 @@ def _update_user_pool(backend: Any, user_pool_id: str, request: dict[str, Any]) 
     merged = merge_update(pool.extended_config, request, current_mfa=pool.mfa_config)
     check_verification_before_update(merged)
     check_update_first_factors(pool, merged)
+    check_pool_tier(merged, kept_mfa=mfa_blocks_kept(pool, merged["MfaConfiguration"]))
     _moto_update_user_pool(backend, user_pool_id, merged)
     apply_update_mfa(pool, merged["MfaConfiguration"])
     rename(pool, request.get("PoolName"))
