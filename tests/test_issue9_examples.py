@@ -1352,3 +1352,24 @@ def test_e_messages_cite_public_sources_only(
     out = _output(capsys)
     assert out.strip()
     assert not NOT_SHIPPED.search(out), NOT_SHIPPED.search(out)
+
+
+def test_c_managed_login_version_of_a_custom_domain_changes_in_place(
+    session: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The domain update always sends the certificate of a custom domain: Cognito
+    refuses an UpdateUserPoolDomain without it ("Cannot convert custom domain to prefix
+    domain.", terraform-provider-aws #43248)."""
+    body = """
+        version: 1
+        pools:
+          mlv:
+            region: eu-west-1
+            domain: {Domain: auth.example.com, ManagedLoginVersion: VERSION,
+                     CustomDomainConfig: {CertificateArn: CERT}}
+    """.replace("CERT", "arn:aws:acm:us-east-1:111122223333:certificate/0000")
+    assert _cli(session, "apply", write(body.replace("VERSION", "1")), "--yes") == 0
+    path = write(body.replace("VERSION", "2"), "two.yaml")
+    assert _cli(session, "apply", path, "--yes") == 0
+    capsys.readouterr()
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0

@@ -109,6 +109,23 @@ def test_a_certificate_swap_keeps_the_domain_and_writes_no_managed_login_version
     assert describe(idp, pool_id)["CustomDomain"] == "auth.example.com"
 
 
+def test_a_custom_domain_updated_without_its_certificate_is_refused(idp: Any) -> None:
+    """terraform-provider-aws #43248: changing only ManagedLoginVersion of a custom
+    domain fails with "Cannot convert custom domain to prefix domain."."""
+    pool_id = create_pool(idp)
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain="auth.example.com",
+                                CustomDomainConfig={"CertificateArn": CERTIFICATE})
+
+    assert refusal(idp.update_user_pool_domain, UserPoolId=pool_id, Domain="auth.example.com",
+                   ManagedLoginVersion=2) == (
+        "InvalidParameterException", "Cannot convert custom domain to prefix domain.")
+    idp.update_user_pool_domain(UserPoolId=pool_id, Domain="auth.example.com",
+                                ManagedLoginVersion=2,
+                                CustomDomainConfig={"CertificateArn": CERTIFICATE})
+    described = idp.describe_user_pool_domain(Domain="auth.example.com")["DomainDescription"]
+    assert described["ManagedLoginVersion"] == 2
+
+
 def test_writing_a_prefix_domain_answers_no_cloudfront_domain(idp: Any) -> None:
     pool_id = create_pool(idp)
 

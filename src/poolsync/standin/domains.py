@@ -102,12 +102,23 @@ def update_domain(backend: Any, request: Mapping[str, Any]) -> Any:
     domain = backend.user_pool_domains.get(request.get("Domain"))
     if domain is None or domain.user_pool_id != request.get("UserPoolId"):
         raise ResourceNotFoundError(request.get("Domain"))
+    check_custom_domain_keeps_its_certificate(domain, request)
     if request.get("CustomDomainConfig") is not None:
         domain.custom_domain_config = request["CustomDomainConfig"]
     if request.get("ManagedLoginVersion") is not None:
         domain.standin_managed_login_version = request["ManagedLoginVersion"]
     domain.standin_version = utcnow().strftime(_VERSION_FORMAT)
     return domain
+
+
+def check_custom_domain_keeps_its_certificate(domain: Any, request: Mapping[str, Any]) -> None:
+    """An update of a custom domain that does not send its certificate is refused:
+    "InvalidParameterException: Cannot convert custom domain to prefix domain."
+    (hashicorp/terraform-provider-aws #43248, measured with Terraform and the AWS CLI
+    when changing only ManagedLoginVersion; fixed by PR #43252, which sends the ARN)."""
+    config = request.get("CustomDomainConfig") or {}
+    if is_custom_domain(domain.domain) and not config.get("CertificateArn"):
+        raise InvalidParameterException("Cannot convert custom domain to prefix domain.")
 
 
 def _update_user_pool_domain_response(response: Any) -> ActionResult:
