@@ -522,3 +522,24 @@ def test_planning_leaves_the_live_values_untouched() -> None:
     before = copy.deepcopy((dict(current.pool), dict(current.mfa)))
     plan_pool(config({"UsernameAttributes": ["email"]}, MFA_OFF), current)
     assert (dict(current.pool), dict(current.mfa)) == before
+
+
+@pytest.mark.parametrize("written", [
+    # terraform-provider-aws #34904: an empty list, live reported as [] or not at all.
+    {"UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": []}},
+    # Cognito reports an empty AdvancedSecurityAdditionalFlows for none (2024 example).
+    {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED",
+                        "AdvancedSecurityAdditionalFlows": {}}},
+    # The pool's SnsRegion is its own region when the request leaves it out.
+    {"SmsConfiguration": {"SnsCallerArn":
+                          "arn:aws:iam::123456789012:role/service-role/userpool-SMS-Role",
+                          "ExternalId": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+                          "SnsRegion": "us-west-2"}},
+])
+def test_values_cognito_reports_for_defaults_are_not_differences(written: dict[str, Any]
+                                                                  ) -> None:
+    pool = describe_2024()
+    pool.pop("UserAttributeUpdateSettings")
+    pool["SmsConfiguration"].pop("SnsRegion")
+    (planned,) = plan_pool(config(written), live(pool)).objects
+    assert (planned.action, planned.changes) == (Action.NOOP, ())
