@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any
@@ -310,3 +311,28 @@ def test_malformed_references_are_reported_in_validate_mode(tmp_path: FsPath) ->
     assert problem.path == ("pools", "app", "settings", "UserPoolTags", "team")
     assert problem.location == Location(path, 6, 22)
     assert "${env:1TEAM}" in problem.message
+
+
+def test_the_rules_judge_values_from_the_environment_without_showing_them(
+    tmp_path: FsPath,
+) -> None:
+    """A callback URL from ${env:...} must be HTTPS without a fragment all the same; the
+    message names the variable, never its value."""
+    path = write(tmp_path, "env.yaml", textwrap.dedent("""
+        version: 1
+        region: eu-west-1
+        pools:
+          p:
+            clients:
+              web:
+                AllowedOAuthFlowsUserPoolClient: true
+                AllowedOAuthFlows: [code]
+                CallbackURLs: ["${env:CALLBACK}"]
+    """))
+    load_config([path])  # validate: the value is unknown
+    with pytest.raises(ConfigError) as caught:
+        load_config([path], environ={"CALLBACK": "http://evil.example.com/cb"})
+    message = str(caught.value)
+    assert "pools.p.clients.web.CallbackURLs[0]" in message
+    assert "${env:CALLBACK}" in message and "evil" not in message
+    load_config([path], environ={"CALLBACK": "https://app.example.com/cb"})

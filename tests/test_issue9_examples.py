@@ -1373,3 +1373,72 @@ def test_c_managed_login_version_of_a_custom_domain_changes_in_place(
     assert _cli(session, "apply", path, "--yes") == 0
     capsys.readouterr()
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+# --------------------------------------------------------------------------- new-user trial
+# Cases a fresh trial found: each half-applied a run before it was caught at plan time.
+
+
+def test_d_a_prefix_domain_another_pool_holds_is_refused_before_any_write(
+    session: AwsSession, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"Domain already associated with another user pool" came after CreateUserPool."""
+    assert _cli(session, "apply", write(_pool("domain: {Domain: shared-login}", "first")),
+                "--yes") == 0
+    second = write(_pool("domain: {Domain: shared-login}", "second"), "second.yaml")
+    before = _mark(session)
+    assert _cli(session, "plan", second) == 3
+    assert "already belongs to another user pool" in _output(capsys)
+    assert _cli(session, "apply", second, "--yes") == 3
+    assert _writes(session, before) == []
+
+
+def test_d_a_client_attribute_the_pool_lacks_is_refused_before_any_write(
+    session: AwsSession, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"Invalid write attributes specified while creating a client" came after the pool
+    was created; a bare name counts as much as a custom: one."""
+    path = write(_pool("clients: {web: {WriteAttributes: [email, bogus2]}}"))
+    before = _mark(session)
+    assert _cli(session, "apply", path, "--yes") == 3
+    assert "WriteAttributes names 'bogus2'" in _output(capsys)
+    assert _writes(session, before) == []
+
+
+def test_d_a_carried_scope_a_resource_server_loses_is_refused_before_any_write(
+    session: AwsSession, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file stops listing scope write; client m2m does not write its scopes, so its
+    live api/write is carried over: UpdateUserPoolClient would fail after
+    UpdateResourceServer (ScopeDoesNotExistException), every run."""
+    first = """
+        resource_servers: {api: {Name: API, Scopes: [{ScopeName: read, ScopeDescription: r},
+                                                     {ScopeName: write, ScopeDescription: w}]}}
+        clients:
+          m2m: {GenerateSecret: true, AllowedOAuthFlows: [client_credentials],
+                AllowedOAuthScopes: [api/read, api/write], AllowedOAuthFlowsUserPoolClient: true}
+    """
+    assert _cli(session, "apply", write(_pool(first)), "--yes") == 0
+    second = """
+        resource_servers: {api: {Name: API, Scopes: [{ScopeName: read, ScopeDescription: r}]}}
+        clients: {m2m: {GenerateSecret: true}}
+    """
+    path = write(_pool(second), "second.yaml")
+    before = _mark(session)
+    capsys.readouterr()
+    assert _cli(session, "apply", path, "--yes") == 3
+    assert "names OAuth scope 'api/write'" in _output(capsys)
+    assert _writes(session, before) == []
+
+
+def test_b_a_dev_custom_name_creates_the_developer_only_attribute(
+    session: AwsSession, write: Write
+) -> None:
+    """dev:custom:X without DeveloperOnlyAttribute created custom:X, which no API
+    removes, and every later apply failed."""
+    path = write(_pool("settings: {Schema: [{Name: 'dev:custom:locale', "
+                       "AttributeDataType: String}]}"))
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert "dev:custom:locale" in _schema(session)
+    assert "custom:locale" not in _schema(session)
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0

@@ -957,3 +957,63 @@ def test_a_provider_the_file_prunes_away() -> None:
         "other provider from the pool"]
     # Without prune the pool keeps its other providers: the planner checks them.
     assert _client_pool(client, identity_providers=google) == []
+
+
+# --- Found by a new user's trial (each half-applied a run before) -----------------------
+
+
+def test_string_constraints_stay_within_2048_and_in_order() -> None:
+    schema = [attribute("custom:a", StringAttributeConstraints={"MaxLength": 5000}),
+              attribute("custom:b", StringAttributeConstraints={"MinLength": "9",
+                                                                "MaxLength": "3"}),
+              {"Name": "custom:n", "AttributeDataType": "Number",
+               "NumberAttributeConstraints": {"MinValue": 10, "MaxValue": 1}}]
+    assert [m for _, m in problems({"Schema": schema})] == [
+        "a string attribute is at most 2048 characters long (got 5000)",
+        "MinLength (9) is greater than MaxLength (3)",
+        "MinValue (10) is greater than MaxValue (1)"]
+    fine = [attribute("custom:a", StringAttributeConstraints={"MinLength": 1,
+                                                              "MaxLength": 2048})]
+    assert problems({"Schema": fine}) == []
+
+
+def test_a_dev_custom_name_with_developer_only_false_contradicts_itself() -> None:
+    found = problems({"Schema": [attribute("dev:custom:x", DeveloperOnlyAttribute=False)]})
+    assert [m for _, m in found] == [
+        "a dev:custom: name is a developer-only attribute: remove DeveloperOnlyAttribute: "
+        "false, or name it custom:x"]
+    assert problems({"Schema": [attribute("dev:custom:x")]}) == []
+
+
+@pytest.mark.parametrize("key", ["aws:cloudformation:stack-name", "poolsync:private_key:X"])
+def test_reserved_tag_keys(key: str) -> None:
+    found = problems({"UserPoolTags": {key: "v", "team": "identity"}})
+    assert [(p[-1], m.split(" are reserved")[0]) for p, m in found] == [
+        (key, f"tag keys starting with {key.split(':')[0]}:")]
+
+
+def _domain(domain: dict[str, Any]) -> list[str]:
+    return [p.message for p in check_pool({"settings": {}, "domain": domain}, P)]
+
+
+def test_a_prefix_domain_cannot_contain_a_reserved_word() -> None:
+    assert _domain({"Domain": "my-cognito-login"}) == [
+        "a prefix domain cannot contain the reserved word cognito"]
+    assert _domain({"Domain": "shop-login"}) == []
+
+
+def test_a_custom_domain_certificate_is_in_us_east_1() -> None:
+    arn = "arn:aws:acm:eu-west-1:111122223333:certificate/0000"
+    assert _domain({"Domain": "auth.example.com",
+                    "CustomDomainConfig": {"CertificateArn": arn}}) == [
+        "a custom domain's certificate must be in us-east-1 (US East, N. Virginia), where "
+        "CloudFront takes it (got eu-west-1)"]
+    # A custom domain may contain "aws" (only prefixes are restricted).
+    assert _domain({"Domain": "aws.example.com", "CustomDomainConfig": {
+        "CertificateArn": arn.replace("eu-west-1", "us-east-1")}}) == []
+
+
+def test_a_scope_that_is_neither_standard_nor_a_servers() -> None:
+    assert _client_pool({"AllowedOAuthScopes": ["openid", "Cognito"]}) == [
+        'scope "Cognito" is neither a standard scope (aws.cognito.signin.user.admin, email, '
+        "openid, phone, profile) nor a resource server's <identifier>/<scope>"]

@@ -546,7 +546,8 @@ def _check_written(view: _View) -> list[Problem]:
 
 
 def _check_substituted(view: _View, written: Sequence[Problem]) -> list[Problem]:
-    """Schema problems of the values that came from the environment, without the values.
+    """Schema and rule problems of the values that came from the environment, without
+    the values.
 
     Only paths holding a substituted value are kept (the others were checked as
     written), minus paths already reported. A value that still holds ``${`` after
@@ -555,7 +556,9 @@ def _check_substituted(view: _View, written: Sequence[Problem]) -> list[Problem]
     """
     reported = {p.path for p in written}
     secrets = view.secrets()
-    found = schema.validate_document(view.whole_resolved, secrets)
+    # The rules too: a callback URL from the environment must be HTTPS all the same.
+    found = [*schema.validate_document(view.whole_resolved, secrets),
+             *rules.check_document(view.whole_resolved)]
     if view.parts_resolved:
         found.extend(schema.validate_fragments(view.parts_resolved, secrets))
     out: list[Problem] = []

@@ -228,13 +228,37 @@ def plan(config: Config, session: AwsSession) -> Plan:
     result = plan_config(config, live)
     replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                 if pool.pool_id and pool.objects[0].action is Action.REPLACE]
-    if not replaced:
-        return result
-    for pool, found in replaced:
-        assert found is not None
-        live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
-            session.cognito(pool.region), found.pool))
-    return plan_config(config, live)
+    if replaced:
+        for pool, found in replaced:
+            assert found is not None
+            live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
+                session.cognito(pool.region), found.pool))
+        result = plan_config(config, live)
+    return _refuse_taken_domains(result, session)
+
+
+def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:
+    """A prefix domain is unique in its region: creating one that another pool holds
+    fails ("Domain already associated with another user pool": serverless/serverless
+    #10135) after the pool's earlier calls were made. One DescribeUserPoolDomain per
+    domain the plan creates tells, before any write."""
+    pools = []
+    for pool in plan.pools:
+        objects = []
+        for obj in pool.objects:
+            create = next((c for c in obj.calls if c.operation == "CreateUserPoolDomain"), None)
+            if create is not None:
+                name = str(create.params.get("Domain"))
+                held = session.cognito(pool.region).describe_domain(name)
+                owner = (held or {}).get("UserPoolId")
+                if owner and owner != pool.pool_id:
+                    obj = replace(obj, action=Action.CANNOT_APPLY, calls=(),
+                                  where=("domain", "Domain"), reason=(
+                                      f"the domain {name} already belongs to another user "
+                                      f"pool ({owner}) in {pool.region}; choose another"))
+            objects.append(obj)
+        pools.append(replace(pool, objects=tuple(objects)))
+    return replace(plan, pools=tuple(pools))
 
 
 # --------------------------------------------------------------------------- applying

@@ -63,7 +63,13 @@ def _schema_reason(change: FieldChange) -> str | None:
             "removes a custom attribute"
         )
     field = ".".join(str(p) for p in change.path[2:]) or "definition"
-    return (
+    reason = (
         f"schema attribute {name!r} ({field}) cannot be changed once the pool exists: "
         "existing schema attributes, Required included, are fixed at creation"
     )
+    if change.to_default and not is_custom_attribute(name):
+        # The file writes Schema without this standard attribute: it is expected at its
+        # default (README, ownership). Most often the user meant to keep it as it is.
+        reason += (f" (the file's Schema does not list {name!r}, so it is expected at its "
+                   "default: list it as the pool has it to keep it)")
+    return reason

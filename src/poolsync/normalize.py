@@ -412,6 +412,10 @@ def schema_from_desired(entries: list[Mapping[str, Any]]) -> dict[str, dict[str,
         key = attribute_key(str(written["Name"]), written.get("DeveloperOnlyAttribute") is True)
         entry = {k: copy.deepcopy(v) for k, v in written.items() if k != "Name"}
         _stringify_constraints(entry)
+        if key.startswith(DEVELOPER_PREFIX):
+            # The name says developer-only: the request must too, or Cognito creates the
+            # custom:X attribute instead (and no API removes it).
+            entry["DeveloperOnlyAttribute"] = True
         custom = is_custom_attribute(key)
         base = dict(CUSTOM_ATTRIBUTE_DEFAULTS) if custom else copy.deepcopy(
             STANDARD_ATTRIBUTES.get(key, {}))

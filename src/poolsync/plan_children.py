@@ -392,11 +392,24 @@ def _check_references(cfg: PoolConfig, live: LiveChildren, prune: bool,
     out = []
     for obj in upserts:
         name = obj.address.rsplit("/", 1)[-1]
-        client = cfg.clients.get(name) if obj.kind == "client" else None
+        client = _client_after(cfg.clients.get(name), (live.clients or {}).get(name)
+                               ) if obj.kind == "client" else None
         problems = _client_reference_problems(client, providers, scopes) if client else []
         out.append(replace(obj, action=Action.CANNOT_APPLY, reason="; ".join(problems),
                            calls=(), where=("clients", name)) if problems else obj)
     return out
+
+
+def _client_after(written: Mapping[str, Any] | None, found: Mapping[str, Any] | None
+                  ) -> Mapping[str, Any] | None:
+    """A client as the update leaves it: the members the file writes, and the live ones
+    it carries over (a carried provider or scope must still exist after the run)."""
+    if written is None:
+        return None
+    carried = {member: found[member] for member in ("SupportedIdentityProviders",
+                                                    "AllowedOAuthScopes")
+               if found is not None and member not in written and member in found}
+    return {**carried, **dict(written)}
 
 
 def _client_reference_problems(client: Mapping[str, Any], providers: Collection[str],
@@ -404,12 +417,13 @@ def _client_reference_problems(client: Mapping[str, Any], providers: Collection[
     problems = []
     for provider in client.get("SupportedIdentityProviders") or []:
         if provider != "COGNITO" and provider not in providers:
-            problems.append(f"names identity provider {provider!r}, which neither the file "
-                            "nor the pool has")
+            problems.append(f"names identity provider {provider!r}, which the pool will "
+                            "not have after this run (neither the file nor the live pool it "
+                            "keeps defines it)")
     for scope in client.get("AllowedOAuthScopes") or []:
         if "/" in scope and scope not in scopes and scope not in STANDARD_SCOPES:
-            problems.append(f"names OAuth scope {scope!r}, which no resource server in the "
-                            "file or the pool has")
+            problems.append(f"names OAuth scope {scope!r}, which no resource server will "
+                            "have after this run (in the file or the live pool it keeps)")
     return problems
 
 
@@ -434,16 +448,22 @@ def _check_attribute_names(cfg: PoolConfig, attributes: frozenset[str],
         if obj.kind == "client" and cfg.clients:
             client = cfg.clients.get(name) or {}
             problems = [(("clients", name, member, index),
-                         f"{member} names {key!r}, a custom attribute that neither the file "
-                         "nor the pool defines")
+                         f"{member} names {key!r}, an attribute that neither the file nor "
+                         "the pool defines")
                         for member in ("ReadAttributes", "WriteAttributes")
                         for index, key in enumerate(client.get(member) or [])
-                        if _missing_custom(key, attributes)]
+                        if _missing(key, attributes)]
         if problems and obj.action is not Action.CANNOT_APPLY:
             obj = replace(obj, action=Action.CANNOT_APPLY, calls=(), where=problems[0][0],
                           reason="; ".join(message for _, message in problems))
         out.append(obj)
     return out
+
+
+def _missing(name: Any, attributes: frozenset[str]) -> bool:
+    """A client reads and writes only attributes the pool has, standard or custom
+    ("Invalid write attributes specified while creating a client": aws/aws-cdk #20760)."""
+    return isinstance(name, str) and live_attribute_key(name) not in attributes
 
 
 def _missing_custom(name: Any, attributes: frozenset[str]) -> bool:

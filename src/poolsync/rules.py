@@ -51,6 +51,9 @@ LEGACY_AUTH_FLOWS = {
     "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
     "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
 }
+# The OAuth scopes every pool has (botocore AllowedOAuthScopes doc).
+STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
+                             "aws.cognito.signin.user.admin"})
 IDP_TYPES = frozenset({"SAML", "OIDC", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple"})
 # Social identity providers: Cognito names each after its type ("Provider NameOfGP cannot
 # be of type Google": aws/aws-cli #3179, hashicorp/terraform-provider-aws #4822; botocore
@@ -302,6 +305,100 @@ def duplicate_attribute(pool: _Pool) -> Iterator[Problem]:
             )
         else:
             first[bare] = index
+
+
+MAX_STRING_ATTRIBUTE_LENGTH = 2048
+
+
+def _digits(value: Any) -> int | None:
+    """A schema constraint written as a number or a numeric string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 20:
+        return int(value)
+    return None
+
+
+def attribute_constraints(pool: _Pool) -> Iterator[Problem]:
+    """String constraints stay within 2048 characters and a minimum is not above its
+    maximum, for strings and numbers: Cognito refuses others ("user.X: String attributes
+    cannot have a length of more than 2048", as moto reproduces it in its CreateUserPool
+    and AddCustomAttributes emulation, with a "Max length cannot ..." twin for the order)."""
+    for index, entry in enumerate(_list(pool.settings.get("Schema"))):
+        for key, low, high, limit in (
+                ("StringAttributeConstraints", "MinLength", "MaxLength",
+                 MAX_STRING_ATTRIBUTE_LENGTH),
+                ("NumberAttributeConstraints", "MinValue", "MaxValue", None)):
+            block = _mapping(_dig(entry, key))
+            where = pool.at("settings", "Schema", index, key)
+            lower, upper = _digits(block.get(low)), _digits(block.get(high))
+            for name, value in ((low, lower), (high, upper)):
+                if limit is not None and value is not None and value > limit:
+                    yield Problem(f"a string attribute is at most {limit} characters long "
+                                  f"(got {value})", (*where, name))
+            if lower is not None and upper is not None and lower > upper:
+                yield Problem(f"{low} ({lower}) is greater than {high} ({upper})",
+                              (*where, low))
+
+
+def developer_only_name(pool: _Pool) -> Iterator[Problem]:
+    """``dev:custom:X`` names a developer-only attribute; DeveloperOnlyAttribute false
+    beside it asks for the other one (``custom:X``). Written both ways, the file
+    contradicts itself (botocore SchemaAttributeType.DeveloperOnlyAttribute)."""
+    for index, entry in enumerate(_list(pool.settings.get("Schema"))):
+        name = _dig(entry, "Name")
+        if (isinstance(name, str) and name.startswith(normalize.DEVELOPER_PREFIX)
+                and _dig(entry, "DeveloperOnlyAttribute") is False):
+            yield Problem(
+                "a dev:custom: name is a developer-only attribute: remove "
+                "DeveloperOnlyAttribute: false, or name it custom:"
+                + name[len(normalize.DEVELOPER_PREFIX):],
+                pool.at("settings", "Schema", index, "DeveloperOnlyAttribute"))
+
+
+RESERVED_TAG_PREFIXES = ("aws:", "poolsync:")
+
+
+def reserved_tag_keys(pool: _Pool) -> Iterator[Problem]:
+    """Tag keys starting with ``aws:`` are reserved for AWS (AWS tagging guide, "Tag
+    naming limits and requirements"); ``poolsync:`` keys are poolsync's own records (of
+    write-only secrets). Neither can be managed from the file."""
+    tags = _mapping(pool.settings.get("UserPoolTags"))
+    for key in tags:
+        if isinstance(key, str) and key.lower().startswith(RESERVED_TAG_PREFIXES):
+            yield Problem(
+                f"tag keys starting with {key.split(':', 1)[0]}: are reserved "
+                "(aws: for AWS, poolsync: for poolsync's own records)",
+                pool.at("settings", "UserPoolTags", key))
+
+
+RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
+CERTIFICATE_REGION = "us-east-1"
+
+
+def domain_rules(pool: _Pool) -> Iterator[Problem]:
+    """A prefix domain cannot contain the reserved words aws, amazon or cognito
+    ("Domain cannot contain reserved word: cognito": aws-amplify/amplify-cli #3854); a
+    custom domain's ACM certificate must be in US East (N. Virginia) (AWS API reference,
+    CustomDomainConfigType: the certificate "must be in the US East (N. Virginia)
+    Region")."""
+    name = pool.domain.get("Domain")
+    config = _mapping(pool.domain.get("CustomDomainConfig"))
+    if isinstance(name, str) and not _unknown(name) and "." not in name and not config:
+        words = [w for w in RESERVED_DOMAIN_WORDS if w in name.lower()]
+        if words:
+            yield Problem(f"a prefix domain cannot contain the reserved word {words[0]}",
+                          pool.at("domain", "Domain"))
+    arn = config.get("CertificateArn")
+    if isinstance(arn, str) and not _unknown(arn) and arn.startswith("arn:"):
+        parts = arn.split(":")
+        if len(parts) > 3 and parts[3] != CERTIFICATE_REGION:
+            yield Problem(
+                f"a custom domain's certificate must be in {CERTIFICATE_REGION} (US East, "
+                f"N. Virginia), where CloudFront takes it (got {parts[3] or 'no region'})",
+                pool.at("domain", "CustomDomainConfig", "CertificateArn"))
 
 
 def mfa_without_factor(pool: _Pool) -> Iterator[Problem]:
@@ -807,8 +904,10 @@ def social_provider_name(pool: _Pool) -> Iterator[Problem]:
 
 
 def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]:
-    """A client's custom scope ``<identifier>/<scope>`` must exist
-    (ScopeDoesNotExistException), and so must every provider in
+    """A client's scope is a standard one or a resource server's
+    ``<identifier>/<scope>``, which must exist ("Invalid scope requested",
+    ScopeDoesNotExistException: awsdocs/aws-cloudformation-user-guide #564), and so must
+    every provider in
     SupportedIdentityProviders ("The provider X does not exist for User Pool Y":
     aws/aws-cdk #15850). Offline this is proven only where the file alone decides: a
     resource server the file writes has exactly the file's scopes (UpdateResourceServer
@@ -818,7 +917,15 @@ def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]
     providers = set(pool.identity_providers) | {"COGNITO"}
     for client, path in pool.each_client():
         for index, scope in enumerate(_list(client.get("AllowedOAuthScopes"))):
-            if not isinstance(scope, str) or "/" not in scope or _unknown(scope):
+            if not isinstance(scope, str) or _unknown(scope):
+                continue
+            if "/" not in scope and scope not in STANDARD_SCOPES:
+                yield Problem(
+                    f"scope {json.dumps(scope)} is neither a standard scope "
+                    f"({', '.join(sorted(STANDARD_SCOPES))}) nor a resource server's "
+                    "<identifier>/<scope>", (*path, "AllowedOAuthScopes", index))
+                continue
+            if "/" not in scope:
                 continue
             identifier, _, name = scope.rpartition("/")
             server = servers.get(identifier)
@@ -846,6 +953,10 @@ RULES: tuple[_Rule, ...] = (
     too_many_custom_attributes,
     custom_attribute_name_length,
     duplicate_attribute,
+    attribute_constraints,
+    developer_only_name,
+    reserved_tag_keys,
+    domain_rules,
     mfa_without_factor,
     factor_with_mfa_off,
     mfa_required_with_passwordless_sign_in,
