@@ -172,3 +172,20 @@ def test_missing_credentials_fail_at_once_with_a_hint() -> None:
     with pytest.raises(PoolsyncError, match="standard AWS credential chain"):
         cognito.list_user_pools()
     assert len(cognito.calls) == 1
+
+
+def test_an_endpoint_that_never_answers_is_tried_three_times_then_an_error() -> None:
+    """A silent endpoint (accepts, never answers) made a PR check hang for minutes: each
+    read times out after READ_TIMEOUT seconds, and the third is the last."""
+    from botocore.exceptions import ReadTimeoutError
+
+    from poolsync.aws import READ_TIMEOUT
+    from poolsync.errors import PoolsyncError
+
+    cognito, _ = _cognito({"list_user_pools": [ReadTimeoutError(endpoint_url="x")] * 5},
+                          attempts=10)
+    with pytest.raises(PoolsyncError):
+        cognito.list_user_pools()
+    assert len(cognito.calls) == 3
+    real = BotoCognito("eu-west-1")
+    assert real._boto().meta.config.read_timeout == READ_TIMEOUT <= 30

@@ -85,6 +85,11 @@ def _snake(operation: str) -> str:
 # terraform-provider-aws internal/service/cognitoidp/service_package.go never retries
 # it). RetryPolicy does it instead.
 _NO_BOTOCORE_RETRIES = {"mode": "standard", "total_max_attempts": 1}
+# Seconds. Cognito answers its control-plane calls within a few seconds (a SAML
+# provider's metadata URL is fetched during CreateIdentityProvider, hence the margin);
+# botocore's 60 s default, tried again, made a silent endpoint hang a run for minutes.
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 30
 # Where a lost response may hide a create that happened: look before sending it again.
 _CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
                       "CreateGroup", "CreateResourceServer", "CreateUserPoolDomain",
@@ -124,7 +129,8 @@ class BotoCognito:
             self._client = session.client(
                 "cognito-idp",
                 endpoint_url=self.endpoint_url,
-                config=Config(retries=_NO_BOTOCORE_RETRIES),  # type: ignore[arg-type]
+                config=Config(retries=_NO_BOTOCORE_RETRIES,  # type: ignore[arg-type]
+                              connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT),
             )
         return self._client
 
@@ -301,9 +307,11 @@ def _attempts_for(exc: Exception) -> int:
         ReadTimeoutError,
     )
 
-    if isinstance(exc, ConnectionClosedError | ReadTimeoutError):
+    if isinstance(exc, ConnectionClosedError):
         return 1_000
-    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+        # An endpoint that accepts and never answers is not a blip: three reads of
+        # READ_TIMEOUT seconds each, then an error, never a hung PR check.
         return 3
     return 1
 
