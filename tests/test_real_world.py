@@ -46,6 +46,11 @@ REFUSED = sorted(p.name for p in REAL_WORLD.glob("refused-*.yaml"))
 ENV_REFERENCE = re.compile(r"(?<!\$)\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 READ_PREFIXES = ("Describe", "List", "Get")
 POOL_NAME = re.compile(r"^[\w\s+=,.@-]+$")  # botocore UserPoolNameType
+# A prefix cannot contain these (aws-amplify/amplify-cli #3854; aws-solutions/
+# content-analysis-on-aws #8); a custom domain's ACM certificate must be in us-east-1
+# (botocore CreateUserPoolDomain).
+RESERVED_PREFIX_WORDS = ("aws", "amazon", "cognito")
+CERTIFICATE_REGION = "us-east-1"
 
 
 def _text(name: str) -> str:
@@ -99,6 +104,34 @@ def test_every_pool_name_is_unique_and_valid() -> None:
             assert POOL_NAME.match(pool) and len(pool) <= 128, f"{name}: bad pool name {pool!r}"
             assert pool not in seen, f"pool {pool!r} is in both {seen.get(pool)} and {name}"
             seen[pool] = name
+
+
+def _domains(name: str) -> dict[str, dict[str, object]]:
+    """Pool name -> its ``domain`` members, for the pools that have one."""
+    document = yaml.safe_load(_text(name))
+    return {pool: body["domain"] for pool, body in document["pools"].items()
+            if body.get("domain")}
+
+
+def test_every_domain_can_be_applied_beside_the_others() -> None:
+    """The whole corpus can go into one account: a domain belongs to one pool ("Domain
+    already associated with another user pool.", aws-samples/aws-cdk-examples #402), a
+    prefix holds no reserved word, and a custom domain's certificate is in us-east-1."""
+    seen: dict[str, str] = {}
+    for name in VALID + INVALID + REFUSED:
+        for pool, domain in _domains(name).items():
+            value = str(domain["Domain"])
+            assert value not in seen, f"domain {value!r} is in both {seen[value]} and {name}"
+            seen[value] = name
+            if "." not in value:
+                words = [w for w in RESERVED_PREFIX_WORDS if w in value]
+                assert not words, f"{name}: prefix {value!r} contains reserved {words}"
+                continue
+            config = domain.get("CustomDomainConfig")
+            arn = str(config.get("CertificateArn", "")) if isinstance(config, dict) else ""
+            assert arn.split(":")[2:4] == ["acm", CERTIFICATE_REGION], (
+                f"{name}: {pool}'s certificate {arn!r} is not an ACM one in us-east-1")
+    assert len(seen) >= 10, "the corpus lost its domains"
 
 
 @pytest.mark.parametrize("name", VALID + INVALID + REFUSED)

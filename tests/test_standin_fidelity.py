@@ -25,6 +25,8 @@ SMS_CONFIGURATION = {"SnsCallerArn": "arn:aws:iam::123456789012:role/service-rol
                      "ExternalId": "external", "SnsRegion": "eu-west-1"}
 TOTP_ON = {"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": True}}
 MULTI_FACTOR = {"FactorConfiguration": "MULTI_FACTOR_WITH_USER_VERIFICATION"}
+CERTIFICATE_REFUSAL = ("The specified SSL certificate doesn't exist, isn't in us-east-1 region, "
+                       "isn't valid, or doesn't include a valid certificate chain.")
 
 
 @pytest.fixture
@@ -136,6 +138,62 @@ def test_writing_a_prefix_domain_answers_no_cloudfront_domain(idp: Any) -> None:
     assert without_metadata(created) == {}
     assert without_metadata(updated) == {"ManagedLoginVersion": 2}
 
+
+
+@pytest.mark.parametrize(("prefix", "word"), [
+    ("newcognito", "cognito"),  # aws-amplify/amplify-cli #3854
+    ("aws-content-analysis-dataplane-1hocmg2w2zumk", "aws"),  # content-analysis-on-aws #8
+    ("shop-amazon-login", "amazon"),
+])
+def test_a_prefix_with_a_reserved_word_is_refused(idp: Any, prefix: str, word: str) -> None:
+    pool_id = create_pool(idp)
+
+    assert refusal(idp.create_user_pool_domain, UserPoolId=pool_id, Domain=prefix) == (
+        "InvalidParameterException", f"Domain cannot contain reserved word: {word}")
+    assert idp.describe_user_pool_domain(Domain=prefix)["DomainDescription"] == {}
+
+
+def test_a_custom_domain_may_contain_a_reserved_word(idp: Any) -> None:
+    """Only prefixes are checked (no source shows a custom domain refused for it)."""
+    pool_id = create_pool(idp)
+
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain="auth.aws-shop.example.com",
+                                CustomDomainConfig={"CertificateArn": CERTIFICATE})
+
+    assert describe(idp, pool_id)["CustomDomain"] == "auth.aws-shop.example.com"
+
+
+@pytest.mark.parametrize("certificate", [
+    CERTIFICATE.replace("us-east-1", "eu-west-1"),
+    CERTIFICATE.replace(":acm:", ":iam:"),
+    CERTIFICATE.replace("us-east-1", ""),
+])
+def test_a_custom_domain_certificate_outside_us_east_1_acm_is_refused(
+    idp: Any, certificate: str,
+) -> None:
+    """botocore CreateUserPoolDomain: the certificate must be in US East (N. Virginia);
+    CloudFront's words as Cognito answers them (aws-amplify/amplify-hosting #2278)."""
+    pool_id = create_pool(idp)
+
+    assert refusal(idp.create_user_pool_domain, UserPoolId=pool_id, Domain="auth.example.com",
+                   CustomDomainConfig={"CertificateArn": certificate}) == (
+        "InvalidParameterException", CERTIFICATE_REFUSAL)
+    assert "CustomDomain" not in describe(idp, pool_id)
+
+
+def test_a_certificate_swap_to_another_region_is_refused_and_keeps_the_old_one(
+    idp: Any,
+) -> None:
+    pool_id = create_pool(idp)
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain="auth.example.com",
+                                CustomDomainConfig={"CertificateArn": CERTIFICATE})
+    elsewhere = NEW_CERTIFICATE.replace("us-east-1", "eu-central-1")
+
+    assert refusal(idp.update_user_pool_domain, UserPoolId=pool_id, Domain="auth.example.com",
+                   CustomDomainConfig={"CertificateArn": elsewhere}) == (
+        "InvalidParameterException", CERTIFICATE_REFUSAL)
+    described = idp.describe_user_pool_domain(Domain="auth.example.com")["DomainDescription"]
+    assert described["CustomDomainConfig"] == {"CertificateArn": CERTIFICATE}
 
 # --- 2. Schema ----------------------------------------------------------------------
 

@@ -743,8 +743,10 @@ def test_update_changes_certificate_and_managed_login_version(cognito: Any, pool
 
     cognito.update_user_pool_domain(UserPoolId=pool_id, Domain="auth.example.com",
                                     CustomDomainConfig={"CertificateArn": new_certificate})
-    updated = cognito.update_user_pool_domain(UserPoolId=pool_id, Domain="auth.example.com",
-                                              ManagedLoginVersion=2)
+    # A custom domain's update carries its certificate (terraform-provider-aws #43248).
+    updated = cognito.update_user_pool_domain(
+        UserPoolId=pool_id, Domain="auth.example.com", ManagedLoginVersion=2,
+        CustomDomainConfig={"CertificateArn": new_certificate})
 
     assert updated["ManagedLoginVersion"] == 2
     described = describe_domain(cognito, "auth.example.com")

@@ -381,9 +381,10 @@ CERTIFICATE_REGION = "us-east-1"
 def domain_rules(pool: _Pool) -> Iterator[Problem]:
     """A prefix domain cannot contain the reserved words aws, amazon or cognito
     ("Domain cannot contain reserved word: cognito": aws-amplify/amplify-cli #3854); a
-    custom domain's ACM certificate must be in US East (N. Virginia) (AWS API reference,
-    CustomDomainConfigType: the certificate "must be in the US East (N. Virginia)
-    Region")."""
+    custom domain's certificate is an ACM one in US East (N. Virginia) (botocore
+    CreateUserPoolDomain: "you must provide an SSL certificate in the US East (N.
+    Virginia) Amazon Web Services Region"; UpdateUserPoolDomain: "an ACM ARN in
+    us-east-1")."""
     name = pool.domain.get("Domain")
     config = _mapping(pool.domain.get("CustomDomainConfig"))
     if isinstance(name, str) and not _unknown(name) and "." not in name and not config:
@@ -394,7 +395,12 @@ def domain_rules(pool: _Pool) -> Iterator[Problem]:
     arn = config.get("CertificateArn")
     if isinstance(arn, str) and not _unknown(arn) and arn.startswith("arn:"):
         parts = arn.split(":")
-        if len(parts) > 3 and parts[3] != CERTIFICATE_REGION:
+        if len(parts) > 3 and parts[2] != "acm":
+            yield Problem(
+                f"a custom domain's certificate is an ACM certificate (arn:aws:acm:...; got a "
+                f"{parts[2] or 'service-less'} ARN)",
+                pool.at("domain", "CustomDomainConfig", "CertificateArn"))
+        elif len(parts) > 3 and parts[3] != CERTIFICATE_REGION:
             yield Problem(
                 f"a custom domain's certificate must be in {CERTIFICATE_REGION} (US East, "
                 f"N. Virginia), where CloudFront takes it (got {parts[3] or 'no region'})",

@@ -2,7 +2,8 @@
 
 moto 5.2.1 lets two pools claim one prefix, drops ``ManagedLoginVersion``, reports a
 random UUID as the account, ``null`` S3 bucket and version, no ``CustomDomainConfig``,
-and puts a custom domain's FQDN in the pool's ``Domain`` (probed against moto 5.2.1;
+puts a custom domain's FQDN in the pool's ``Domain``, and accepts a prefix with a
+reserved word and a certificate outside us-east-1 (probed against moto 5.2.1;
 real-responses/SOURCES.md). An unknown domain already answers
 ``{"DomainDescription": {}}`` as AWS does.
 """
@@ -40,6 +41,20 @@ _REGION_AIRPORT_CODES: Final[Mapping[str, str]] = {
 # ``Version`` is a timestamp string such as "20250817223209" (both real fixtures).
 _VERSION_FORMAT: Final = "%Y%m%d%H%M%S"
 
+# Words a prefix domain cannot contain, anywhere in it (aws-solutions/research-service-
+# workbench-on-aws PR #342 names all three; "aws-content-..." and "newcognito" were refused).
+RESERVED_PREFIX_WORDS: Final = ("aws", "amazon", "cognito")
+# The only Region whose ACM certificates CloudFront, and so a custom domain, can use
+# (botocore CreateUserPoolDomain/UpdateUserPoolDomain docs).
+CERTIFICATE_REGION: Final = "us-east-1"
+# CloudFront's InvalidViewerCertificate text, which Cognito answers as an
+# InvalidParameterException (aws-amplify/amplify-hosting #2278, a CloudFormation
+# AWS::Cognito::UserPoolDomain create). AWS appends CloudFront's "(Service: AmazonCloudFront;
+# ... Request ID: ...)" to it; the stand-in leaves that out.
+CERTIFICATE_REFUSAL: Final = (
+    "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, "
+    "or doesn't include a valid certificate chain.")
+
 _moto_create_domain_response: Final = CognitoIdpResponse.create_user_pool_domain
 _moto_update_domain_response: Final = CognitoIdpResponse.update_user_pool_domain
 _moto_domain_to_json: Final = CognitoIdpUserPoolDomain.to_json
@@ -74,10 +89,42 @@ def check_domain_available(backend: Any, user_pool_id: str, name: str) -> None:
         raise InvalidParameterException("Domain already associated with another user pool.")
 
 
+def check_prefix_has_no_reserved_word(name: str) -> None:
+    """A prefix domain containing aws, amazon or cognito is refused: "Domain cannot
+    contain reserved word: cognito" (aws-amplify/amplify-cli #3854, prefix "newcognito"),
+    "... reserved word: aws" (aws-solutions/content-analysis-on-aws #8, CloudTrail
+    CreateUserPoolDomain for "aws-content-analysis-dataplane-..."). Which word is named
+    when a prefix holds several is a GUESS (the first of the list). Custom domains are not
+    checked: no source shows them refused."""
+    if is_custom_domain(name):
+        return
+    for word in RESERVED_PREFIX_WORDS:
+        if word in name:
+            raise InvalidParameterException(f"Domain cannot contain reserved word: {word}")
+
+
+def check_certificate_region(name: str, config: Mapping[str, Any] | None) -> None:
+    """A custom domain's certificate must be an ACM certificate in US East (N. Virginia):
+    "you must provide an SSL certificate in the US East (N. Virginia) Amazon Web Services
+    Region" (botocore CreateUserPoolDomain doc); "The certificate must be an ACM ARN in
+    us-east-1" (botocore UpdateUserPoolDomainRequest.CustomDomainConfig). The refusal is
+    measured for CreateUserPoolDomain (amplify-hosting #2278); that UpdateUserPoolDomain
+    answers the same, and that an ARN of another service does, is UNVERIFIED. The
+    stand-in has no ACM, so a missing or unissued certificate in us-east-1 is accepted."""
+    arn = (config or {}).get("CertificateArn")
+    if not is_custom_domain(name) or not isinstance(arn, str):
+        return
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[2] != "acm" or parts[3] != CERTIFICATE_REGION:
+        raise InvalidParameterException(CERTIFICATE_REFUSAL)
+
+
 def create_domain(backend: Any, request: Mapping[str, Any]) -> Any:
     user_pool_id = request["UserPoolId"]
     name = request["Domain"]
     backend.describe_user_pool(user_pool_id)
+    check_prefix_has_no_reserved_word(name)
+    check_certificate_region(name, request.get("CustomDomainConfig"))
     check_domain_available(backend, user_pool_id, name)
     domain = backend.create_user_pool_domain(user_pool_id, name, request.get("CustomDomainConfig"))
     domain.standin_account_id = backend.account_id
@@ -103,6 +150,7 @@ def update_domain(backend: Any, request: Mapping[str, Any]) -> Any:
     if domain is None or domain.user_pool_id != request.get("UserPoolId"):
         raise ResourceNotFoundError(request.get("Domain"))
     check_custom_domain_keeps_its_certificate(domain, request)
+    check_certificate_region(domain.domain, request.get("CustomDomainConfig"))
     if request.get("CustomDomainConfig") is not None:
         domain.custom_domain_config = request["CustomDomainConfig"]
     if request.get("ManagedLoginVersion") is not None:
