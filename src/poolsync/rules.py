@@ -953,6 +953,18 @@ def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]
                     (*path, "SupportedIdentityProviders", index))
 
 
+# The rules that read several members, run again by the planner on the state after
+# apply (``state_problems``).
+STATE_RULES: tuple[_Rule, ...] = (
+    mfa_without_factor,
+    factor_with_mfa_off,
+    mfa_required_with_passwordless_sign_in,
+    sms_mfa_without_sms_configuration,
+    email_mfa_without_developer_email,
+    tier_gated_features,
+    attributes_require_verification_are_auto_verified,
+)
+
 RULES: tuple[_Rule, ...] = (
     username_and_alias_attributes,
     required_custom_attribute,
@@ -963,14 +975,8 @@ RULES: tuple[_Rule, ...] = (
     developer_only_name,
     reserved_tag_keys,
     domain_rules,
-    mfa_without_factor,
-    factor_with_mfa_off,
-    mfa_required_with_passwordless_sign_in,
-    sms_mfa_without_sms_configuration,
-    email_mfa_without_developer_email,
-    tier_gated_features,
+    *STATE_RULES,
     legacy_alias_conflict,
-    attributes_require_verification_are_auto_verified,
     pre_token_generation_mismatch,
     social_provider_name,
     saml_metadata,
@@ -984,16 +990,4 @@ RULES: tuple[_Rule, ...] = (
     generate_secret_with_client_secret,
     token_validity,
     client_names_what_the_file_does_not_define,
-)
-
-# The rules that read several members, run again by the planner on the state after
-# apply (``state_problems``).
-STATE_RULES: tuple[_Rule, ...] = (
-    mfa_without_factor,
-    factor_with_mfa_off,
-    mfa_required_with_passwordless_sign_in,
-    sms_mfa_without_sms_configuration,
-    email_mfa_without_developer_email,
-    tier_gated_features,
-    attributes_require_verification_are_auto_verified,
 )
