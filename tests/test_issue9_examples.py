@@ -1442,3 +1442,21 @@ def test_b_a_dev_custom_name_creates_the_developer_only_attribute(
     assert "dev:custom:locale" in _schema(session)
     assert "custom:locale" not in _schema(session)
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_c_a_tier_lowered_below_a_live_managed_login_domain_is_refused(
+    session: AwsSession, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file manages only the tier; the live domain serves managed login (version 2,
+    ESSENTIALS or higher): lowering the tier to LITE cannot be applied."""
+    assert _cli(session, "apply", write(_pool("""
+        settings: {UserPoolTier: ESSENTIALS}
+        domain: {Domain: tier-login, ManagedLoginVersion: 2}
+    """)), "--yes") == 0
+    path = write(_pool("settings: {UserPoolTier: LITE}"), "lite.yaml")
+    before = _mark(session)
+    capsys.readouterr()
+    assert _cli(session, "plan", path) == 3
+    assert "managed login (ManagedLoginVersion 2) needs UserPoolTier ESSENTIALS" in (
+        _output(capsys))
+    assert _writes(session, before) == []

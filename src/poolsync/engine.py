@@ -139,8 +139,9 @@ def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None) -> LiveP
 def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
                    ) -> LiveChildren:
     """Read only the collections the file manages, or needs to check a client's
-    references and print its sign-in URL; no per-item call where the list already
-    carries the data (groups, resource servers)."""
+    references and print its sign-in URL (and the domain when the file sets the tier:
+    managed login needs ESSENTIALS); no per-item call where the list already carries the
+    data (groups, resource servers)."""
     pool_id = str(described["Id"])
     clients = pool.clients is not None
     named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
@@ -169,7 +170,8 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
         domains=tuple(
             d for d in (cognito.describe_domain(str(described[key]))
                         for key in ("Domain", "CustomDomain")
-                        if described.get(key) and (pool.domain is not None or hosted_ui))
+                        if described.get(key) and (pool.domain is not None or hosted_ui
+                                                    or "UserPoolTier" in pool.settings))
             if d is not None
         ),
         groups=groups,

@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from poolsync.children import canonical_live_domain
 from poolsync.diff import creation_changes, field_changes
 from poolsync.model import (
     MISSING,
@@ -212,7 +213,7 @@ def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
             objects.append(_plan_mfa_update(cfg, live, live_mfa, mfa_view))
         after = update_payload(live_settings, view, desired)
         after_mfa = mfa_payload(mfa_view, live_mfa)
-        objects = _refuse_state(objects, after, after_mfa, cfg)
+        objects = _refuse_state(objects, after, after_mfa, cfg, _live_domain(live))
         objects = _order_writes(objects, live_settings, after, live_mfa, after_mfa)
     objects += [_unmanaged_attribute(cfg, key) for key in unmanaged]
     return PoolPlan(cfg.name, cfg.region, live.id, tuple(objects), estimated_users)
@@ -243,8 +244,16 @@ def _unmanaged_attribute(cfg: PoolConfig, key: str) -> ObjectPlan:
         "custom attribute, so add it to settings.Schema", unmanaged=True)
 
 
+def _live_domain(live: LivePool) -> Mapping[str, Any] | None:
+    """The live domain as a request would write it (the custom one first), if read."""
+    domains = sorted(live.children.domains, key=lambda d: not (
+        d.get("CustomDomainConfig") or {}).get("CertificateArn"))
+    return canonical_live_domain(domains[0]) if domains else None
+
+
 def _refuse_state(objects: list[ObjectPlan], settings: Mapping[str, Any],
-                  mfa: Mapping[str, Any], cfg: PoolConfig) -> list[ObjectPlan]:
+                  mfa: Mapping[str, Any], cfg: PoolConfig,
+                  live_domain: Mapping[str, Any] | None = None) -> list[ObjectPlan]:
     """A change can be fine in the file and still be refused by Cognito because of the
     pool's state after apply, live settings the file does not manage included (email MFA
     while the unmanaged EmailConfiguration is COGNITO_DEFAULT; a live tier below a
@@ -252,8 +261,9 @@ def _refuse_state(objects: list[ObjectPlan], settings: Mapping[str, Any],
     decision from the user: the changed objects cannot be applied."""
     if not any(o.action.is_change for o in objects):
         return objects
-    problems = state_problems(settings, mfa or None, domain=cfg.domain,
-                              clients=cfg.clients)
+    # The domain the pool will have: the file's, else the live one it keeps.
+    domain = cfg.domain if cfg.domain is not None else live_domain
+    problems = state_problems(settings, mfa or None, domain=domain, clients=cfg.clients)
     if not problems:
         return objects
     reason = "; ".join(dict.fromkeys(p.message for p in problems)) + (
