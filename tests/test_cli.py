@@ -122,6 +122,11 @@ def test_required_change_of_existing_attribute_is_a_replacement(session, write, 
     assert _cli(session, "plan", changed) == 3
     assert _cli(session, "plan", changed, "--detailed-exitcode", "--allow-replace", "app") == 2
     assert _cli(session, "apply", changed, "--yes") == 3
+    # A typo in the address is said, not silently ignored (the replacement stays refused).
+    capsys.readouterr()
+    assert _cli(session, "plan", changed, "--allow-replace", "ap") == 3
+    assert "warning: --allow-replace ap names no replacement in this plan" in (
+        capsys.readouterr().err)
 
 
 def test_allow_replace_recreates_an_empty_pool(session, write) -> None:  # type: ignore[no-untyped-def]

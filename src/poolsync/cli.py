@@ -173,6 +173,7 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     click.echo(_render_plan(result, output, paths, marker, _stats(state)), nl=False)
     if out_file:
         planfile.write_plan(result, out_file, _stats(state))
+    _warn_unused(state, engine.unused_allowances(result, allow_replace))
     refusals = engine.blocked(result, allow_replace, config)
     if refusals:
         _report(state, "error: apply would refuse this plan:\n" + "\n".join(refusals))
@@ -226,6 +227,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     if not planned.has_changes:
         _apply_report(output, planned, "nothing to do", engine.ApplyResult(planned))
         return EXIT_OK
+    _warn_unused(state, engine.unused_allowances(planned, allow_replace))
     engine.check_apply(planned, session, allow_replace, config)
     _confirm(yes or pinned)
     try:
@@ -244,6 +246,12 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
             for line in render_sign_in_urls(pool):
                 click.echo(line.strip())
     return EXIT_OK
+
+
+def _warn_unused(state: State, addresses: list[str]) -> None:
+    for address in addresses:
+        _report(state, f"warning: --allow-replace {address} names no replacement in this "
+                       "plan (addresses look like POOL or POOL/clients/NAME)")
 
 
 def _apply_report(output: str, planned: Plan, status: str, result: Any) -> None:

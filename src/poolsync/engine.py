@@ -346,6 +346,17 @@ def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = 
     return refusals
 
 
+def unused_allowances(plan: Plan, allow_replace: Collection[str]) -> list[str]:
+    """The ``--allow-replace`` addresses that name no replacement of this plan (a typo
+    would otherwise pass unnoticed, and the replacement it meant stay refused)."""
+    named: set[str] = set()
+    for pool in plan.pools:
+        for obj in pool.objects:
+            if obj.action is Action.REPLACE:
+                named |= {obj.address, f"{pool.region}/{obj.address}"}
+    return [address for address in allow_replace if address not in named]
+
+
 def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str],
                 config: Config | None = None) -> None:
     """Refuse, before any write, what a safety rail forbids (README, "Plans, apply and

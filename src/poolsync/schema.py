@@ -364,8 +364,18 @@ def _unknown_keys(error: _Error) -> Iterator[_Finding]:
     for key in error.instance:
         if key in properties:
             continue
-        message = f"unknown key {_show(key)}{_suggestion(str(key), known)}"
+        hint = _MOVED.get((path[-1:], key)) if path else None
+        message = f"unknown key {_show(key)}{hint or _suggestion(str(key), known)}"
         yield _Finding((*path, key), "additionalProperties", message)
+
+
+# CreateUserPool members poolsync takes elsewhere: the pointer beats a "did you mean".
+_MOVED: dict[tuple[tuple[str | int, ...], object], str] = {
+    (("settings",), "MfaConfiguration"): (
+        " (MFA is set under the pool's mfa: key, e.g. mfa: {MfaConfiguration: OPTIONAL}: "
+        "only SetUserPoolMfaConfig can turn MFA on)"),
+    (("settings",), "PoolName"): " (the pool's name is its key under pools:)",
+}
 
 
 # Limits that rules.py reports with a message naming the rule, at the same path: the
