@@ -307,8 +307,8 @@ class ApplyIncomplete(PoolsyncError):
         left = "\n".join(f"  not done  {a}: {op}" for a, op in result.remaining())
         super().__init__(
             f"apply stopped: {cause}\nApplied:\n{done}\nNot applied:\n{left}\n"
-            "Nothing applied is undone. Run apply again to finish: it plans from the live "
-            "state and converges."
+            "Nothing applied is undone. Run plan to see what is left (it plans from the "
+            "live state), fix the cause if the error names one, then apply again."
         )
 
 
