@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -289,6 +289,13 @@ def canonical_live_domain(description: Mapping[str, Any]) -> dict[str, Any]:
     if description.get("ManagedLoginVersion") is not None:
         out["ManagedLoginVersion"] = description["ManagedLoginVersion"]
     return out
+
+
+def custom_first(domains: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """A pool's domains (DescribeUserPoolDomain descriptions), the custom one first: a
+    pool may have a prefix and a custom domain, and the custom one is what users see."""
+    return sorted(domains, key=lambda d: not (d.get("CustomDomainConfig") or {})
+                  .get("CertificateArn"))
 
 
 DOMAIN_DEFAULTS: dict[str, Any] = {

@@ -92,7 +92,7 @@ def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan) -
 def drift_report(plan: Plan, paths: str) -> DriftReport:
     objects = []
     for pool in plan.pools:
-        replaced = any(o.kind == "pool" and o.action is Action.REPLACE for o in pool.objects)
+        replaced = pool.replaced
         for obj in pool.objects:
             objects.append(ObjectDrift(obj.address, _state(obj, replaced), obj.changes,
                                        _accept(pool.region, pool.pool_id, pool.name, obj)))

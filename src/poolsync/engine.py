@@ -229,7 +229,7 @@ def plan(config: Config, session: AwsSession) -> Plan:
     live = read_live(config, session)
     result = plan_config(config, live)
     replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
-                if pool.pool_id and pool.objects[0].action is Action.REPLACE]
+                if pool.pool_id and pool.replaced]
     if replaced:
         for pool, found in replaced:
             assert found is not None
@@ -321,8 +321,6 @@ def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = 
     pools = {(p.region, p.name): p for p in (config.pools if config else ())}
     refusals = []
     for pool in plan.pools:
-        pool_replaced = any(o.kind == "pool" and o.action is Action.REPLACE
-                            for o in pool.objects)
         cfg = pools.get((pool.region, pool.name))
         for obj in pool.objects:
             if obj.action is Action.CANNOT_APPLY:
@@ -335,7 +333,7 @@ def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = 
                 continue
             if obj.kind != "pool":
                 # Recreated with its pool: the pool's own consent covers it.
-                if not pool_replaced and obj.address not in allow_replace:
+                if not pool.replaced and obj.address not in allow_replace:
                     refusals.append(
                         f"{obj.address}: needs replacement: {obj.reason}. "
                         + " ".join(obj.notes)

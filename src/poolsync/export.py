@@ -412,9 +412,7 @@ def export_domain(
     manages one: the custom domain is the one users see."""
     if not domains:
         return None
-    ordered = sorted(domains, key=lambda d: not (d.get("CustomDomainConfig") or {})
-                     .get("CertificateArn"))
-    chosen, *others = ordered
+    chosen, *others = ch.custom_first(domains)
     if collected is not None:
         for other in others:
             collected.notes.append(

@@ -257,6 +257,12 @@ class PoolPlan:
     sign_in_urls: tuple[tuple[str, str], ...] = ()  # (client name, hosted UI URL)
 
     @property
+    def replaced(self) -> bool:
+        """Whether the pool itself is deleted and created again (its sub-resources then
+        go with it, whatever their own plan says)."""
+        return any(o.kind == "pool" and o.action is Action.REPLACE for o in self.objects)
+
+    @property
     def action(self) -> Action:
         """The worst action among this pool's objects."""
         order = list(Action)

@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from poolsync.children import canonical_live_domain
+from poolsync.children import canonical_live_domain, custom_first
 from poolsync.diff import creation_changes, field_changes
 from poolsync.model import (
     MISSING,
@@ -88,7 +88,7 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
         own = _plan_existing_pool(cfg, live)
         # A replaced pool's sub-resources are compared with the live ones all the same
         # (drift and the reviewer see what differs), and created again in the new pool.
-        replacing = own.objects[0].action is Action.REPLACE
+        replacing = own.replaced
         children = plan_children(cfg, live.id, live.children, replacing=replacing,
                                  attributes=_attributes_after(cfg, live))
         if replacing:  # the clients get new ids: today's sign-in URLs are about to go
@@ -246,8 +246,7 @@ def _unmanaged_attribute(cfg: PoolConfig, key: str) -> ObjectPlan:
 
 def _live_domain(live: LivePool) -> Mapping[str, Any] | None:
     """The live domain as a request would write it (the custom one first), if read."""
-    domains = sorted(live.children.domains, key=lambda d: not (
-        d.get("CustomDomainConfig") or {}).get("CertificateArn"))
+    domains = custom_first(live.children.domains)
     return canonical_live_domain(domains[0]) if domains else None
 
 
