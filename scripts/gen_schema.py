@@ -67,6 +67,14 @@ TEMPLATE_NAME = {
     "x-pattern-hint": 'letters, digits, ".", "_" and "-", starting with a letter or digit',
     "description": "A template's name, as pools name it in template.",
 }
+# A region poolsync connects to: a region of one of the AWS partitions botocore knows,
+# the union of their ``regionRegex`` in botocore's data/partitions.json (the data the
+# SDKs' endpoint rules resolve a region with: eu-west-1, cn-north-1, us-gov-west-1,
+# eusc-de-east-1). botocore's RegionCodeType gives only the length, and boto3 refuses a
+# malformed name only when a client is made (InvalidRegionError "Provided region_name
+# ... doesn't match a supported format"): after the config was accepted. The same
+# table guards --region (poolsync.regions).
+POOLSYNC_REGION = "poolsync.Region"
 POOLSYNC_SETTINGS = "poolsync.Settings"
 POOLSYNC_MFA = "poolsync.Mfa"
 
@@ -567,8 +575,9 @@ def generate() -> dict[str, Any]:
     )
     mfa = conv.structure(mfa_shape, exclude=MFA_EXCLUDED)
     mfa["description"] = "SetUserPoolMfaConfig members, minus UserPoolId."
+    conv.defs[POOLSYNC_REGION] = _region(conv, region)
     properties: dict[str, Any] = {
-        "region": conv.ref(region) | {"description": "The pool's AWS region."},
+        "region": _ref(POOLSYNC_REGION) | {"description": "The pool's AWS region."},
         "id": conv.ref(pool_id)
         | {"description": "Pin to an existing pool id.", "examples": [POOL_ID_EXAMPLE]},
         "settings": _ref(POOLSYNC_SETTINGS),
@@ -611,7 +620,7 @@ def generate() -> dict[str, Any]:
         "properties": {
             "$schema": {"type": "string", "description": "This schema's location."},
             "version": {"const": 1, "description": "The config format version."},
-            "region": conv.ref(region) | {"description": "Default region of every pool."},
+            "region": _ref(POOLSYNC_REGION) | {"description": "Default region of every pool."},
             "pools": {
                 "type": "object",
                 "description": "Pool name -> pool.",
@@ -629,6 +638,30 @@ def generate() -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": conv.defs,
     }
+
+
+def region_pattern() -> str:
+    """One pattern matching a region of any partition in botocore's partitions.json."""
+    data = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text())
+    # "\-" outside a class is an error in ECMA-262's Unicode mode (what editors use):
+    # these patterns have no class where it would mean more than "-".
+    alternatives = [
+        translate_pattern(partition["regionRegex"])
+        .removeprefix("^").removesuffix("$").replace("\\-", "-")
+        for partition in data["partitions"]
+    ]
+    return f"^(?:{'|'.join(alternatives)})$"
+
+
+def _region(conv: Converter, region: Shape) -> dict[str, Any]:
+    """A region poolsync connects to: RegionCodeType's lengths and a region code's form."""
+    out = dict(conv.defs[conv.ref(region)["$ref"].removeprefix("#/$defs/")])
+    out.pop("description", None)
+    out["pattern"] = region_pattern()
+    out["x-pattern-name"] = "an AWS region code"
+    out["examples"] = ["eu-west-1"]
+    out["description"] = "An AWS region code, such as eu-west-1."
+    return out
 
 
 def _sub_resource(conv: Converter, model: ServiceModel, sub: SubResource) -> dict[str, Any]:

@@ -3,8 +3,15 @@
 ``tests/fixtures/bad-configs/<case>.yaml`` (or a directory ``<case>/`` of files, for
 problems across files) sits next to ``<case>.expected``: the exact stderr of
 ``poolsync validate <case>`` run from inside ``bad-configs/``, so file names in it are
-relative and stable. Every case must exit 1 without a traceback, and ``plan`` must stop
-on it before asking for an AWS session.
+relative and stable. Every case must exit 1 without a traceback, name the file:line:col
+(and the key path of a problem about a value), and ``plan`` and ``apply`` must stop on it
+before asking for an AWS session.
+
+The corpus holds the hostile input of issue 10 too: integers of 5,000 digits, YAML 1.1
+forms YAML 1.2 reads otherwise, values of the wrong shape where the rules look, bad
+regions, ``${env:...}`` in keys and in non-string fields, tag keys outside AWS's
+characters, alias bombs, deep nesting, bytes that are not text. Below the corpus: values
+from the environment checked before AWS, and every rule given every shape of value.
 
 To add a case, write its YAML, then create or refresh the golden files with
 
@@ -15,15 +22,21 @@ and read every ``.expected`` that changed: it is the message a user will see.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from poolsync import schema
+from poolsync import rules, schema
 from poolsync.aws import AwsSession
 from poolsync.cli import run
-from tests.conftest import FIXTURES
+from poolsync.model import Problem
+from poolsync.yamlio import load_document
+from tests.conftest import EXAMPLES, FIXTURES
 
 BAD = FIXTURES / "bad-configs"
 UPDATE_GOLDEN = os.environ.get("POOLSYNC_UPDATE_GOLDEN") == "1"
@@ -71,13 +84,14 @@ def test_validate_prints_the_golden_problems(
     assert captured.err == _golden(case).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("command", ["plan", "apply"])
 @pytest.mark.parametrize("case", CASES)
-def test_plan_stops_before_aws(
-    case: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_plan_and_apply_stop_before_aws(
+    case: str, command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(BAD)
     no_aws = _NoAws()
-    code = run(["plan", case], session_factory=no_aws)
+    code = run([command, case, *(["--yes"] if command == "apply" else [])], session_factory=no_aws)
     err = capsys.readouterr().err
     assert no_aws.calls == []
     assert code == 1
@@ -90,8 +104,34 @@ def test_plan_stops_before_aws(
         assert problem in err.splitlines()
 
 
+# Problems about a whole file, which has no key path: YAML that does not parse, bytes that
+# are not text, a file without a mapping at its top.
+FILE_LEVEL = ("invalid YAML: ", "file ", "tabs are not allowed", "nesting is deeper",
+              "expected a mapping at the top level", "the file declares %YAML",
+              'missing required key "version"')
+LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>[0-9]+):(?P<column>[0-9]+): (?P<rest>.+)$")
+# A key path starts with a top-level key: pools.app.settings, version, lol6[0].
+KEY_PATH = re.compile(r"^[A-Za-z0-9_$]+(?:[.\[]|: )")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_problem_is_located_with_its_key_path(case: str) -> None:
+    """Issue 10: every case names file:line:col, and the key path of every problem that
+    is about a value (not about the file as a whole)."""
+    *problems, summary = _golden(case).read_text(encoding="utf-8").splitlines()
+    assert summary == f"{len(problems)}{SUMMARY_SUFFIX}"
+    for problem in problems:
+        located = LOCATED.match(problem)
+        assert located, problem
+        assert located["file"].startswith(Path(case).stem)
+        assert int(located["line"]) >= 1 and int(located["column"]) >= 1
+        if not located["rest"].startswith(FILE_LEVEL):
+            assert KEY_PATH.match(located["rest"]), problem
+
+
 def test_the_corpus_is_complete() -> None:
-    assert len(CASES) >= 60  # issue 5: a corpus of at least 60 malformed configs
+    # issue 5: at least 60 malformed configs; issue 10: at least 120 with hostile input
+    assert len(CASES) >= 120
     expected = {p.name for p in BAD.glob("*.expected")}
     assert expected == {_golden(case).name for case in CASES}, "a case or golden file is orphaned"
     # (after the cases, so that POOLSYNC_UPDATE_GOLDEN=1 has written new golden files)
@@ -184,3 +224,109 @@ def test_a_missing_environment_variable_stops_before_aws(
         "environment variable POOLSYNC_TEST_UNSET_ID is not set\n"
         "3 problem(s) found; nothing was changed.\n"
     )
+
+
+# --- values from ${env:...}: checked after substitution, before any AWS call ---------------
+
+SUBSTITUTED = {
+    "top-level-region": (
+        "version: 1\nregion: ${env:POOLSYNC_TEST_VALUE}\npools:\n  app: {}\n",
+        {"POOLSYNC_TEST_VALUE": "not a region!"},
+        "f.yaml:2:1: region: must be an AWS region code (for example eu-west-1) (the value "
+        "comes from ${env:POOLSYNC_TEST_VALUE})",
+    ),
+    "pool-region": (
+        "version: 1\npools:\n  app:\n    region: ${env:POOLSYNC_TEST_VALUE}\n",
+        {"POOLSYNC_TEST_VALUE": "eu-west-1; rm -rf /"},
+        "f.yaml:4:5: pools.app.region: must be an AWS region code (for example eu-west-1) "
+        "(the value comes from ${env:POOLSYNC_TEST_VALUE})",
+    ),
+    "enum": (
+        "version: 1\npools:\n  app:\n    region: eu-west-1\n"
+        "    mfa: {MfaConfiguration: '${env:POOLSYNC_TEST_VALUE}'}\n",
+        {"POOLSYNC_TEST_VALUE": "SOMETIMES"},
+        "f.yaml:5:11: pools.app.mfa.MfaConfiguration: must be one of: OFF, ON, OPTIONAL (got "
+        "(sensitive)) (the value comes from ${env:POOLSYNC_TEST_VALUE})",
+    ),
+    "version": (
+        "version: ${env:POOLSYNC_TEST_VALUE}\npools:\n  app: {region: eu-west-1}\n",
+        {"POOLSYNC_TEST_VALUE": "1.0"},  # no text is the number 1, whatever it says
+        "f.yaml:1:1: version: ${env:...} can only stand in a string value",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "drift"])
+@pytest.mark.parametrize("case", SUBSTITUTED)
+def test_a_bad_substituted_value_stops_before_aws(
+    case: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text, environ, expected = SUBSTITUTED[case]
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    no_aws = _NoAws()
+    args = [command, "f.yaml", *(["--yes"] if command == "apply" else [])]
+    assert run(args, session_factory=no_aws) == 1
+    err = capsys.readouterr().err
+    assert no_aws.calls == []
+    assert expected in err.splitlines()
+    assert "Traceback" not in err and "internal error" not in err
+    for value in environ.values():
+        assert value not in err  # a value from the environment is never shown
+
+
+# --- hostile values anywhere: a located problem, never a crash ------------------------------
+#
+# Every key of the example and real-world documents, in turn, given a value of every
+# other shape: the rules read the documents before the schema's problems are reported,
+# so each rule must tolerate any shape where it looks (a ProviderType written as a list
+# was a TypeError).
+
+# 10**100 - 1: the largest integer yamlio reads (MAX_NUMBER_DIGITS).
+_HOSTILE_VALUES: tuple[Any, ...] = (
+    ["x"], {"x": "y"}, None, True, -1, 2**64, 10**100 - 1, 1.5, float("nan"), "",
+    "9" * 5000, "0x" + "f" * 5000, "${env:X}", "\x00\x1b[2J",
+)
+_DOCUMENTS = sorted(
+    [*EXAMPLES.glob("*.yaml"), *(FIXTURES / "real-world").glob("valid-*.yaml")]
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if path:
+        yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    copy = json.loads(json.dumps(data))
+    parent = copy
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = value
+    return copy
+
+
+@pytest.mark.parametrize("document", _DOCUMENTS, ids=[p.name for p in _DOCUMENTS])
+def test_the_rules_tolerate_any_value_anywhere(document: Path) -> None:
+    data = load_document(document.read_bytes(), document.name).data
+    for path in _paths(data):
+        for value in _HOSTILE_VALUES:
+            problems = rules.check_document(_replaced(data, path, value))
+            assert all(isinstance(p, Problem) for p in problems)
+
+
+def test_the_schema_messages_tolerate_any_value_anywhere() -> None:
+    data = load_document((EXAMPLES / "storefront.yaml").read_bytes(), "f.yaml").data
+    for path in _paths(data):
+        for value in (["x"], {"x": "y"}, None, 10**5000, float("nan"), "9" * 5000):
+            for problem in schema.validate_document(_replaced(data, path, value)):
+                assert len(problem.message) < 1000  # quoted short, never the value whole

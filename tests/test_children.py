@@ -59,7 +59,8 @@ def test_keys_cognito_adds_to_provider_details_never_show_as_drift(name: str) ->
             "AttributeMapping": {"username": "sub"}, "IdpIdentifiers": []}
     written = {"ProviderType": provider_type, "ProviderDetails": details}
     # The write-only Apple key is compared by the fingerprint poolsync recorded.
-    recorded = ({"poolsync:private_key:X": ch.fingerprint(details["private_key"])}
+    recorded = ({"poolsync:private_key:X": ch.fingerprint(
+        details["private_key"], ch.private_key_location("app/identity_providers/X"))}
                 if "private_key" in details else {})
     plans = plan_children(_cfg(identity_providers={"X": written}), POOL,
                           LiveChildren(providers={"X": live}, fingerprints=recorded))

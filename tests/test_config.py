@@ -336,3 +336,61 @@ def test_the_rules_judge_values_from_the_environment_without_showing_them(
     assert "pools.p.clients.web.CallbackURLs[0]" in message
     assert "${env:CALLBACK}" in message and "evil" not in message
     load_config([path], environ={"CALLBACK": "https://app.example.com/cb"})
+
+
+# --- Loose checks (issue 10) ------------------------------------------------------------
+
+
+def test_a_template_that_is_not_a_mapping_is_reported_once_and_its_pools_still_checked(
+    tmp_path: FsPath,
+) -> None:
+    path = write(tmp_path, "pools.yaml", textwrap.dedent("""\
+        version: 1
+        templates:
+          base: [settings]
+        pools:
+          app:
+            region: eu-west-1
+            template: base
+            groups: {admins: {Precedence: -1}}
+        """))
+    assert report([path]) == (
+        f"{path}:3:3: templates.base: a template is a mapping of pool keys (settings, "
+        "clients, ...), got a list\n"
+        f"{path}:8:23: pools.app.groups.admins.Precedence: must be at least 0 (got -1)"
+    )
+
+
+@pytest.mark.parametrize(
+    "key", ["team", "cost-center", "Équipe", "チーム", "owner name", "a_b.c:d/e=f+g-h@i", "42"]
+)
+def test_tag_keys_of_letters_numbers_spaces_and_aws_punctuation_pass(
+    tmp_path: FsPath, key: str
+) -> None:
+    path = write(tmp_path, "pools.yaml",
+                 f'version: 1\npools:\n  app:\n    region: eu-west-1\n'
+                 f'    settings: {{UserPoolTags: {{"{key}": v}}}}\n')
+    [pool] = load_config([path]).pools
+    assert pool.settings["UserPoolTags"] == {key: "v"}
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [("team#1", '"#"'), ("a\\tb", '"\\t"'), ("emoji\U0001F600", '"\\ud83d\\ude00"'),
+     ("a,b;c", '",", ";"'), ("x\\u200by", '"\\u200b"')],
+)
+def test_tag_keys_outside_the_aws_pattern_are_refused(
+    tmp_path: FsPath, key: str, shown: str
+) -> None:
+    path = write(tmp_path, "pools.yaml",
+                 f'version: 1\npools:\n  app:\n    region: eu-west-1\n'
+                 f'    settings: {{UserPoolTags: {{"{key}": v}}}}\n')
+    assert report([path]).endswith(
+        "a tag key holds only letters, numbers, spaces and _ . : / = + - @ "
+        f"(got {shown})"
+    )
+
+
+def test_files_named_explicitly_leave_no_notes(tmp_path: FsPath) -> None:
+    path = write(tmp_path, "pools.yaml", "version: 1\npools: {}\n")
+    assert load_config([path]).notes == ()

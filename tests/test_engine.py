@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +12,16 @@ import pytest
 from poolsync import engine
 from poolsync.aws import AwsSession, BotoCognito
 from poolsync.errors import LiveStateError, SafetyRefusal
-from poolsync.model import Action, FieldChange, Plan
+from poolsync.model import POOL_ID, Action, ApiCall, FieldChange, Plan, PoolConfig
+from poolsync.plan import (
+    CREATED_BY_RUN,
+    PROTECTION_OFF_BY_RUN,
+    RUN_ID,
+    LivePool,
+    is_stray_copy,
+    plan_pool,
+    removal_calls,
+)
 from tests.conftest import EXAMPLES, REGION
 
 BASE = """
@@ -211,3 +222,87 @@ def test_a_tier_lowered_under_live_threat_protection_cannot_apply(session, write
     assert pool.calls == ()
     with pytest.raises(SafetyRefusal, match="cannot be applied"):
         engine.check_apply(planned, session, ())
+
+
+# --- safety rails in the pure core (issue 10, §2 and §3) ------------------------------
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_pools_by_age_puts_the_oldest_first_then_the_smaller_id() -> None:
+    pools = [{"Id": "eu-west-1_c", "CreationDate": T0 + timedelta(milliseconds=1)},
+             {"Id": "eu-west-1_b", "CreationDate": T0},
+             {"Id": "eu-west-1_a", "CreationDate": T0},
+             {"Id": "eu-west-1_0"}]  # no date: last
+    assert [p["Id"] for p in engine.pools_by_age(pools)] == [
+        "eu-west-1_a", "eu-west-1_b", "eu-west-1_c", "eu-west-1_0"]
+
+
+def _described(**extra: Any) -> dict[str, Any]:
+    return {"Id": "eu-west-1_stray", "Name": "app", "Arn": "arn:x", "CreationDate": T0,
+            "EstimatedNumberOfUsers": 0, "UserPoolTags": {}, "LambdaConfig": {},
+            "MfaConfiguration": "OFF", **extra}
+
+
+def test_a_stray_copy_is_one_poolsync_created_with_no_users() -> None:
+    assert is_stray_copy(_described(UserPoolTags={CREATED_BY_RUN: "r1"}))
+    assert not is_stray_copy(_described(UserPoolTags={CREATED_BY_RUN: "r1"},
+                                        EstimatedNumberOfUsers=1))
+    assert not is_stray_copy(_described(UserPoolTags={"team": "x"}))
+
+
+def test_removal_switches_protection_off_with_its_mark_then_the_domains_then_the_pool() -> None:
+    calls = removal_calls(_described(DeletionProtection="ACTIVE", Domain="prefix",
+                                     UserPoolTags={CREATED_BY_RUN: "r1", "team": "x"}))
+    assert [c.operation for c in calls] == ["UpdateUserPool", "DeleteUserPoolDomain",
+                                            "DeleteUserPool"]
+    off = calls[0].params
+    assert off["DeletionProtection"] == "INACTIVE"
+    assert off["UserPoolTags"] == {"team": "x", CREATED_BY_RUN: "r1", PROTECTION_OFF_BY_RUN: RUN_ID}
+    assert calls[1] == ApiCall("DeleteUserPoolDomain", {"UserPoolId": "eu-west-1_stray",
+                                                        "Domain": "prefix"})
+    assert removal_calls(_described()) == [ApiCall("DeleteUserPool",
+                                                   {"UserPoolId": "eu-west-1_stray"})]
+
+
+def test_a_new_pool_is_tagged_with_the_run_that_creates_it() -> None:
+    (pool,) = plan_pool(PoolConfig("app", REGION, {"UserPoolTags": {"team": "x"}}), None).objects
+    assert pool.calls[0].params["UserPoolTags"] == {"team": "x", CREATED_BY_RUN: RUN_ID}
+    assert "poolsync" not in str(pool.changes)  # the plan shows the user's tags only
+
+
+def _live(protection: str, tags: dict[str, str]) -> LivePool:
+    return LivePool(_described(Id="eu-west-1_live", DeletionProtection=protection,
+                               UserPoolTags=tags), {"MfaConfiguration": "OFF"})
+
+
+@pytest.mark.parametrize(("written", "protection", "marked", "restored"), [
+    ({}, "INACTIVE", True, True),  # poolsync switched it off: put back
+    ({}, "INACTIVE", False, False),  # the user switched it off: not managed
+    ({}, "ACTIVE", True, False),  # a stale mark: nothing to do
+    ({"DeletionProtection": "INACTIVE"}, "INACTIVE", True, False),  # the file decides
+])
+def test_protection_poolsync_left_off_is_planned_back_on(
+        written: dict[str, str], protection: str, marked: bool, restored: bool) -> None:
+    tags = {CREATED_BY_RUN: "r1", **({PROTECTION_OFF_BY_RUN: "r2"} if marked else {})}
+    planned = plan_pool(PoolConfig("app", REGION, written), _live(protection, tags))
+    pool = planned.objects[0]
+    changed = [c for c in pool.changes if c.path == ("DeletionProtection",)]
+    assert bool(changed) is restored
+    assert any("switched off by poolsync (run r2)" in n for n in pool.notes) is restored
+    if restored:
+        (update,) = pool.calls
+        assert update.params["DeletionProtection"] == "ACTIVE"
+        assert update.params["UserPoolTags"] == {CREATED_BY_RUN: "r1"}  # the mark goes
+
+
+def test_a_plan_removes_the_strays_before_anything_else() -> None:
+    stray = _described(UserPoolTags={CREATED_BY_RUN: "r9"})
+    live = replace(_live("INACTIVE", {}), strays=(stray,))
+    planned = plan_pool(PoolConfig("app", REGION, {}), live)
+    first = planned.objects[0]
+    assert (first.address, first.kind, first.action) == (
+        "app/copies/eu-west-1_stray", "pool", Action.DELETE)
+    assert "by poolsync run r9" in first.reason and "(eu-west-1_live) is the one managed" in (
+        first.reason)
+    assert first.calls == (ApiCall("DeleteUserPool", {"UserPoolId": "eu-west-1_stray"}),)
+    assert planned.pool_id == "eu-west-1_live" and POOL_ID not in str(first.calls)

@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from poolsync import engine, standin
 from poolsync.aws import AwsSession, BotoCognito
-from poolsync.children import fingerprint
+from poolsync.children import fingerprint, private_key_location
 from poolsync.config import load_config
 from poolsync.export import (
     Export,
@@ -393,7 +393,8 @@ def test_a_real_pool_with_every_kind_of_sub_resource_and_mfa_round_trips(
     ]
     assert not any(o.unmanaged for o in planned.objects)
     # Once poolsync has sent the key (and tagged the pool with its fingerprint): empty.
-    tag = {"poolsync:private_key:SignInWithApple": fingerprint("a-new-apple-key")}
+    where = private_key_location("MyUserPool/identity_providers/SignInWithApple")
+    tag = {"poolsync:private_key:SignInWithApple": fingerprint("a-new-apple-key", where)}
     sent = replace(live, children=replace(children, fingerprints=tag))
     assert _not_noop(plan_pool(config.pools[0], sent)) == []
 

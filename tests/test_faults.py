@@ -109,7 +109,7 @@ def _assert_nothing_twice(client: Any) -> None:
 # (a domain's Version is the time it was created).
 _VOLATILE = frozenset({"Id", "Arn", "UserPoolId", "ClientId", "ClientSecret", "CreationDate",
                        "LastModifiedDate", "EstimatedNumberOfUsers", "ResponseMetadata",
-                       "Version"})
+                       "Version", "poolsync:created-by-run"})  # the tag: the run's id
 
 
 def _scrub(value: Any) -> Any:

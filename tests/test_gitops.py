@@ -71,7 +71,7 @@ def test_markdown_and_json_outputs(session, write, capsys) -> None:  # type: ign
                                               "dev: 1 change")
     assert _cli(session, "plan", path, "--output", "json") == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["format_version"] == "1.0"
+    assert document["format_version"] == "1.1"
     assert document["pools"][0]["objects"][0]["address"] == "app"
 
 

@@ -73,3 +73,36 @@ def test_stats_flag_reports_calls_per_category(session, write, capsys) -> None: 
     err = capsys.readouterr().err
     assert "Cognito calls per quota category" in err
     assert "UserPoolRead" in err and "UserPoolResourceUpdate" in err
+
+
+# --- A pace that never ends is refused, not slept through -------------------------------
+
+
+@pytest.mark.parametrize("share", [1e-300, 1e-6, 0.0, -0.5, 1.01, float("nan"),
+                                   float("inf")])
+def test_a_share_outside_its_range_is_refused(share: float) -> None:
+    from poolsync.aws import AwsSession
+
+    with pytest.raises(ValueError, match="rate share"):
+        Pacer(share=share)
+    with pytest.raises(ValueError, match="rate share"):
+        AwsSession(share=share)
+
+
+def test_the_smallest_share_spaces_the_slowest_bucket_within_the_limit() -> None:
+    from poolsync import quotas
+    from poolsync.pacing import MAX_SPACING, MIN_SHARE
+
+    clock = FakeClock()
+    pacer = Pacer(share=MIN_SHARE, clock=clock, sleep=clock.sleep)
+    pacer.acquire("DescribeUserPoolClient", "pool-a")
+    pacer.acquire("DescribeUserPoolClient", "pool-a")
+    slowest = min([*quotas.RATES.values(), *quotas.PER_POOL_CAP.values()])
+    assert clock.now == pytest.approx(1 / (slowest * MIN_SHARE))
+    assert clock.now <= MAX_SPACING
+
+
+@pytest.mark.parametrize("rate", [1e-300, 1e-3, 0.0, -1.0, float("nan"), float("inf")])
+def test_a_bucket_too_slow_to_use_is_refused(rate: float) -> None:
+    with pytest.raises(ValueError):
+        TokenBucket(rate)

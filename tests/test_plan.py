@@ -27,6 +27,9 @@ from poolsync.normalize import (
     owned_view,
 )
 from poolsync.plan import (
+    CREATED_BY_RUN,
+    PROTECTION_OFF_BY_RUN,
+    RUN_ID,
     LivePool,
     create_payload,
     mfa_payload,
@@ -271,7 +274,8 @@ def test_replacement_call_sequence() -> None:
     off, prefix, custom, delete, _, _ = pool.calls
     # DeleteUserPool fails while deletion protection is on; the switch keeps the rest.
     assert off.params == {"UserPoolId": POOL, **full_payload_2024(),
-                          "DeletionProtection": "INACTIVE"}
+                          "DeletionProtection": "INACTIVE",
+                          "UserPoolTags": {PROTECTION_OFF_BY_RUN: RUN_ID}}
     assert prefix.params == {"UserPoolId": POOL, "Domain": "myCustomDomain"}
     assert custom.params == {"UserPoolId": POOL, "Domain": "auth.example.com"}
     assert delete.params == {"UserPoolId": POOL}
@@ -289,6 +293,7 @@ def test_replacement_creates_the_new_pool_with_every_unmanaged_setting() -> None
         "UsernameAttributes": ["email"],
         "Schema": custom_and_changed,
         "MfaConfiguration": "OFF",
+        "UserPoolTags": {CREATED_BY_RUN: RUN_ID},
     })
     assert [a["Name"] for a in create.params["Schema"]] == [
         "email", "111", "222", "accesstoken", "idtoken"]
@@ -389,6 +394,7 @@ def test_a_new_pool_is_created_with_mfa_off_then_mfa_is_set() -> None:
         "AutoVerifiedAttributes": ["email", "phone_number"],
         "Schema": [{"Name": "tenant", **TENANT}],
         "MfaConfiguration": "OFF",
+        "UserPoolTags": {CREATED_BY_RUN: RUN_ID},
     }),)
     assert pool.changes == (
         FieldChange(("AutoVerifiedAttributes",), MISSING, ["email", "phone_number"]),
@@ -411,13 +417,14 @@ def test_a_new_pool_without_mfa_block_plans_only_the_pool() -> None:
     planned = plan_pool(config({}), None)
     assert [o.kind for o in planned.objects] == ["pool"]
     assert planned.objects[0].calls == (ApiCall("CreateUserPool", {
-        "PoolName": NAME, "MfaConfiguration": "OFF"}),)
+        "PoolName": NAME, "MfaConfiguration": "OFF", "UserPoolTags": {CREATED_BY_RUN: RUN_ID}}),)
 
 
 def test_create_payload_never_enables_mfa() -> None:
     payload, later = create_payload("p", {"MfaConfiguration": "ON",
                                           "DeletionProtection": "ACTIVE"})
-    assert payload == {"PoolName": "p", "DeletionProtection": "ACTIVE", "MfaConfiguration": "OFF"}
+    assert payload == {"PoolName": "p", "DeletionProtection": "ACTIVE", "MfaConfiguration": "OFF",
+                       "UserPoolTags": {CREATED_BY_RUN: RUN_ID}}
     assert later == {}
 
 

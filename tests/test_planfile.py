@@ -8,6 +8,7 @@ tests/test_planfile.py`` and read the diff before committing it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -28,6 +29,12 @@ from tests.conftest import FIXTURES
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).parent.parent
 SECRET = "super-secret-google-value"
+
+
+@pytest.fixture(autouse=True)
+def no_fingerprint_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The golden files hold scrypt fingerprints (no POOLSYNC_FINGERPRINT_KEY)."""
+    monkeypatch.delenv("POOLSYNC_FINGERPRINT_KEY", raising=False)
 
 
 def _describe_2024() -> dict[str, Any]:
@@ -107,7 +114,13 @@ def test_json_plan_matches_its_schema_and_holds_no_secret() -> None:
     fields = [f for p in document["pools"] for o in p["objects"] for f in o["fields"]
               if f["sensitive"]]
     assert fields and all(f["before"] is None and f["after"] is None for f in fields)
-    assert all(f["fingerprint"]["after"].startswith("sha256:") for f in fields)
+    assert all(f["fingerprint"]["after"].startswith("scrypt:") for f in fields)
+    google = next(o for p in document["pools"] for o in p["objects"]
+                  if o["address"] == "MyUserPool/identity_providers/Google")
+    assert google["secrets"] == [{
+        "call": 0, "operation": "UpdateIdentityProvider", "path": "ProviderDetails.client_secret",
+        "fingerprint": google["fields"][0]["fingerprint"]["after"]}]
+    assert document["fingerprints"] == {"scheme": "scrypt"}
 
 
 def test_markdown_states_the_worst_outcome_and_the_override() -> None:
@@ -128,7 +141,23 @@ def test_checksum_is_stable_and_moves_with_the_plan() -> None:
     changed = Plan(plan.pools[1:])
     assert planfile.checksum(changed) != planfile.checksum(plan)
     assert planfile.differences(planfile.plan_document(plan), changed) == [
-        f"{a}: gone from the fresh plan" for a in sorted(o.address for o in plan.pools[0].objects)]
+        "summary: the counts or has_changes differ",
+        "MyUserPool: a pool of the reviewed plan, not of the fresh one",
+        *(f"{a}: gone from the fresh plan"
+          for a in sorted(o.address for o in plan.pools[0].objects))]
+
+
+def test_the_checksum_is_recomputed_from_the_document_alone() -> None:
+    document = json.loads(planfile.render_json(sample_plan()))
+    view = planfile.checksum_view(document)
+    assert planfile._digest(view) == document["checksum"] == planfile.checksum(sample_plan())
+    assert SECRET not in json.dumps(view) and "old-secret" not in json.dumps(view)
+    document["pools"][0]["objects"][0]["reason"] = "prose is not covered"
+    document["pools"][0]["estimated_users"] = 0
+    document["stats"] = {"calls": 1}
+    assert planfile._digest(planfile.checksum_view(document)) == document["checksum"]
+    document["pools"][0]["objects"][0]["fields"][0]["after"] = 6
+    assert planfile._digest(planfile.checksum_view(document)) != document["checksum"]
 
 
 def test_a_markdown_plan_of_200_changed_objects_fits_and_keeps_its_table() -> None:
@@ -170,3 +199,26 @@ def test_a_bad_plan_file_is_a_usage_error(tmp_path: Path, bad: str) -> None:
     path.write_text(bad)
     with pytest.raises(UsageError):
         planfile.read_plan(str(path))
+
+
+def test_a_region_shown_as_written_is_covered_by_its_fingerprint(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A region or pool id from ${env:...} is shown as written (masking); the checksum
+    then covers the real ones through a fingerprint."""
+    plan = sample_plan()
+    real_to_dict = Plan.to_dict
+
+    def shown_as_written(self: Plan) -> dict[str, Any]:
+        out = real_to_dict(self)
+        out["pools"][0]["region"] = "${env:REGION}"
+        return out
+
+    monkeypatch.setattr(Plan, "to_dict", shown_as_written)
+    body = planfile.plan_body(plan)
+    assert body["pools"][0]["identity"].startswith("scrypt:")
+    assert "identity" not in body["pools"][1]
+    assert "us-west-2" not in json.dumps(body["pools"][0]["identity"])
+    moved = Plan((dataclasses.replace(plan.pools[0], region="eu-central-1"), *plan.pools[1:]))
+    assert planfile.checksum(moved) != planfile.checksum(plan)
+    assert planfile.differences(planfile.plan_document(plan), moved) == [
+        "MyUserPool: the pool's region or id (from ${env:...}) differs"]

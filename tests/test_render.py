@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from poolsync.config import load_config
+from poolsync.markdown import render_markdown
+from poolsync.masking import mask_plan
 from poolsync.model import (
     MISSING,
     Action,
@@ -21,7 +25,8 @@ from poolsync.model import (
     Plan,
     PoolPlan,
 )
-from poolsync.render import format_change, render_text, summary_line
+from poolsync.plan import plan_config
+from poolsync.render import format_change, render_text, sources, summary_line
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = os.environ.get("POOLSYNC_UPDATE_GOLDEN") == "1"
@@ -209,3 +214,113 @@ def test_summary_line_counts_what_cannot_be_applied() -> None:
 def test_summary_line_without_changes() -> None:
     assert summary_line(Plan((NOOP,))) == "No changes. The live pools match the configuration."
     assert summary_line(Plan(())) == "No changes. The live pools match the configuration."
+
+
+# --------------------------------------------------------------------------- masking
+#
+# Values from ${env:...} are masked where they are (poolsync.masking), and the renderings
+# show what the file writes instead. Plans of new pools, made offline.
+
+
+def _masked_plan(tmp_path: Path, text: str, environ: dict[str, str]) -> str:
+    path = tmp_path / "pools.yaml"
+    path.write_text(textwrap.dedent(text))
+    config = load_config([str(path)], environ=environ)
+    plan = mask_plan(plan_config(config, {}), config)
+    return render_text(plan) + render_markdown(plan, "prod", "pools.yaml")
+
+
+def test_a_value_from_the_environment_shows_as_written(tmp_path: Path) -> None:
+    text = _masked_plan(tmp_path, """
+        version: 1
+        pools:
+          app:
+            region: ${env:REGION}
+            clients:
+              web:
+                CallbackURLs: ["https://app.example.com/cb?k=${env:K}", "https://b.example.com/cb"]
+                AllowedOAuthFlows: [code]
+                AllowedOAuthScopes: [openid]
+                AllowedOAuthFlowsUserPoolClient: true
+        """, {"K": SECRET, "REGION": "eu-west-1"})
+    assert ('CallbackURLs: (not set) → ["https://app.example.com/cb?k=${env:K}", '
+            '"https://b.example.com/cb"]') in text
+    assert "app (${env:REGION}, new)" in text
+    assert "no pool named 'app' in ${env:REGION}" in text
+    assert SECRET not in text and "eu-west-1" not in text
+
+
+@pytest.mark.parametrize(("member", "path"), [
+    # A legacy alias is planned at its current twin: masked there all the same.
+    ("EmailVerificationMessage: 'Code {####} ${env:E}'",
+     "VerificationMessageTemplate.EmailMessage"),
+    # A schema attribute is planned by its name, which may itself come from the file.
+    ("Schema: [{Name: 'x${env:E}', AttributeDataType: String}]", "Schema.custom:x${env:E}"),
+    ("UserPoolTags: {stage: '${env:E}', team: example}", "UserPoolTags.stage"),
+])
+def test_a_short_value_is_masked_by_where_it_is(tmp_path: Path, member: str, path: str
+                                                ) -> None:
+    """A one-letter value cannot be searched for ("e" is in every word): only where it
+    was written tells where it is; the rest of the plan stays readable."""
+    text = _masked_plan(tmp_path, f"""
+        version: 1
+        pools:
+          app:
+            region: eu-west-1
+            settings:
+              {member}
+              DeletionProtection: ACTIVE
+        """, {"E": "e"})
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip().lstrip("+! ").startswith(path)]
+    assert len(lines) == 2  # the text plan's line, and the comment's
+    assert all("${env:E}" in line for line in lines)
+    assert 'DeletionProtection: (not set) → "ACTIVE"' in text
+    assert all(line.strip().lstrip("+! ").startswith(path)
+               for line in text.splitlines() if "(sensitive" in line)
+
+
+def test_a_value_from_a_template_is_masked_in_the_pool(tmp_path: Path) -> None:
+    text = _masked_plan(tmp_path, """
+        version: 1
+        templates:
+          base:
+            groups:
+              staff: {Description: "${env:D}"}
+        pools:
+          app: {template: base, region: eu-west-1}
+        """, {"D": "dev"})
+    assert "Description: (sensitive, changed) (from ${env:D})" in text
+    assert '"dev"' not in text
+
+
+def test_a_secret_by_kind_shows_nothing_even_as_written(tmp_path: Path) -> None:
+    text = _masked_plan(tmp_path, """
+        version: 1
+        pools:
+          app:
+            region: eu-west-1
+            identity_providers:
+              Google:
+                ProviderType: Google
+                ProviderDetails:
+                  client_id: x
+                  client_secret: "prefix-${env:S}"
+                  authorize_scopes: openid
+        """, {"S": SECRET})
+    assert "ProviderDetails.client_secret: (sensitive, changed)\n" in text
+    assert "prefix-" not in text and SECRET not in text
+
+
+def test_a_masked_change_renders_what_it_may_show() -> None:
+    template = "https://a.example.com/cb?k=${env:K}"
+    change = FieldChange(("CallbackURLs",), ["https://a.example.com/cb?k=old"],
+                         [f"https://a.example.com/cb?k={SECRET}"], sensitive=True,
+                         shown=(["(sensitive)"], [template]))
+    assert format_change(change) == f'CallbackURLs: ["(sensitive)"] → ["{template}"]'
+    whole = FieldChange(("Domain",), "old", SECRET, sensitive=True,
+                        shown=("(sensitive)", "${env:D}"))
+    assert format_change(whole) == "Domain: (sensitive, changed) (from ${env:D})"
+    assert sources(whole) == " (from ${env:D})"
+    secret = FieldChange(("ClientSecret",), MISSING, SECRET, sensitive=True)
+    assert format_change(secret) == "ClientSecret: (sensitive, changed)"

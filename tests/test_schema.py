@@ -1279,3 +1279,133 @@ def test_secrets_are_never_quoted() -> None:
     pool(data)["mfa"]["MfaConfiguration"] = "hunter2"
     problems = validate_document(data, secrets=frozenset({"hunter2"}))
     assert only(problems)[1] == "must be one of: OFF, ON, OPTIONAL (got (sensitive))"
+
+
+# --- Regions: a region of a partition botocore knows (issue 10) -----------------------------
+
+
+def _partition_regions() -> list[str]:
+    data = json.loads(
+        (Path(botocore.__file__).parent / "data" / "partitions.json").read_text(encoding="utf-8")
+    )
+    return sorted(
+        region
+        for partition in data["partitions"]
+        for region in partition["regions"]
+        if not region.endswith("-global")  # endpoints of global services, no region
+    )
+
+
+def _region_problems(region: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    data = example()
+    data["region"] = region
+    return [(p.path, p.message) for p in validate_document(data)]
+
+
+@pytest.mark.parametrize("region", _partition_regions())
+def test_every_region_of_every_partition_is_a_region(region: str) -> None:
+    assert _region_problems(region) == []
+
+
+@pytest.mark.parametrize(
+    "region",
+    ["not a region!", "EU-WEST-1", "eu_west_1", "eu-west", "eu-west-1\n", "xx-west-1",
+     "eu-west-1 ", "\u0435u-west-1", "https://eu-west-1", "eu-west-\uff11"],
+)
+def test_a_malformed_region_is_refused_where_it_is_written(region: str) -> None:
+    problems = _region_problems(region)
+    assert ((("region",), f"must be an AWS region code (got {json.dumps(region, ensure_ascii=False)}; "
+             "for example eu-west-1)")) in problems
+
+
+def test_a_pool_region_is_checked_like_the_top_level_one() -> None:
+    data = example()
+    pool(data)["region"] = "not a region!"
+    assert only(validate_document(data)) == (
+        (*P, "region"), 'must be an AWS region code (got "not a region!"; for example eu-west-1)'
+    )
+
+
+def test_the_region_pattern_is_the_partitions_own(gen: ModuleType) -> None:
+    pattern = load_schema()["$defs"]["poolsync.Region"]["pattern"]
+    assert pattern == gen.region_pattern()
+    assert "\\-" not in pattern and "\\w" not in pattern and "\\d" not in pattern
+
+
+# --- ${env:...} where no text can stand ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        ((*S, "UserPoolTags"), "${env:TEAM}"),
+        ((*S, "UserPoolTags"), "team-${env:STAGE}"),
+        (("pools",), "${env:POOL}"),
+        ((*P, "clients"), "${env:CLIENT}"),
+        ((*P, "identity_providers"), "${env:IDP}"),
+        ((*P, "identity_providers", "Google", "ProviderDetails"), "${env:DETAIL}"),
+        ((*S,), "${env:MEMBER}"),
+    ],
+)
+def test_a_reference_in_a_key_is_refused_alone(where: tuple[str, ...], key: str) -> None:
+    data = example()
+    target: Any = data
+    for part in where:
+        target = target[part]
+    target[key] = {} if where[-1] in ("pools", "clients", "identity_providers") else "x"
+    assert only(validate_document(data)) == (
+        (*where, key),
+        "${env:...} cannot stand in a key: keys are names, written as they are (only values "
+        "are substituted)",
+    )
+
+
+def test_an_escaped_reference_in_a_key_is_no_reference() -> None:
+    data = example()
+    pool(data)["settings"]["UserPoolTags"] = {"cost $${x}": "y"}
+    assert validate_document(data) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [(("version",), "${env:VERSION}"), (("version",), "1${env:X}"),
+     ((*P, "prune"), "${env:PRUNE}")],
+)
+def test_a_reference_where_no_text_is_allowed_is_refused_offline(
+    where: tuple[str, ...], value: str
+) -> None:
+    data = example()
+    target: Any = data
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    assert only(validate_document(data)) == (where, "${env:...} can only stand in a string value")
+
+
+def test_a_reference_in_a_string_enum_waits_for_its_value() -> None:
+    data = example()
+    pool(data)["mfa"]["MfaConfiguration"] = "${env:MFA}"
+    assert validate_document(data) == []
+
+
+# --- YAML 1.1 numbers, which YAML 1.2 reads as text -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "number"), [("1:30", "90"), ("1_000", "1000"), ("0b1010", "10"), ("+0x1", "1")]
+)
+def test_a_yaml_1_1_number_in_an_integer_field_says_what_to_write(value: str, number: str) -> None:
+    data = example()
+    data["pools"]["customers-prod"]["groups"]["admins"]["Precedence"] = value
+    assert only(validate_document(data)) == (
+        PRECEDENCE,
+        f'expected an integer, got the string "{value}": YAML 1.1 reads it as {number}, but '
+        f"poolsync reads YAML 1.2, where it is text: write {number}",
+    )
+
+
+def test_the_yaml_1_1_hint_never_quotes_a_secret() -> None:
+    data = example()
+    data["pools"]["customers-prod"]["groups"]["admins"]["Precedence"] = "1:30"
+    [problem] = validate_document(data, secrets=frozenset({"1:30"}))
+    assert "1:30" not in problem.message and "90" not in problem.message

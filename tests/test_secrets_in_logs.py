@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -265,3 +266,83 @@ def test_state_redact_uses_the_same_rules() -> None:
     state = State(secrets={"multi\nline"})
     assert state.redact(repr("multi\nline")) == "'(sensitive)'"
     assert state.redact('"ClientSecret": "generated"') == '"ClientSecret": "(sensitive)"'
+
+
+# --- the credentials of the session -------------------------------------------------------
+
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE-session-token-never-logged"
+
+
+def test_debug_never_logs_the_session_token_or_a_signature(
+        cognito: None, config: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """botocore logs the canonical request (``x-amz-security-token:...``), the request's
+    headers and each signature: temporary credentials are as secret as any value."""
+    monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
+    session = AwsSession(share=None)
+    assert _cli(session, "--debug", "plan", config) == 0
+    err = capsys.readouterr().err
+    _assert_botocore_logged(err)
+    assert SESSION_TOKEN not in err
+    assert "x-amz-security-token:(sensitive)" in err  # the canonical request's line
+    assert "'X-Amz-Security-Token': b'(sensitive)'" in err
+    assert "Signature=(sensitive)" in err and "Signature:\n(sensitive)" in err
+    assert not re.search(r"Signature=[0-9a-f]{64}", err)
+
+
+@pytest.mark.parametrize("line", [
+    "CanonicalRequest:\nPOST\n/\n\nhost:cognito-idp.eu-west-1.amazonaws.com\n"
+    "x-amz-security-token:abc123\nx-amz-target:X",
+    "Authorization: AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/cognito-idp/"
+    "aws4_request, SignedHeaders=host, Signature=abc123abc123",
+    "Signature:\nabc123abc123abc123abc123",
+    "b'<AssumeRoleResult><Credentials><SecretAccessKey>abc123</SecretAccessKey>"
+    "<SessionToken>abc123</SessionToken></Credentials></AssumeRoleResult>'",
+    '{"roleCredentials": {"secretAccessKey": "abc123", "sessionToken": "abc123"}}',
+    "{'x-amz-security-token': b'abc123'}",
+])
+def test_credentials_in_botocore_lines_are_redacted(line: str) -> None:
+    redacted = redact(line, ())
+    assert "abc123" not in redacted
+    assert REDACTED in redacted
+
+
+def test_the_credentials_of_the_environment_are_known_secrets() -> None:
+    from poolsync.logs import credentials
+
+    assert credentials({"AWS_SECRET_ACCESS_KEY": "k", "AWS_SESSION_TOKEN": "t",
+                        "AWS_ACCESS_KEY_ID": "id"}) == {"k", "t"}
+
+
+# --- short values, and fields that are secret where they are ------------------------------
+
+
+def test_a_short_secret_is_redacted_only_where_it_stands_quoted() -> None:
+    line = "params: {'Description': 'e', 'Name': 'everyone'} b'{\"Domain\": \"dev\"}' /dev/x"
+    redacted = redact(line, {"e", "dev"})
+    assert redacted == ("params: {'Description': '(sensitive)', 'Name': 'everyone'} "
+                        "b'{\"Domain\": \"(sensitive)\"}' /dev/x")
+    # On stdout and stderr (the last line of defence) a short value is never searched for.
+    assert redact(line, {"e", "dev"}, quoted=False) == line
+
+
+def test_a_long_secret_is_redacted_wherever_it_is() -> None:
+    assert redact("https://x/cb?k=s3cr3t-value&y", {"s3cr3t-value"}, quoted=False) == (
+        "https://x/cb?k=(sensitive)&y")
+
+
+def test_values_of_fields_from_the_environment_are_redacted_in_logs() -> None:
+    """The live value of a field that the file fills from ``${env:...}`` may be the
+    secret rotated out, which this run does not know: the field's value goes, whatever
+    it is (values and lists, JSON and repr)."""
+    from poolsync.logs import SecretSet
+
+    secrets = SecretSet({"new-value"})
+    secrets.fields.update({"ExternalId", "CallbackURLs"})
+    line = ("b'{\"SmsConfiguration\": {\"ExternalId\": \"old-value\", \"SnsRegion\": "
+            "\"eu-west-1\"}, \"CallbackURLs\": [\"https://a/cb?k=old\"]}' "
+            "{'ExternalId': 'old-value'}")
+    redacted = redact(line, secrets)
+    assert "old" not in redacted
+    assert '"SnsRegion": "eu-west-1"' in redacted  # other keys are untouched
+    assert "\"CallbackURLs\": [(sensitive)]" in redacted

@@ -931,3 +931,66 @@ def test_python_m_poolsync_standin_serves_until_terminated() -> None:
         process.terminate()
         rest = process.communicate(timeout=10)[0]
     assert process.returncode == 0 and "stopped" in rest
+
+
+# --- A port that is taken, a port that is not one -----------------------------------------
+
+
+def _busy_port() -> socket.socket:
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    return holder
+
+
+def _standin_process(*args: str) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    # The timeout bounds a regression to a hang (moto's start used to wait forever).
+    return subprocess.run([sys.executable, "-m", "poolsync.standin", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_python_m_poolsync_standin_on_a_busy_port_fails_at_once() -> None:
+    with _busy_port() as holder:
+        port = holder.getsockname()[1]
+        result = _standin_process("--port", str(port))
+    assert result.returncode == 1
+    assert f"error: port {port} is in use" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("port", ["65536", "-1", "abc", "5000.5", ""])
+def test_python_m_poolsync_standin_refuses_a_port_that_is_not_one(port: str) -> None:
+    result = _standin_process("--port", port)
+    assert result.returncode == 1
+    assert "is not a port number" in result.stderr or "expected one argument" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_local_cognito_on_a_busy_port_raises_and_restores_moto() -> None:
+    standin.uninstall()
+    with _busy_port() as holder:
+        port = holder.getsockname()[1]
+        with pytest.raises(standin.server.PortUnavailable, match=f"port {port} is in use"):
+            standin.LocalCognito(port=port).__enter__()
+    assert not stand_in_active()
+
+
+def test_a_server_that_cannot_bind_reports_instead_of_waiting_forever() -> None:
+    """The race check_port cannot close (the port taken between the check and the
+    bind): the server thread's failure ends start()."""
+    from poolsync.standin.server import _Server
+
+    with _busy_port() as holder:
+        server = _Server(ip_address="127.0.0.1", port=holder.getsockname()[1],
+                         verbose=False)
+        starter = threading.Thread(target=server.start, daemon=True)
+        starter.start()
+        starter.join(120)
+        assert not starter.is_alive()
+    assert server.failure is not None

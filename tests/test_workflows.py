@@ -210,8 +210,40 @@ def test_launcher_runs_the_command_with_the_named_values_only(launcher: Path) ->
     assert environment["APPLE_KEY"] == "line one\nline two\n"
     assert environment["SAML_CERT"] == "c"
     assert "UNRELATED" not in environment
-    assert not any(key.startswith("POOLSYNC_") for key in environment), "contexts leaked"
+    # Only the named variables may be used by ${env:...}: poolsync refuses any other.
+    assert environment["POOLSYNC_ENV_ALLOW"] == (
+        "APPLE_KEY CALLBACK_HOST SAML_CERT google_client_secret")
+    leaked = [key for key in environment if key.startswith("POOLSYNC_")]
+    assert leaked == ["POOLSYNC_ENV_ALLOW"], "contexts leaked"
     assert result.stderr == ""
+
+
+def test_launcher_passes_none_of_the_runners_tokens(launcher: Path) -> None:
+    tokens = {"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc-request-token",
+              "ACTIONS_RUNTIME_TOKEN": "runtime-token", "GITHUB_TOKEN": "ghs_token"}
+    environment = _environment_of(_launch(launcher, **tokens))
+    assert not set(tokens) & set(environment)
+    assert environment["POOLSYNC_ENV_ALLOW"] == ""  # nothing named: no ${env:} at all
+
+
+def test_a_pull_request_cannot_have_a_runner_variable_substituted(
+        launcher: Path, tmp_path: Path) -> None:
+    """A pull request that writes ``x/${env:AWS_SECRET_ACCESS_KEY}`` into a scope (which
+    the plan comment would show) gets an error naming the variable, never its value:
+    poolsync, run by the launcher, may use only the variables the caller names. The
+    error comes before any AWS call."""
+    config = tmp_path / "pools.yaml"
+    config.write_text(
+        "version: 1\npools:\n  app:\n    region: eu-west-1\n    clients:\n      web:\n"
+        "        AllowedOAuthScopes: ['x/${env:AWS_SECRET_ACCESS_KEY}']\n")
+    result = _launch(launcher, sys.executable, "-m", "poolsync", "plan", str(config),
+                     AWS_SECRET_ACCESS_KEY="runner-secret-key-7f3a91",
+                     AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_ENDPOINT_URL="http://127.0.0.1:9",
+                     **SECRETS_FOR_LAUNCH)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "runner-secret-key-7f3a91" not in result.stdout + result.stderr
+    assert ("environment variable AWS_SECRET_ACCESS_KEY is not one this run may use "
+            "(POOLSYNC_ENV_ALLOW names GOOGLE_CLIENT_SECRET)") in result.stderr
 
 
 def test_launcher_check_masks_secret_values_line_by_line(launcher: Path) -> None:
@@ -223,6 +255,11 @@ def test_launcher_check_masks_secret_values_line_by_line(launcher: Path) -> None
         "APPLE_KEY, CALLBACK_HOST, SAML_CERT, google_client_secret",
     ]  # variables are not masked: they are not secrets
 
+
+SECRETS_FOR_LAUNCH = {
+    "POOLSYNC_SECRETS_CONTEXT": json.dumps({"GOOGLE_CLIENT_SECRET": "g"}),
+    "POOLSYNC_ENV_FROM_SECRETS": "GOOGLE_CLIENT_SECRET",
+}
 
 PROBLEMS = [
     ({"POOLSYNC_ENV_FROM_SECRETS": "MISSING"},

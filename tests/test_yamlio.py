@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
+import yaml
 
 from poolsync.errors import ConfigError
 from poolsync.model import Location
-from poolsync.yamlio import Document, dump_yaml, load_document
+from poolsync.yamlio import Document, dump_yaml, load_document, load_document_if, yaml11_number
 
 FIXTURES = FsPath(__file__).parent / "fixtures" / "config" / "yaml"
 
@@ -325,14 +327,14 @@ def load_error(text: str) -> str:
     [
         (f"groups:\n  admins: {{Precedence: {BIG}}}\n", f"f.yaml:2:24: groups.admins.Precedence: {TOO_LARGE}"),
         (f"v: -{BIG}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
-        (f"v: +{BIG[:50]}_{BIG[:51]}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: +{BIG[:101]}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
         (f"v: !!int {BIG}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
         (f"v: 0x{'f' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
         (f"v: 0{'7' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
-        (f"v: 0b{'1' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
-        # few digits, a large value: hexadecimal and base 60
+        (f"v: 0o{'7' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        # few digits, a large value: hexadecimal
         (f"v: 0x{'f' * 90}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
-        (f"v: 1{':59' * 40}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
+        (f"v: !!int 0x{'f' * 5000}\n", f"f.yaml:1:4: v: {TOO_LARGE}"),
         (f"v: {BIG}.5\n", f"f.yaml:1:4: v: {TOO_LONG}"),
         (f"v: 0.{BIG}e+10\n", f"f.yaml:1:4: v: {TOO_LONG}"),
         (f"v: !!float {BIG}.0\n", f"f.yaml:1:4: v: {TOO_LONG}"),
@@ -343,8 +345,8 @@ def load_error(text: str) -> str:
         (f"tags:\n  ? {BIG}.5\n  : x\n", f"f.yaml:2:5: tags: {TOO_LONG}"),
     ],
     ids=[
-        "flow-value", "negative", "underscores", "explicit-int", "hex", "octal", "binary",
-        "short-hex", "base-60", "float", "float-exponent", "explicit-float", "list-item",
+        "flow-value", "negative", "plus", "explicit-int", "hex", "leading-zero", "octal",
+        "short-hex", "explicit-hex", "float", "float-exponent", "explicit-float", "list-item",
         "flow-list", "key", "float-key",
     ],
 )  # fmt: skip
@@ -362,13 +364,13 @@ def test_every_long_number_of_a_file_is_reported() -> None:
     [
         ("9" * 100, int("9" * 100)),
         ("-" + "9" * 100, -int("9" * 100)),
-        ("9" + "_9" * 99, int("9" * 100)),  # "_" is no digit
         ("0x" + "f" * 83, 16**83 - 1),  # 100 decimal digits
+        ("0o" + "7" * 100, 8**100 - 1),
         ("0." + "1" * 98, float("0." + "1" * 98)),
         ("99999999999", 99999999999),
         ("1.0e+400", float("inf")),
     ],
-    ids=["100-digits", "negative", "underscores", "hex", "float", "11-digits", "float-overflow"],
+    ids=["100-digits", "negative", "hex", "octal", "float", "11-digits", "float-overflow"],
 )
 def test_numbers_up_to_100_digits_load(text: str, expected: Any) -> None:
     # Bounds are the schema's to check: no Cognito member takes more than 19 digits.
@@ -390,3 +392,200 @@ def test_a_long_quoted_number_is_text() -> None:
 def test_a_long_plain_key_is_a_syntax_error_not_a_traceback() -> None:
     # YAML limits an implicit key to 1024 characters: libyaml refuses it as syntax.
     assert load_error(f"tags: {{{BIG}: x}}\n").startswith("f.yaml:1:")
+
+
+# --- YAML 1.2's core schema, not YAML 1.1's (the table in yamlio's docstring) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Text in YAML 1.2 that YAML 1.1 (PyYAML) reads as a number or a boolean.
+        ("1:30", "1:30"),
+        ("1_2", "1_2"),
+        ("1_000.5", "1_000.5"),
+        ("0b1010", "0b1010"),
+        ("+0x1", "+0x1"),
+        ("-0x1", "-0x1"),
+        ("1:30.5", "1:30.5"),
+        ("yes", "yes"),
+        ("No", "No"),
+        ("ON", "ON"),
+        ("off", "off"),
+        ("y", "y"),
+        ("2001-12-14", "2001-12-14"),
+        ("2001-12-14t21:59:43.10-05:00", "2001-12-14t21:59:43.10-05:00"),
+        ("=", "="),
+        ("0o", "0o"),
+        ("0o8", "0o8"),
+        ("0x", "0x"),
+        ("0xg", "0xg"),
+        ("nUll", "nUll"),
+        ("tRUE", "tRUE"),
+        (".iNf", ".iNf"),
+        ("+.nan", "+.nan"),
+        # Numbers in YAML 1.2.
+        ("0o14", 12),
+        ("0x1F", 31),
+        ("0xff", 255),
+        ("+12", 12),
+        ("-0", 0),
+        ("0", 0),
+        ("1e3", 1000.0),
+        ("1.5e3", 1500.0),
+        ("-1E-2", -0.01),
+        ("1.", 1.0),
+        (".5", 0.5),
+        ("+.5", 0.5),
+        ("-.inf", float("-inf")),
+        (".Inf", float("inf")),
+        ("+.INF", float("inf")),
+        # Booleans and null: only these spellings.
+        ("True", True),
+        ("FALSE", False),
+        ("Null", None),
+        ("NULL", None),
+        ("~", None),
+        ("", None),
+    ],
+)
+def test_plain_scalars_resolve_as_in_the_yaml_1_2_core_schema(text: str, expected: Any) -> None:
+    value = load_document(f"v: {text}\n", "f.yaml").data["v"]
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+def test_nan_is_a_float() -> None:
+    value = load_document("v: .NaN\n", "f.yaml").data["v"]
+    assert isinstance(value, float) and value != value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("014", '"014" has a leading zero: YAML 1.1 reads it as octal (12), YAML 1.2 as 14; '
+                "write 14, or 0o14 for octal, or quote it if it is text"),
+        ("-014", '"-014" has a leading zero: YAML 1.1 reads it as octal (-12), YAML 1.2 as '
+                 "-14; write -14, or quote it if it is text"),
+        ("08", '"08" has a leading zero: YAML 1.1 reads it as text, YAML 1.2 as 8; write 8, '
+               "or quote it if it is text"),
+        ("00", '"00" has a leading zero; write 0, or quote it if it is text'),
+        ("!!int 014", '"014" has a leading zero: YAML 1.1 reads it as octal (12), YAML 1.2 as '
+                      "14; write 14, or 0o14 for octal, or quote it if it is text"),
+    ],
+)
+def test_a_leading_zero_is_refused_saying_both_readings(text: str, expected: str) -> None:
+    assert load_error(f"v: {text}\n") == f"f.yaml:1:4: v: {expected}"
+
+
+def test_a_quoted_leading_zero_is_text() -> None:
+    assert load_document("v: '014'\nw: !!str 014\n", "f.yaml").data == {"v": "014", "w": "014"}
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("!!bool yes", "!!bool"),
+        ("!!bool 1", "!!bool"),
+        ("!!int 1_000", "!!int"),
+        ("!!int 1:30", "!!int"),
+        ("!!int 0b1", "!!int"),
+        ("!!int ' 12'", "!!int"),
+        ("!!int \u0661\u0662", "!!int"),  # Arabic-Indic digits: Python's int() takes them
+        ("!!float 1_0.5", "!!float"),
+        ("!!float 0x10", "!!float"),
+        ("!!float infinity", "!!float"),
+        ("!!null none", "!!null"),
+    ],
+)
+def test_an_explicit_tag_must_fit_yaml_1_2(text: str, tag: str) -> None:
+    value = text.split(" ", 1)[1].strip("'")
+    assert load_error(f"v: {text}\n") == f'f.yaml:1:4: v: "{value}" is not a valid {tag}'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("!!bool TRUE", True), ("!!int 0o17", 15), ("!!int -12", -12), ("!!float 1", 1.0),
+     ("!!float .inf", float("inf")), ("!!null ~", None), ("!!null", None)],
+)
+def test_explicit_tags_on_yaml_1_2_forms(text: str, expected: Any) -> None:
+    value = load_document(f"v: {text}\n", "f.yaml").data["v"]
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+def test_a_yaml_1_1_directive_is_refused_and_1_2_welcome() -> None:
+    assert load_error("# comment\n%YAML 1.1\n---\nv: 1\n") == (
+        "f.yaml:2:1: the file declares %YAML 1.1, but poolsync reads YAML 1.2 (where "
+        "yes/no/on/off are strings, and 014, 1:30 and 1_000 are not numbers): write "
+        "%YAML 1.2, or remove the directive"
+    )
+    assert load_document("%YAML 1.2\n---\nv: yes\n", "f.yaml").data == {"v": "yes"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1e3", "0o14", "0x1F", "014", ".5", "1:30", "1_000", "0b1", "+0x1", "yes", "Off", "y",
+     "~", "null", "", "2001-12-14", "-.inf", ".NaN", "true", "1.", "+12"],
+)
+def test_dump_quotes_what_either_yaml_version_reads_otherwise(text: str) -> None:
+    """What dump_yaml writes loads back equal here (YAML 1.2) and is text for a YAML 1.1
+    reader too."""
+    dumped = dump_yaml({"v": text})
+    assert load_document(dumped, "f.yaml").data == {"v": text}
+    assert yaml.safe_load(dumped) == {"v": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1:30", 90), ("1_000", 1000), ("0b1010", 10), ("+0x1", 1), ("1_000.5", 1000.5),
+     ("12", None), ("014", None), ("0o14", None), ("yes", None), ("text", None),
+     ("1" + ":59" * 40, None)],
+)
+def test_yaml11_number_says_what_yaml_1_1_would_read(text: str, expected: Any) -> None:
+    assert yaml11_number(text) == expected
+
+
+# --- Files found by walking a directory: poolsync's or not (load_document_if) ----------------
+
+KEYS = ("version", "pools", "templates")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"on: push\njobs: {}\n",
+        b"apiVersion: v1\n---\napiVersion: v1\n",
+        b"base: &b {x: 1}\nother: {<<: *b}\n",
+        b"Resources: !Ref x\n",
+        b"- a\n",
+        b"just text\n",
+        b"",
+        b"# only a comment\n",
+        b"? [version]\n: 1\n",  # a list that holds the word is no key
+        b"name: x\njobs: [\n",  # broken, and nothing in it says it is poolsync's
+    ],
+)
+def test_another_tools_yaml_is_not_loaded(text: bytes) -> None:
+    assert load_document_if(text, "f.yaml", KEYS) is None
+
+
+def test_a_file_with_one_of_the_keys_is_loaded_and_checked() -> None:
+    document = load_document_if(b"{pools: {}, extra: 1}\n", "f.yaml", KEYS)
+    assert document is not None and document.data == {"pools": {}, "extra": 1}
+    with pytest.raises(ConfigError, match="expected a single document"):
+        load_document_if(b"version: 1\n---\nx: 1\n", "f.yaml", KEYS)
+    with pytest.raises(ConfigError, match='tag "!Ref" is not allowed'):
+        load_document_if(b"version: !Ref x\n", "f.yaml", KEYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(b"a: \xff\n", "file is not valid UTF-8"), (b"a: \x00\n", "U+0000"),
+     (b"version: 1\npools: [\n", "invalid YAML")],
+)
+def test_what_is_not_readable_yaml_is_reported_even_when_walked(
+    text: bytes, expected: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load_document_if(text, "f.yaml", KEYS)

@@ -7,18 +7,21 @@ with the same class pointed at moto, or with a recording wrapper.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from poolsync import quotas
 from poolsync.errors import AwsError, PoolsyncError
 from poolsync.model import ApiCall
-from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced
+from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced, check_share
+from poolsync.regions import region_problem
 
 
 class Cognito(Protocol):
@@ -94,6 +97,16 @@ READ_TIMEOUT = 30
 _CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
                       "CreateGroup", "CreateResourceServer", "CreateUserPoolDomain",
                       "AddCustomAttributes"})
+# Pagination bounds. The longest listing Cognito can have is a pool's groups (10,000,
+# the Cognito quotas page, https://docs.aws.amazon.com/cognito/latest/developerguide/
+# quotas.html) at 60 a page, 167 pages; MAX_PAGES pages of 60 are more than any quota
+# allows. A page with no items but a NextToken is legal, a long run of them is an
+# endpoint that will never finish.
+MAX_PAGES: Final = 1_000
+MAX_EMPTY_PAGES: Final = 20
+# Bytes. Cognito's largest answer (a pool with 50 custom attributes, a page of 60
+# clients) is tens of kilobytes.
+MAX_RESPONSE_BYTES: Final = 16 * 2**20
 
 
 @dataclass
@@ -118,21 +131,35 @@ class BotoCognito:
         if self._client is None:
             import boto3
             from botocore.config import Config
+            from botocore.exceptions import BotoCoreError
 
             keys = self.credentials or (None, None)
-            session = boto3.Session(
-                profile_name=self.profile,
-                region_name=self.region,
-                aws_access_key_id=keys[0],
-                aws_secret_access_key=keys[1],
-            )
-            self._client = session.client(
-                "cognito-idp",
-                endpoint_url=self.endpoint_url,
-                config=Config(retries=_NO_BOTOCORE_RETRIES,  # type: ignore[arg-type]
-                              connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT),
-            )
+            try:
+                session = boto3.Session(
+                    profile_name=self.profile,
+                    region_name=self.region,
+                    aws_access_key_id=keys[0],
+                    aws_secret_access_key=keys[1],
+                )
+                client = session.client(
+                    "cognito-idp",
+                    endpoint_url=self.endpoint_url,
+                    config=Config(retries=_NO_BOTOCORE_RETRIES,  # type: ignore[arg-type]
+                                  connect_timeout=CONNECT_TIMEOUT,
+                                  read_timeout=READ_TIMEOUT),
+                )
+            except (BotoCoreError, ValueError) as exc:  # a profile, a config file, a variable
+                raise PoolsyncError(_setup_problem(exc, self._secrets())) from exc
+            client.meta.events.register(f"before-parse.{_EVENT_SERVICE}", check_response)
+            self._client = client
         return self._client
+
+    def _secrets(self) -> list[str]:
+        """The credential values botocore may quote in an error (a malformed session token
+        is echoed in "Invalid header value"): scrubbed from every message."""
+        values = [os.environ.get(name, "") for name in _CREDENTIAL_VARIABLES]
+        values += list(self.credentials or ())
+        return [v for v in values if len(v) >= _MIN_SCRUBBED]
 
     def _invoke(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """One API call, retried when Cognito's answer says a retry can help."""
@@ -151,6 +178,12 @@ class BotoCognito:
             self.calls.append(record)
             try:
                 response = method(**params)
+            except MalformedResponse as exc:
+                record.outcome = "malformed"
+                raise PoolsyncError(
+                    f"AWS {operation} answered with something that is not a Cognito "
+                    f"response ({exc}); is AWS_ENDPOINT_URL or a proxy in the way?"
+                ) from exc
             except ClientError as exc:
                 err = exc.response.get("Error", {})
                 code = str(err.get("Code", "Unknown"))
@@ -171,9 +204,16 @@ class BotoCognito:
                 if attempt < min(self.retry.attempts, _attempts_for(exc)):
                     self.retry.sleep(self.retry.delay(attempt))
                     continue
+                message = _scrub(str(exc), self._secrets())
                 raise PoolsyncError(
-                    f"AWS {operation} failed after {attempt} attempt(s): {exc}{_hint(exc)}"
+                    f"AWS {operation} failed after {attempt} attempt(s): {message}{_hint(exc)}"
                 ) from exc
+            except ValueError as exc:  # a setting botocore reads at the first call
+                record.outcome = "setup"
+                raise PoolsyncError(
+                    f"AWS {operation} could not be sent: botocore refused a setting or a "
+                    f"value: {_scrub(str(exc), self._secrets())} (check the AWS_* "
+                    "environment variables and the AWS config file)") from exc
             response.pop("ResponseMetadata", None)
             return response
         raise AssertionError("unreachable: the last attempt returns or raises")
@@ -186,9 +226,17 @@ class BotoCognito:
         lost attempt made it."""
         pool_id = str(params.get("UserPoolId", ""))
         if operation == "CreateUserPool":
-            ids = [p["Id"] for p in self.list_user_pools() if p["Name"] == params["PoolName"]]
-            found = self.describe_user_pool(str(ids[0])) if ids else None
-            return {"UserPool": found} if found else None
+            # Pool names are not unique: another run may have created one of this name.
+            # The pool is this request's only if it carries the request's poolsync: tags
+            # (the run's id: plan.CREATED_BY_RUN).
+            marks = {k: v for k, v in (params.get("UserPoolTags") or {}).items()
+                     if str(k).startswith("poolsync:")}
+            for pool_id in [p["Id"] for p in self.list_user_pools()
+                            if p["Name"] == params["PoolName"]]:
+                found = self.describe_user_pool(str(pool_id))
+                if found and marks.items() <= (found.get("UserPoolTags") or {}).items():
+                    return {"UserPool": found}
+            return None
         if operation == "CreateUserPoolClient":
             clients = [c for c in self.list_clients(pool_id)
                        if c["ClientName"] == params["ClientName"]]
@@ -219,14 +267,34 @@ class BotoCognito:
         return {shape: found.get(shape)}
 
     def _pages(self, operation: str, key: str, params: Mapping[str, Any]) -> Iterator[Any]:
+        """Every item of a listing, page by page. PoolsyncError when the endpoint sends a
+        NextToken it sent before, more items than asked for, or pages without end: a
+        broken endpoint must not keep a run listing forever."""
         token: str | None = None
-        while True:
+        seen: set[str] = set()
+        size = params.get("MaxResults") or params.get("Limit")
+        empty = 0
+        for number in range(1, MAX_PAGES + 1):
             page_params = dict(params, **({"NextToken": token} if token else {}))
             page = self._invoke(operation, page_params)
-            yield from page.get(key, [])
+            items = page.get(key, [])
+            if size is not None and len(items) > size:
+                raise PoolsyncError(f"AWS {operation} sent {len(items)} items in a page of "
+                                    f"at most {size}: not a Cognito answer")
+            yield from items
             token = page.get("NextToken")
             if not token:
                 return
+            if token in seen:
+                raise PoolsyncError(f"AWS {operation} sent a NextToken it had sent before "
+                                    f"(page {number}): the listing would never end")
+            seen.add(token)
+            empty = 0 if items else empty + 1
+            if empty >= MAX_EMPTY_PAGES:
+                raise PoolsyncError(f"AWS {operation} sent {empty} empty pages in a row, "
+                                    "each with a NextToken: the listing would never end")
+        raise PoolsyncError(f"AWS {operation} still had a NextToken after {MAX_PAGES} pages, "
+                            "more than any Cognito quota allows: the listing would never end")
 
     def list_user_pools(self) -> list[dict[str, Any]]:
         # MaxResults is required by ListUserPools (botocore ListUserPoolsRequest).
@@ -293,6 +361,168 @@ class BotoCognito:
 
 
 _GONE = frozenset({"ResourceNotFoundException"})
+# botocore's event name for Cognito (its service id, hyphenated).
+_EVENT_SERVICE: Final = "cognito-identity-provider"
+_CREDENTIAL_VARIABLES: Final = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+_MIN_SCRUBBED: Final = 8  # shorter values (test dummies like "x") would garble messages
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    """``text`` without any of ``secrets``, also in the escaped forms botocore quotes a
+    value in (``Invalid header value b'...\\n...'``), or any long piece of one."""
+    for secret in secrets:
+        forms = {secret, repr(secret)[1:-1], repr(secret.encode())[2:-1],
+                 *(piece for piece in re.split(r"[\s\x00-\x1f]+", secret)
+                   if len(piece) >= _MIN_SCRUBBED)}
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "***")
+    return text
+
+
+def _setup_problem(exc: Exception, secrets: list[str]) -> str:
+    """The message for botocore failing to set up: a profile that does not exist, a
+    config file it cannot parse, an AWS_* variable with a value it refuses."""
+    from botocore.exceptions import ConfigParseError, ProfileNotFound
+
+    if isinstance(exc, ProfileNotFound):
+        profile = exc.kwargs.get("profile")
+        return (f"the AWS profile {profile!r} does not exist{_known_profiles()}: give "
+                "--profile (or AWS_PROFILE) a profile of the AWS config or credentials file "
+                "(AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)")
+    if isinstance(exc, ConfigParseError):
+        return f"cannot read the AWS configuration: {exc}"
+    return (f"cannot set up the AWS client: {_scrub(str(exc), secrets)} (check the AWS_* "
+            "environment variables, AWS_ENDPOINT_URL among them, and the AWS config file)")
+
+
+def _known_profiles() -> str:
+    import botocore.session
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        known = sorted(botocore.session.Session(profile=None).available_profiles)
+    except BotoCoreError:
+        return ""
+    return f" (known: {', '.join(known[:20])})" if known else " (no profile is configured)"
+
+
+class MalformedResponse(Exception):
+    """A 2xx answer that is not a Cognito response (not JSON, or JSON of another shape)."""
+
+
+# The members poolsync reads from a response without looking first: the named wrapper
+# (a list's items, or one object) must carry them. Cognito always sends them (API
+# reference, the response syntax of each operation: an object's name and id).
+_IDENTITY: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "ListUserPools": ("UserPools", ("Id", "Name")),
+    "ListUserPoolClients": ("UserPoolClients", ("ClientId", "ClientName")),
+    "ListIdentityProviders": ("Providers", ("ProviderName",)),
+    "ListGroups": ("Groups", ("GroupName",)),
+    "ListResourceServers": ("ResourceServers", ("Identifier",)),
+    "DescribeUserPool": ("UserPool", ("Id", "Name")),
+    "CreateUserPool": ("UserPool", ("Id", "Name")),
+    "DescribeUserPoolClient": ("UserPoolClient", ("ClientId", "ClientName")),
+    "CreateUserPoolClient": ("UserPoolClient", ("ClientId", "ClientName")),
+    "DescribeIdentityProvider": ("IdentityProvider", ("ProviderName",)),
+}
+# How each type of the botocore model arrives in JSON (botocore/parsers.py,
+# BaseJSONParser: timestamps as epoch numbers or strings, blobs as base64 text).
+_JSON_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "string": (str,), "blob": (str,), "boolean": (bool,), "integer": (int,),
+    "long": (int,), "float": (int, float), "double": (int, float),
+    "timestamp": (int, float, str),
+}
+
+
+def check_response(operation_model: Any, response_dict: Mapping[str, Any],
+                   **_: Any) -> None:
+    """botocore's ``before-parse`` hook: raise MalformedResponse unless a 2xx answer is
+    a JSON object of the operation's output shape. botocore's own parser reads a
+    non-JSON 200 (a proxy's or a portal's HTML page) as an empty answer, so
+    ListUserPools would say "no pools" and apply would create them again; and it
+    crashes, or passes ``None`` on, where a value has another type. Errors (3xx and
+    up) are left to botocore, whose error parser names them by status."""
+    if int(response_dict.get("status_code") or 0) >= 300:
+        return
+    body = response_dict.get("body") or b""
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise MalformedResponse(f"{len(body)} bytes, more than {MAX_RESPONSE_BYTES}")
+    if not body.strip():
+        return  # an empty body is an empty answer (some writes send none)
+    try:
+        document = json.loads(body)
+        problem = _shape_problem(operation_model.output_shape, document, "")
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise MalformedResponse(f"the body is not JSON: {type(exc).__name__}") from exc
+    if problem is None:
+        problem = _identity_problem(operation_model.name, document)
+    if problem is not None:
+        raise MalformedResponse(problem)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _shape_problem(shape: Any, value: Any, path: str) -> str | None:
+    """Where ``value`` (parsed JSON) is not of ``shape`` (a botocore shape), or None.
+    ``null`` members are fine (botocore drops them); ``null`` items are not."""
+    where = path or "the response"
+    kind = shape.type_name if shape is not None else "structure"
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return f"{where} is {_json_type(value)}, not an object"
+        members = shape.members if shape is not None else {}
+        for name, member in members.items():
+            item = value.get(member.serialization.get("name", name))
+            if item is not None:
+                problem = _shape_problem(member, item, f"{path}.{name}" if path else name)
+                if problem:
+                    return problem
+        return None
+    if kind == "list":
+        if not isinstance(value, list):
+            return f"{where} is {_json_type(value)}, not a list"
+        for index, item in enumerate(value):
+            problem = (f"{where}[{index}] is null" if item is None
+                       else _shape_problem(shape.member, item, f"{path}[{index}]"))
+            if problem:
+                return problem
+        return None
+    if kind == "map":
+        if not isinstance(value, dict):
+            return f"{where} is {_json_type(value)}, not an object"
+        for key, item in value.items():
+            inner = f"{path}[{key[:40]!r}]"
+            problem = (f"{inner} is null" if item is None
+                       else _shape_problem(shape.value, item, inner))
+            if problem:
+                return problem
+        return None
+    expected = _JSON_TYPES.get(kind)
+    if expected and (not isinstance(value, expected)
+                     or (isinstance(value, bool) and bool not in expected)):
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"{where} is {_json_type(value)}, not {article} {kind}"
+    return None
+
+
+def _identity_problem(operation: str, document: Mapping[str, Any]) -> str | None:
+    if operation not in _IDENTITY:
+        return None
+    wrapper, keys = _IDENTITY[operation]
+    value = document.get(wrapper)
+    if value is None:
+        return None if operation.startswith("List") else f"{wrapper} is missing"
+    for index, item in enumerate(value if isinstance(value, list) else [value]):
+        missing = [key for key in keys if item.get(key) in (None, "")]
+        if missing:
+            place = f"{wrapper}[{index}]" if isinstance(value, list) else wrapper
+            return f"{place} has no {' or '.join(missing)}"
+    return None
 
 
 def _attempts_for(exc: Exception) -> int:
@@ -359,7 +589,17 @@ class AwsSession:
     _clients: dict[str, Cognito] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        if self.share is not None:
+            check_share(self.share)
+
     def cognito(self, region: str) -> Cognito:
+        """The client for ``region``. PoolsyncError for a name that is not an AWS region
+        (regions.py); the CLI and the config loader check earlier, this is the last gate
+        before botocore."""
+        problem = region_problem(region)
+        if problem is not None:
+            raise PoolsyncError(f"region {region!r}: {problem}")
         with self._lock:
             if region not in self._clients:
                 pacer = Unpaced() if self.share is None else Pacer(share=self.share)

@@ -13,14 +13,14 @@ update, and inside an owned member a field left out means Cognito's default.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from poolsync.model import MISSING, FieldChange
+from poolsync import fingerprint as fingerprints
+from poolsync.model import MISSING, FieldChange, secret_location
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
 
 # --------------------------------------------------------------------------- clients
@@ -203,9 +203,42 @@ def scopes_as_set(details: dict[str, Any]) -> None:
         details["authorize_scopes"] = " ".join(sorted(set(_SCOPE_SPLIT.split(scopes.strip()))))
 
 
-def fingerprint(secret: str) -> str:
-    """A one-way stand-in for a write-only secret, safe to print and to store."""
-    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:16]
+def fingerprint(secret: str, where: str) -> str:
+    """A one-way stand-in for a write-only secret, safe to print and to store (the
+    ``poolsync:private_key:*`` tag): scrypt salted with ``where``, the secret's location
+    (``model.secret_location``), see ``poolsync.fingerprint``. Never keyed: runs with and
+    without ``POOLSYNC_FINGERPRINT_KEY`` (apply in CI, a local plan, drift) read the
+    same tag and must agree on it."""
+    return fingerprints.fingerprint(secret, where, keyed=False)
+
+
+def private_key_location(address: str) -> str:
+    """Where an identity provider's (Apple's) private key is, for its fingerprint: the
+    same place the plan's field change and the checksum salt it with."""
+    return secret_location(address, ("ProviderDetails", "private_key"))
+
+
+def fingerprint_matches(recorded: str | None, secret: str, where: str) -> bool:
+    """Whether a recorded fingerprint (a pool tag) is the one of ``secret``, under the
+    scheme it was made with; an older poolsync's ``sha256:`` tag never matches, which
+    plans one harmless re-send of the secret and a new tag."""
+    return fingerprints.matches(recorded, secret, where)
+
+
+def sent_secrets(params: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    """The secrets a request sends, as (path in the request, value): a provider's
+    ``ProviderDetails`` ``client_secret`` and ``private_key``, a written ``ClientSecret``
+    (Create/UpdateIdentityProvider, CreateUserPoolClient in botocore's model). The plan's
+    checksum covers their fingerprints, so a pin refuses when any of them changed, the
+    write-only ones (Apple's key) included."""
+    found: list[tuple[tuple[str, ...], Any]] = []
+    if params.get("ClientSecret"):
+        found.append((("ClientSecret",), params["ClientSecret"]))
+    details = params.get("ProviderDetails")
+    if isinstance(details, Mapping):
+        found.extend((("ProviderDetails", key), details[key])
+                     for key in sorted(SECRET_DETAILS) if details.get(key))
+    return found
 
 
 def canonical_live_provider(provider: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,9 +27,16 @@ from poolsync.errors import ConfigError, PoolsyncError, SafetyRefusal, UsageErro
 
 if TYPE_CHECKING:
     from poolsync.aws import AwsSession
+    from poolsync.logs import SecretSet
     from poolsync.model import Config, Plan
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _secret_set() -> SecretSet:
+    from poolsync.logs import SecretSet
+
+    return SecretSet()
 
 
 @dataclass
@@ -39,13 +46,16 @@ class State:
     region: str | None = None
     stats: bool = False
     rate_share: float = 0.8
-    secrets: set[str] = field(default_factory=set)
+    # Every value no output may show, and the fields whose values logs redact
+    # (logs.SecretSet): filled as the config loads, read by every redaction.
+    secrets: SecretSet = field(default_factory=lambda: _secret_set())
     # The seam tests replace to record or fake AWS (never a patch of an import path).
     session_factory: Callable[[str | None], AwsSession] | None = None
     sessions: list[AwsSession] = field(default_factory=list)
 
     def redact(self, text: str) -> str:
-        """Known secrets (in any escaped form) and values of secret keys, as in logs."""
+        """Known secrets and values of secret keys, as in logs: a long secret in any
+        escaped form, a short one where it stands quoted (logs.redact)."""
         from poolsync.logs import redact
 
         return redact(text, self.secrets)
@@ -89,17 +99,111 @@ prune_option = click.option(
          "the file (in the collections the file manages).")
 
 
+# --- Options checked before any work: a clear error (exit 1), never a traceback -------
+
+
+def _as_given(value: str, limit: int = 120) -> str:
+    """A value the user gave, safe to quote in a message: control and format characters
+    escaped (no terminal escape sequence reaches the terminal), long values cut."""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in value[:limit])
+    return text + ("..." if len(value) > limit else "")
+
+
+def _region_option(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    """``--region``: an AWS region name (regions.py), checked before any call."""
+    from poolsync.regions import region_problem
+
+    problem = None if value is None else region_problem(value)
+    if problem is not None:
+        raise click.BadParameter(f"'{_as_given(str(value))}' is {problem}")
+    return value
+
+
+def _rate_share_option(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """``--rate-share``: a finite number from pacing.MIN_SHARE to 1. A smaller share
+    paces a single call minutes apart (1e-6 waited forever, 1e-300 overflowed)."""
+    from poolsync.pacing import MIN_SHARE, check_share
+
+    try:
+        check_share(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a share from {MIN_SHARE:g} to 1 (e.g. "
+                                 "0.5 for half of each quota)") from None
+    return value
+
+
+# Characters a --marker cannot hold: it is written into an HTML comment and a markdown
+# heading (markdown.py), where "<", ">" and "&" end or alter them and a newline splits
+# them; control and format characters are invisible there.
+_MARKER_LIMIT = 200
+
+
+def _marker_option(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    if value is None:
+        return None
+    bad = any(c in "<>&" or not c.isprintable() for c in value)
+    if bad or not value.strip() or len(value) > _MARKER_LIMIT:
+        raise click.BadParameter(
+            f"'{_as_given(value)}' cannot be a marker: give 1 to {_MARKER_LIMIT} printable "
+            "characters other than < > & (e.g. the environment's name)")
+    return value
+
+
+# A plan file is a few hundred kilobytes at most; anything larger is not one.
+_MAX_PLAN_BYTES = 64 * 2**20
+
+
+def _plan_file_option(ctx: click.Context, param: click.Parameter, value: str | None
+                      ) -> str | None:
+    """``apply --plan FILE``: a regular, readable file of plausible size, checked before
+    any AWS call. A FIFO would block the read forever and ``/dev/zero`` fill memory."""
+    import stat
+
+    if value is None:
+        return None
+    try:
+        info = os.stat(value)
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"cannot read '{_as_given(value)}': "
+                                 f"{getattr(exc, 'strerror', None) or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise click.BadParameter(f"'{_as_given(value)}' is {kind}; give the file that "
+                                 "plan --out wrote")
+    if info.st_size > _MAX_PLAN_BYTES:
+        raise click.BadParameter(f"'{_as_given(value)}' is {info.st_size} bytes: too large "
+                                 "to be a plan made by plan --out")
+    if not os.access(value, os.R_OK):
+        raise click.BadParameter(f"cannot read '{_as_given(value)}': permission denied")
+    return value
+
+
+def _checksum_option(ctx: click.Context, param: click.Parameter, value: str | None
+                     ) -> str | None:
+    """``apply --checksum``: ``sha256:`` and 64 hex digits, as plan prints it."""
+    import re
+
+    if value is not None and not re.fullmatch(r"sha256:[0-9a-f]{64}", value, re.ASCII):
+        raise click.BadParameter(f"'{_as_given(value)}' is not a plan checksum (sha256: and "
+                                 "64 hex digits, as plan prints it)")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="poolsync")
 @click.option("--debug", is_flag=True, help="Show tracebacks and botocore's debug log.")
 @click.option("--profile", help="AWS profile (default: the standard credential chain).")
-@click.option("--region", help="Region of pools whose files name none.")
+@click.option("--region", callback=_region_option,
+              help="Region of pools whose files name none.")
 @click.option("--stats", is_flag=True,
               help="Print calls, retries and throttles per Cognito quota category.")
-@click.option("--rate-share", type=click.FloatRange(0, 1, min_open=True), default=0.8,
+@click.option("--rate-share", type=float, callback=_rate_share_option, default=0.8,
               show_default=True,
-              help="Share of each Cognito request-rate quota poolsync may use (the quotas "
-                   "are shared with every tool in the account).")
+              help="Share of each Cognito request-rate quota poolsync may use, from 0.01 "
+                   "to 1 (the quotas are shared with every tool in the account).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, profile: str | None, region: str | None,
         stats: bool, rate_share: float) -> None:
@@ -121,6 +225,8 @@ def validate(state: State, paths: tuple[str, ...]) -> int:
     from poolsync import engine
 
     config = engine.validate(paths, state.region)
+    for note in config.notes:  # files a directory walk skipped (config.py)
+        _report(state, f"note: {note}")
     click.echo(f"{len(config.pools)} pool(s) in {len(config.files)} file(s): valid.")
     return EXIT_OK
 
@@ -129,17 +235,23 @@ output_option = click.option(
     "--output", "-o", type=click.Choice(["text", "json", "markdown"]), default="text",
     show_default=True, help="Format of what goes to stdout.")
 marker_option = click.option(
-    "--marker", metavar="NAME",
+    "--marker", metavar="NAME", callback=_marker_option,
     help="Name in the markdown's hidden marker line (default: the paths), e.g. the "
          "environment, so CI can find and update its comment.")
 
 
 def _load(state: State, paths: tuple[str, ...], prune: bool = False) -> Config:
-    """Config for commands that talk to AWS: ``${env:...}`` resolved, secrets known."""
+    """Config for commands that talk to AWS: ``${env:...}`` resolved, secrets known.
+    From here to the command's end, stdout and stderr redact every long secret
+    (logs.redacted_output: the last line behind the masking of masking.py)."""
     from poolsync import engine
+    from poolsync.logs import redacted_output
+    from poolsync.masking import secret_fields
 
     config = engine.load(paths, os.environ, state.region)
     state.secrets.update(engine.secrets(config))
+    state.secrets.fields.update(secret_fields(config))
+    click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
     return engine.with_prune(config) if prune else config
 
 
@@ -168,11 +280,14 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     refuse the plan (an object that cannot be applied, a replacement not allowed)."""
     from poolsync import engine, planfile
 
+    if out_file:
+        _check_out_path(out_file)
     config = _load(state, paths, prune)
     result = engine.plan(config, _session(state))
     click.echo(_render_plan(result, output, paths, marker, _stats(state)), nl=False)
     if out_file:
-        planfile.write_plan(result, out_file, _stats(state))
+        with _writing(out_file):
+            planfile.write_plan(result, out_file, _stats(state))
     _warn_unused(state, engine.unused_allowances(result, allow_replace))
     refusals = engine.blocked(result, allow_replace, config)
     if refusals:
@@ -198,9 +313,9 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
 @cli.command()
 @paths_argument
 @allow_replace_option
-@click.option("--plan", "plan_file", metavar="FILE",
+@click.option("--plan", "plan_file", metavar="FILE", callback=_plan_file_option,
               help="Apply only if the fresh plan is this reviewed plan (from plan --out).")
-@click.option("--checksum", metavar="SHA",
+@click.option("--checksum", metavar="SHA", callback=_checksum_option,
               help="Apply only if the fresh plan has this checksum (printed by plan).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",
@@ -213,6 +328,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
           prune: bool) -> int:
     """Plan again, check it (pinned plan, safety rails), make the changes, verify."""
     from poolsync import engine
+    from poolsync.errors import NotConverged
     from poolsync.render import render_sign_in_urls, render_text
 
     if plan_file and checksum:
@@ -230,15 +346,25 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     _warn_unused(state, engine.unused_allowances(planned, allow_replace))
     engine.check_apply(planned, session, allow_replace, config)
     _confirm(yes or pinned)
+    # Filled as calls are made: whatever stops the run, the report says what was applied.
+    result = engine.ApplyResult(planned)
     try:
         with _stop_on_signals() as stop_requested:
-            result = engine.execute(planned, session, stop_requested, config)
+            try:
+                engine.execute(planned, session, stop_requested, config, result)
+                final = engine.verify(config, session, result, stop_requested)
+            except KeyboardInterrupt:  # a second signal outside the engine's calls
+                raise engine.ApplyIncomplete(result, "interrupted again", interrupted=True
+                                             ) from None
     except engine.ApplyIncomplete as exc:
-        status = "interrupted" if exc.interrupted else "failed"
-        _apply_report(output, planned, status, exc.result)
+        _apply_report(output, planned, exc.status, exc.result)
         raise
-    final = engine.verify(config, session, result)
+    except NotConverged:
+        _apply_report(output, planned, "not converged", result)
+        raise
     _apply_report(output, planned, "applied", result)
+    for event in result.events:
+        _report(state, f"note: {event}")
     if output == "text":
         click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match "
                    "the configuration.")
@@ -250,12 +376,15 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
 
 def _warn_unused(state: State, addresses: list[str]) -> None:
     for address in addresses:
-        _report(state, f"warning: --allow-replace {address} names no replacement in this "
-                       "plan (addresses look like POOL or POOL/clients/NAME)")
+        _report(state, f"warning: --allow-replace {_as_given(address)} names no "
+                       "replacement in this plan (addresses look like POOL or POOL/clients/NAME)")
 
 
 def _apply_report(output: str, planned: Plan, status: str, result: Any) -> None:
-    """The JSON apply report: the plan, and exactly which calls were and were not made."""
+    """The JSON apply report: the plan, and exactly which calls were and were not made
+    (``ApplyResult.to_dict``), whatever ended the run: ``status`` is applied, nothing to
+    do, failed, refused, interrupted, not verified or not converged. In text, the same
+    report is the error's message (``ApplyIncomplete``)."""
     if output != "json":
         return
     import json
@@ -293,14 +422,17 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None)
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[Callable[[], bool]]:
     """Ctrl-C and SIGTERM during apply: let the call in flight finish, then stop and
-    report what was applied (exit 130). A second signal stops at once."""
+    report what was applied (exit 130), even when that call was the last one. A second
+    signal stops without waiting (KeyboardInterrupt, which the engine turns into the
+    same report, listing the call it cut short as in flight)."""
     requested: list[int] = []
 
     def handler(signum: int, frame: object) -> None:
         if requested:
             raise KeyboardInterrupt
         requested.append(signum)
-        click.echo("stopping after the call in flight...", err=True)
+        click.echo("stopping after the call in flight (again to stop without waiting)...",
+                   err=True)
 
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False  # signals reach only the main thread
@@ -326,7 +458,7 @@ def _confirm(yes: bool) -> None:
 
 
 @cli.command("export")
-@click.option("--region", "export_region", metavar="REGION",
+@click.option("--region", "export_region", metavar="REGION", callback=_region_option,
               help="Region of the pools (default: the global --region).")
 @click.option("--pool-id", metavar="ID", help="Export the pool with this id.")
 @click.option("--name", metavar="NAME", help="Export the pool with this name.")
@@ -350,6 +482,9 @@ def export_command(state: State, export_region: str | None, pool_id: str | None,
         raise UsageError("export needs --region")
     if sum((pool_id is not None, name is not None, all_pools)) != 1:
         raise UsageError("export needs exactly one of --pool-id, --name or --all")
+    _check_export_names(region, pool_id, name)
+    if out_file:
+        _check_out_path(out_file)
     pools = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
     result = export_pools(pools, region, pin_ids=pin_ids)
     state.secrets.update(result.withheld)
@@ -360,7 +495,7 @@ def export_command(state: State, export_region: str | None, pool_id: str | None,
             raise UsageError(str(exc)) from exc
     text = render_export(result)
     if out_file:
-        with open(out_file, "w", encoding="utf-8") as stream:
+        with _writing(out_file), open(out_file, "w", encoding="utf-8") as stream:
             stream.write(text)
         click.echo(f"Wrote {len(result.document['pools'])} pool(s) to {out_file}.", err=True)
     else:
@@ -372,6 +507,30 @@ def export_command(state: State, export_region: str | None, pool_id: str | None,
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     return EXIT_OK
+
+
+# botocore's model: UserPoolIdType and UserPoolNameType (1 to 55 and 1 to 128
+# characters; \w and \s are ASCII, as in the Java patterns). A pool id starts with its
+# region and an underscore (us-east-1_EXAMPLE in the API reference's examples).
+_POOL_ID = r"[\w-]+_[0-9a-zA-Z]+"
+_POOL_NAME = r"[\w\s+=,.@-]+"
+
+
+def _check_export_names(region: str, pool_id: str | None, name: str | None) -> None:
+    import re
+
+    if pool_id is not None:
+        if not (len(pool_id) <= 55 and re.fullmatch(_POOL_ID, pool_id, re.ASCII)):
+            raise UsageError(f"--pool-id '{_as_given(pool_id)}' is not a user pool id (such "
+                             "as eu-west-1_AbCdEfGhI)")
+        if pool_id.rpartition("_")[0] != region:
+            raise UsageError(f"--pool-id {pool_id} is a pool of "
+                             f"{pool_id.rpartition('_')[0]}, not of {region}: give "
+                             f"--region {pool_id.rpartition('_')[0]}")
+    if name is not None and not (len(name) <= 128 and re.fullmatch(_POOL_NAME, name,
+                                                                    re.ASCII)):
+        raise UsageError(f"--name '{_as_given(name)}' is not a user pool name (1 to 128 "
+                         "letters, digits, spaces and _ + = , . @ -)")
 
 
 @cli.command("iam-policy")
@@ -404,7 +563,116 @@ def demo() -> int:
 
 
 def _report(state: State, message: str) -> None:
-    click.echo(state.redact(message), err=True)
+    """A message on stderr: secrets redacted, and control characters escaped except
+    its own line breaks (a name from a file or a live pool cannot move the cursor or
+    clear the screen)."""
+    from poolsync.render import printable
+
+    click.echo(printable(state.redact(message), keep="\n\t"), err=True)
+
+
+# --- Output files, stdout and stderr ----------------------------------------------------
+
+
+class OutputError(PoolsyncError):
+    """stdout or stderr cannot be written (a full disk, a closed pipe): exit 1."""
+
+
+def _check_out_path(path: str, option: str = "--out") -> None:
+    """Before any AWS call: UsageError when ``path`` cannot become the output file (its
+    directory is missing, or it is a directory)."""
+    from pathlib import Path
+
+    try:
+        target = Path(path)
+        if target.is_dir():
+            raise UsageError(f"{option} '{_as_given(path)}' is a directory; give a file name")
+        if not target.parent.is_dir():
+            raise UsageError(f"{option} '{_as_given(path)}': the directory "
+                             f"'{_as_given(str(target.parent))}' does not exist")
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no permission
+        raise UsageError(f"{option} '{_as_given(path)}' cannot be written: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from exc
+
+
+@contextlib.contextmanager
+def _writing(path: str, option: str = "--out") -> Iterator[None]:
+    """Write ``path`` in the with-block: an OSError becomes a UsageError naming the
+    file, and a partly written regular file is removed (a truncated plan must not be
+    taken for one). A FIFO must have a reader: opening one for writing would
+    otherwise wait forever (``O_NONBLOCK`` fails with ENXIO instead); the probe stays
+    open during the write so the reader does not see the end of the data too early."""
+    import errno
+    import stat
+
+    probe = None
+    try:
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            probe = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        reason = "nothing reads it" if exc.errno == errno.ENXIO else exc.strerror
+        raise UsageError(f"cannot write {option} '{_as_given(path)}': {reason}") from exc
+    try:
+        yield
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.stat(path).st_mode):
+                os.unlink(path)
+        raise UsageError(f"cannot write {option} '{_as_given(path)}': "
+                         f"{exc.strerror or exc}") from exc
+    finally:
+        if probe is not None:
+            os.close(probe)
+
+
+class _GuardedStream:
+    """``sys.stdout`` or ``sys.stderr`` during a run. A write that fails (``> /dev/full``,
+    a closed pipe) raises OutputError, reported as an error (exit 1) instead of a
+    traceback; a character the stream's encoding cannot hold (PYTHONIOENCODING=cp1252
+    and a plan's arrows or a non-ASCII name) is written escaped (backslashreplace)
+    instead of raising UnicodeEncodeError. Everything else is the stream's own."""
+
+    def __init__(self, stream: Any, name: str) -> None:
+        self._stream, self._name = stream, name
+
+    def write(self, text: str) -> int:
+        try:
+            try:
+                return int(self._stream.write(text))
+            except UnicodeEncodeError:
+                encoding = getattr(self._stream, "encoding", None) or "ascii"
+                safe = text.encode(encoding, "backslashreplace").decode(encoding)
+                return int(self._stream.write(safe))
+        except OSError as exc:
+            raise OutputError(f"cannot write to {self._name}: {exc.strerror or exc}"
+                              ) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write to {self._name}: {exc.strerror or exc}"
+                              ) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _guarded_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    guards = (None if sys.stdout is None else _GuardedStream(sys.stdout, "stdout"),
+              None if sys.stderr is None else _GuardedStream(sys.stderr, "stderr"))
+    sys.stdout, sys.stderr = guards
+    try:
+        yield
+    finally:
+        if sys.stdout is guards[0]:
+            sys.stdout = saved[0]
+        if sys.stderr is guards[1]:
+            sys.stderr = saved[1]
 
 
 def run(
@@ -414,11 +682,15 @@ def run(
     """Run the CLI and return its exit code; the one place errors become exit codes."""
     state = State(session_factory=session_factory)
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        return _run(state, args)
-    finally:
-        if state.stats:
-            _report(state, _render_stats(_stats(state) or {}))
+    with _guarded_output():
+        try:
+            try:
+                return _run(state, args)
+            finally:
+                if state.stats:
+                    _report(state, _render_stats(_stats(state) or {}))
+        except OutputError:  # stderr itself cannot be written: nowhere left to say so
+            return EXIT_ERROR
 
 
 def _render_stats(stats: dict[str, dict[str, int]]) -> str:
@@ -464,6 +736,23 @@ def _run(state: State, args: list[str]) -> int:
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    sys.exit(run(argv))
+    """The ``poolsync`` process: ``run``, then an exit that a broken stdout or stderr
+    cannot turn into a traceback or Python's exit status 120."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    code = run(argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            code = code or EXIT_ERROR
+            # Python flushes again at exit; the data cannot go anywhere now (Python
+            # docs, signal module, "Note on SIGPIPE": point the stream at devnull).
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+    sys.exit(code)
 
 

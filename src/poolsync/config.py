@@ -4,6 +4,10 @@ Every problem of every file (YAML, schema, rules, environment references, duplic
 pools, templates) is collected first and raised as one ``ConfigError``, each with its
 ``file:line:col``, so a user fixes them all in one round.
 
+Which files a run reads, what a directory walk skips (hidden and tool directories,
+other tools' YAML: each skipped file noted in ``Config.notes``) and what is refused
+unread (FIFOs, devices, files over 10 MiB): "Finding and reading the files" below.
+
 Templates (docs/environments.md, "Pool templates"): a top-level ``templates:`` in any
 file of the run, and ``template: NAME`` in a pool. Every file is read first; then each
 pool that names a template is merged with it (``_merge``) and checked whole, schema and
@@ -31,16 +35,25 @@ import difflib
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync import rules, schema
 from poolsync.errors import ConfigError
-from poolsync.model import Config, Location, Path, PoolConfig, Problem
-from poolsync.yamlio import Document, load_document
+from poolsync.masking import reveals
+from poolsync.model import (
+    Config,
+    Location,
+    Path,
+    PoolConfig,
+    Problem,
+    Secrets,
+    Substitution,
+)
+from poolsync.yamlio import Document, load_document, load_document_if
 
-YAML_SUFFIXES = (".yaml", ".yml")
 POOLS = "pools"
 TEMPLATES = "templates"
 # Pool keys a template cannot have (docs/environments.md, "Pool templates"), and why.
@@ -57,11 +70,13 @@ _ENV_REFERENCE = re.compile(r"env:(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 
 
 def collect_files(paths: Sequence[str]) -> list[str]:
-    """Files as given, directories expanded to every ``*.yaml``/``*.yml`` below, sorted."""
-    files, problems = _collect_files(paths)
-    if problems:
-        raise ConfigError(problems)
-    return files
+    """The files a run reads: files as given, directories walked (see "Finding and
+    reading the files" below), each file once, in order. Raises ``ConfigError`` for
+    paths that do not exist or cannot be walked."""
+    collected = _collect_files(paths)
+    if collected.problems:
+        raise ConfigError(collected.problems)
+    return collected.files
 
 
 def load_config(
@@ -75,13 +90,25 @@ def load_config(
 
     Two passes: every file is read first, so that a pool can use a template defined in
     any file of the run; then each file is checked with its pools merged."""
-    files, problems = _collect_files(paths)
+    collected = _collect_files(paths)
+    problems = list(collected.problems)
     sources: list[_Source] = []
-    for file in files:
-        source, read_problems = _read_file(file, environ)
-        problems.extend(read_problems)
-        if source is not None:
-            sources.append(source)
+    kept: set[str] = set()  # directories where a file was not skipped
+    for file in collected.files:
+        read = _read_file(file, environ, walked=file in collected.walked)
+        problems.extend(read.problems)
+        if read.skipped:
+            collected.notes.append(f"{file}: skipped: {read.skipped}")
+        elif file in collected.walked:
+            kept.add(collected.walked[file])
+        if read.source is not None:
+            sources.append(read.source)
+    problems.extend(
+        Problem(f"{directory}: no poolsync file in this directory (every YAML file was"
+                f" skipped: none has a top-level {_POOLSYNC_KEYS_TEXT} key)")
+        for directory in dict.fromkeys(collected.walked.values())
+        if directory not in kept
+    )
     run = _Run()
     problems.extend(_collect_templates(sources, run))
     pools: list[PoolConfig] = []
@@ -96,45 +123,162 @@ def load_config(
     problems.extend(run.template_problems())
     if problems:
         raise ConfigError(problems)
-    return Config(pools=tuple(pools), files=tuple(files))
+    files = tuple(source.document.file for source in sources)
+    return Config(pools=tuple(pools), files=files, notes=tuple(collected.notes))
 
 
-def _collect_files(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
-    files: list[str] = []
-    problems: list[Problem] = []
+# --- Finding and reading the files ----------------------------------------------------
+#
+# A file named on the command line is always read, whatever its name. A directory is
+# walked for what belongs to the configuration:
+#
+# - files named ``*.yaml`` or ``*.yml`` in any case (``POOLS.YAML``), in sorted order;
+# - not below a hidden directory (``.git``, ``.venv``, ``.github``), a Python virtual
+#   environment (any directory holding ``pyvenv.cfg``, PEP 405: the demo pools an
+#   installed poolsync ships would be planned otherwise) or one of
+#   ``SKIPPED_DIRECTORIES`` (``node_modules``...). Links to directories are followed,
+#   each directory walked once;
+# - not a hidden file (an editor's ``.#pools.yaml`` lock link, ``.pre-commit-config.yaml``)
+#   and not another tool's YAML (a GitHub workflow, a docker-compose file): a walked
+#   file is poolsync's when its first document's top level has one of
+#   ``POOLSYNC_KEYS``. Each file skipped gets a one-line note (``Config.notes``); a
+#   directory where every YAML file is skipped is an error.
+#
+# What cannot be read fails the run, named or walked, with its path and why: a path
+# that does not exist, a directory that cannot be listed, a broken symbolic link, a file
+# that is not a regular file (a FIFO would block the read forever; ``/dev/zero`` never
+# ends), or one larger than ``MAX_FILE_BYTES``.
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# The top-level keys that make a walked YAML file poolsync's (the schema's own; version
+# is required in every poolsync file).
+POOLSYNC_KEYS = ("version", "pools", "templates")
+_POOLSYNC_KEYS_TEXT = f"{', '.join(POOLSYNC_KEYS[:-1])} or {POOLSYNC_KEYS[-1]}"
+# Directories of other tools' files, never configuration.
+SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+VIRTUALENV_MARKER = "pyvenv.cfg"
+# A pool config is kilobytes; an inline SAML metadata document some more. A file above
+# 10 MiB is not a config a person wrote: it is refused unread.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+@dataclass
+class _Collected:
+    """The files of a run in order, and what finding them found."""
+
+    files: list[str] = field(default_factory=list)
+    # A file found by walking -> the directory named on the command line it is below.
+    # A file also named on the command line is not in here: it is always read.
+    walked: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _collect_files(paths: Sequence[str]) -> _Collected:
+    collected = _Collected()
+    found: list[tuple[str, str | None]] = []  # (file, the directory walked, or None)
     for path in paths:
-        if os.path.isdir(path):
-            found = _yaml_files_below(path)
-            if not found:
-                problems.append(Problem(f"{path}: no *.yaml or *.yml files in this directory"))
-            files.extend(found)
-        elif os.path.exists(path):
-            files.append(path)
-        else:
-            problems.append(Problem(f"{path}: no such file or directory"))
-    return _unique_files(files), problems
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as error:
+            collected.problems.append(Problem(f"{path}: {_unreadable(path, error)}"))
+            continue
+        if not stat.S_ISDIR(mode):
+            found.append((path, None))  # named: read whatever it is (_read_file)
+            continue
+        reported = len(collected.problems)
+        below = _yaml_files_below(path, collected)
+        if not below and len(collected.problems) == reported:
+            collected.problems.append(
+                Problem(f"{path}: no *.yaml or *.yml files in this directory")
+            )
+        found.extend((file, path) for file in below)
+    for file, directory in _unique_files(found):
+        collected.files.append(file)
+        if directory is not None:
+            collected.walked[file] = directory
+    return collected
 
 
-def _yaml_files_below(directory: str) -> list[str]:
-    return sorted(
-        os.path.join(parent, name)
-        for parent, _dirs, names in os.walk(directory)
-        for name in names
-        if name.endswith(YAML_SUFFIXES)
+def _yaml_files_below(directory: str, collected: _Collected) -> list[str]:
+    """Every configuration file below ``directory`` (see above), sorted by path; hidden
+    YAML files are noted as skipped, directories that cannot be listed reported."""
+    found: list[str] = []
+    _walk(directory, collected, found, {os.path.realpath(directory)})
+    return found
+
+
+def _walk(directory: str, collected: _Collected, found: list[str], seen: set[str]) -> None:
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        message = f"{directory}: cannot read the directory: {error.strerror}"
+        collected.problems.append(Problem(message))
+        return
+    for entry in entries:
+        if _is_directory(entry):
+            real = os.path.realpath(entry.path)
+            if real in seen or _not_configuration(entry):
+                continue  # walked already (a link back up), or another tool's files
+            seen.add(real)
+            _walk(entry.path, collected, found, seen)
+        elif entry.name.lower().endswith(YAML_SUFFIXES):
+            if entry.name.startswith("."):
+                collected.notes.append(f"{entry.path}: skipped: a hidden file")
+            else:
+                found.append(entry.path)
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a symbolic link; False for a broken one
+    except OSError:
+        return False  # a YAML file by that name is read, and says why it cannot be
+
+
+def _not_configuration(entry: os.DirEntry[str]) -> bool:
+    """A directory of another tool's files: hidden, a virtual environment, or one of
+    ``SKIPPED_DIRECTORIES``."""
+    return (
+        entry.name.startswith(".")
+        or entry.name in SKIPPED_DIRECTORIES
+        or os.path.exists(os.path.join(entry.path, VIRTUALENV_MARKER))
     )
 
 
-def _unique_files(files: Iterable[str]) -> list[str]:
-    """A file named twice (directly and through its directory) is loaded once: its pools
-    would otherwise all be reported as defined twice."""
-    seen: set[str] = set()
-    unique: list[str] = []
-    for file in files:
+def _unique_files(
+    found: Iterable[tuple[str, str | None]],
+) -> list[tuple[str, str | None]]:
+    """Each file once, where it first appears: a file named twice (directly and through
+    its directory) would otherwise have all its pools reported as defined twice. One
+    named on the command line anywhere counts as named (always read)."""
+    unique: dict[str, tuple[str, str | None]] = {}
+    for file, directory in found:
         real = os.path.realpath(file)
-        if real not in seen:
-            seen.add(real)
-            unique.append(file)
-    return unique
+        first = unique.get(real)
+        if first is None:
+            unique[real] = (file, directory)
+        elif directory is None:
+            unique[real] = (first[0], None)
+    return list(unique.values())
+
+
+def _unreadable(path: str, error: OSError) -> str:
+    """Why ``path`` cannot be read, in words."""
+    if isinstance(error, FileNotFoundError) and os.path.islink(path):
+        return f"a broken symbolic link (to {json.dumps(os.readlink(path))})"
+    if isinstance(error, FileNotFoundError):
+        return "no such file or directory"
+    return f"cannot read the file: {error.strerror or error}"
 
 
 @dataclass
@@ -151,19 +295,67 @@ class _Source:
     references: _References
 
 
-def _read_file(
-    file: str, environ: Mapping[str, str] | None
-) -> tuple[_Source | None, list[Problem]]:
+@dataclass(frozen=True)
+class _Read:
+    """One file read: its source, or the problems that stopped it, or why it was
+    skipped (a walked file that is not poolsync's)."""
+
+    source: _Source | None = None
+    problems: tuple[Problem, ...] = ()
+    skipped: str | None = None
+
+
+def _read_file(file: str, environ: Mapping[str, str] | None, *, walked: bool = False) -> _Read:
     try:
-        with open(file, "rb") as stream:
-            raw = stream.read()
-    except OSError as error:
-        return None, [Problem(f"{file}: cannot read the file: {error.strerror}")]
+        raw = _read_bytes(file)
+    except _Unreadable as error:
+        return _Read(problems=(Problem(f"{file}: {error}"),))
     try:
-        document = load_document(raw, file)
+        if walked:
+            document = load_document_if(raw, file, POOLSYNC_KEYS)
+            if document is None:
+                return _Read(skipped="not a poolsync file (its top level has no "
+                                     f"{_POOLSYNC_KEYS_TEXT} key)")
+        else:
+            document = load_document(raw, file)
     except ConfigError as error:
-        return None, list(error.problems)
-    return _Source(document, _References(document, environ)), []
+        return _Read(problems=error.problems)
+    return _Read(source=_Source(document, _References(document, environ)))
+
+
+class _Unreadable(Exception):
+    """A file that cannot be read as a config, and why (the message)."""
+
+
+def _read_bytes(file: str) -> bytes:
+    """The file's bytes, at most ``MAX_FILE_BYTES``. Opened without blocking and checked
+    to be a regular file before any read: opening a FIFO for reading waits for a writer,
+    and a device such as ``/dev/zero`` never ends."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(file, flags)
+    except OSError as error:
+        raise _Unreadable(_unreadable(file, error)) from None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            status = os.fstat(descriptor)
+            for is_kind, kind in _FILE_KINDS:
+                if is_kind(status.st_mode):
+                    raise _Unreadable(f"not a regular file: it is {kind}")
+            if status.st_size > MAX_FILE_BYTES:
+                raise _Unreadable(_too_large(status.st_size))
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise _Unreadable(f"cannot read the file: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew, or its size was not what stat said
+        raise _Unreadable(_too_large(None))
+    return raw
+
+
+def _too_large(size: int | None) -> str:
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    got = f" ({size / (1024 * 1024):.1f} MiB)" if size is not None else ""
+    return f"the file is larger than {limit} MiB{got}: not a configuration file"
 
 
 def _check_file(
@@ -201,23 +393,33 @@ class _References:
     ``data`` is the document with escapes turned into text and, in resolve mode, every
     reference replaced by its value. For each string that holds a reference, by path:
     ``names`` are the variables it uses, ``values`` the secrets substituted into it
-    (each variable's value and the whole resulting string), ``resolved`` the result.
+    (each variable's value and the whole resulting string), ``resolved`` the result,
+    ``substitutions`` where it landed and what may be shown of it (the text as
+    written: ``model.Substitution``).
+
+    ``POOLSYNC_ENV_ALLOW`` in the environment (names separated by commas or white
+    space; docs/github.md) limits the variables a reference may use: any other is an
+    error, set or not. The reusable workflows set it to the variables the caller names,
+    so a pull request cannot have a runner's own variable (its AWS credentials, a
+    token) substituted into the plan, however well the plan masks it.
     """
 
     def __init__(self, document: Document, environ: Mapping[str, str] | None):
         self._document = document
         self._environ = environ
+        self._allowed = allowed_variables(environ)
         self.problems: list[Problem] = []
         self.names: dict[Path, list[str]] = {}
         self.values: dict[Path, set[str]] = {}
         self.resolved: dict[Path, str] = {}
+        self.substitutions: dict[Path, Substitution] = {}
         self.data: Any = _map_strings(document.data, (), self._expand)
 
     def _expand(self, path: Path, text: str) -> str:
         if "${" not in text:
             return text
         names: list[str] = []
-        values: set[str] = set()
+        used: list[tuple[str, str]] = []
 
         def replace_token(match: re.Match[str]) -> str:
             if match.group("body") is None:  # "$${": the escape for a literal "${"
@@ -229,19 +431,25 @@ class _References:
             names.append(name)
             if self._environ is None:
                 return match.group()
+            if self._allowed is not None and name not in self._allowed:
+                self._problem(path, f"environment variable {name} is not one this run may "
+                                    f"use ({ENV_ALLOW} names {_listed(self._allowed)})")
+                return match.group()
             value = self._environ.get(name)
             if value is None:
                 self._problem(path, f"environment variable {name} is not set")
                 return match.group()
-            values.add(value)
+            used.append((name, value))
             return value
 
         result = _TOKEN.sub(replace_token, text)
         if names:
             self.names[path] = names
-        if values:
-            self.values[path] = {*values, result} - {""}
+        if used:
+            substitution = Substitution(path, text, result, tuple(used))
+            self.values[path] = set(substitution.secrets)
             self.resolved[path] = result
+            self.substitutions[path] = substitution
         return result
 
     def _problem(self, path: Path, message: str) -> None:
@@ -252,25 +460,46 @@ class _References:
     def all_secrets(self) -> frozenset[str]:
         return frozenset(secret for values in self.values.values() for secret in values)
 
-    def secrets_for(self, pool: str) -> frozenset[str]:
+    def secrets_for(self, pool: str) -> Secrets:
         """Secrets used in ``pools.<pool>``, and those used outside any pool and any
-        template (such as a top-level ``region``), which every pool inherits."""
-        return frozenset(
-            secret
-            for path, values in self.values.items()
+        template (such as a top-level ``region``), which every pool inherits; each
+        substitution placed below the pool (a top-level one where the pool's own would
+        be: ``("region",)``)."""
+        return self._secrets(
+            (path[2:] if path[:1] == (POOLS,) else path, substitution)
+            for path, substitution in self.substitutions.items()
             if path[:2] == (POOLS, pool) or path[:1] not in ((POOLS,), (TEMPLATES,))
-            for secret in values
         )
 
-    def secrets_under(self, prefix: Path) -> frozenset[str]:
+    def secrets_under(self, prefix: Path) -> Secrets:
         """Secrets used below ``prefix`` (a template's: they are secrets of every pool
-        that uses it)."""
-        return frozenset(
-            secret
-            for path, values in self.values.items()
+        that uses it), each substitution placed below ``prefix``."""
+        return self._secrets(
+            (path[len(prefix):], substitution)
+            for path, substitution in self.substitutions.items()
             if path[: len(prefix)] == prefix
-            for secret in values
         )
+
+    @staticmethod
+    def _secrets(placed: Iterable[tuple[Path, Substitution]]) -> Secrets:
+        substitutions = [replace(substitution, at=at) for at, substitution in placed]
+        return Secrets((s for sub in substitutions for s in sub.secrets), substitutions)
+
+
+ENV_ALLOW = "POOLSYNC_ENV_ALLOW"
+
+
+def allowed_variables(environ: Mapping[str, str] | None) -> frozenset[str] | None:
+    """The variables ``${env:...}`` may use under ``POOLSYNC_ENV_ALLOW`` (names separated
+    by commas or white space; set and empty allows none), or None when it is not set
+    (any variable)."""
+    if environ is None or ENV_ALLOW not in environ:
+        return None
+    return frozenset(name for name in re.split(r"[\s,]+", environ[ENV_ALLOW]) if name)
+
+
+def _listed(names: frozenset[str]) -> str:
+    return ", ".join(sorted(names)) if names else "none"
 
 
 def _map_strings(data: Any, path: Path, change: Callable[[Path, str], str]) -> Any:
@@ -341,6 +570,8 @@ def _collect_templates(sources: Iterable[_Source], run: _Run) -> list[Problem]:
                 problems.append(Problem(message, path, where))
                 continue
             first_defined[name] = where
+            if not isinstance(body, dict):
+                problems.append(Problem(_not_a_template_body(body), path, where))
             for key, message in TEMPLATE_ONLY_IN_POOLS.items():
                 if isinstance(body, dict) and key in body:
                     problems.append(
@@ -352,9 +583,21 @@ def _collect_templates(sources: Iterable[_Source], run: _Run) -> list[Problem]:
     return problems
 
 
+def _not_a_template_body(body: Any) -> str:
+    """A template that is not a mapping: the schema never sees it (the checked view
+    holds its pool keys only), so it is reported here, where the template is defined."""
+    kind = "null" if body is None else {
+        str: "a string", bool: "a boolean", int: "an integer", float: "a number",
+        list: "a list",
+    }.get(type(body), type(body).__name__)
+    return f"a template is a mapping of pool keys (settings, clients, ...), got {kind}"
+
+
 def _template_body(body: Any) -> dict[str, Any]:
+    """The pool keys of a template, minus those a template cannot have; a template that
+    is not a mapping has none (``_collect_templates`` reports it)."""
     if not isinstance(body, dict):
-        return {}  # the schema reports it
+        return {}
     return {key: value for key, value in body.items() if key not in TEMPLATE_ONLY_IN_POOLS}
 
 
@@ -575,12 +818,14 @@ def _check_substituted(view: _View, written: Sequence[Problem]) -> list[Problem]
 
 def _without_secrets(problem: Problem, origin: _Origin) -> Problem:
     """The schema hides secrets it quotes; this is the guarantee. Any message still
-    containing a substituted value (in any form) is replaced by a generic one."""
+    showing a substituted value or string (in any form: masking.reveals) is replaced by
+    a generic one. A short value inside a longer word ("e" in "must") is no
+    disclosure, and does not cost the message its detail."""
     references = origin.source.references
-    secrets = references.values[origin.path]
+    substitution = references.substitutions[origin.path]
     variables = ", ".join(f"${{env:{name}}}" for name in references.names[origin.path])
     detail = problem.message
-    if any(secret in detail or json.dumps(secret) in detail for secret in secrets):
+    if reveals(detail, [substitution]):
         detail = "the value is not valid here"
     return replace(problem, message=f"{detail} (the value comes from {variables})")
 

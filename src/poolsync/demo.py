@@ -11,7 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from poolsync.errors import PoolsyncError
+
+if TYPE_CHECKING:
+    from poolsync.standin.server import LocalCognito
 
 Echo = Callable[[str], None]
 CREDENTIALS = ("demo", "demo")  # the local endpoint accepts any key
@@ -20,26 +25,28 @@ DEMO_SECRETS = {"GOOGLE_CLIENT_SECRET": "demo-google-client-secret"}
 
 def find_examples() -> Path:
     """The example pools ship inside the wheel; in a source checkout they are in
-    ``examples/pools``."""
+    ``examples/pools``. PoolsyncError when neither is there (a broken install)."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "examples", here.parents[1] / "examples" / "pools"):
         if any(candidate.glob("*.yaml")):
             return candidate
-    raise FileNotFoundError("the examples directory was not found")
+    raise PoolsyncError("the demo's example pools are not installed (neither "
+                        f"{here / 'examples'} nor a source checkout's examples/pools): "
+                        "reinstall poolsync")
 
 
 def run_demo(echo: Echo) -> int:
     from poolsync.aws import AwsSession
     from poolsync.cli import run
-    from poolsync.standin import LocalCognito
 
+    serve = local_cognito()
     examples = find_examples()
     shown = _display(examples)
     # The examples read their provider secrets from the environment, as real configs do.
     for name, value in DEMO_SECRETS.items():
         os.environ.setdefault(name, value)
     failures: list[str] = []
-    with LocalCognito() as local:
+    with serve() as local:
         session = AwsSession(endpoint_url=local.endpoint_url, credentials=CREDENTIALS)
 
         def step(title: str, explain: str, args: Sequence[str], expect: int) -> None:
@@ -80,6 +87,20 @@ def run_demo(echo: Echo) -> int:
     echo("\nDone. The local Cognito is stopped. Next: write your own pools in YAML "
          "(see examples/pools/ and `poolsync schema`) and run `poolsync plan` against AWS.")
     return 0
+
+
+def local_cognito() -> type[LocalCognito]:
+    """The stand-in's LocalCognito class. PoolsyncError when the demo extra (moto's
+    server, which the stand-in runs) is not installed: the product itself does not
+    need it, so ``pip install poolsync`` leaves it out."""
+    try:
+        from poolsync.standin import LocalCognito
+    except ImportError as exc:
+        missing = exc.name or "a module"
+        raise PoolsyncError(
+            f"poolsync demo needs the demo extra, which is not installed ({missing} "
+            "cannot be imported): pip install 'poolsync[demo]'") from exc
+    return LocalCognito
 
 
 TRIGGER = "arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up"

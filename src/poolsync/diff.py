@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from poolsync.masking import LONG
 from poolsync.model import MISSING, FieldChange, Path
 from poolsync.normalize import get_path
 
@@ -91,11 +92,22 @@ def _is_leaf(path: Path, value: Any) -> bool:
 
 
 def _mentions(value: Any, secrets: Collection[str]) -> bool:
-    """Whether any string inside ``value`` contains a secret (compared as written, so a
-    multi-line key matches too)."""
+    """Whether a string inside ``value`` holds a secret of ``masking.LONG`` characters
+    or more, or is a shorter one (compared as written, so a multi-line key matches).
+
+    A shorter secret found inside a longer string says nothing about that field: a
+    value ``e`` or ``dev`` is in most callback URLs, flows and descriptions. Where
+    ``secrets`` knows where each value was substituted (``model.Secrets``, a config
+    loaded from files), a short one is not looked for at all: ``masking.mask_plan``
+    marks its field by location, and an unrelated field that happens to read ``dev``
+    stays readable."""
     if not secrets or value is MISSING:
         return False
-    return any(secret and secret in text for text in _strings(value) for secret in secrets)
+    located = bool(getattr(secrets, "substitutions", ()))
+    texts = _strings(value)
+    return any(
+        (len(secret) >= LONG and secret in text) or (not located and secret and text == secret)
+        for text in texts for secret in secrets)
 
 
 def _strings(value: Any) -> list[str]:

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from poolsync.model import Action, FieldChange, ObjectPlan, Plan
+from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
 from poolsync.planfile import FORMAT_VERSION
 
 
@@ -34,8 +34,13 @@ class ObjectDrift:
         fields = []
         for change in self.fields:
             data = change.to_dict()
+            shown = {}
+            if change.sensitive and change.shown is not None:
+                # What the file writes (``${env:...}`` in place of what it stands for).
+                live, expected = (_plain(v) for v in change.shown)
+                shown = {"shown": {"expected": expected, "live": live}}
             fields.append({"path": data["path"], "expected": data["after"],
-                           "live": data["before"], "sensitive": data["sensitive"]})
+                           "live": data["before"], "sensitive": data["sensitive"], **shown})
         return {"address": self.address, "state": self.state.value, "fields": fields,
                 "accept": self.accept}
 
@@ -62,6 +67,10 @@ class DriftReport:
             "objects": [o.to_dict() for o in self.objects],
             "revert": self.revert,
         }
+
+
+def _plain(value: Any) -> Any:
+    return None if value is MISSING or value is NOT_REPORTED else value
 
 
 def _state(obj: ObjectPlan, pool_replaced: bool) -> DriftState:
@@ -94,6 +103,9 @@ def drift_report(plan: Plan, paths: str) -> DriftReport:
     for pool in plan.pools:
         replaced = pool.replaced
         for obj in pool.objects:
+            # The region and id as outputs show them: written, when from ${env:...}.
+            accept = _accept(pool.shown_region or pool.region,
+                             pool.shown_pool_id or pool.pool_id, pool.name, obj)
             objects.append(ObjectDrift(obj.address, _state(obj, replaced), obj.changes,
-                                       _accept(pool.region, pool.pool_id, pool.name, obj)))
+                                       accept))
     return DriftReport(tuple(objects), f"poolsync apply {paths}")

@@ -4,6 +4,7 @@ executes the planned calls. No printing, no click: the CLI renders what comes ba
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,14 @@ from poolsync import planfile
 from poolsync.aws import AwsSession, Cognito
 from poolsync.children import written_secrets
 from poolsync.config import load_config
-from poolsync.errors import LiveStateError, NotConverged, PoolsyncError, SafetyRefusal
+from poolsync.errors import (
+    AwsError,
+    ConfigError,
+    LiveStateError,
+    NotConverged,
+    PoolsyncError,
+    SafetyRefusal,
+)
 from poolsync.model import (
     POOL_ARN,
     POOL_ID,
@@ -25,10 +33,19 @@ from poolsync.model import (
     Plan,
     PoolConfig,
     PoolPlan,
+    Problem,
     render_path,
 )
 from poolsync.normalize import poolsync_tags
-from poolsync.plan import LivePool, plan_config, plan_pool
+from poolsync.plan import (
+    PROTECTION_OFF_BY_RUN,
+    RUN_ID,
+    LivePool,
+    is_stray_copy,
+    plan_config,
+    plan_pool,
+    removal_calls,
+)
 from poolsync.plan_children import LiveChildren
 from poolsync.render import render_text
 
@@ -66,7 +83,13 @@ def read_live(
     config: Config, session: AwsSession, ids: Mapping[PoolKey, str] | None = None
 ) -> dict[PoolKey, LivePool | None]:
     """Find each pool (by ``id``, else by name with one ListUserPools pass per region) and
-    read it with DescribeUserPool and GetUserPoolMfaConfig."""
+    read it with DescribeUserPool and GetUserPoolMfaConfig. ``ids`` are pools this run
+    already knows (created or planned), read by id.
+
+    Raises ConfigError, before any write, when an ``id`` pin names a pool of another
+    name, or two entries resolve to one pool (``_check_pins``); LiveStateError when a
+    name is found more than once and the copies are not a run's strays
+    (``_find_by_name``)."""
     ids = dict(ids or {})
     unpinned_regions = sorted(
         {p.region for p in config.pools if not (p.id or ids.get((p.region, p.name)))}
@@ -76,12 +99,15 @@ def read_live(
         session.workers,
     ), strict=True))
     keys = [(pool.region, pool.name) for pool in config.pools]
-    pool_ids = [pool.id or ids.get(key) or _unique_id(pool, by_name[pool.region])
-                for pool, key in zip(config.pools, keys, strict=True)]
+    found_ids: list[tuple[str | None, tuple[Mapping[str, Any], ...]]] = [
+        (pool.id or ids.get(key), ()) if pool.id or ids.get(key)
+        else _find_by_name(session.cognito(pool.region), pool, by_name[pool.region])
+        for pool, key in zip(config.pools, keys, strict=True)]
+    _check_pins(config, [pool_id for pool_id, _ in found_ids])
     # Pools are read concurrently; the pacer keeps every category under its quota.
     found = _parallel([
-        partial(_read_pool, session.cognito(pool.region), pool, pool_id)
-        for pool, pool_id in zip(config.pools, pool_ids, strict=True)
+        partial(_read_pool, session.cognito(pool.region), pool, pool_id, strays)
+        for pool, (pool_id, strays) in zip(config.pools, found_ids, strict=True)
     ], session.workers)
     return dict(zip(keys, found, strict=True))
 
@@ -103,25 +129,83 @@ def _parallel(tasks: Sequence[Callable[[], T]], workers: int = 32) -> list[T]:
         pool.shutdown(wait=True)
 
 
-def _index_by_name(cognito: Cognito) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
+def _index_by_name(cognito: Cognito) -> dict[str, list[dict[str, Any]]]:
+    """ListUserPools by name: each name's pools (Id, Name, CreationDate, ...)."""
+    index: dict[str, list[dict[str, Any]]] = {}
     for summary in cognito.list_user_pools():
-        index.setdefault(str(summary["Name"]), []).append(str(summary["Id"]))
+        index.setdefault(str(summary["Name"]), []).append(summary)
     return index
 
 
-def _unique_id(pool: PoolConfig, index: Mapping[str, list[str]]) -> str | None:
-    ids = index.get(pool.name, [])
-    if len(ids) > 1:
-        raise LiveStateError(
-            f"{len(ids)} pools are named {pool.name!r} in {pool.region} ({', '.join(ids)}): "
-            f"pool names are not unique in Cognito, so pin the one to manage with "
-            f"'id: <pool id>' under pools.{pool.name}"
-        )
-    return ids[0] if ids else None
+def pools_by_age(summaries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Pools of one name, oldest first: by CreationDate, then by Id. Every run and every
+    command orders them the same way, so all agree on which copy is kept (the first).
+    A summary without a CreationDate sorts last."""
+    def age(summary: Mapping[str, Any]) -> tuple[bool, Any, str]:
+        created = summary.get("CreationDate")
+        return (created is None, created if created is not None else 0, str(summary["Id"]))
+
+    return sorted(summaries, key=age)
 
 
-def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None) -> LivePool | None:
+def _find_by_name(cognito: Cognito, pool: PoolConfig,
+                  index: Mapping[str, list[dict[str, Any]]]
+                  ) -> tuple[str | None, tuple[Mapping[str, Any], ...]]:
+    """The id of the pool named like ``pool`` (None when there is none), and the newer
+    copies to remove. Cognito does not keep names unique. When every copy but the oldest
+    is one poolsync created and Cognito counts no user in (``plan.is_stray_copy``: two
+    applies raced, or one was killed during CreateUserPool), the oldest is the pool and
+    the others are planned for removal (``plan.stray_removal``); otherwise the user must
+    say which pool is meant."""
+    copies = pools_by_age(index.get(pool.name, []))
+    if len(copies) <= 1:
+        return (str(copies[0]["Id"]) if copies else None), ()
+    keeper = str(copies[0]["Id"])
+    others = [cognito.describe_user_pool(str(c["Id"])) for c in copies[1:]]
+    strays = tuple(o for o in others if o is not None)
+    if all(is_stray_copy(o) for o in strays):
+        return keeper, strays
+    ids = ", ".join(str(c["Id"]) for c in copies)
+    raise LiveStateError(
+        f"{len(copies)} pools are named {pool.name!r} in {pool.region} ({ids}): "
+        f"pool names are not unique in Cognito, so pin the one to manage with "
+        f"'id: <pool id>' under pools.{pool.name} (poolsync removes a newer copy by "
+        "itself only when it created it and it has no users)"
+    )
+
+
+def _check_pins(config: Config, pool_ids: Sequence[str | None]) -> None:
+    """Two entries that resolve to one pool (two keys with one ``id``, or an ``id`` equal
+    to the pool another key finds by name) would each apply their settings to it, and
+    prune each other's objects: refused before any read of the pool."""
+    seen: dict[tuple[str, str], PoolConfig] = {}
+    problems = []
+    for pool, pool_id in zip(config.pools, pool_ids, strict=True):
+        if pool_id is None:
+            continue
+        other = seen.setdefault((pool.region, pool_id), pool)
+        if other is pool:
+            continue
+        pinned = pool if pool.id else other
+        def how(p: PoolConfig) -> str:
+            return "pins it by id" if p.id else "finds it by name"
+        problems.append(_pin_problem(pinned, (
+            f"pools.{other.name} and pools.{pool.name} both resolve to the pool {pool_id} "
+            f"in {pool.region} (pools.{other.name} {how(other)}, pools.{pool.name} "
+            f"{how(pool)}): one pool would get the settings of two entries; fix the id")))
+    if problems:
+        raise ConfigError(problems)
+
+
+def _pin_problem(pool: PoolConfig, message: str) -> Problem:
+    """A problem with ``pools.<name>.id``, located where the id is written."""
+    path = ("id",) if pool.id else ()
+    where = pool.locate(path) if pool.locate is not None else pool.location
+    return Problem(message, ("pools", pool.name, *path), where)
+
+
+def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None,
+               strays: tuple[Mapping[str, Any], ...] = ()) -> LivePool | None:
     if pool_id is None:
         return None
     described = cognito.describe_user_pool(pool_id)
@@ -132,8 +216,45 @@ def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None) -> LiveP
                 f"{pool.region}; remove the id to create the pool, or fix it"
             )
         return None
+    if pool.id and described.get("Name") != pool.name:
+        # An id pins the pool of its key; it never renames it (the name is the key:
+        # schema.py). Trusting it would apply this entry's settings to another pool.
+        raise ConfigError([_pin_problem(pool, (
+            f"the pool {pool.id} is named {described.get('Name')!r}, not {pool.name!r}: "
+            f"an id pins the pool of its own key, so this entry would change another pool; "
+            f"fix the id, or name the key {described.get('Name')!r}"))])
     mfa = cognito.get_user_pool_mfa_config(pool_id)
-    return LivePool(described, mfa, _read_children(cognito, pool, described))
+    return LivePool(described, mfa, _read_children(cognito, pool, described), strays)
+
+
+def _read_clients(cognito: Cognito, described: Mapping[str, Any]
+                  ) -> dict[str, Mapping[str, Any]]:
+    """The pool's app clients by name. Cognito does not keep client names unique
+    (botocore CreateUserPoolClient has no error for a name in use; a client's key is its
+    ClientId), but poolsync addresses clients by name: two clients of one name would
+    hide one of them from plan, drift and prune. Raised as an error naming both ids.
+    The other collections are unique by API: GroupName (CreateGroup:
+    GroupExistsException), ProviderName (CreateIdentityProvider:
+    DuplicateProviderException), a resource server's Identifier (its key in
+    DescribeResourceServer), and a pool has at most one prefix and one custom domain
+    (DescribeUserPool's Domain and CustomDomain)."""
+    pool_id = str(described["Id"])
+    listed = cognito.list_clients(pool_id)
+    ids: dict[str, list[str]] = {}
+    for client in listed:
+        ids.setdefault(str(client["ClientName"]), []).append(str(client["ClientId"]))
+    twice = {name: found for name, found in ids.items() if len(found) > 1}
+    if twice:
+        named = "; ".join(f"{len(found)} named {name!r} ({', '.join(found)})"
+                          for name, found in sorted(twice.items()))
+        raise LiveStateError(
+            f"the pool {described.get('Name')!r} ({pool_id}) has app clients with the same "
+            f"name: {named}. Cognito allows it, but poolsync finds clients by name and would "
+            "see only one of each. Rename one (in the console) or delete the one not in use "
+            f"(aws cognito-idp delete-user-pool-client --user-pool-id {pool_id} "
+            "--client-id ID), then run again."
+        )
+    return {name: cognito.describe_client(pool_id, found[0]) for name, found in ids.items()}
 
 
 def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
@@ -164,8 +285,7 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
         pool_id=pool_id,
         pool_arn=str(described.get("Arn", "")),
         fingerprints=poolsync_tags(described),
-        clients={str(c["ClientName"]): cognito.describe_client(pool_id, str(c["ClientId"]))
-                 for c in cognito.list_clients(pool_id)} if clients else None,
+        clients=_read_clients(cognito, described) if clients else None,
         providers=providers,
         domains=tuple(
             d for d in (cognito.describe_domain(str(described[key]))
@@ -189,7 +309,7 @@ def read_for_export(
     if pool_id is not None:
         ids = [pool_id]
     elif name is not None:
-        ids = _index_by_name(cognito).get(name, [])
+        ids = [str(s["Id"]) for s in _index_by_name(cognito).get(name, [])]
         if not ids:
             raise LiveStateError(f"no pool named {name!r} in {region}")
         if len(ids) > 1:
@@ -236,7 +356,9 @@ def plan(config: Config, session: AwsSession) -> Plan:
             live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
                 session.cognito(pool.region), found.pool))
         result = plan_config(config, live)
-    return _refuse_taken_domains(result, session)
+    from poolsync.masking import mask_plan  # every output shows the plan masked
+
+    return mask_plan(_refuse_taken_domains(result, session), config)
 
 
 def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:
@@ -247,13 +369,16 @@ def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:
     pools = []
     for pool in plan.pools:
         objects = []
+        # Pools this plan deletes first (stray copies): their domains are deleted with them.
+        deleted = {c.params.get("UserPoolId") for o in pool.objects for c in o.calls
+                   if c.operation == "DeleteUserPool"}
         for obj in pool.objects:
             create = next((c for c in obj.calls if c.operation == "CreateUserPoolDomain"), None)
             if create is not None:
                 name = str(create.params.get("Domain"))
                 held = session.cognito(pool.region).describe_domain(name)
                 owner = (held or {}).get("UserPoolId")
-                if owner and owner != pool.pool_id:
+                if owner and owner != pool.pool_id and owner not in deleted:
                     obj = replace(obj, action=Action.CANNOT_APPLY, calls=(),
                                   where=("domain", "Domain"), reason=(
                                       f"the domain {name} already belongs to another user "
@@ -266,17 +391,34 @@ def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:
 # --------------------------------------------------------------------------- applying
 
 
+def new_run_id() -> str:
+    """An apply run's id: the value of the ``poolsync:`` tags its writes carry
+    (``plan.RUN_ID``), so a pool tells which run created it."""
+    return uuid.uuid4().hex
+
+
 @dataclass
 class ApplyResult:
     plan: Plan
+    run_id: str = field(default_factory=new_run_id)
     applied: list[tuple[str, str]] = field(default_factory=list)  # (address, operation)
     created: dict[PoolKey, str] = field(default_factory=dict)
     verified: dict[PoolKey, PoolPlan] = field(default_factory=dict)  # planned again
+    # Sent when a second Ctrl-C stopped the run without waiting: made or not, only the
+    # next plan can tell.
+    in_flight: list[tuple[str, str]] = field(default_factory=list)
+    # What the report says besides the calls: deletion protection switched back on (or
+    # not), a copy of a pool removed because another run created the same pool.
+    events: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # pools a safety rail stopped (exit 3)
+    conflicts: list[str] = field(default_factory=list)  # pools another run created too
+    unverified: dict[PoolKey, str] = field(default_factory=dict)  # read-back errors
+    protection_restored: bool = False  # the one thing apply undoes (see _PoolApply)
 
     def remaining(self) -> list[tuple[str, str]]:
-        """The planned calls not made, in plan order (each pool's calls are made in
-        order; pools run concurrently)."""
-        made = Counter(self.applied)
+        """The planned calls not made (in flight excepted), in plan order (each pool's
+        calls are made in order; pools run concurrently)."""
+        made = Counter(self.applied) + Counter(self.in_flight)
         left = []
         for o in self.plan.objects:
             for c in o.calls:
@@ -291,24 +433,45 @@ class ApplyResult:
         def rows(calls: list[tuple[str, str]]) -> list[dict[str, str]]:
             return [{"address": a, "operation": op} for a, op in calls]
 
-        return {"applied": rows(self.applied), "not_applied": rows(self.remaining())}
+        return {"run_id": self.run_id, "applied": rows(self.applied),
+                "in_flight": rows(self.in_flight), "not_applied": rows(self.remaining()),
+                "events": list(self.events)}
+
+    def report(self) -> str:
+        """What was and was not applied, as text (the error message of an apply that
+        stopped, and of one whose read-back failed)."""
+        done = "\n".join(f"  done      {a}: {op}" for a, op in self.applied) or "  (none)"
+        left = "\n".join(f"  not done  {a}: {op}" for a, op in self.remaining()) or "  (none)"
+        lines = [f"Applied:\n{done}"]
+        if self.in_flight:
+            lines.append("Sent when the run was stopped, made or not (the next plan tells):\n"
+                         + "\n".join(f"  in flight {a}: {op}" for a, op in self.in_flight))
+        lines.append(f"Not applied:\n{left}")
+        lines += [f"! {event}" for event in self.events]
+        return "\n".join(lines)
 
 
 class ApplyIncomplete(PoolsyncError):
-    """Apply stopped midway: an error, or an interrupt between two calls. Carries exactly
-    what was applied and what was not; running apply again converges, and nothing
-    applied is undone."""
+    """Apply stopped midway (an error, a safety rail, an interrupt between two calls), or
+    made every call and could not read the pools back. Carries exactly what was applied
+    and what was not; nothing applied is undone (deletion protection excepted: see
+    ``execute``). ``status`` names the outcome in the JSON report: failed (exit 1),
+    refused (exit 3), interrupted (exit 130), not verified (exit 1)."""
 
-    def __init__(self, result: ApplyResult, cause: str, interrupted: bool = False):
+    def __init__(self, result: ApplyResult, cause: str, interrupted: bool = False, *,
+                 status: str | None = None, exit_code: int | None = None,
+                 headline: str = "apply stopped"):
         self.result = result
         self.interrupted = interrupted
-        self.exit_code = 130 if interrupted else 1
-        done = "\n".join(f"  done      {a}: {op}" for a, op in result.applied) or "  (none)"
-        left = "\n".join(f"  not done  {a}: {op}" for a, op in result.remaining())
+        self.status = status or ("interrupted" if interrupted else "failed")
+        self.exit_code = exit_code or (130 if interrupted else 1)
+        undone = ("Nothing else applied is undone (deletion protection was switched back "
+                  "on, see above)." if result.protection_restored
+                  else "Nothing applied is undone.")
         super().__init__(
-            f"apply stopped: {cause}\nApplied:\n{done}\nNot applied:\n{left}\n"
-            "Nothing applied is undone. Run plan to see what is left (it plans from the "
-            "live state), fix the cause if the error names one, then apply again."
+            f"{headline}: {cause}\n{result.report()}\n"
+            f"{undone} Run plan to see what is left (it plans from the live state), fix the "
+            "cause if the error names one, then apply again."
         )
 
 
@@ -398,21 +561,8 @@ def _replacement_refusal(pool: PoolPlan, reason: str, notes: tuple[str, ...]) ->
 
 def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> None:
     """Apply only the plan that was reviewed (README: "applies exactly the plan
-    that was reviewed, or refuses")."""
-    fresh = planfile.checksum(plan)
-    saved = planfile.read_plan(plan_file) if plan_file else None
-    expected = saved["checksum"] if saved else checksum
-    if fresh == expected:
-        return
-    detail = ""
-    if saved is not None:
-        detail = "\n".join(f"  {d}" for d in planfile.differences(saved, plan))
-        detail = "\nWhat differs:\n" + (detail or "  (the reviewed file was edited)")
-    raise SafetyRefusal(
-        f"the fresh plan is not the reviewed one (reviewed {expected}, now {fresh}): the "
-        f"live pools or the files changed since the review; nothing was changed.{detail}\n"
-        "Review the new plan and apply it with its checksum."
-    )
+    that was reviewed, or refuses"): ``planfile.check_pinned``."""
+    planfile.check_pinned(plan, plan_file=plan_file, checksum=checksum)
 
 
 def execute(
@@ -420,53 +570,333 @@ def execute(
     session: AwsSession,
     stop_requested: Callable[[], bool] = lambda: False,
     config: Config | None = None,
+    result: ApplyResult | None = None,
 ) -> ApplyResult:
     """Make the planned calls: pools concurrently (paced by quota), each pool's calls
-    strictly in plan order. ``stop_requested`` is asked between calls (Ctrl-C and SIGTERM
-    set it): a call in flight always finishes. The first error stops every pool between
-    two calls. With ``config``, each pool is read back and planned again as soon as its
-    own calls are done, so its reads overlap other pools' writes (see ``verify``)."""
-    result = ApplyResult(plan)
+    strictly in plan order (``_PoolApply``). ``stop_requested`` is asked between calls
+    (Ctrl-C and SIGTERM set it): a call in flight always finishes. The first error stops
+    every pool between two calls. With ``config``, each pool is read back and planned
+    again as soon as its own calls are done, so its reads overlap other pools' writes
+    (see ``verify``). ``result`` (a new one when None) is filled as calls are made, so a
+    caller holds what was applied whatever happens.
+
+    Raises ApplyIncomplete when anything is left undone, when a pool was refused by a
+    rail (users appeared before a delete: exit 3), lost a create to another run, or
+    when a stop was requested at all, even after the last call (a Ctrl-C is never
+    ignored). A second Ctrl-C (KeyboardInterrupt) stops without waiting for the rest,
+    and is reported the same way."""
+    result = result if result is not None else ApplyResult(plan)
     lock = threading.Lock()
     failed: list[str] = []
 
     def stop() -> bool:
         return stop_requested() or bool(failed)
 
-    def apply_pool(pool: PoolPlan) -> None:
-        cognito = session.cognito(pool.region)
-        created: dict[str, str] = {}
-        for obj in pool.objects:
-            for call in obj.calls:
-                if stop():
-                    return
-                try:
-                    response = cognito.call(_resolve(call, created))
-                except PoolsyncError as exc:
-                    with lock:
-                        failed.append(f"{obj.address}: {exc}")
-                    return
-                with lock:
-                    result.applied.append((obj.address, call.operation))
-                if call.operation == "CreateUserPool":
-                    created = {POOL_ID: str(response["UserPool"]["Id"]),
-                               POOL_ARN: str(response["UserPool"]["Arn"])}
-                    with lock:
-                        result.created[(pool.region, pool.name)] = created[POOL_ID]
-        if config is not None and not stop():
-            pool_id = created.get(POOL_ID) or pool.pool_id
-            cfg = next(c for c in config.pools if (c.region, c.name) == (pool.region, pool.name))
-            again = plan_pool(cfg, _read_pool(cognito, cfg, pool_id))
-            with lock:
-                result.verified[(pool.region, pool.name)] = again
-
-    _parallel([partial(apply_pool, pool) for pool in plan.pools
-               if any(o.calls for o in pool.objects)], session.workers)
-    if failed:
-        raise ApplyIncomplete(result, "; ".join(failed))
+    runs = [_PoolApply(pool, session.cognito(pool.region), result, lock, stop, failed, config)
+            for pool in plan.pools if any(o.calls for o in pool.objects)]
+    try:
+        _parallel([run.run for run in runs], session.workers)
+    except KeyboardInterrupt:
+        raise ApplyIncomplete(result, "; ".join([
+            "interrupted again: stopped without waiting for the rest",
+            *failed, *result.conflicts, *result.refused]), interrupted=True) from None
+    # Every cause is said; the exit code is the worst: an error, then an interrupt,
+    # then a rail.
+    causes = failed + result.conflicts
+    if causes:
+        raise ApplyIncomplete(result, "; ".join(causes + result.refused))
+    if stop_requested():
+        made = "" if result.remaining() else " (every planned call had been made)"
+        raise ApplyIncomplete(result, "; ".join([f"interrupted{made}", *result.refused]),
+                              interrupted=True)
+    if result.refused:
+        raise ApplyIncomplete(result, "; ".join(result.refused), status="refused",
+                              exit_code=SafetyRefusal.exit_code)
     if result.remaining():
         raise ApplyIncomplete(result, "interrupted", interrupted=True)
     return result
+
+
+class _PoolApply:
+    """One pool's calls, in plan order, with the rails that must hold while they run
+    (README, "Plans, apply and safety"):
+
+    - Right before a DeleteUserPool (and before the first call of an object that ends in
+      one: the domain goes before the pool), ListUsers asks for one user; a pool that has
+      one is not deleted, whatever the plan said minutes ago (the confirmation prompt can
+      wait for a long time). The pool stops there: refused, exit 3.
+    - An UpdateUserPool that switched deletion protection off for a delete is undone
+      (protection on again) when the delete does not follow: a later call failed, the
+      run was interrupted, or users appeared. The report says whether that worked.
+    - Right after its CreateUserPool, and again after the pool's last call, the run lists
+      the pools of that name (``_settle``): Cognito does not keep names unique, so
+      two runs may both have created it. The oldest copy is kept (``pools_by_age``); a
+      run whose copy is not the oldest deletes its copy and stops that pool (exit 1:
+      run apply again), and the run that keeps the oldest removes the newer copies it
+      finds that poolsync created and nobody uses (a killed run's).
+    """
+
+    def __init__(self, pool: PoolPlan, cognito: Cognito, result: ApplyResult,
+                 lock: threading.Lock, stop: Callable[[], bool], failed: list[str],
+                 config: Config | None) -> None:
+        self.pool, self.cognito, self.result = pool, cognito, result
+        self.lock, self.stop, self.failed, self.config = lock, stop, failed, config
+        self.resolved: dict[str, str] = {RUN_ID: result.run_id}
+        self.own: Mapping[str, Any] | None = None  # the pool this run created
+        self.unprotected: tuple[str, ApiCall] | None = None  # (address, the call)
+
+    def run(self) -> None:
+        try:
+            finished = self._calls()
+        finally:
+            self._restore_protection()
+        if finished and self.own is not None:
+            finished = self._settle(self.pool.name)
+        if finished and self.config is not None and not self.stop():
+            self._read_back()
+
+    # ---------------------------------------------------------------- the calls
+
+    def _calls(self) -> bool:
+        for obj in self.pool.objects:
+            deletes = [c for c in obj.calls if c.operation == "DeleteUserPool"]
+            if deletes and obj.calls[0] is not deletes[0] and not self._empty(obj, deletes[0]):
+                return False
+            for call in obj.calls:
+                if self.stop():
+                    return False
+                if call.operation == "DeleteUserPool" and not self._empty(obj, call):
+                    return False
+                outcome = self._make(obj.address, call, removal=_is_removal(obj))
+                if outcome == "gone":
+                    break  # a copy another run removed already
+                if outcome != "ok":
+                    return False
+                if call.operation == "CreateUserPool" and not self._settle(obj.address):
+                    return False
+        return True
+
+    def _make(self, address: str, call: ApiCall, removal: bool = False) -> str:
+        """One call: "ok", "gone" (a removal whose pool is already deleted), or
+        "failed" (recorded: it stops every pool)."""
+        try:
+            self._send(address, call)
+        except AwsError as exc:
+            if removal and _gone(exc):
+                self._event(f"{address}: already deleted (another run removed it)")
+                return "gone"
+            self._fail(address, exc)
+            return "failed"
+        except PoolsyncError as exc:
+            self._fail(address, exc)
+            return "failed"
+        return "ok"
+
+    def _send(self, address: str, call: ApiCall) -> None:
+        """Send one call and record it (in flight, when a second Ctrl-C interrupts it);
+        keep track of the pool it creates and of deletion protection switched off."""
+        resolved = _resolve(call, self.resolved)
+        try:
+            response = self.cognito.call(resolved)
+        except KeyboardInterrupt:
+            with self.lock:
+                self.result.in_flight.append((address, call.operation))
+            raise
+        with self.lock:
+            self.result.applied.append((address, call.operation))
+        params = resolved.params
+        if (call.operation == "UpdateUserPool" and params.get("DeletionProtection") == "INACTIVE"
+                and PROTECTION_OFF_BY_RUN in (params.get("UserPoolTags") or {})):
+            self.unprotected = (address, resolved)
+        elif call.operation == "DeleteUserPool":
+            self.unprotected = None
+        elif call.operation == "CreateUserPool":
+            self.own = response["UserPool"]
+            self.resolved.update({POOL_ID: str(self.own["Id"]), POOL_ARN: str(self.own["Arn"])})
+            with self.lock:
+                self.result.created[(self.pool.region, self.pool.name)] = str(self.own["Id"])
+
+    def _fail(self, address: str, exc: PoolsyncError) -> None:
+        """Record a failed call (it stops every pool), unless it failed because another
+        run deleted this run's new pool as a newer copy of its own (``_settle`` in that
+        run): a conflict, which stops only this pool."""
+        if (self.own is not None and isinstance(exc, AwsError) and _gone(exc)
+                and self._describe(str(self.own["Id"])) is None):
+            with self.lock:
+                self.result.conflicts.append(
+                    f"{address}: this run's copy of the pool ({self.own['Id']}) was deleted "
+                    "while it was being set up, by another run that created the same pool "
+                    "at the same time and kept an older copy; run plan, then apply again")
+            self.own = None
+            return
+        with self.lock:
+            self.failed.append(f"{address}: {exc}")
+
+    def _describe(self, pool_id: str) -> Mapping[str, Any] | None:
+        try:
+            return self.cognito.describe_user_pool(pool_id)
+        except PoolsyncError:
+            return {}  # unknown: not taken for gone
+
+    def _event(self, text: str) -> None:
+        with self.lock:
+            self.result.events.append(text)
+
+    # ---------------------------------------------------------------- users
+
+    def _empty(self, obj: Any, delete: ApiCall) -> bool:
+        """Whether the pool a DeleteUserPool names still has no user (asked now)."""
+        pool_id = str(_resolve(delete, self.resolved).params["UserPoolId"])
+        try:
+            users = self.cognito.has_users(pool_id)
+        except AwsError as exc:
+            if _is_removal(obj) and _gone(exc):
+                return True  # gone already: the delete says so
+            self._fail(obj.address, exc)
+            return False
+        except PoolsyncError as exc:
+            self._fail(obj.address, exc)
+            return False
+        if users:
+            with self.lock:
+                self.result.refused.append(
+                    f"{obj.address}: the pool {pool_id} has users now (they signed up after "
+                    "the plan was made); poolsync never deletes a pool with users, so this "
+                    "pool was stopped here and nothing more was done to it")
+        return not users
+
+    # ---------------------------------------------------------------- protection
+
+    def _restore_protection(self) -> None:
+        """Switch deletion protection on again when the delete it was switched off for
+        did not happen; say what came of it either way."""
+        if self.unprotected is None:
+            return
+        address, call = self.unprotected
+        self.unprotected = None
+        pool_id = call.params["UserPoolId"]
+        tags = {k: v for k, v in (call.params.get("UserPoolTags") or {}).items()
+                if k != PROTECTION_OFF_BY_RUN}
+        restore = replace(call, params={**call.params, "DeletionProtection": "ACTIVE",
+                                        "UserPoolTags": tags})
+        try:
+            self.cognito.call(restore)
+        except AwsError as exc:
+            if not _gone(exc):
+                self._protection_left_off(address, pool_id, exc)
+            return  # gone: deleted meanwhile (a copy another run removed too)
+        except (PoolsyncError, KeyboardInterrupt) as exc:
+            self._protection_left_off(address, pool_id, exc)
+            return
+        with self.lock:
+            self.result.protection_restored = True
+        self._event(f"{address}: deletion protection of the pool {pool_id} was switched off "
+                    "for a delete that did not happen; it was switched back on")
+
+    def _protection_left_off(self, address: str, pool_id: str, exc: BaseException) -> None:
+        self._event(
+            f"DELETION PROTECTION IS OFF for the pool {pool_id} ({address}): it was "
+            "switched off for a delete that did not happen, and switching it back on "
+            f"failed ({exc or 'interrupted'}). The next plan of this pool switches it "
+            "back on (apply it), or switch it on in the console now.")
+
+    # ---------------------------------------------------------------- one name, one pool
+
+    def _settle(self, address: str) -> bool:
+        """After this run created the pool: is its copy the one kept? Lists the pools of
+        the name (this run's copy counted even if the list does not show it yet). Not the
+        oldest: delete this run's copy (no user in it: asked first) and stop the pool;
+        it does not re-plan against the kept pool, which the run that created it is still
+        filling (two writers in one pool could create an app client twice: names are not
+        unique). The oldest: remove the newer copies poolsync created that nobody uses
+        (their runs stop by this same rule; a killed run's copy has no run left)."""
+        assert self.own is not None
+        own_id = str(self.own["Id"])
+        try:
+            listed = [s for s in self.cognito.list_user_pools() if s["Name"] == self.pool.name]
+        except PoolsyncError as exc:
+            self._fail(address, exc)
+            return False
+        copies = pools_by_age([*(s for s in listed if s["Id"] != own_id), self.own])
+        keeper = str(copies[0]["Id"])
+        if keeper == own_id:
+            for newer in copies[1:]:
+                outcome = self._remove_copy(str(newer["Id"]), only_strays=True)
+                where = f"{self.pool.name}/copies/{newer['Id']}"
+                if outcome == "deleted":
+                    self._event(f"{where}: removed a newer pool named {self.pool.name!r} "
+                                "that poolsync created (a run that raced this one, or one "
+                                "stopped during CreateUserPool), with no users")
+                elif outcome != "gone":
+                    self._event(f"{where}: another pool named {self.pool.name!r} exists and "
+                                f"was kept ({outcome}); the next plan says what to do")
+            return True
+        outcome = self._remove_copy(own_id, only_strays=False)
+        what = {"deleted": "deleted its own copy", "gone": "found its own copy deleted"}.get(
+            outcome, f"could NOT delete its own copy ({outcome}): two pools have this name "
+                     "until one is deleted by hand")
+        with self.lock:
+            self.result.conflicts.append(
+                f"{self.pool.name}: another run created a pool named {self.pool.name!r} at "
+                f"the same time ({keeper}, the oldest, is kept); this run {what} ({own_id}) "
+                "and did nothing more to this pool: run plan, then apply again")
+        self.own = None
+        return False
+
+    def _remove_copy(self, pool_id: str, *, only_strays: bool) -> str:
+        """Delete one copy of the pool (``plan.removal_calls``), users asked for first:
+        "deleted", "gone" (deleted already), or why it was kept. ``only_strays``: only a
+        copy poolsync created that Cognito counts no user in. Never stops the run: a copy
+        left is removed by the next plan (``_find_by_name``)."""
+        described = self._describe(pool_id)
+        if described is None:
+            return "gone"
+        if not described:
+            return "it could not be read"
+        if only_strays and not is_stray_copy(described):
+            return "it has users, or poolsync did not create it"
+        address = f"{self.pool.name}/copies/{pool_id}"
+        try:
+            if self.cognito.has_users(pool_id):
+                return "it has users"
+            for call in removal_calls(described):
+                self._send(address, call)
+        except AwsError as exc:
+            if _gone(exc):
+                return "gone"
+            return str(exc)
+        except PoolsyncError as exc:
+            return str(exc)
+        finally:
+            self._restore_protection()
+        return "deleted"
+
+    # ---------------------------------------------------------------- read back
+
+    def _read_back(self) -> None:
+        """Read the pool back and plan it again (``verify`` reads again what fails here)."""
+        assert self.config is not None
+        pool = self.pool
+        pool_id = self.resolved.get(POOL_ID) or pool.pool_id
+        cfg = next(c for c in self.config.pools if (c.region, c.name) == (pool.region, pool.name))
+        try:
+            again = plan_pool(cfg, _read_pool(self.cognito, cfg, pool_id))
+        except PoolsyncError as exc:
+            with self.lock:
+                self.result.unverified[(pool.region, pool.name)] = str(exc)
+            return
+        with self.lock:
+            self.result.verified[(pool.region, pool.name)] = again
+
+
+def _gone(exc: AwsError) -> bool:
+    return exc.code == "ResourceNotFoundException"
+
+
+def _is_removal(obj: Any) -> bool:
+    """A planned deletion of a whole pool (a stray copy), not a replacement: if the pool
+    is already gone, another run did the work."""
+    return bool(obj.kind == "pool" and obj.action is Action.DELETE)
 
 
 def _resolve(call: ApiCall, created: Mapping[str, str]) -> ApiCall:
@@ -487,24 +917,40 @@ def _substitute(value: Any, created: Mapping[str, str]) -> Any:
     return value
 
 
-def verify(config: Config, session: AwsSession, result: ApplyResult) -> Plan:
+def verify(config: Config, session: AwsSession, result: ApplyResult,
+           stop_requested: Callable[[], bool] = lambda: False) -> Plan:
     """Read the changed pools back and plan them again: anything left is "did not
     converge". Pools ``execute`` already planned again are not read twice; pools the
-    plan left alone are not read at all."""
+    plan left alone are not read at all. A read that fails, or a stop asked for, is an
+    ApplyIncomplete carrying the report of what was applied (every call was)."""
     changed = [p for p in result.plan.pools if any(o.calls for o in p.objects)]
     missing = [p for p in changed if (p.region, p.name) not in result.verified]
-    if missing:
-        ids = {(p.region, p.name): p.pool_id for p in missing if p.pool_id}
-        ids.update(result.created)
-        keys = {(p.region, p.name) for p in missing}
-        subset = replace(config, pools=tuple(c for c in config.pools
-                                             if (c.region, c.name) in keys))
-        for pool in plan_config(subset, read_live(subset, session, ids)).pools:
-            result.verified[(pool.region, pool.name)] = pool
-    again = Plan(tuple(result.verified.get((p.region, p.name), p) for p in result.plan.pools))
+    try:
+        if missing and not stop_requested():
+            ids = {(p.region, p.name): p.pool_id for p in missing if p.pool_id}
+            ids.update(result.created)
+            keys = {(p.region, p.name) for p in missing}
+            subset = replace(config, pools=tuple(c for c in config.pools
+                                                 if (c.region, c.name) in keys))
+            for pool in plan_config(subset, read_live(subset, session, ids)).pools:
+                result.verified[(pool.region, pool.name)] = pool
+    except PoolsyncError as exc:
+        raise ApplyIncomplete(
+            result, f"every planned call was made, but reading the pools back failed: {exc}",
+            status="not verified", headline="apply not verified") from exc
+    except KeyboardInterrupt:
+        raise ApplyIncomplete(result, "interrupted again while reading the pools back (every "
+                              "planned call was made)", interrupted=True) from None
+    if stop_requested():
+        raise ApplyIncomplete(result, "interrupted while reading the pools back (every "
+                              "planned call was made)", interrupted=True)
+    from poolsync.masking import mask_plan  # the message and the sign-in URLs are output
+
+    again = mask_plan(Plan(tuple(result.verified.get((p.region, p.name), p)
+                                 for p in result.plan.pools)), config)
     if again.has_changes:
         raise NotConverged(
-            "apply finished but the pools did not converge; still different:\n"
-            + render_text(again)
+            f"apply made every planned call ({len(result.applied)}), but the pools did not "
+            "converge; still different:\n" + render_text(again)
         )
     return again

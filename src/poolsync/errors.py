@@ -42,8 +42,9 @@ class AwsError(PoolsyncError):
 
 
 class LiveStateError(PoolsyncError):
-    """The live account is in a state poolsync cannot resolve by itself (e.g. two pools
-    with one name: the user must pin ``id``)."""
+    """The live account is in a state poolsync cannot resolve by itself: two pools with
+    one name that are not a run's empty strays (the user must pin ``id``), two app
+    clients with one name (the user renames or deletes one), a pinned id with no pool."""
 
 
 class SafetyRefusal(PoolsyncError):

@@ -6,10 +6,18 @@ exact override flag, one collapsible diff per object, and a footer with the coun
 the checksum and the exact apply command. GitHub refuses comments over 65,536
 characters: low-risk detail (the diffs of creates and updates) goes first, never the
 table or the attention block.
+
+Names, keys, reasons and values come from files and from live pools (anyone with
+console access names an unmanaged client): none may break the comment, inject HTML, a
+link, an image or a mention, or end a code block early. Text outside code goes through
+``_text`` (control characters escaped, then HTML and markdown punctuation as
+character references); a name in a code span through ``_code``; code blocks get a fence
+longer than any run of backticks inside (``_fence``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from poolsync.drift import DriftReport, DriftState
@@ -20,6 +28,9 @@ from poolsync.render import (
     UNMANAGED_SYMBOL,
     format_expected_live,
     format_value,
+    printable,
+    shown_values,
+    sources,
     summary_line,
 )
 
@@ -46,8 +57,36 @@ def _shown(plan: Plan) -> list[ObjectPlan]:
     return [o for o in plan.objects if o.action.is_change or o.unmanaged]
 
 
+# Characters that HTML or GitHub markdown act on in running text: tags and entities,
+# table cells, code spans, emphasis and strike-through, links and images, escapes, and
+# @mentions (which notify people). Written as character references, they show as
+# themselves. "_" inside a word, "(", "#" and ":" are inert there and kept readable.
+_ACTIVE = re.compile(r"[&<>|`*\[\]~\\@]")
+
+
+def _text(text: str) -> str:
+    """Untrusted text for a table cell, a list item or HTML: one line, shown as is."""
+    return _ACTIVE.sub(lambda m: f"&#{ord(m.group())};", printable(text))
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _text(text)
+
+
+def _code(text: str) -> str:
+    """A name as inline code: a code span when it holds nothing HTML or markdown acts
+    on, else ``<code>`` with the text escaped (a backtick would end the span, a pipe
+    the table cell; ``<details>`` is best not in the comment's source at all)."""
+    shown = printable(text)
+    if _ACTIVE.search(shown) or not shown.strip():
+        return f"<code>{_text(shown)}</code>"
+    return f"`{shown}`"
+
+
+def _fence(lines: Sequence[str]) -> str:
+    """A code fence no line can close: longer than any run of backticks inside."""
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _table(objects: Sequence[ObjectPlan]) -> list[str]:
@@ -57,7 +96,7 @@ def _table(objects: Sequence[ObjectPlan]) -> list[str]:
     for o in objects:
         symbol = UNMANAGED_SYMBOL if o.unmanaged else SYMBOL[o.action]
         action = "unmanaged" if o.unmanaged else o.action.value
-        rows.append(f"| `{symbol}` | `{o.address}` | {action} | {_cell(o.reason)} |")
+        rows.append(f"| `{symbol}` | {_code(o.address)} | {action} | {_cell(o.reason)} |")
     return rows
 
 
@@ -67,48 +106,53 @@ def _attention(objects: Sequence[ObjectPlan], paths: str) -> list[str]:
         if o.action is Action.REPLACE:
             flag = f"--allow-replace {o.address}"
             extra = " (only for a pool without users)" if o.kind == "pool" else ""
-            lines.append(f"- **`{o.address}` needs replacement**: {_cell(o.reason)}. "
-                         f"Override{extra}: `poolsync apply {paths} {flag}`")
+            lines.append(f"- **{_code(o.address)} needs replacement**: {_cell(o.reason)}. "
+                         f"Override{extra}: {_code(f'poolsync apply {paths} {flag}')}")
             lines += [f"  - {_cell(n)}" for n in o.notes]
         elif o.action is Action.CANNOT_APPLY:
-            lines.append(f"- **`{o.address}` cannot be applied**: {_cell(o.reason)}")
+            lines.append(f"- **{_code(o.address)} cannot be applied**: {_cell(o.reason)}")
         elif o.unmanaged:
-            lines.append(f"- `{o.address}` is not in the configuration: kept. Add it to the "
-                         "file, or delete it with `prune: true` or `--prune`.")
+            lines.append(f"- {_code(o.address)} is not in the configuration: kept. Add it to "
+                         "the file, or delete it with `prune: true` or `--prune`.")
     return ["### Needs attention", "", *lines] if lines else []
 
 
 def _details(o: ObjectPlan, full: bool) -> list[str]:
     action = "unmanaged" if o.unmanaged else o.action.value
-    head = f"<details><summary><code>{o.address}</code>: {action}</summary>"
+    head = f"<details><summary><code>{_text(o.address)}</code>: {action}</summary>"
     if not full:
         return [head, "", "_Diff left out to fit GitHub's comment size; see the JSON plan._",
                 "", "</details>"]
-    body = [line for c in o.changes for line in _diff_lines(c)] or [f"  {o.reason or action}"]
-    return [head, "", "```diff", *body, "```", "", "</details>"]
+    body = [line for c in o.changes for line in _diff_lines(c)] or [
+        f"  {printable(o.reason or action)}"]
+    fence = _fence(body)
+    return [head, "", f"{fence}diff", *body, fence, "", "</details>"]
 
 
 def _diff_lines(change: FieldChange) -> list[str]:
     """A field as GitHub colours a diff: live value removed, desired value added."""
-    path = render_path(change.path)
+    path = printable(render_path(change.path))
     marker = "  (forces replacement)" if change.forces_replacement else ""
-    if change.sensitive:
-        return [f"! {path}: (sensitive, changed){marker}"]
-    lines = [] if change.before is MISSING else [f"- {path}: {format_value(change.before)}"]
-    after = format_value(change.after) if change.after is not MISSING else "(not set)"
+    shown = shown_values(change)
+    if shown is None:
+        return [f"! {path}: (sensitive, changed){printable(sources(change))}{marker}"]
+    before, after = shown
+    lines = [] if before is MISSING else [f"- {path}: {format_value(before)}"]
+    text_after = format_value(after) if after is not MISSING else "(not set)"
     note = " (default)" if change.to_default else ""
-    return [*lines, f"+ {path}: {after}{note}{marker}"]
+    return [*lines, f"+ {path}: {text_after}{note}{marker}"]
 
 
 def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     digest = checksum(plan)
     objects = _shown(plan)
-    head = [f"<!-- poolsync plan: {marker} -->", f"## poolsync plan: {marker}: {title(plan)}",
-            "", *_table(objects), ""]
+    head = [f"<!-- poolsync plan: {_comment(marker)} -->",
+            f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_table(objects), ""]
     attention = _attention(objects, paths)
     footer = ["---", summary_line(plan), "",
               f"Checksum: `{digest}`", "",
-              f"Apply exactly this plan: `poolsync apply {paths} --checksum {digest} --yes`",
+              "Apply exactly this plan: "
+              + _code(f"poolsync apply {paths} --checksum {digest} --yes"),
               f"<!-- poolsync checksum: {digest} -->"]
     # Cut low-risk detail first, largest first, until the comment fits.
     full = {o.address: True for o in objects}
@@ -127,27 +171,36 @@ def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     return text
 
 
+def _comment(text: str) -> str:
+    """Text inside an HTML comment: one line that cannot end the comment (``-->`` and
+    ``--!>`` both need a ``>``)."""
+    return printable(text).replace(">", "&gt;")
+
+
 def render_drift_markdown(report: DriftReport, marker: str) -> str:
     counts = report.counts()
     drifted = [o for o in report.objects if o.state is not DriftState.IN_SYNC]
     heading = (f"{len(drifted)} object(s) drifted" if report.has_drift
                else "in sync")
-    lines = [f"<!-- poolsync drift: {marker} -->", f"## poolsync drift: {marker}: {heading}", ""]
+    lines = [f"<!-- poolsync drift: {_comment(marker)} -->",
+             f"## poolsync drift: {_text(marker)}: {heading}", ""]
     if drifted:
         lines += ["| State | Object | Fields |", "|---|---|---|"]
         for o in drifted:
-            fields = ", ".join(f"`{render_path(c.path)}`" for c in o.fields) or "-"
-            lines.append(f"| {o.state.value} | `{o.address}` | {fields} |")
+            fields = ", ".join(_code(render_path(c.path)) for c in o.fields) or "-"
+            lines.append(f"| {o.state.value} | {_code(o.address)} | {fields} |")
         lines.append("")
         for o in drifted:
             if o.fields:
-                lines += [f"<details><summary><code>{o.address}</code>: {o.state.value}"
-                          "</summary>", "", "```",
-                          *(format_expected_live(c) for c in o.fields), "```", "",
+                body = [format_expected_live(c) for c in o.fields]
+                fence = _fence(body)
+                lines += [f"<details><summary><code>{_text(o.address)}</code>: "
+                          f"{o.state.value}</summary>", "", fence, *body, fence, "",
                           "</details>"]
-        lines += ["", f"Revert (make the pools match the files): `{report.revert} --yes`"]
+        lines += ["", "Revert (make the pools match the files): "
+                      + _code(f"{report.revert} --yes")]
         for accept in dict.fromkeys(o.accept for o in drifted):
-            lines.append(f"Accept (bring the live settings into the files): `{accept}`")
+            lines.append("Accept (bring the live settings into the files): " + _code(accept))
     lines += ["", f"{counts['MODIFIED']} modified, {counts['MISSING']} missing, "
                   f"{counts['UNMANAGED']} unmanaged, {counts['IN_SYNC']} in sync."]
     return "\n".join(lines) + "\n"

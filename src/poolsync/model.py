@@ -7,11 +7,12 @@ format and checksummed from one value.
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
+
+from poolsync.fingerprint import fingerprint
 
 # A path into a YAML document or an API payload: mapping keys and list indexes.
 Path = tuple[str | int, ...]
@@ -57,13 +58,61 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Substitution:
+    """Where one ``${env:...}`` substitution landed in a pool, and what may be shown of it.
+
+    ``at`` is the path below the pool's key (``("clients", "web", "CallbackURLs", 0)``;
+    ``("region",)`` for the region, the pool's own or the file's top-level one);
+    ``template`` the string as written (``https://app.example.com/cb?k=${env:K}``: safe
+    to show, and what a reviewer needs); ``resolved`` the string after substitution;
+    ``values`` each variable with its value, in order of use. Only ``template`` and the
+    variables' names may ever be printed.
+    """
+
+    at: Path
+    template: str
+    resolved: str
+    values: tuple[tuple[str, str], ...]
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """The texts no output may show: each value and the whole resolved string."""
+        return frozenset({self.resolved, *(value for _, value in self.values)} - {""})
+
+
+class Secrets(frozenset[str]):
+    """A pool's secret values (a frozenset of strings, as ``PoolConfig.secrets`` always
+    was), and where each ``${env:...}`` substitution landed (``substitutions``), so that
+    outputs mask values where the secret is, not wherever a short value happens to be a
+    substring (``poolsync.masking``)."""
+
+    substitutions: tuple[Substitution, ...]
+
+    def __new__(cls, values: Iterable[str] = (),
+                substitutions: Iterable[Substitution] = ()) -> Secrets:
+        self = super().__new__(cls, values)
+        self.substitutions = tuple(dict.fromkeys(substitutions))
+        return self
+
+    def __or__(self, other: AbstractSet[str]) -> Secrets:  # type: ignore[override]
+        theirs = other.substitutions if isinstance(other, Secrets) else ()
+        return Secrets(frozenset(self) | frozenset(other), (*self.substitutions, *theirs))
+
+    __ror__ = __or__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Secrets, (frozenset(self), self.substitutions))
+
+
+@dataclass(frozen=True)
 class PoolConfig:
     """One pool as the user wrote it, after loading and ``${env:...}`` substitution.
 
     ``settings`` and ``mfa`` are the API's own request shapes (PascalCase), exactly as
     written: no defaults filled in. ``mfa`` is None when the file has no ``mfa`` key
     (then MFA is not managed). ``secrets`` holds every string that came from
-    ``${env:...}``: such values never appear in any output.
+    ``${env:...}``: such values never appear in any output. Loaded from files it is a
+    ``Secrets``, which also says where each substitution landed.
     """
 
     name: str
@@ -96,6 +145,9 @@ class PoolConfig:
 class Config:
     pools: tuple[PoolConfig, ...]
     files: tuple[str, ...] = ()
+    # One line per file a directory walk skipped (not a poolsync file, hidden), for
+    # stderr: "examples/github/pr-plan.yml: skipped: ..." (config.load_config).
+    notes: tuple[str, ...] = ()
 
 
 class Action(enum.Enum):
@@ -128,10 +180,19 @@ class FieldChange:
     to_default: bool = False
     sensitive: bool = False
     forces_replacement: str | None = None  # the rule that makes this field create-only
+    # What a sensitive change may show instead of its values (before, after): the value
+    # as written, ``${env:...}`` references in place of what they stand for
+    # (``poolsync.masking``). None: nothing, "(sensitive, changed)". Not part of the
+    # plan's value: the fingerprints are.
+    shown: tuple[Any, Any] | None = field(default=None, compare=False, repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, where: str | None = None) -> dict[str, Any]:
         """A sensitive value is never written: only a fingerprint of it, so that two
-        plans can still be told apart (README, "Plans, apply and safety": secrets)."""
+        plans can still be told apart (README, "Plans, apply and safety": secrets).
+        ``where`` is the address of the object the change belongs to: the fingerprint
+        is salted with it and the path (``poolsync.fingerprint``), so it is written
+        only when ``where`` is given (``ObjectPlan.to_dict``; drift shows no
+        fingerprints and does not pay for them)."""
         out = {
             "path": render_path(self.path),
             "before": None if self.sensitive else _plain(self.before),
@@ -140,9 +201,10 @@ class FieldChange:
             "sensitive": self.sensitive,
             "forces_replacement": self.forces_replacement,
         }
-        if self.sensitive:
-            out["fingerprint"] = {"before": _fingerprint(self.before),
-                                  "after": _fingerprint(self.after)}
+        if self.sensitive and where is not None:
+            at = secret_location(where, self.path)
+            out["fingerprint"] = {"before": _fingerprint(self.before, at),
+                                  "after": _fingerprint(self.after, at)}
         return out
 
 
@@ -193,11 +255,18 @@ def _plain(value: Any) -> Any:
     return None if value is MISSING or value is NOT_REPORTED else value
 
 
-def _fingerprint(value: Any) -> str | None:
+def secret_location(address: str, path: Path) -> str:
+    """Where a secret is, as fingerprints are salted with it:
+    ``app/identity_providers/Google:ProviderDetails.client_secret``."""
+    return f"{address}:{render_path(path)}"
+
+
+def _fingerprint(value: Any, where: str) -> str | None:
+    """A slow or keyed, location-salted fingerprint (``poolsync.fingerprint``): it tells
+    two values apart without being a fast way to test guesses."""
     if value is MISSING or value is NOT_REPORTED:
         return None
-    text = json.dumps(value, sort_keys=True, default=str)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    return fingerprint(value, where)
 
 
 @dataclass(frozen=True)
@@ -239,7 +308,7 @@ class ObjectPlan:
             "action": self.action.value,
             "unmanaged": self.unmanaged,
             "reason": self.reason,
-            "fields": [c.to_dict() for c in self.changes],
+            "fields": [c.to_dict(self.address) for c in self.changes],
             "calls": [c.operation for c in self.calls],
             "notes": list(self.notes),
         }
@@ -255,6 +324,11 @@ class PoolPlan:
     objects: tuple[ObjectPlan, ...]
     estimated_users: int | None = None
     sign_in_urls: tuple[tuple[str, str], ...] = ()  # (client name, hosted UI URL)
+    # The region and pool id as outputs may show them, when they come from ${env:...}
+    # (the written template): set by ``poolsync.masking``; the real ones stay above,
+    # for apply and the checksum.
+    shown_region: str | None = field(default=None, compare=False, repr=False)
+    shown_pool_id: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def replaced(self) -> bool:

@@ -307,7 +307,10 @@ def drop_system_tags(settings: dict[str, Any]) -> None:
 
 
 def poolsync_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
-    """poolsync's own tags on a live pool, which every full update must carry over."""
+    """poolsync's own tags on a live pool, which every full update must carry over:
+    ``poolsync:private_key:<provider>``, the scrypt fingerprint of the Apple key last
+    sent (``children.fingerprint``; a ``sha256:`` value from an older poolsync is kept
+    until the next send replaces it)."""
     tags = user_pool.get("UserPoolTags") or {}
     return {k: v for k, v in tags.items() if k.startswith("poolsync:")}
 

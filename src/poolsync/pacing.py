@@ -11,6 +11,7 @@ without causing throttling itself.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,14 +20,37 @@ from dataclasses import dataclass, field
 from poolsync import quotas
 
 DEFAULT_SHARE = 0.8
+# The smallest ``--rate-share``. At 1% the slowest bucket (5 requests/s per operation
+# and pool) allows one call every 20 s; below that one call waits minutes, and a share
+# such as 1e-6 (or 1e-300, which overflowed time.sleep) would wait forever.
+MIN_SHARE = 0.01
+# The longest spacing a bucket may impose between two calls, in seconds: a rate that
+# slow is a mistake, refused when the bucket is made rather than slept through.
+MAX_SPACING = 60.0
+
+
+def check_share(share: float) -> None:
+    """Raise ValueError unless ``share`` is a finite number in [MIN_SHARE, 1]."""
+    if not (isinstance(share, int | float) and math.isfinite(share)
+            and MIN_SHARE <= share <= 1):
+        raise ValueError(f"the rate share must be a number from {MIN_SHARE} to 1, "
+                         f"not {share!r}")
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``burst`` saved up; ``acquire`` waits."""
+    """``rate`` tokens per second, at most ``burst`` saved up; ``acquire`` waits.
+
+    ValueError when ``rate`` is not finite or is so slow that calls would be more than
+    ``MAX_SPACING`` seconds apart, or ``burst`` is below one token."""
 
     def __init__(self, rate: float, burst: float = 1.0,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        if not (math.isfinite(rate) and rate * MAX_SPACING >= 1):
+            raise ValueError(f"a pacing rate of {rate!r} requests/s would space calls more "
+                             f"than {MAX_SPACING:g} s apart")
+        if not (math.isfinite(burst) and burst >= 1):
+            raise ValueError(f"a bucket holds at least one token, not {burst!r}")
         self.rate, self.burst = rate, burst
         self._clock, self._sleep = clock, sleep
         self._tokens = burst
@@ -61,6 +85,9 @@ class Pacer:
     waited: float = 0.0
     _buckets: dict[tuple[str, ...], TokenBucket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        check_share(self.share)
 
     def _bucket(self, key: tuple[str, ...], rate: float) -> TokenBucket:
         with self._lock:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from poolsync.children import canonical_live_domain, custom_first
@@ -58,15 +59,37 @@ from poolsync.normalize import (
 from poolsync.plan_children import LiveChildren, plan_children
 from poolsync.rules import DEFAULT_TIER, state_problems
 
+# poolsync's own records on the pools it writes (``poolsync:`` tags are reserved: rules.
+# reserved_tag_keys; never compared: normalize.drop_system_tags; kept by every full
+# update: normalize.poolsync_tags). RUN_ID stands for the id of the apply run that
+# sends the call; apply puts it in, as it does model.POOL_ID (engine._resolve). A
+# placeholder is the same in every plan, so the plan's value and checksum do not change
+# from run to run.
+RUN_ID = "${poolsync:run-id}"
+# On every pool poolsync creates (a new pool, or the new pool of a replacement): which
+# run made it. A name found twice where the newer copies carry it and have no users is
+# the trace of two applies that raced, or of one killed during CreateUserPool
+# (``stray_removal``).
+CREATED_BY_RUN = "poolsync:created-by-run"
+# Set by the UpdateUserPool that switches deletion protection off before a pool is
+# deleted (``_plan_replacement``, ``removal_calls``); gone with the pool, or removed by
+# the update that switches protection on again. Found on a pool that still exists and
+# is unprotected, it means a run stopped between the two: the plan puts protection back
+# (``_protection_left_off``).
+PROTECTION_OFF_BY_RUN = "poolsync:deletion-protection-off-by-run"
+
 
 @dataclass(frozen=True)
 class LivePool:
     """What Cognito returned for one pool: DescribeUserPool's ``UserPool``, the
-    GetUserPoolMfaConfig response, and the sub-resources that were read."""
+    GetUserPoolMfaConfig response, and the sub-resources that were read. ``strays``
+    are DescribeUserPool's answers for the other pools of the same name that a run of
+    poolsync left behind (``stray_removal``); this one is the oldest."""
 
     pool: Mapping[str, Any]
     mfa: Mapping[str, Any]
     children: LiveChildren = field(default_factory=LiveChildren)
+    strays: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def id(self) -> str:
@@ -93,7 +116,9 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
                                  attributes=_attributes_after(cfg, live))
         if replacing:  # the clients get new ids: today's sign-in URLs are about to go
             children.sign_in_urls = []
-    objects = refuse_invalid_requests(own.objects + tuple(children.objects))
+    strays = tuple(stray_removal(cfg, s, live.id) for s in live.strays) if live else ()
+    # The strays go first: one may hold the domain the pool's own plan creates.
+    objects = refuse_invalid_requests(strays + own.objects + tuple(children.objects))
     return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls))
 
 
@@ -189,6 +214,9 @@ def _plan_new_mfa(cfg: PoolConfig) -> ObjectPlan:
 def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
     desired = canonical_desired_settings(cfg.settings)
     live_settings = canonical_live_settings(live.pool)
+    restoring = _protection_left_off(live.pool, desired)
+    if restoring:
+        desired = {**desired, "DeletionProtection": "ACTIVE"}
     compared, unmanaged = split_live_schema(desired, live_settings)
     view = owned_view(desired, compared, SETTINGS_DEFAULTS, "settings")
     changes = tuple(
@@ -216,7 +244,34 @@ def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> PoolPlan:
         objects = _refuse_state(objects, after, after_mfa, cfg, _live_domain(live))
         objects = _order_writes(objects, live_settings, after, live_mfa, after_mfa)
     objects += [_unmanaged_attribute(cfg, key) for key in unmanaged]
+    if restoring and objects[0].action.is_change:
+        objects[0] = replace(objects[0], notes=(*objects[0].notes, restoring))
     return PoolPlan(cfg.name, cfg.region, live.id, tuple(objects), estimated_users)
+
+
+def _protection_left_off(user_pool: Mapping[str, Any], desired: Mapping[str, Any]) -> str:
+    """Why the plan switches deletion protection back on, or "". A replacement (or the
+    removal of a stray copy) switches protection off just before DeleteUserPool
+    (botocore DeletionProtection: a protected pool cannot be deleted), with the
+    ``PROTECTION_OFF_BY_RUN`` tag. Apply switches it on again when a later call fails
+    or the run is interrupted; a run killed in between, or a restore that failed,
+    leaves the tag on an unprotected pool. The file may not write DeletionProtection
+    (then the user's ACTIVE was carried over and is not managed): protection is put back
+    all the same, because poolsync took it away, and the plan says so. A file that
+    writes DeletionProtection decides, as always."""
+    run = poolsync_tags(user_pool).get(PROTECTION_OFF_BY_RUN)
+    if (run is None or "DeletionProtection" in desired
+            or user_pool.get("DeletionProtection") != "INACTIVE"):
+        return ""
+    return (f"Deletion protection was switched off by poolsync (run {run}) to delete this "
+            "pool, and the run stopped before the delete; this switches it back on.")
+
+
+def _kept_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
+    """poolsync's tags a full UpdateUserPool sends back: all of them but the mark of
+    protection switched off, which an update leaves behind (the update either switches
+    protection on, or the file decides it)."""
+    return {k: v for k, v in poolsync_tags(user_pool).items() if k != PROTECTION_OFF_BY_RUN}
 
 
 def split_live_schema(desired: Mapping[str, Any], live_settings: Mapping[str, Any]
@@ -307,7 +362,7 @@ def _plan_update(
         return ObjectPlan(cfg.address, "pool", Action.NOOP)
     calls = []
     if any(c.path[0] != "Schema" for c in changes):
-        payload = update_payload(live_settings, view, desired, poolsync_tags(live.pool))
+        payload = update_payload(live_settings, view, desired, _kept_tags(live.pool))
         calls.append(ApiCall("UpdateUserPool", {"UserPoolId": live.id, **payload}))
     added = {str(c.path[1]): c.after for c in changes
              if c.path[0] == "Schema" and len(c.path) == 2}
@@ -350,19 +405,7 @@ def _plan_replacement(
 ) -> list[ObjectPlan]:
     reasons = list(dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement))
     calls: list[ApiCall] = []
-    if live_settings.get("DeletionProtection") == "ACTIVE":
-        # DeleteUserPool fails while deletion protection is on (botocore
-        # DeletionProtection doc): switched off first, every other setting kept.
-        keep = update_payload(live_settings, owned_view({}, live_settings, {}, "settings"), {},
-                              poolsync_tags(live.pool))
-        calls.append(
-            ApiCall(
-                "UpdateUserPool",
-                {"UserPoolId": live.id, **keep, "DeletionProtection": "INACTIVE"},
-            )
-        )
-    calls += _domain_deletions(live)
-    calls.append(ApiCall("DeleteUserPool", {"UserPoolId": live.id}))
+    calls += removal_calls(live.pool)
     payload, later = replacement_payload(cfg.name, live_settings, view, desired, unmanaged)
     calls.append(ApiCall("CreateUserPool", payload))
     calls += _add_attributes(POOL_ID, later)
@@ -403,14 +446,59 @@ def _plan_replacement(
     return _refuse_state(objects, state, mfa, cfg)
 
 
-def _domain_deletions(live: LivePool) -> list[ApiCall]:
-    """A pool with a domain cannot be deleted; delete the domain first
-    (terraform-provider-aws #16479)."""
-    return [
-        ApiCall("DeleteUserPoolDomain", {"UserPoolId": live.id, "Domain": live.pool[key]})
-        for key in ("Domain", "CustomDomain")
-        if live.pool.get(key)
-    ]
+def removal_calls(user_pool: Mapping[str, Any]) -> list[ApiCall]:
+    """The calls that delete a live pool (DescribeUserPool's ``UserPool``): protection
+    off, the domains, the pool. DeleteUserPool fails while deletion protection is on
+    (botocore DeletionProtection doc): it is switched off first with a full
+    UpdateUserPool (every other setting kept, as UpdateUserPool resets what it is not
+    sent) that also tags the pool ``PROTECTION_OFF_BY_RUN``, so protection is restored
+    if the delete never comes (apply does it when a later call fails; the next plan
+    otherwise). A pool with a domain cannot be deleted: the domain goes first
+    (terraform-provider-aws #16479). Apply asks for one user right before DeleteUserPool
+    and deletes nothing that has one (engine.execute)."""
+    pool_id = str(user_pool["Id"])
+    calls: list[ApiCall] = []
+    if user_pool.get("DeletionProtection") == "ACTIVE":
+        live_settings = canonical_live_settings(user_pool)
+        keep = update_payload(live_settings, owned_view({}, live_settings, {}, "settings"), {},
+                              {**_kept_tags(user_pool), PROTECTION_OFF_BY_RUN: RUN_ID})
+        calls.append(ApiCall("UpdateUserPool",
+                             {"UserPoolId": pool_id, **keep, "DeletionProtection": "INACTIVE"}))
+    calls += [ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id, "Domain": user_pool[key]})
+              for key in ("Domain", "CustomDomain") if user_pool.get(key)]
+    calls.append(ApiCall("DeleteUserPool", {"UserPoolId": pool_id}))
+    return calls
+
+
+def is_stray_copy(user_pool: Mapping[str, Any]) -> bool:
+    """Whether a pool that shares its name with an older one may be removed without
+    asking: poolsync created it (``CREATED_BY_RUN``) and Cognito estimates no user in
+    it. Apply asks ListUsers again right before the delete."""
+    users = user_pool.get("EstimatedNumberOfUsers")
+    return CREATED_BY_RUN in poolsync_tags(user_pool) and users == 0
+
+
+def stray_removal(cfg: PoolConfig, stray: Mapping[str, Any], keeper: str) -> ObjectPlan:
+    """Delete a copy of the pool that poolsync created and nobody uses (``is_stray_copy``):
+    Cognito does not keep pool names unique (botocore CreateUserPool has no error for a
+    name in use), and CreateUserPool has no idempotency token, so two applies that
+    create the same pool at once, or a retry after a run killed during CreateUserPool
+    whose request still reached Cognito, leave two. The oldest is kept (engine.
+    pools_by_age: CreationDate, then Id); this object removes a newer one."""
+    stray_id = str(stray["Id"])
+    run = poolsync_tags(stray).get(CREATED_BY_RUN, "?")
+    created = stray.get("CreationDate")
+    when = (created.isoformat(timespec="milliseconds") if isinstance(created, datetime)
+            else str(created))
+    return ObjectPlan(
+        f"{cfg.address}/copies/{stray_id}", "pool", Action.DELETE,
+        f"a second pool named {cfg.name!r} ({stray_id}, created {when} "
+        f"by poolsync run {run}, no users): the trace of two applies that raced or of "
+        f"one stopped during CreateUserPool; the oldest pool ({keeper}) is the one "
+        "managed, this copy is deleted",
+        calls=tuple(removal_calls(stray)),
+        notes=("apply asks Cognito for one user right before DeleteUserPool and deletes "
+               "nothing that has one",))
 
 
 # --------------------------------------------------------------------------- payloads
@@ -428,7 +516,16 @@ def create_payload(name: str, desired: Mapping[str, Any]
         payload["Schema"], later = schema_entries(payload["Schema"])
         if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
             del payload["Schema"]
-    return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}, later
+    return _created_by_poolsync({"PoolName": name, **payload, "MfaConfiguration": "OFF"}), later
+
+
+def _created_by_poolsync(payload: dict[str, Any]) -> dict[str, Any]:
+    """A CreateUserPool request tagged ``CREATED_BY_RUN`` (the run's id, put in by apply):
+    the mark that tells a copy left by a race or a killed run (``stray_removal``), and
+    that lets a retry after a lost response find the pool this run created, not another
+    run's (aws.BotoCognito._already_created)."""
+    tags = {**(payload.get("UserPoolTags") or {}), CREATED_BY_RUN: RUN_ID}
+    return {**payload, "UserPoolTags": tags}
 
 
 def _add_attributes(pool_id: str, attributes: Mapping[str, Mapping[str, Any]]
@@ -492,7 +589,7 @@ def replacement_payload(
         payload["Schema"], later = schema_entries(schema)
         if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
             del payload["Schema"]
-    return {"PoolName": name, **payload, "MfaConfiguration": "OFF"}, later
+    return _created_by_poolsync({"PoolName": name, **payload, "MfaConfiguration": "OFF"}), later
 
 
 def mfa_payload(view: OwnedView | None, live_mfa: Mapping[str, Any]) -> dict[str, Any]:

@@ -321,9 +321,10 @@ def _track_private_key(obj: ObjectPlan, desired: Mapping[str, Any],
     if not key or obj.action not in (Action.CREATE, Action.UPDATE, Action.NOOP):
         return obj
     tag = f"poolsync:private_key:{name}"
-    fingerprint = ch.fingerprint(str(key))
+    where = ch.private_key_location(obj.address)
+    fingerprint = ch.fingerprint(str(key), where)
     recorded = live.fingerprints.get(tag)
-    if obj.action is not Action.CREATE and recorded == fingerprint:
+    if obj.action is not Action.CREATE and ch.fingerprint_matches(recorded, str(key), where):
         return obj
     record = ApiCall("TagResource", {"ResourceArn": live.pool_arn, "Tags": {tag: fingerprint}})
     if obj.action is Action.CREATE:

@@ -1,11 +1,17 @@
 """Plans rendered for people. One value in (``Plan``), text out; no AWS, no click.
 
 JSON and markdown renderings come with the GitOps workflow; they render the same value.
+
+Names, keys and values come from files and from live pools (an unmanaged client named
+by anyone with console access): every piece of text is printed with its control
+characters escaped (``printable``), so no name can move the cursor, clear the screen
+or print a fake "No changes" on a terminal. The paint is added after.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from poolsync.drift import DriftReport, DriftState
@@ -38,27 +44,85 @@ _COLOUR = {
 }
 SENSITIVE = "(sensitive)"
 
+# What a terminal would act on rather than show: C0 controls (ESC, CR, BS, newline...),
+# DEL and C1 controls (CSI 0x9b among them), the Unicode line and paragraph separators,
+# and the bidirectional overrides and isolates that reorder what is displayed
+# ("Trojan Source", CVE-2021-42574).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control character escaped as Python writes it (``\\x1b``,
+    ``\\n``, ``\\u202e``), except those in ``keep`` (a message's own line breaks)."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if char in keep else char.encode("unicode_escape").decode("ascii")
+
+    return _UNSAFE.sub(escape, text)
+
 
 def format_value(value: Any) -> str:
     if value is MISSING:
         return "(not set)"
     if value is NOT_REPORTED:
         return "(not reported by Cognito)"
-    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False, default=str)
+    return printable(json.dumps(value, separators=(", ", ": "), ensure_ascii=False,
+                                default=str))
+
+
+_REFERENCE = re.compile(r"\$\{env:[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def shown_values(change: FieldChange) -> tuple[Any, Any] | None:
+    """What a change may show of its values: both when it is not sensitive; for a
+    sensitive one, the safe rendering masking gave it (values as written, with
+    ``${env:...}`` in place of what it stands for) when that tells more than
+    "(sensitive, changed)" does, else None: nothing."""
+    if not change.sensitive:
+        return change.before, change.after
+    if change.shown is None or not any(_tells(value) for value in change.shown):
+        return None
+    return change.shown
+
+
+def sources(change: FieldChange) -> str:
+    """`` (from ${env:A}, ${env:B})``: the variables a sensitive change's value comes
+    from, when masking knows them; else nothing."""
+    if change.shown is None:
+        return ""
+    found = dict.fromkeys(_REFERENCE.findall(json.dumps(change.shown[1], default=str)))
+    return f" (from {', '.join(found)})" if found else ""
+
+
+def _tells(value: Any) -> bool:
+    """Whether a masked value shows more than that it is secret: text written in the
+    file, a list's other items, a map's keys."""
+    if value is MISSING or value is NOT_REPORTED:
+        return False
+    if isinstance(value, str):
+        return value != SENSITIVE and _REFERENCE.sub("", value) != ""
+    if isinstance(value, dict):
+        return bool(value)
+    if isinstance(value, list | tuple):
+        return any(_tells(item) for item in value)
+    return True
 
 
 def format_change(change: FieldChange) -> str:
-    path = render_path(change.path)
+    path = printable(render_path(change.path))
     marker = "  (forces replacement)" if change.forces_replacement else ""
-    if change.sensitive:
-        return f"{path}: (sensitive, changed){marker}"
-    before = format_value(change.before)
+    shown = shown_values(change)
+    if shown is None:
+        return f"{path}: (sensitive, changed){printable(sources(change))}{marker}"
+    before, after = shown
+    text_before = format_value(before)
     if change.to_default:
-        default = "not set" if change.after is MISSING else format_value(change.after)
-        after = f"default ({default})"
+        default = "not set" if after is MISSING else format_value(after)
+        text_after = f"default ({default})"
     else:
-        after = format_value(change.after)
-    return f"{path}: {before} → {after}{marker}"
+        text_after = format_value(after)
+    return f"{path}: {text_before} → {text_after}{marker}"
 
 
 def _paint(text: str, action: Action, color: bool) -> str:
@@ -69,18 +133,29 @@ def _paint(text: str, action: Action, color: bool) -> str:
 def render_object(obj: ObjectPlan, color: bool = False) -> list[str]:
     symbol = UNMANAGED_SYMBOL if obj.unmanaged else SYMBOL[obj.action]
     action = "unmanaged" if obj.unmanaged else obj.action.value
-    head = f"{symbol} {obj.address}: {action}"
+    head = f"{symbol} {printable(obj.address)}: {action}"
     if obj.reason:
-        head += f" ({obj.reason})"
+        head += f" ({printable(obj.reason)})"
     lines = ["  " + _paint(head, obj.action, color)]
     lines += [f"      {format_change(c)}" for c in obj.changes]
-    lines += [f"    ! {note}" for note in obj.notes]
+    lines += [f"    ! {printable(note)}" for note in obj.notes]
     return lines
 
 
+def pool_region(pool: PoolPlan) -> str:
+    """The pool's region as outputs show it (as written, when it is ``${env:...}``)."""
+    return pool.shown_region or pool.region
+
+
+def pool_id(pool: PoolPlan) -> str | None:
+    """The pool's id as outputs show it (as written, when it is ``${env:...}``)."""
+    return pool.shown_pool_id or pool.pool_id
+
+
 def render_pool(pool: PoolPlan, color: bool = False) -> list[str]:
-    where = f"{pool.region}, {pool.pool_id}" if pool.pool_id else f"{pool.region}, new"
-    lines = [f"{pool.name} ({where})"]
+    region, shown_id = pool_region(pool), pool_id(pool)
+    where = f"{region}, {shown_id}" if shown_id else f"{region}, new"
+    lines = [printable(f"{pool.name} ({where})")]
     for obj in pool.objects:
         lines += render_object(obj, color)
     lines += render_sign_in_urls(pool)
@@ -89,7 +164,8 @@ def render_pool(pool: PoolPlan, color: bool = False) -> list[str]:
 
 def render_sign_in_urls(pool: PoolPlan) -> list[str]:
     """The hosted UI, one click away (clients with the code or implicit flow)."""
-    return [f"  Hosted UI sign-in for {name}: {url}" for name, url in pool.sign_in_urls]
+    return [printable(f"  Hosted UI sign-in for {name}: {url}")
+            for name, url in pool.sign_in_urls]
 
 
 def summary_line(plan: Plan) -> str:
@@ -123,16 +199,18 @@ def render_text(plan: Plan, color: bool = False, digest: str | None = None) -> s
 
 def format_expected_live(change: FieldChange) -> str:
     """A drifted field: what the file expects and what the pool has."""
-    path = render_path(change.path)
-    if change.sensitive:
-        return f"{path}: (sensitive, differs)"
-    return f"{path}: expected {format_value(change.after)}, live {format_value(change.before)}"
+    path = printable(render_path(change.path))
+    shown = shown_values(change)
+    if shown is None:
+        return f"{path}: (sensitive, differs){printable(sources(change))}"
+    live, expected = shown
+    return f"{path}: expected {format_value(expected)}, live {format_value(live)}"
 
 
 def render_drift_text(report: DriftReport) -> str:
     lines = []
     for obj in report.objects:
-        lines.append(f"{obj.state.value:<10} {obj.address}")
+        lines.append(f"{obj.state.value:<10} {printable(obj.address)}")
         lines += [f"    {format_expected_live(c)}" for c in obj.fields]
     counts = report.counts()
     lines.append("")
@@ -141,9 +219,9 @@ def render_drift_text(report: DriftReport) -> str:
     else:
         lines.append(f"Drift: {counts['MODIFIED']} modified, {counts['MISSING']} missing, "
                      f"{counts['UNMANAGED']} unmanaged, {counts['IN_SYNC']} in sync.")
-        lines.append(f"Revert (make the pools match the files): {report.revert}")
+        lines.append(printable(f"Revert (make the pools match the files): {report.revert}"))
         accepts = dict.fromkeys(o.accept for o in report.objects
                                 if o.state is not DriftState.IN_SYNC)
         for accept in accepts:
-            lines.append(f"Accept (bring the live settings into the files): {accept}")
+            lines.append(printable(f"Accept (bring the live settings into the files): {accept}"))
     return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ proves it (its own resource server, its pruned providers); the planner checks th
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -372,6 +373,35 @@ def reserved_tag_keys(pool: _Pool) -> Iterator[Problem]:
                 f"tag keys starting with {key.split(':', 1)[0]}: are reserved "
                 "(aws: for AWS, poolsync: for poolsync's own records)",
                 pool.at("settings", "UserPoolTags", key))
+
+
+# Characters a tag key may hold besides letters, numbers and separators (spaces).
+TAG_KEY_PUNCTUATION = frozenset("_.:/=+-@")
+_TAG_KEY_CATEGORIES = ("L", "N", "Z")  # Unicode's letters, numbers, separators
+
+
+def tag_key_characters(pool: _Pool) -> Iterator[Problem]:
+    """A tag key holds only letters, numbers, spaces (Unicode separators) and
+    ``_ . : / = + - @``: the pattern ``^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$`` AWS's API
+    references give TagKey (AWS Tag Editor guide, "Tag naming limits and requirements":
+    https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). botocore's
+    TagKeysType for Cognito gives only the length (1-128, which the schema checks), and
+    Python's ``re`` (the schema's) cannot spell ``\\p{L}``: the categories are checked
+    here. A key holding ``${env:...}`` is the schema's to report."""
+    for key in _mapping(pool.settings.get("UserPoolTags")):
+        if not isinstance(key, str) or _unknown(key):
+            continue
+        bad = [c for c in dict.fromkeys(key) if not _tag_key_character(c)]
+        if bad:
+            shown = ", ".join(json.dumps(c) for c in bad[:5])
+            yield Problem(
+                f"a tag key holds only letters, numbers, spaces and _ . : / = + - @"
+                f" (got {shown})",
+                pool.at("settings", "UserPoolTags", key))
+
+
+def _tag_key_character(char: str) -> bool:
+    return char in TAG_KEY_PUNCTUATION or unicodedata.category(char)[0] in _TAG_KEY_CATEGORIES
 
 
 RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
@@ -846,7 +876,7 @@ def token_validity(pool: _Pool) -> Iterator[Problem]:
             if validity.member == "RefreshTokenValidity" and value == 0:
                 continue
             unit = units.get(validity.unit_key, validity.default_unit)
-            if unit not in TIME_UNITS:
+            if not isinstance(unit, str) or unit not in TIME_UNITS:
                 continue  # the schema reports the unit
             seconds = value * TIME_UNITS[unit]
             if validity.low <= seconds <= validity.high:
@@ -892,7 +922,7 @@ def social_provider_name(pool: _Pool) -> Iterator[Problem]:
         if not isinstance(provider, Mapping):
             continue
         kind = provider.get("ProviderType")
-        if kind not in IDP_TYPES or name == kind:
+        if not isinstance(kind, str) or kind not in IDP_TYPES or name == kind:
             continue  # an invalid type is the schema's to report
         where = pool.at("identity_providers", name, "ProviderType")
         if kind in SOCIAL_PROVIDERS:
@@ -937,7 +967,7 @@ def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]
             server = servers.get(identifier)
             if server is None:
                 continue
-            names = {_dig(s, "ScopeName") for s in _list(server.get("Scopes"))}
+            names = {n for s in _list(server.get("Scopes")) if isinstance(n := _dig(s, "ScopeName"), str)}
             if name not in names:
                 yield Problem(
                     f"scope {json.dumps(name)} is not among the scopes of resource server "
@@ -974,6 +1004,7 @@ RULES: tuple[_Rule, ...] = (
     attribute_constraints,
     developer_only_name,
     reserved_tag_keys,
+    tag_key_characters,
     domain_rules,
     *STATE_RULES,
     legacy_alias_conflict,

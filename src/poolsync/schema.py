@@ -25,6 +25,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
 from poolsync.model import Path, Problem
+from poolsync.yamlio import yaml11_number
 
 SCHEMA_FILE = FilePath(__file__).parent / "poolsync.schema.json"
 
@@ -153,7 +154,7 @@ def validate_fragments(data: Any, secrets: frozenset[str] = frozenset()) -> list
 
 
 def _all_findings(data: Any, secrets: frozenset[str]) -> list[_Finding]:
-    found = [*_reference_findings(data, ())]
+    found = [*_reference_findings(data, ()), *_key_reference_findings(data, ())]
     checked = _quotable(data) if _holds_long_int(data) else data
     for error in _validator().iter_errors(checked):
         found.extend(_findings(error, secrets))
@@ -276,9 +277,31 @@ class _Finding:
     message: str
 
 
+# Where a value is a secret by kind, however it is written (README, "Plans, apply and
+# safety": secrets): a client's ClientSecret, a provider's client_secret and Apple's
+# private_key. No message quotes any part of it, ${env:...} or not.
+_SECRET_FIELDS = (("clients", None, "ClientSecret"),
+                  ("identity_providers", None, "ProviderDetails", "client_secret"),
+                  ("identity_providers", None, "ProviderDetails", "private_key"))
+
+
+def is_secret_field(path: Path) -> bool:
+    """Whether ``path`` (in a document: ``pools.P.clients.C.ClientSecret``, or in a
+    template) is a field whose value is a secret by kind."""
+    return any(
+        len(path) >= len(shape) and all(
+            want is None or want == got for want, got in zip(shape, path[-len(shape):],
+                                                             strict=True))
+        for shape in _SECRET_FIELDS
+    )
+
+
 def _reference_findings(value: Any, path: Path) -> Iterator[_Finding]:
     if isinstance(value, str):
         for message in malformed_references(value):
+            if is_secret_field(path):  # the text after "${" is part of the secret
+                message = ("a malformed ${env:...} reference (not shown: the value is a "
+                           "secret); write ${env:NAME}, or $${ for a literal ${")
             yield _Finding(path, "reference", message)
     elif isinstance(value, Mapping):
         for key, item in value.items():
@@ -286,6 +309,26 @@ def _reference_findings(value: Any, path: Path) -> Iterator[_Finding]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _reference_findings(item, (*path, index))
+
+
+KEY_REFERENCE = (
+    "${env:...} cannot stand in a key: keys are names, written as they are (only values"
+    " are substituted)"
+)
+
+
+def _key_reference_findings(value: Any, path: Path) -> Iterator[_Finding]:
+    """A mapping key holding a ``${env:...}`` reference: keys are never substituted, so
+    a pool, a client or a tag would be named ``${env:X}`` literally. Reported as the
+    key's type problem, which silences the key's other findings (pattern, unknown key)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and _holds_reference(key):
+                yield _Finding((*path, key), "type", KEY_REFERENCE)
+            yield from _key_reference_findings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _key_reference_findings(item, (*path, index))
 
 
 @dataclass(frozen=True)
@@ -327,6 +370,13 @@ def _findings(error: ValidationError, secrets: frozenset[str]) -> Iterator[_Find
 
 def _findings_of(error: _Error, secrets: frozenset[str]) -> Iterator[_Finding]:
     path, keyword = error.path, error.keyword
+    if is_secret_field(path) and isinstance(error.instance, str):
+        # A secret written in the file is a secret all the same: never quoted.
+        secrets = secrets | {error.instance}
+        if keyword not in _FORMATTERS:  # jsonschema's own message quotes the value
+            yield _Finding(path, keyword, "the value is not valid here (not shown: it "
+                                          "is a secret)")
+            return
     if "propertyNames" in error.schema_path:
         # jsonschema reports a bad key at its mapping; point at the key itself.
         key = error.instance
@@ -336,6 +386,12 @@ def _findings_of(error: _Error, secrets: frozenset[str]) -> Iterator[_Finding]:
     if _reported_by_rules(error, secrets):
         return
     if isinstance(error.instance, str) and REFERENCE_START in error.instance:
+        if keyword in ("const", "enum") and _holds_reference(error.instance) and not any(
+            isinstance(allowed, str) for allowed in _allowed_values(error)
+        ):
+            # version: ${env:V}: no text can be the number 1, whatever V holds.
+            yield _Finding(path, "type", ENV_ONLY_IN_STRINGS)
+            return
         # Text with "${" is checked after substitution (even when every "${" is an
         # escaped "$${": the text checked here is not yet unescaped).
         if keyword in _CHECKS_OF_THE_TEXT:
@@ -348,6 +404,11 @@ def _findings_of(error: _Error, secrets: frozenset[str]) -> Iterator[_Finding]:
         return
     for message in _messages(error, secrets):
         yield _Finding(path, keyword, message)
+
+
+def _allowed_values(error: _Error) -> list[Any]:
+    """The values a ``const`` or ``enum`` keyword allows."""
+    return [error.value] if error.keyword == "const" else list(error.value)
 
 
 def _messages(error: _Error, secrets: frozenset[str]) -> list[str]:
@@ -502,6 +563,13 @@ def _type(error: _Error, secrets: frozenset[str]) -> list[str]:
     if "integer" in wanted and "number" not in wanted and _whole_float(instance):
         # 3.0: the API refuses the decimal point (botocore: "Invalid type for parameter").
         return [f"expected {nouns}, got {instance}: write {int(instance)}, without a decimal point"]
+    old = yaml11_number(instance) if isinstance(instance, str) and instance not in secrets else None
+    if old is not None and {"integer", "number"} & set(wanted):
+        # 1:30, 1_000, 0b1010: numbers in YAML 1.1, text in YAML 1.2 (yamlio).
+        return [
+            f"expected {nouns}, got the string {_show(instance)}: YAML 1.1 reads it as {old},"
+            f" but poolsync reads YAML 1.2, where it is text: write {old}"
+        ]
     if wanted != ["boolean"] or not isinstance(instance, str):
         return [f"expected {nouns}, got {got}"]
     if instance in _YAML11_BOOLEAN_WORDS and instance not in secrets:

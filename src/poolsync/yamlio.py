@@ -18,19 +18,47 @@ PyYAML's constructors would silently accept or act on:
   come from" hard to answer and to locate; anchors and aliases of whole values work;
 - alias bombs ("billion laughs") and self-referencing aliases.
 
-Scalars follow YAML 1.1 (PyYAML's) rules with two deliberate exceptions:
+Scalars: YAML 1.2
+-----------------
 
-- Booleans are YAML 1.2's: only ``true``/``false`` (any case style). ``on``, ``off``,
-  ``yes``, ``no`` stay strings, so ``MfaConfiguration: OFF`` means the string ``"OFF"``
-  the Cognito API expects (and what editors using YAML 1.2 show), not ``False``.
-- Dates and timestamps stay strings: no ``datetime`` leaks into the data.
+libyaml parses YAML 1.1 syntax, and PyYAML resolves plain scalars with YAML 1.1's
+rules. poolsync reads them with the YAML 1.2 **core schema** instead (YAML 1.2.2, §10.3.2
+"Tag Resolution", https://yaml.org/spec/1.2.2/#1032-tag-resolution), whatever a
+``%YAML`` directive says (``%YAML 1.1`` is refused, so a file cannot claim otherwise).
+The plain scalars the two versions read differently:
+
+==================  ===========================  ==================================
+written             YAML 1.1 (PyYAML)            poolsync (YAML 1.2 core)
+==================  ===========================  ==================================
+``yes no on off``   booleans                     strings (``MfaConfiguration: OFF``)
+``y n``             booleans in the YAML 1.1     strings
+                    spec (not in PyYAML)
+``0o14``            string                       integer 12
+``014``             octal integer 12             **refused**: 1.2 reads 14; a
+                                                 silent 14 or 12 misleads someone
+``1:30``            sexagesimal integer 90       string
+``1_000``           integer 1000                 string
+``0b1010``          integer 10                   string
+``+0x1``, ``-0x1``  integer                      string (1.2 hex has no sign)
+``1e3``, ``1.5e3``  strings (an exponent needs   floats 1000.0, 1500.0
+                    a dot and a sign in 1.1)
+``2001-12-14``      timestamp (a ``datetime``)   string
+``=``               the "value" key              string
+``~ null Null``     null                         null (the same)
+``.inf .nan``       float                        float (the same)
+==================  ===========================  ==================================
+
+An explicit tag must fit its type in YAML 1.2 too: ``!!bool yes``, ``!!int 1_000`` and
+``!!null x`` are errors, ``!!str 014`` is the text ``014``. ``dump_yaml`` quotes every
+string that either version would read as something else, so what it writes loads back
+equal here and means the same to YAML 1.1 tools.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,39 +91,124 @@ _NULL = _CORE + "null"
 _MAP = _CORE + "map"
 _SEQ = _CORE + "seq"
 _MERGE = _CORE + "merge"
-_TIMESTAMP = _CORE + "timestamp"
 
-# Implicit resolvers PyYAML applies that we do not want (see the module docstring):
-# YAML 1.1 booleans, timestamps, and the obscure "=" (value) and "!"/"&"/"*" (yaml) tags.
-_DROPPED_RESOLVERS = {_BOOL, _TIMESTAMP, _CORE + "value", _CORE + "yaml"}
-_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+# The YAML 1.2.2 core schema (§10.3.2, https://yaml.org/spec/1.2.2/#1032-tag-resolution):
+# what a plain scalar is, by its whole text; anything else is a string. ``\Z``, not
+# ``$``: the whole text, never "up to a final newline".
+_NULL_TEXT = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_BOOL_TEXT = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_INT_TEXT = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
+_FLOAT_TEXT = re.compile(
+    r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+)
+# A decimal integer with a leading zero: octal in YAML 1.1, decimal in YAML 1.2.
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+\Z")
+
+
+def _core_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's resolver table (first character -> (tag, pattern)) for the core schema.
+
+    Integers are tried before floats (``12`` matches both). The merge key ``<<`` keeps
+    PyYAML's resolver so that ``_key`` can name it."""
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, firsts in (
+        (_NULL, _NULL_TEXT, ["~", "n", "N", ""]),
+        (_BOOL, _BOOL_TEXT, list("tTfF")),
+        (_INT, _INT_TEXT, list("-+0123456789")),
+        (_FLOAT, _FLOAT_TEXT, list("-+.0123456789")),
+        (_MERGE, re.compile(r"<<\Z"), ["<"]),
+    ):
+        for first in firsts:
+            table.setdefault(first, []).append((tag, pattern))
+    return table
+
+
+_CORE_RESOLVERS = _core_resolvers()
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    resolvers = {
-        first: [(tag, regexp) for tag, regexp in entries if tag not in _DROPPED_RESOLVERS]
-        for first, entries in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
-    }
-    for first in "tTfF":
-        resolvers.setdefault(first, []).insert(0, (_BOOL, _YAML12_BOOL))
-    return resolvers
-
-
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """libyaml's safe loader with our scalar resolution; used only to compose nodes."""
+    """libyaml's safe loader with YAML 1.2 core scalar resolution; composes nodes only."""
 
-    yaml_implicit_resolvers = _implicit_resolvers()
+    yaml_implicit_resolvers = _CORE_RESOLVERS
 
 
-# Explicitly tagged scalars we accept, and how to build each. Implicitly resolved
-# scalars always match their resolver's pattern; explicit ones (``!!int abc``) may not.
-_SCALAR_BUILDERS: dict[str, Callable[[Any, ScalarNode], Any]] = {
-    _INT: lambda loader, node: loader.construct_yaml_int(node),
-    _FLOAT: lambda loader, node: loader.construct_yaml_float(node),
-    _BOOL: lambda loader, node: loader.construct_yaml_bool(node),
-    _NULL: lambda loader, node: None,
+class _NotOfType(ValueError):
+    """A scalar's text does not fit its (explicit) tag, or is refused for its type."""
+
+
+def _build_int(text: str) -> int:
+    """``!!int`` in the core schema: ``[-+]?[0-9]+``, ``0o[0-7]+``, ``0x[0-9a-fA-F]+``.
+
+    Python's ``int()`` alone would also take ``1_000``, spaces and non-ASCII digits."""
+    if not _INT_TEXT.match(text):
+        raise _NotOfType(text)
+    if _LEADING_ZERO.match(text):
+        raise _LeadingZero(text)
+    if text[:2] in ("0o", "0x"):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+def _build_float(text: str) -> float:
+    """``!!float`` in the core schema (an integer's text is a float's too: ``!!float 1``)."""
+    if not (_FLOAT_TEXT.match(text) or (_INT_TEXT.match(text) and text[:2] not in ("0o", "0x"))):
+        raise _NotOfType(text)
+    lowered = text.lower()
+    if lowered.endswith(".nan"):
+        return float("nan")
+    if lowered.endswith(".inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    return float(text)
+
+
+def _build_bool(text: str) -> bool:
+    if not _BOOL_TEXT.match(text):
+        raise _NotOfType(text)
+    return text.lower() == "true"
+
+
+def _build_null(text: str) -> None:
+    if not _NULL_TEXT.match(text):
+        raise _NotOfType(text)
+
+
+class _LeadingZero(_NotOfType):
+    """``014``: YAML 1.1 reads octal 12, YAML 1.2 decimal 14. Either reading, taken
+    silently, misleads whoever meant the other: refused, saying both."""
+
+    def message(self) -> str:
+        text = str(self)
+        sign = "-" if text.startswith("-") else ""
+        digits = text.lstrip("+-")
+        decimal = f"{sign}{int(digits, 10)}"
+        if set(digits) == {"0"}:
+            readings = ""
+            octal = ""
+        elif set(digits) <= set("01234567"):
+            readings = (
+                f": YAML 1.1 reads it as octal ({sign}{int(digits, 8)}), YAML 1.2 as {decimal}"
+            )
+            # YAML 1.2 writes octal without a sign.
+            octal = "" if sign else f", or 0o{digits.lstrip('0')} for octal"
+        else:
+            readings = f": YAML 1.1 reads it as text, YAML 1.2 as {decimal}"
+            octal = ""
+        return (
+            f"{_quoted(text)} has a leading zero{readings}; write {decimal}{octal}, or quote"
+            " it if it is text"
+        )
+
+
+# Scalars we accept, by tag, and how to build each from its text. An implicitly resolved
+# scalar matches its pattern already; an explicit one (``!!int abc``) may not.
+_SCALAR_BUILDERS: dict[str, Callable[[str], Any]] = {
+    _INT: _build_int,
+    _FLOAT: _build_float,
+    _BOOL: _build_bool,
+    _NULL: _build_null,
 }
 
 _TYPE_NAMES: dict[type, str] = {
@@ -147,9 +260,13 @@ def load_document(text: bytes | str, file: str) -> Document:
     """
     source = _decode(text, file) if isinstance(text, bytes) else text.removeprefix("\ufeff")
     _refuse_unprintable(source, file)
-    root = _compose(source, file)
+    return _document(source, file, _compose(source, file))
+
+
+def _document(source: str, file: str, root: Node | None) -> Document:
     if root is None:
         raise ConfigError([Problem(_why_no_content(source), location=Location(file, 1, 1))])
+    _refuse_other_yaml_version(source, file)
     builder = _Builder(file, source)
     data = builder.build_root(root)
     if builder.problems:
@@ -159,6 +276,79 @@ def load_document(text: bytes | str, file: str) -> Document:
         message = f"expected a mapping at the top level, got {_type_name(data)}"
         raise ConfigError([Problem(message, location=where)])
     return Document(data=data, locations=builder.locations, file=file)
+
+
+def load_document_if(text: bytes, file: str, keys: Collection[str]) -> Document | None:
+    """``load_document`` for a file found by walking a directory: None, without a
+    problem, when the file is YAML whose first document's top level is not a mapping
+    with at least one of ``keys`` (another tool's file: a GitHub workflow, a
+    docker-compose file with merge keys, a multi-document Kubernetes manifest), so that
+    it can be skipped. YAML that breaks before any of ``keys`` counts as another tool's
+    (a template of some other tool); bytes that are not text (invalid UTF-8, NUL) are
+    reported as ``load_document`` reports them: nothing says they are not ours."""
+    source = _decode(text, file)
+    _refuse_unprintable(source, file)
+    try:
+        root = _compose(source, file)
+    except ConfigError:
+        if _first_document_keys(source).isdisjoint(keys):
+            return None  # a stream of documents, or a syntax this loader refuses
+        raise
+    found = [node.value for node, _ in root.value if isinstance(node, ScalarNode)] if (
+        isinstance(root, MappingNode)
+    ) else []
+    if not set(found) & set(keys):
+        return None
+    return _document(source, file, root)
+
+
+def _first_document_keys(source: str) -> frozenset[str]:
+    """The plain keys of the first document's top-level mapping (none for any other top
+    level, or when even the first document cannot be parsed)."""
+    keys: set[str] = set()
+    depth = 0
+    position = 0  # complete nodes seen at the top mapping's level: even ones are keys
+    try:
+        for event in yaml.parse(source, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
+                    break
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                position += depth == 1
+                if depth == 0:
+                    break
+            elif isinstance(event, yaml.NodeEvent):  # a scalar or an alias
+                if depth == 0:
+                    break
+                if depth == 1:
+                    if position % 2 == 0 and isinstance(event, yaml.ScalarEvent):
+                        keys.add(event.value)
+                    position += 1
+    except yaml.YAMLError:
+        pass  # the keys read before the error are all there is
+    return frozenset(keys)
+
+
+def _refuse_other_yaml_version(source: str, file: str) -> None:
+    """A ``%YAML 1.1`` directive asks for YAML 1.1's scalars (``yes`` a boolean, ``014``
+    octal); poolsync reads YAML 1.2 whatever the file says, so such a file is refused
+    rather than read otherwise than it claims. ``%YAML 1.2`` is welcome."""
+    if "%YAML" not in source:
+        return
+    for event in yaml.parse(source, Loader=_Loader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            if event.version is not None and tuple(event.version) != (1, 2):
+                declared = ".".join(str(part) for part in event.version)
+                message = (
+                    f"the file declares %YAML {declared}, but poolsync reads YAML 1.2 (where"
+                    " yes/no/on/off are strings, and 014, 1:30 and 1_000 are not numbers):"
+                    " write %YAML 1.2, or remove the directive"
+                )
+                line = source[: source.index("%YAML")].count("\n") + 1
+                raise ConfigError([Problem(message, location=Location(file, line, 1))])
+            return
 
 
 def _why_no_content(source: str) -> str:
@@ -266,18 +456,13 @@ def _display_tag(tag: str) -> str:
 
 _TOO_LARGE = f"integer too large (more than {MAX_NUMBER_DIGITS} digits); quote it if it is text"
 _TOO_LONG = f"number too long (more than {MAX_NUMBER_DIGITS} digits); quote it if it is text"
-_NUMBER_MARKS = str.maketrans("", "", "+-_")
+_NUMBER_MARKS = str.maketrans("", "", "+-")
 _QUOTED_LIMIT = 60
 
 
-# How YAML 1.1 writes an integer and a float (PyYAML's implicit resolvers): an explicit
-# ``!!int`` may stand on any text, and only a number can be too long.
-_NUMBER_SYNTAX = {
-    tag: regexp
-    for entries in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
-    for tag, regexp in entries
-    if tag in (_INT, _FLOAT)
-}
+# How YAML 1.2 writes an integer and a float: an explicit ``!!int`` may stand on any
+# text, and only a number can be too long.
+_NUMBER_SYNTAX = {_INT: _INT_TEXT, _FLOAT: _FLOAT_TEXT}
 
 
 def _too_many_digits(node: ScalarNode) -> str | None:
@@ -287,7 +472,7 @@ def _too_many_digits(node: ScalarNode) -> str | None:
     if syntax is None:
         return None
     written = node.value.translate(_NUMBER_MARKS)
-    if written[:2].lower() in ("0x", "0b"):
+    if written[:2] in ("0x", "0o"):
         written = written[2:]
     if len(written) <= MAX_NUMBER_DIGITS or not syntax.match(node.value):
         return None
@@ -325,7 +510,6 @@ class _Builder:
         self.source = source
         self.locations: dict[Path, Location] = {}
         self.problems: list[Problem] = []
-        self._loader = _Loader("")  # for PyYAML's scalar parsing (ints, floats) only
         self._seen: set[int] = set()
         self._open: set[int] = set()  # nodes being built: reaching one again is a cycle
         self._expanding = 0  # > 0 while inside an alias expansion
@@ -342,8 +526,6 @@ class _Builder:
         except _Refused as refused:
             self.problems = [refused.problem]
             return None
-        finally:
-            self._loader.dispose()
 
     def _build(self, node: Node, path: Path, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -475,13 +657,16 @@ class _Builder:
             self.problems.append(Problem(too_long, path, _location(self.file, node)))
             return None
         try:
-            value = builder(self._loader, node)
-        except (ValueError, KeyError, IndexError):  # a tag on a value it does not fit ("")
+            value = builder(node.value)
+        except _LeadingZero as refused:
+            self.problems.append(Problem(refused.message(), path, _location(self.file, node)))
+            return None
+        except _NotOfType:  # a tag on a value it does not fit (``!!int abc``, ``!!int``)
             message = f"{_quoted(node.value)} is not a valid {_display_tag(node.tag)}"
             self.problems.append(Problem(message, path, _location(self.file, node)))
             return None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_INT:
-            # Few digits, a large value: 0x... or 1:2:3... (base 60).
+            # Few digits, a large value: 0x....
             self.problems.append(Problem(_TOO_LARGE, path, _location(self.file, node)))
             return None
         return value
@@ -491,8 +676,20 @@ class _Builder:
         self.problems.append(Problem(message, path, _location(self.file, node)))
 
 
+def _dump_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    """YAML 1.1's resolvers and the core schema's together: the dumper quotes a string
+    that either would read as something else (``"yes"``, ``"1e3"``, ``"0o14"``)."""
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for source in (yaml.resolver.Resolver.yaml_implicit_resolvers, _CORE_RESOLVERS):
+        for first, entries in source.items():
+            table.setdefault(first, []).extend(entries)
+    return table
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, lists indented under their key: the way people write configs."""
+
+    yaml_implicit_resolvers = _dump_resolvers()
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
@@ -524,3 +721,24 @@ def dump_yaml(data: Any) -> str:
         indent=2,
     )
     return text
+
+
+def yaml11_number(text: str) -> int | float | None:
+    """The number YAML 1.1 (PyYAML) reads the plain scalar ``text`` as, when YAML 1.2
+    reads it as text: ``1:30`` is 90, ``1_000`` 1000, ``0b1010`` 10, ``+0x1`` 1. None for
+    anything else (text in both, or a number in both). For messages: "write 90"."""
+    if len(text) > 40 or _INT_TEXT.match(text) or _FLOAT_TEXT.match(text):
+        return None
+    tag = yaml.resolver.Resolver().resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag not in (_INT, _FLOAT):
+        return None
+    loader = yaml.SafeLoader("")
+    try:
+        number: int | float = (
+            loader.construct_yaml_int if tag == _INT else loader.construct_yaml_float
+        )(ScalarNode(tag, text))
+    except (ValueError, KeyError, IndexError):
+        return None
+    finally:
+        loader.dispose()
+    return number

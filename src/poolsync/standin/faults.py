@@ -18,6 +18,11 @@ no response: *before* forwarding the upstream server never sees the request; *af
 forwarding it has acted, and only the answer is lost (the case that duplicates a create
 without an idempotency token).
 
+``hold`` parks requests of one operation in the proxy until the test releases them, for
+races: two runs whose CreateUserPool reach Cognito in a chosen order, or a request that
+reaches Cognito after the process that sent it was killed (the proxy forwards it
+whatever became of the client).
+
 Standard library only: issue 6's benchmark reuses it outside the tests.
 """
 
@@ -48,6 +53,9 @@ _HOP_BY_HOP: Final = frozenset({"connection", "keep-alive", "proxy-authenticate"
                                 "proxy-authorization", "te", "trailer",
                                 "transfer-encoding", "upgrade", "content-length", "host"})
 _UPSTREAM_TIMEOUT_SECONDS: Final = 60.0
+# A held request nobody releases is dropped (reset, never forwarded) after this long, so
+# a test that forgets one ends instead of hanging.
+_HOLD_TIMEOUT_SECONDS: Final = 120.0
 _JSON_CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 
 
@@ -154,6 +162,85 @@ class Injected:
         return dict(sorted(totals.items()))
 
 
+class HeldRequest:
+    """One request parked by a ``Gate``: ``release()`` forwards it to the upstream server
+    (even if its client is gone); ``forwarded`` is set once the server has answered it
+    (or could not be reached)."""
+
+    def __init__(self, operation: str, body: bytes) -> None:
+        self.operation = operation
+        self.body = body
+        self.forwarded = threading.Event()
+        self._decided = threading.Event()
+        self._forward = False
+
+    def release(self) -> None:
+        """Forward it now."""
+        self._forward = True
+        self._decided.set()
+
+    def drop(self) -> None:
+        """Never forward it: its client gets a reset (unless released already)."""
+        self._decided.set()
+
+    def wait_released(self, timeout: float) -> bool:
+        """Whether it is to be forwarded: False when dropped or not released in time."""
+        return self._decided.wait(timeout) and self._forward
+
+    def wait_forwarded(self, timeout: float) -> None:
+        """Block until the upstream server answered it; TimeoutError after ``timeout`` s."""
+        if not self.forwarded.wait(timeout):
+            raise TimeoutError(f"the held {self.operation} was not forwarded in {timeout} s")
+
+
+class Gate:
+    """Parks requests of one operation: the first ``after`` pass, the next ``count`` wait
+    in the proxy until released (``FaultProxy.hold``)."""
+
+    def __init__(self, operation: str, count: int, after: int) -> None:
+        self.operation = operation.rsplit(".", 1)[-1]
+        self.count, self.after = count, after
+        self.held: list[HeldRequest] = []
+        self._seen = 0
+        self._changed = threading.Condition()
+
+    def take(self, operation: str, body: bytes) -> HeldRequest | None:
+        """The request parked here, or None when this gate lets it pass."""
+        with self._changed:
+            if operation != self.operation or len(self.held) >= self.count:
+                return None
+            self._seen += 1
+            if self._seen <= self.after:
+                return None
+            request = HeldRequest(operation, body)
+            self.held.append(request)
+            self._changed.notify_all()
+            return request
+
+    def wait_held(self, n: int, timeout: float) -> list[HeldRequest]:
+        """Block until ``n`` requests are parked (in arrival order); TimeoutError after
+        ``timeout`` seconds."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self.held) >= n, timeout):
+                raise TimeoutError(f"{len(self.held)} of {n} {self.operation} requests "
+                                   f"arrived in {timeout} s")
+            return list(self.held[:n])
+
+    def release_all(self) -> None:
+        for request in self._close():
+            request.release()
+
+    def drop_all(self) -> None:
+        """Drop what is still parked (nothing more is parked)."""
+        for request in self._close():
+            request.drop()
+
+    def _close(self) -> list[HeldRequest]:
+        with self._changed:
+            self.count = len(self.held)  # park no more
+            return list(self.held)
+
+
 class FaultProxy:
     """``with FaultProxy(upstream_url, faults, seed) as proxy:`` serves
     ``proxy.endpoint_url`` on a free loopback port and forwards to ``upstream_url``.
@@ -173,6 +260,26 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._gates: list[Gate] = []
+
+    def hold(self, operation: str, count: int = 1, after: int = 0) -> Gate:
+        """Park the next ``count`` requests of ``operation`` (after letting ``after`` of
+        them pass) until the test releases them; faults are drawn for them first, as
+        for any request. A request still parked when the with-block ends is dropped,
+        never forwarded (as is one not released within two minutes)."""
+        gate = Gate(operation, count, after)
+        with self._lock:
+            self._gates.append(gate)
+        return gate
+
+    def parked(self, operation: str, body: bytes) -> HeldRequest | None:
+        with self._lock:
+            gates = list(self._gates)
+        for gate in gates:
+            request = gate.take(operation, body)
+            if request is not None:
+                return request
+        return None
 
     @property
     def endpoint_url(self) -> str:
@@ -196,6 +303,10 @@ class FaultProxy:
         self._server = self._thread = None
         if server is None or thread is None:
             return
+        with self._lock:
+            gates = list(self._gates)
+        for gate in gates:  # a parked request thread would hold server_close() up
+            gate.drop_all()
         server.shutdown()  # serve_forever returns; no new connection is accepted
         thread.join()
         server.close_open_connections()  # idle keep-alive connections end their threads
@@ -298,12 +409,20 @@ class _Handler(BaseHTTPRequestHandler):
         if error is not None:
             self._send(*_error(*error))
             return
+        parked = proxy.parked(operation, body)
+        if parked is not None and not parked.wait_released(_HOLD_TIMEOUT_SECONDS):
+            self._reset()  # dropped, never forwarded
+            return
         try:
             status, headers, answer = self._forward(body)
         except OSError as exc:  # the upstream server is down or dropped us
+            if parked is not None:
+                parked.forwarded.set()
             self._send(502, [("Content-Type", "text/plain")], f"Bad Gateway: {exc}".encode())
             return
         proxy.forwarded(operation)
+        if parked is not None:
+            parked.forwarded.set()  # the client may be gone: it was forwarded all the same
         if fault is Fault.RESET_AFTER:
             self._reset()
             return

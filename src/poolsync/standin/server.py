@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -23,6 +25,43 @@ _WERKZEUG_LOGGER: Final = logging.getLogger("werkzeug")
 # does not track them, so __exit__ finds them by name to wait for them.
 _REQUEST_THREAD_MARK: Final = "(process_request_thread)"
 _REQUEST_THREAD_GRACE_SECONDS: Final = 5.0
+
+
+class PortUnavailable(OSError):
+    """The port asked for cannot be listened on: taken, or not ours to take."""
+
+
+class _Server(ThreadedMotoServer):
+    """moto's threaded server, but a server that cannot start is an error, not a hang:
+    moto's ``start`` waits for a ready event that its thread sets only after werkzeug
+    has bound the port, and werkzeug answers a taken port with ``sys.exit(1)`` in that
+    thread (werkzeug/serving.py, BaseWSGIServer.__init__), so the event never came."""
+
+    failure: BaseException | None = None
+
+    def _server_entry(self) -> None:
+        try:
+            super()._server_entry()
+        except BaseException as exc:  # SystemExit from werkzeug, or an OSError
+            self.failure = exc
+            self._server_ready_event.set()
+
+
+def check_port(port: int, host: str = _LOOPBACK) -> None:
+    """Raise PortUnavailable when ``port`` on ``host`` cannot be bound. Port 0 (any
+    free port) always can. The probe sets SO_REUSEADDR as werkzeug does, so a port that only has
+    connections in TIME_WAIT is free, as it is for the server."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortUnavailable(exc.errno, f"port {port} is in use") from exc
+            raise PortUnavailable(exc.errno, f"cannot listen on port {port}: "
+                                  f"{exc.strerror}") from exc
 
 
 class LocalCognito:
@@ -56,9 +95,13 @@ class LocalCognito:
         self._quiet_werkzeug()
         self._threads_before = frozenset(threading.enumerate())
         try:
+            check_port(self.port)
             # Port 0: the OS picks a free port; get_host_and_port() reports it.
-            server = ThreadedMotoServer(ip_address=_LOOPBACK, port=self.port, verbose=False)
+            server = _Server(ip_address=_LOOPBACK, port=self.port, verbose=False)
             server.start()
+            if server.failure is not None:  # taken between the check and the bind
+                raise PortUnavailable(errno.EADDRINUSE, f"port {self.port} is in use"
+                                      ) from server.failure
         except BaseException:
             self._restore()
             raise
