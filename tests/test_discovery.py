@@ -184,6 +184,18 @@ def test_validate_examples_notes_each_workflow_it_skips(
     assert captured.out.endswith(": valid.\n")
 
 
+@pytest.mark.parametrize("command", [["plan"], ["drift"], ["apply", "--yes"]])
+def test_commands_that_read_aws_also_note_what_the_walk_skipped(
+    command: list[str], tmp_path: Path, session: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import cli
+
+    write(tmp_path / "pools.yaml", pool_file("notes"))
+    workflow = write(tmp_path / "ci.yml", WORKFLOW)
+    cli(session, *command, str(tmp_path))
+    assert f"note: {workflow}: {NOT_POOLSYNC}" in capsys.readouterr().err.splitlines()
+
+
 # --- Hidden files and links -------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ wait is bounded; no test asserts a duration.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -315,7 +316,10 @@ def test_killed_create_reaching_cognito_after_the_reapply_ended_is_planned_away(
         out = capsys.readouterr().out
         assert f"- orders/copies/{stray}: delete (a second pool named 'orders'" in out
         assert f"the oldest pool ({kept}) is the one managed" in out
-        assert _cli(_session(proxy), "drift", path) == 2
+        assert _cli(_session(proxy), "drift", path, "-o", "json") == 2
+        (copy,) = [o for o in json.loads(capsys.readouterr().out)["objects"]
+                   if o["address"] == f"orders/copies/{stray}"]
+        assert "nothing to accept; apply deletes it" in copy["accept"]  # no export of it
         assert _cli(_session(proxy), "apply", path, "--yes") == 0
         _clean(proxy, path)
     assert [p["Id"] for p in _described(cognito, "orders")] == [kept]

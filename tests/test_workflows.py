@@ -122,7 +122,9 @@ def test_reusable_workflow_inputs_are_documented(name: str) -> None:
               "github-environment", "aws-role-arn", "aws-region", "env-from-vars",
               "env-from-secrets"}
     assert common <= set(call["inputs"])
-    assert set(call["secrets"]) == {"env-json"}
+    # The fingerprint key only where plan files are made and checked.
+    keyed = {"POOLSYNC_FINGERPRINT_KEY"} if name != "poolsync-drift.yml" else set()
+    assert set(call["secrets"]) == {"env-json"} | keyed
     for key, spec in {**call["inputs"], **call["secrets"]}.items():
         assert spec.get("description"), f"{key} has no description"
         assert f"`{key}`" in docs, f"{key} is not in docs/github.md"
@@ -883,3 +885,14 @@ def test_docs_show_the_layout_and_the_workflows() -> None:
     for name in (*REUSABLE, "pr-plan.yml", "apply-on-merge.yml", "nightly-drift.yml",
                  "poolsync-validate", "pass_filenames"):
         assert name in github
+
+
+@pytest.mark.parametrize("name", ["poolsync-plan.yml", "poolsync-apply.yml"])
+def test_plan_and_apply_fingerprint_with_the_same_key(name: str) -> None:
+    """The key reaches poolsync in the step that plans or applies, under the name
+    poolsync reads (fingerprint.KEY_VARIABLE), from the secret of the same name."""
+    from poolsync.fingerprint import KEY_VARIABLE
+
+    steps = _only_job(_load(WORKFLOWS / name))["steps"]
+    step = next(s for s in steps if s.get("id") in {"plan", "apply"})
+    assert step["env"][KEY_VARIABLE] == f"${{{{ secrets.{KEY_VARIABLE} }}}}"

@@ -225,8 +225,7 @@ def validate(state: State, paths: tuple[str, ...]) -> int:
     from poolsync import engine
 
     config = engine.validate(paths, state.region)
-    for note in config.notes:  # files a directory walk skipped (config.py)
-        _report(state, f"note: {note}")
+    _notes(state, config)
     click.echo(f"{len(config.pools)} pool(s) in {len(config.files)} file(s): valid.")
     return EXIT_OK
 
@@ -252,7 +251,14 @@ def _load(state: State, paths: tuple[str, ...], prune: bool = False) -> Config:
     state.secrets.update(engine.secrets(config))
     state.secrets.fields.update(secret_fields(config))
     click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
+    _notes(state, config)
     return engine.with_prune(config) if prune else config
+
+
+def _notes(state: State, config: Config) -> None:
+    """The files a directory walk skipped (config.py), one line each on stderr."""
+    for note in config.notes:
+        _report(state, f"note: {note}")
 
 
 allow_replace_option = click.option(

@@ -94,8 +94,17 @@ def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan) -
     """The export of just this object, to paste into the file."""
     if pool_id is None:
         return "(the pool does not exist: nothing to accept)"
+    if _is_stray_copy(pool_name, obj):
+        return ("(a second pool of this name left by a raced or interrupted apply: "
+                "nothing to accept; apply deletes it)")
     part = obj.address[len(pool_name) + 1:] if obj.address != pool_name else "settings"
     return f"poolsync export --region {region} --pool-id {pool_id} --only {part}"
+
+
+def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
+    """A pool object at an address other than the pool's own: a newer copy of the pool
+    that apply removes (plan.stray_removal, ``POOL/copies/ID``)."""
+    return obj.kind == "pool" and obj.address != pool_name
 
 
 def drift_report(plan: Plan, paths: str) -> DriftReport:

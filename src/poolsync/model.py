@@ -205,6 +205,8 @@ class FieldChange:
             at = secret_location(where, self.path)
             out["fingerprint"] = {"before": _fingerprint(self.before, at),
                                   "after": _fingerprint(self.after, at)}
+        if self.sensitive and self.shown is not None:
+            out["shown"] = {"before": _plain(self.shown[0]), "after": _plain(self.shown[1])}
         return out
 
 
@@ -368,8 +370,10 @@ class Plan:
             "pools": [
                 {
                     "name": p.name,
-                    "region": p.region,
-                    "pool_id": p.pool_id,
+                    # As outputs may show them: a region or id from ${env:...} as
+                    # written (the plan file covers the real ones by fingerprint).
+                    "region": p.shown_region or p.region,
+                    "pool_id": p.shown_pool_id or p.pool_id,
                     "estimated_users": p.estimated_users,
                     "sign_in_urls": [{"client": c, "url": u} for c, u in p.sign_in_urls],
                     "objects": [o.to_dict() for o in p.objects],
