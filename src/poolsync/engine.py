@@ -4,6 +4,7 @@ executes the planned calls. No printing, no click: the CLI renders what comes ba
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -592,7 +593,10 @@ def execute(
     def stop() -> bool:
         return stop_requested() or bool(failed)
 
-    runs = [_PoolApply(pool, session.cognito(pool.region), result, lock, stop, failed, config)
+    listings = {region: _SharedListing(session.cognito(region))
+                for region in {pool.region for pool in plan.pools}}
+    runs = [_PoolApply(pool, session.cognito(pool.region), result, lock, stop, failed, config,
+                       listings[pool.region])
             for pool in plan.pools if any(o.calls for o in pool.objects)]
     try:
         _parallel([run.run for run in runs], session.workers)
@@ -617,6 +621,30 @@ def execute(
     return result
 
 
+class _SharedListing:
+    """The pools of one region, as listed after a given moment, shared by every pool of
+    the run: each pool this run creates must be checked against a listing made after
+    its CreateUserPool returned (``_PoolApply._settle``), but fifty pools created at
+    once need not list the region fifty times (ListUserPools is in the UserPoolRead
+    category, 15 requests per second: Cognito quotas page). Listings run one at a
+    time; a pool waiting for one takes the latest if it began after the pool's
+    moment, else makes a new one that then serves every pool waiting behind it."""
+
+    def __init__(self, cognito: Cognito) -> None:
+        self.cognito = cognito
+        self.lock = threading.Lock()
+        self.latest: tuple[float, list[dict[str, Any]]] | None = None  # (began, pools)
+
+    def since(self, moment: float) -> list[dict[str, Any]]:
+        """The region's pool summaries, listed by a ListUserPools pass that began at or
+        after ``moment`` (``time.monotonic()``). Raises what the listing raises."""
+        with self.lock:
+            if self.latest is None or self.latest[0] < moment:
+                began = time.monotonic()
+                self.latest = (began, list(self.cognito.list_user_pools()))
+            return self.latest[1]
+
+
 class _PoolApply:
     """One pool's calls, in plan order, with the rails that must hold while they run
     (README, "Plans, apply and safety"):
@@ -638,12 +666,16 @@ class _PoolApply:
 
     def __init__(self, pool: PoolPlan, cognito: Cognito, result: ApplyResult,
                  lock: threading.Lock, stop: Callable[[], bool], failed: list[str],
-                 config: Config | None) -> None:
+                 config: Config | None, listing: _SharedListing | None = None) -> None:
         self.pool, self.cognito, self.result = pool, cognito, result
+        self.listing = listing or _SharedListing(cognito)
         self.lock, self.stop, self.failed, self.config = lock, stop, failed, config
         self.resolved: dict[str, str] = {RUN_ID: result.run_id}
         self.own: Mapping[str, Any] | None = None  # the pool this run created
         self.unprotected: tuple[str, ApiCall] | None = None  # (address, the call)
+        # What a check of the pool's name must list after (time.monotonic()): the end of
+        # its CreateUserPool, then of its last call.
+        self.moment = 0.0
 
     def run(self) -> None:
         try:
@@ -651,6 +683,7 @@ class _PoolApply:
         finally:
             self._restore_protection()
         if finished and self.own is not None:
+            self.moment = time.monotonic()
             finished = self._settle(self.pool.name)
         if finished and self.config is not None and not self.stop():
             self._read_back()
@@ -711,6 +744,7 @@ class _PoolApply:
         elif call.operation == "DeleteUserPool":
             self.unprotected = None
         elif call.operation == "CreateUserPool":
+            self.moment = time.monotonic()
             self.own = response["UserPool"]
             self.resolved.update({POOL_ID: str(self.own["Id"]), POOL_ARN: str(self.own["Arn"])})
             with self.lock:
@@ -813,7 +847,8 @@ class _PoolApply:
         assert self.own is not None
         own_id = str(self.own["Id"])
         try:
-            listed = [s for s in self.cognito.list_user_pools() if s["Name"] == self.pool.name]
+            listed = [s for s in self.listing.since(self.moment)
+                      if s["Name"] == self.pool.name]
         except PoolsyncError as exc:
             self._fail(address, exc)
             return False
