@@ -306,3 +306,26 @@ def test_a_plan_removes_the_strays_before_anything_else() -> None:
         first.reason)
     assert first.calls == (ApiCall("DeleteUserPool", {"UserPoolId": "eu-west-1_stray"}),)
     assert planned.pool_id == "eu-west-1_live" and POOL_ID not in str(first.calls)
+
+
+def test_name_checks_share_a_listing_that_began_after_their_create() -> None:
+    """engine._SharedListing: a check reuses a listing that began after its moment and
+    never one that began before (that one may miss a copy created meanwhile)."""
+    import time
+
+    from poolsync.engine import _SharedListing
+
+    class Counting:
+        calls = 0
+
+        def list_user_pools(self) -> list[dict[str, str]]:
+            self.calls += 1
+            return [{"Name": "orders", "Id": f"eu-west-1_{self.calls}"}]
+
+    cognito = Counting()
+    listing = _SharedListing(cognito)  # type: ignore[arg-type]
+    before = time.monotonic()
+    first = listing.since(before)
+    assert listing.since(before) == first and cognito.calls == 1  # began after: shared
+    later = time.monotonic() + 1e-3  # strictly after the first listing began
+    assert listing.since(later) != first and cognito.calls == 2  # began before: listed anew
