@@ -441,3 +441,39 @@ def test_a_short_value_is_masked_in_a_reason_as_a_token(run: Run, write: Callabl
     assert "names OAuth scope 'x/${env:SCOPE}'" in out
     assert "which the pool will not have" in out  # the prose around it is intact
     assert re.search(r"Domain: \(not set\) → \"example-dev-domain\"", out)
+
+
+ORDER = """\
+    version: 1
+    region: eu-west-1
+    pools:
+      order:
+        clients:
+          web:
+            CallbackURLs: ["https://a.example.com/${env:S}", "https://a.example.com/m",
+                           "https://a.example.com/a", "https://a.example.com/z"]
+            AllowedOAuthFlows: [code]
+            AllowedOAuthScopes: [openid]
+            AllowedOAuthFlowsUserPoolClient: true
+"""
+
+
+@pytest.mark.parametrize("output", ["text", "markdown", "json"])
+def test_where_a_masked_item_sorts_in_a_set_tells_nothing(
+        run: Run, write: Callable[..., str], monkeypatch: pytest.MonkeyPatch,
+        output: str) -> None:
+    """Sets are shown sorted; sorted by the real value, the place of the masked item
+    among the file's own items would read the secret out one character per plan."""
+    config = write(ORDER, name="order.yaml")
+    shown = set()
+    for value in ("b", "n", "u"):
+        monkeypatch.setenv("S", value)
+        out = run("plan", config, "--output", output)
+        if output == "json":
+            fields = [f for p in json.loads(out)["pools"] for o in p["objects"]
+                      for f in o["fields"] if f["path"] == "CallbackURLs"]
+            shown.add(json.dumps(fields[0]["shown"]))
+            continue
+        (line,) = [ln for ln in out.splitlines() if "CallbackURLs" in ln]
+        shown.add(line)
+    assert len(shown) == 1, shown

@@ -245,8 +245,19 @@ def _shown(value: Any, subs: Sequence[Substitution], literals: frozenset[str],
     if isinstance(value, Mapping):
         return {key: _shown(item, subs, literals, live) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_shown(item, subs, literals, live) for item in value]
+        return _in_shown_order(value, [_shown(item, subs, literals, live) for item in value])
     return value
+
+
+def _in_shown_order(real: Sequence[Any], shown: list[Any]) -> list[Any]:
+    """A list with a masked item, ordered by what is shown, not by the real values.
+    Lists Cognito treats as sets are sorted by value (``normalize.sort_sets``), so the
+    place a masked item takes among items the file writes next to it would tell where
+    its secret sorts: one plan per character, written by a pull request, would read the
+    secret out of the plan comment. Sorted by the shown text, the place says nothing."""
+    if all(a == b for a, b in zip(real, shown, strict=True)):
+        return shown
+    return sorted(shown, key=lambda item: json.dumps(item, sort_keys=True, default=str))
 
 
 def _shown_text(text: str, subs: Sequence[Substitution], literals: frozenset[str],
