@@ -477,3 +477,21 @@ def test_where_a_masked_item_sorts_in_a_set_tells_nothing(
         (line,) = [ln for ln in out.splitlines() if "CallbackURLs" in ln]
         shown.add(line)
     assert len(shown) == 1, shown
+
+
+def test_which_callback_the_sign_in_url_shows_tells_nothing(
+        run: Run, write: Callable[..., str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without DefaultRedirectURI the sign-in URL redirects to the first callback URL in
+    sorted order: showing which one it is would say where the masked one sorts."""
+    config = write(ORDER.replace("          web:\n", "          web:\n").replace(
+        "    pools:\n      order:\n", "    pools:\n      order:\n"
+        "        domain: {Domain: order-oracle-test}\n"), name="order.yaml")
+    monkeypatch.setenv("S", "m0")
+    run("apply", config, "--yes")  # the sign-in URL needs the client's id
+    shown = set()
+    for value in ("0", "n", "zz"):
+        monkeypatch.setenv("S", value)
+        out = run("plan", config)
+        (line,) = [ln for ln in out.splitlines() if "Hosted UI sign-in for web" in ln]
+        shown.add(line.split("redirect_uri=")[1])
+    assert shown == {"(sensitive)"}

@@ -315,10 +315,22 @@ def _mask_sign_in_url(url: str, client: str, cfg: PoolConfig,
     target = unquote(redirect)
     redirects = [s for s in mine if s.at[2:3] in (("CallbackURLs",), ("DefaultRedirectURI",))]
     shown = next((s.template for s in mine if s.resolved == target), None)
+    if _picked_by_sorting(cfg, client, mine):
+        shown = SENSITIVE
     if shown is None:
         literals = _literals(cfg, ("clients", client), {s.at for s in subs})
         shown = quote(target, safe="") if (not redirects or target in literals) else SENSITIVE
     return mask_text(f"{head}{_REDIRECT}{shown}", subs, tokens=False)
+
+
+def _picked_by_sorting(cfg: PoolConfig, client: str, mine: Sequence[Substitution]) -> bool:
+    """Whether the sign-in URL's redirect was picked as the first callback URL in sorted
+    order (no ``DefaultRedirectURI``: children.sign_in_url) from callbacks of which one
+    comes from ``${env:...}``: which one is shown would say where the secret sorts
+    among the file's own URLs (the order oracle of ``_in_shown_order``)."""
+    written = (cfg.clients or {}).get(client) or {}
+    return (not (isinstance(written, Mapping) and written.get("DefaultRedirectURI"))
+            and any(s.at[2:3] == ("CallbackURLs",) for s in mine))
 
 
 # --------------------------------------------------------------------------- text
