@@ -245,8 +245,8 @@ SUBSTITUTED = {
         "version: 1\npools:\n  app:\n    region: eu-west-1\n"
         "    mfa: {MfaConfiguration: '${env:POOLSYNC_TEST_VALUE}'}\n",
         {"POOLSYNC_TEST_VALUE": "SOMETIMES"},
-        "f.yaml:5:11: pools.app.mfa.MfaConfiguration: must be one of: OFF, ON, OPTIONAL (got "
-        "(sensitive)) (the value comes from ${env:POOLSYNC_TEST_VALUE})",
+        "f.yaml:5:11: pools.app.mfa.MfaConfiguration: must be one of: OFF, ON, OPTIONAL "
+        "(the value comes from ${env:POOLSYNC_TEST_VALUE})",
     ),
     "version": (
         "version: ${env:POOLSYNC_TEST_VALUE}\npools:\n  app: {region: eu-west-1}\n",

@@ -261,7 +261,7 @@ def test_substituted_values_are_validated_without_showing_them() -> None:
     text = report([path], {**ENVIRON, "MFA_MODE": "sometimes"})
     assert text == (
         f"{path}:13:7: pools.customers-prod.mfa.MfaConfiguration: must be one of: OFF, ON,"
-        " OPTIONAL (got (sensitive)) (the value comes from ${env:MFA_MODE})"
+        " OPTIONAL (the value comes from ${env:MFA_MODE})"
     )
 
 
@@ -394,3 +394,31 @@ def test_tag_keys_outside_the_aws_pattern_are_refused(
 def test_files_named_explicitly_leave_no_notes(tmp_path: FsPath) -> None:
     path = write(tmp_path, "pools.yaml", "version: 1\npools: {}\n")
     assert load_config([path]).notes == ()
+
+
+def test_messages_about_a_substituted_value_tell_nothing_of_it(
+        write: Callable[..., str]) -> None:
+    """Neither its length ("(got 37)") nor a piece of it ("(got aws)"): the messages
+    reach the PR comment."""
+    path = write("""\
+        version: 1
+        region: eu-west-1
+        pools:
+          leak:
+            settings:
+              Schema:
+                - Name: ${env:X5}
+                  AttributeDataType: String
+            domain:
+              Domain: ${env:X6}
+        """)
+    environ = {"X5": "custom:" + "a" * 30, "X6": "awssecret"}
+    with pytest.raises(ConfigError) as raised:
+        load_config([path], environ=environ)
+    messages = [p.render() for p in raised.value.problems]
+    assert messages and all("(the value comes from ${env:X" in m for m in messages)
+    text = "\n".join(messages)
+    for told in ("37", "(got", "awssecret", "aaaa"):
+        assert told not in text, (told, text)
+    # Which reserved word the value holds is not said either: the rule names them all.
+    assert "cannot contain the reserved words aws, amazon or cognito (the value" in text

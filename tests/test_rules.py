@@ -998,7 +998,8 @@ def _domain(domain: dict[str, Any]) -> list[str]:
 
 def test_a_prefix_domain_cannot_contain_a_reserved_word() -> None:
     assert _domain({"Domain": "my-cognito-login"}) == [
-        "a prefix domain cannot contain the reserved word cognito"]
+        "a prefix domain cannot contain the reserved words aws, amazon or cognito "
+        "(got cognito)"]
     assert _domain({"Domain": "shop-login"}) == []
 
 

@@ -455,7 +455,7 @@ def test_a_bad_substituted_value_from_a_template_is_hidden_and_located(
     base, pools = env_files
     assert problems([base, pools], {"COST_CENTER": "cc", "MFA_MODE": "sometimes"}) == [
         f"{base}:7:7: pools.a.mfa.MfaConfiguration: must be one of: OFF, ON, OPTIONAL"
-        " (got (sensitive)) (the value comes from ${env:MFA_MODE}) (from template shop)",
+        " (the value comes from ${env:MFA_MODE}) (from template shop)",
     ]
 
 

@@ -420,15 +420,15 @@ def domain_rules(pool: _Pool) -> Iterator[Problem]:
     if isinstance(name, str) and not _unknown(name) and "." not in name and not config:
         words = [w for w in RESERVED_DOMAIN_WORDS if w in name.lower()]
         if words:
-            yield Problem(f"a prefix domain cannot contain the reserved word {words[0]}",
-                          pool.at("domain", "Domain"))
+            yield Problem("a prefix domain cannot contain the reserved words aws, amazon or "
+                          f"cognito (got {words[0]})", pool.at("domain", "Domain"))
     arn = config.get("CertificateArn")
     if isinstance(arn, str) and not _unknown(arn) and arn.startswith("arn:"):
         parts = arn.split(":")
         if len(parts) > 3 and parts[2] != "acm":
             yield Problem(
-                f"a custom domain's certificate is an ACM certificate (arn:aws:acm:...; got a "
-                f"{parts[2] or 'service-less'} ARN)",
+                "a custom domain's certificate is an ACM certificate (arn:aws:acm:...) "
+                f"(got a {parts[2] or 'service-less'} ARN)",
                 pool.at("domain", "CustomDomainConfig", "CertificateArn"))
         elif len(parts) > 3 and parts[3] != CERTIFICATE_REGION:
             yield Problem(
