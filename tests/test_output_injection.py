@@ -224,3 +224,22 @@ def test_error_messages_escape_control_characters(
     assert "\x1b" not in err
     assert "x\\x1b[2J\\x1b[HNo changes." in err
     assert not any(line.startswith("No changes") for line in err.splitlines())
+
+
+def test_a_newline_in_a_pool_key_stays_on_its_line_in_config_errors(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pool name may hold a newline (botocore's PoolName pattern allows whitespace):
+    in a problem's key path it is escaped, so no fake line follows."""
+    import json as _json
+
+    from poolsync.cli import run
+
+    name = "evil\n\nNo changes. The live pools match the configuration.\n\u200b"
+    path = tmp_path / "c.yaml"
+    path.write_text(_json.dumps({"version": 1, "region": "eu-west-1", "pools": {
+        name: {"settings": {"DeletionProtection": "NOPE"}}}}))
+    assert run(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert not any(line.startswith("No changes") for line in err.splitlines())
+    assert "pools.evil\\n\\nNo changes. The live pools match the configuration.\\n\\u200b" \
+           ".settings.DeletionProtection" in err

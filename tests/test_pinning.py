@@ -174,6 +174,22 @@ def test_an_edited_file_with_its_checksum_recomputed_is_refused_too(  # type: ig
     assert expected in err
 
 
+@pytest.mark.parametrize("depth", [100_000, 900])
+def test_a_plan_file_nested_too_deep_is_an_error_not_a_crash(  # type: ignore[no-untyped-def]
+        session, write, tmp_path, capsys, depth) -> None:
+    """Deeper than json's decoder recurses (a usage error), or decodable but deeper
+    than reading it recurses (refused as not a plan poolsync wrote): never a crash."""
+    reviewed, saved = _reviewed_file(session, write, tmp_path)
+    digest = json.loads(saved.read_text())["checksum"]
+    nested = "[" * depth + "]" * depth
+    saved.write_text(f'{{"format_version": "1.1", "checksum": "{digest}", "pools": {nested}}}')
+    since = len(_cognito(session).calls)
+    code = _cli(session, "apply", reviewed, "--plan", str(saved), "--yes")
+    err = capsys.readouterr().err
+    assert code in (1, 3) and "internal error" not in err and "Traceback" not in err
+    assert _writes(session, since) == []
+
+
 @pytest.mark.parametrize("version", [planfile.FORMAT_VERSION, "1.0"])
 def test_a_plan_reduced_to_its_checksum_is_refused(session, write, tmp_path, capsys,  # type: ignore[no-untyped-def]
                                                    version) -> None:

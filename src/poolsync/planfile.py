@@ -152,6 +152,9 @@ def read_plan(path: str) -> dict[str, Any]:
         document: Any = json.loads(Path(path).read_text())
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the plan file {path}: {exc}") from exc
+    except RecursionError:  # json's decoder recurses per nesting level
+        raise UsageError(f"cannot read the plan file {path}: it is nested deeper than "
+                         "any plan poolsync writes") from None
     if not isinstance(document, dict) or not str(document.get("checksum", "")).startswith(
         "sha256:"
     ):
@@ -190,6 +193,8 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
         why = f"its content has the checksum {own}"
     except _Malformed as exc:
         saved_view, own, why = None, None, f"it is not shaped like a plan ({exc})"
+    except RecursionError:
+        saved_view, own, why = None, None, "it is nested deeper than any plan poolsync writes"
     if own == saved["checksum"] and saved_view == checksum_view(body):
         return
     listed = "\n".join(f"  {d}" for d in differences(saved, plan))

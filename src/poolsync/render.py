@@ -48,8 +48,8 @@ SENSITIVE = "(sensitive)"
 # DEL and C1 controls (CSI 0x9b among them), the Unicode line and paragraph separators,
 # and the bidirectional overrides and isolates that reorder what is displayed
 # ("Trojan Source", CVE-2021-42574).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def printable(text: str, keep: str = "") -> str:
