@@ -340,3 +340,16 @@ def test_every_problem_of_every_path_is_reported_at_once(tmp_path: Path) -> None
         f"{tmp_path / 'missing'}: no such file or directory",
         f"{tmp_path / 'a' / 'bad.yaml'}:1:1: version: must be 1 (got 2)",
     ]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Version: 1\nPools: {}\n", 'unknown key "Pools" (did you mean "pools"?)'),
+    ("version: 1\npool:\n  a: {region: eu-west-1}\n", 'unknown key "pool" (did you mean'),
+    ("versoin: 1\npools: {}\n", 'unknown key "versoin" (did you mean "version"?)'),
+])
+def test_a_misspelt_poolsync_file_found_by_walking_is_an_error_not_skipped(
+        tmp_path: Path, text: str, said: str) -> None:
+    """Skipped, its pools would silently leave plan and drift while the check passes."""
+    write(tmp_path / "ok.yaml", pool_file("kept"))
+    write(tmp_path / "typo.yaml", text)
+    assert any(said in p for p in problems([tmp_path]))

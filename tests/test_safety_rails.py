@@ -193,6 +193,28 @@ def test_an_interrupted_replacement_switches_protection_back_on(
     assert _pool(session)["DeletionProtection"] == "ACTIVE"
 
 
+def test_a_stop_during_a_replacements_delete_still_creates_the_pool_again(
+        session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A SIGTERM while DeleteUserPool is in flight: the CreateUserPool that follows is
+    made anyway (a stop never leaves the name without a pool); then the run stops."""
+    import os
+    import signal
+
+    assert _cli(session, "apply", write(PROTECTED), "--yes") == 0
+
+    def interrupt_during_delete(call: Any) -> None:
+        if call.operation == "DeleteUserPool":
+            os.kill(os.getpid(), signal.SIGTERM)  # the call in flight finishes
+
+    _wrap(session, interrupt_during_delete)
+    assert _cli(session, "apply", write(REPLACED), "--yes", "--allow-replace", "app") == 130
+    _unwrap(session)
+    err = capsys.readouterr().err
+    assert "done      app: DeleteUserPool" in err and "done      app: CreateUserPool" in err
+    assert _pool(session)["UsernameAttributes"] == ["email"]  # the new pool is there
+    assert _cli(session, "apply", write(REPLACED), "--yes") == 0  # and the rest follows
+
+
 def test_protection_that_cannot_be_switched_back_on_is_said_loudly_and_planned_back(
         session, write, capsys) -> None:  # type: ignore[no-untyped-def]
     """The file does not write DeletionProtection (the live ACTIVE is carried): poolsync

@@ -695,9 +695,11 @@ class _PoolApply:
             deletes = [c for c in obj.calls if c.operation == "DeleteUserPool"]
             if deletes and obj.calls[0] is not deletes[0] and not self._empty(obj, deletes[0]):
                 return False
+            previous = None
             for call in obj.calls:
-                if self.stop():
+                if self.stop() and not _recreates(previous, call):
                     return False
+                previous = call
                 if call.operation == "DeleteUserPool" and not self._empty(obj, call):
                     return False
                 outcome = self._make(obj.address, call, removal=_is_removal(obj))
@@ -922,6 +924,14 @@ class _PoolApply:
             return
         with self.lock:
             self.result.verified[(pool.region, pool.name)] = again
+
+
+def _recreates(previous: ApiCall | None, call: ApiCall) -> bool:
+    """The CreateUserPool right after a replacement's DeleteUserPool: made even when a
+    stop was asked for meanwhile (Ctrl-C, SIGTERM, another pool's error), so that a
+    stop never leaves the name without a pool; what follows it stops as usual."""
+    return (previous is not None and previous.operation == "DeleteUserPool"
+            and call.operation == "CreateUserPool")
 
 
 def _gone(exc: AwsError) -> bool:

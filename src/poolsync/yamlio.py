@@ -57,6 +57,7 @@ equal here and means the same to YAML 1.1 tools.
 from __future__ import annotations
 
 import codecs
+import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -291,15 +292,29 @@ def load_document_if(text: bytes, file: str, keys: Collection[str]) -> Document 
     try:
         root = _compose(source, file)
     except ConfigError:
-        if _first_document_keys(source).isdisjoint(keys):
+        if not _resembles(_first_document_keys(source), keys):
             return None  # a stream of documents, or a syntax this loader refuses
         raise
     found = [node.value for node, _ in root.value if isinstance(node, ScalarNode)] if (
         isinstance(root, MappingNode)
     ) else []
-    if not set(found) & set(keys):
+    if not _resembles(found, keys):
         return None
     return _document(source, file, root)
+
+
+def _resembles(found: Collection[Any], keys: Collection[str]) -> bool:
+    """Whether a top level with the keys ``found`` is meant as a poolsync file: one of
+    ``keys``, or a key that is one of them misspelt (``Pools:``, ``pool:``,
+    ``versoin:``). A misspelt file must be an error with a "did you mean", not skipped:
+    skipped, its pools would silently leave plan and drift."""
+    wanted = [k.lower() for k in keys]
+    for key in found:
+        if not isinstance(key, str):
+            continue
+        if key.lower() in wanted or difflib.get_close_matches(key.lower(), wanted, 1, 0.85):
+            return True
+    return False
 
 
 def _first_document_keys(source: str) -> frozenset[str]:
