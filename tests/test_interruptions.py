@@ -213,3 +213,23 @@ def test_ctrl_c_during_concurrent_single_calls_is_not_ignored(session, write, ca
     session._clients[REGION] = _Wrapper(session.cognito(REGION), interrupt_first)
     assert _cli(session, "apply", write(ONE_CALL_PER_POOL), "--yes") == 130
     assert "apply stopped: interrupted" in capsys.readouterr().err
+
+
+def test_ctrl_c_between_the_plan_and_the_first_call_prints_the_report(
+        session, write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The plan is printed, the signal handler is not installed yet: the Ctrl-C lands
+    as a KeyboardInterrupt. The report still says nothing was applied (130)."""
+    from poolsync import engine
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "check_apply", interrupted)
+    path = write(ONE_CALL_PER_POOL.replace("      second: {}\n", ""))
+    assert _cli(session, "apply", path, "--yes", "--output", "json") == 130
+    out = capsys.readouterr()
+    document = json.loads(out.out)
+    assert document["status"] == "interrupted"
+    assert document["applied"] == []
+    assert document["not_applied"] == [{"address": "first", "operation": "CreateUserPool"}]
+    assert "interrupted before any call was made" in out.err and "Not applied:" in out.err

@@ -342,18 +342,23 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     config = _load(state, paths, prune)
     session = _session(state)
     planned = engine.plan(config, session)
-    click.echo(render_text(planned, color=_use_color()), nl=False, err=output == "json")
-    pinned = plan_file is not None or checksum is not None
-    if pinned:
-        engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
-    if not planned.has_changes:
-        _apply_report(output, planned, "nothing to do", engine.ApplyResult(planned))
-        return EXIT_OK
-    _warn_unused(state, engine.unused_allowances(planned, allow_replace))
-    engine.check_apply(planned, session, allow_replace, config)
-    _confirm(yes or pinned)
     # Filled as calls are made: whatever stops the run, the report says what was applied.
     result = engine.ApplyResult(planned)
+    try:
+        click.echo(render_text(planned, color=_use_color()), nl=False, err=output == "json")
+        pinned = plan_file is not None or checksum is not None
+        if pinned:
+            engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
+        if not planned.has_changes:
+            _apply_report(output, planned, "nothing to do", result)
+            return EXIT_OK
+        _warn_unused(state, engine.unused_allowances(planned, allow_replace))
+        engine.check_apply(planned, session, allow_replace, config)
+        _confirm(yes or pinned)
+    except (KeyboardInterrupt, click.Abort):  # before the first call: the report all the same
+        _apply_report(output, planned, "interrupted", result)
+        raise engine.ApplyIncomplete(result, "interrupted before any call was made",
+                                     interrupted=True) from None
     try:
         with _stop_on_signals() as stop_requested:
             try:
