@@ -216,9 +216,21 @@ def test_pages_are_followed_to_the_end() -> None:
 def test_a_repeated_next_token_is_an_error_not_a_loop() -> None:
     from poolsync.errors import PoolsyncError
 
-    repeat = {"UserPools": [_pool(1)], "NextToken": "same"}
-    cognito, _ = _cognito({"list_user_pools": _pages(*[repeat] * 5)})
+    cognito, _ = _cognito({"list_user_pools": _pages(
+        *[{"UserPools": [_pool(n)], "NextToken": "same"} for n in range(5)])})
     with pytest.raises(PoolsyncError, match="NextToken it had sent before"):
+        cognito.list_user_pools()
+    assert len(cognito.calls) == 2
+
+
+def test_the_same_item_under_fresh_tokens_is_a_loop_too() -> None:
+    """A listing names each item once: one pool on every page, each with a new
+    NextToken, would otherwise be followed for MAX_PAGES pages."""
+    from poolsync.errors import PoolsyncError
+
+    cognito, _ = _cognito({"list_user_pools": _pages(
+        *[{"UserPools": [_pool(1)], "NextToken": f"t{n}"} for n in range(50)])})
+    with pytest.raises(PoolsyncError, match="listed the same item twice"):
         cognito.list_user_pools()
     assert len(cognito.calls) == 2
 

@@ -23,6 +23,20 @@ from poolsync.model import ApiCall
 from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced, check_share
 from poolsync.regions import region_problem
 
+# What names an item in each listing poolsync reads (botocore's list output shapes):
+# a pool's Id, a client's ClientId, a provider's ProviderName, a group's GroupName, a
+# resource server's Identifier.
+_ITEM_KEYS = ("Id", "ClientId", "ProviderName", "GroupName", "Identifier", "Username")
+
+
+def _item_identity(item: Any) -> str:
+    """One item of a listing as a comparable string: its name or id where it has one."""
+    if isinstance(item, Mapping):
+        for key in _ITEM_KEYS:
+            if isinstance(item.get(key), str):
+                return f"{key}={item[key]}"
+    return json.dumps(item, sort_keys=True, default=str)
+
 
 class Cognito(Protocol):
     """What the engine needs from Cognito in one region."""
@@ -272,6 +286,7 @@ class BotoCognito:
         broken endpoint must not keep a run listing forever."""
         token: str | None = None
         seen: set[str] = set()
+        listed: set[str] = set()  # each item's identity: a listing names an item once
         size = params.get("MaxResults") or params.get("Limit")
         empty = 0
         for number in range(1, MAX_PAGES + 1):
@@ -281,6 +296,12 @@ class BotoCognito:
             if size is not None and len(items) > size:
                 raise PoolsyncError(f"AWS {operation} sent {len(items)} items in a page of "
                                     f"at most {size}: not a Cognito answer")
+            for item in items:
+                identity = _item_identity(item)
+                if identity in listed:
+                    raise PoolsyncError(f"AWS {operation} listed the same item twice (page "
+                                        f"{number}): the listing would never end")
+                listed.add(identity)
             yield from items
             token = page.get("NextToken")
             if not token:
