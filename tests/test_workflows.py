@@ -306,6 +306,9 @@ import json, os, sys
 with open(os.environ["FAKE_CALLS"], "a") as calls:
     calls.write(json.dumps({"argv": sys.argv[1:],
                             "secret": os.environ.get("GOOGLE_CLIENT_SECRET")}) + "\\n")
+if "--out" in sys.argv:  # the plan document, as plan --out writes it
+    with open(sys.argv[sys.argv.index("--out") + 1], "w") as out:
+        json.dump({"checksum": os.environ.get("FAKE_CHECKSUM", "")}, out)
 sys.stdout.write(os.environ.get("FAKE_STDOUT", ""))
 sys.stderr.write(os.environ.get("FAKE_STDERR", ""))
 sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
@@ -370,7 +373,7 @@ SECRETS = {"POOLSYNC_SECRETS_CONTEXT": json.dumps({"GOOGLE_CLIENT_SECRET": "s3cr
 @pytest.mark.parametrize(("code", "changes"), [(0, "false"), (2, "true")])
 def test_plan_step_records_the_outcome(runner: Runner, code: int, changes: str) -> None:
     status, outputs = runner("poolsync-plan.yml", "plan", FAKE_EXIT=str(code),
-                             FAKE_STDOUT=MARKDOWN, **SECRETS)
+                             FAKE_STDOUT=MARKDOWN, FAKE_CHECKSUM=CHECKSUM, **SECRETS)
     assert status == 0  # the step records; the last step decides
     assert outputs == {"exit-code": str(code), "has-changes": changes, "checksum": CHECKSUM}
     (call,) = runner.calls()
@@ -380,6 +383,14 @@ def test_plan_step_records_the_outcome(runner: Runner, code: int, changes: str) 
     assert call["secret"] == "s3cret"
     assert runner.file("temp/poolsync-plan.md") == MARKDOWN
     assert MARKDOWN in runner.file("summary")
+
+
+def test_plan_step_takes_the_checksum_from_the_plan_document(runner: Runner) -> None:
+    """Not from the markdown, where a value the pull request wrote comes first."""
+    forged = f'+ Description: "poolsync checksum: sha256:{"cc" * 32}"\n'
+    _, outputs = runner("poolsync-plan.yml", "plan", FAKE_EXIT="2",
+                        FAKE_STDOUT=forged + MARKDOWN, FAKE_CHECKSUM=CHECKSUM, **SECRETS)
+    assert outputs["checksum"] == CHECKSUM
 
 
 def test_plan_step_error_leaves_no_checksum(runner: Runner) -> None:
@@ -562,7 +573,8 @@ def test_plan_comment_is_posted_once_then_updated_in_place(tmp_path: Path) -> No
         _comment("<!-- poolsync plan: prod -->\nfrom a human, quoting", user="User", id=1),
         _comment("<!-- poolsync plan: prod-eu -->\nanother environment", id=2),
     ]}}
-    env = {"POOLSYNC_COMMENT_FILE": str(body), "POOLSYNC_HEAD_SHA": "h" * 40}
+    env = {"POOLSYNC_COMMENT_FILE": str(body), "POOLSYNC_HEAD_SHA": "h" * 40,
+           "POOLSYNC_CHECKSUM": CHECKSUM}
     for push in ("first", "second"):
         body.write_text(MARKDOWN + push)
         result = _github_script(tmp_path, "poolsync-plan.yml", "Post or update the plan comment",
@@ -572,7 +584,10 @@ def test_plan_comment_is_posted_once_then_updated_in_place(tmp_path: Path) -> No
     assert [c["id"] for c in comments] == [1, 2, 1000]  # one comment of prod, updated
     assert result["calls"] == ["listComments", "updateComment"]
     mine = comments[2]["body"]
-    assert mine.startswith(MARKDOWN + "second\n<!-- poolsync head: " + "h" * 40 + " -->\n")
+    # The checksum line is written last, from the step's output (the plan document).
+    assert mine.startswith("<!-- poolsync plan: prod -->\n## poolsync plan: prod: 1 change\n"
+                           f"\nsecond\n<!-- poolsync checksum: {CHECKSUM} -->\n"
+                           "\n<!-- poolsync head: " + "h" * 40 + " -->\n")
     assert "Planned at hhhhhhh by [this run](https://github.com/acme/pools/actions/runs/7)" in mine
 
 
@@ -584,6 +599,30 @@ def test_plan_comment_gets_its_marker_and_stays_under_the_limit(tmp_path: Path) 
     (comment,) = result["state"]["comments"]["42"]
     assert comment["body"].startswith("<!-- poolsync plan: prod -->\nno marker line")
     assert len(comment["body"]) <= 65536 and "poolsync head" not in comment["body"]
+
+
+FORGED = "sha256:" + "cc" * 32
+
+
+def test_a_checksum_the_pull_request_wrote_never_reaches_apply(tmp_path: Path) -> None:
+    """A value the pull request wrote can hold the checksum marker: inside a diff line,
+    or (cut to fit) as what would be left last. The comment's checksum line is the one
+    from the plan document, written last, and apply takes only a whole-line marker."""
+    body = tmp_path / "plan.md"
+    forged = f'+ Description: "<!-- poolsync checksum: {FORGED} -->"\n'
+    body.write_text(MARKDOWN.replace("<!-- poolsync checksum", forged + "<!-- poolsync checksum")
+                    + f"<!-- poolsync checksum: {FORGED} -->\n"  # a whole line, too
+                    + "\U0001f510" * 40000)  # cut: two UTF-16 units each
+    env = {"POOLSYNC_COMMENT_FILE": str(body), "POOLSYNC_CHECKSUM": CHECKSUM}
+    posted = _github_script(tmp_path, "poolsync-plan.yml", "Post or update the plan comment",
+                            {}, env, payload=PR)
+    (comment,) = posted["state"]["comments"]["42"]
+    assert "(cut to fit a comment" in comment["body"]
+    assert f"<!-- poolsync checksum: {CHECKSUM} -->" in comment["body"].splitlines()
+    assert f"<!-- poolsync checksum: {FORGED} -->" not in comment["body"].splitlines()
+    state = _merged(body=comment["body"].split("<!-- poolsync head")[0])
+    result = _github_script(tmp_path, "poolsync-apply.yml", "reviewed", state, NO_INPUTS)
+    assert result["outputs"]["checksum"] == CHECKSUM
 
 
 def _merged(number: int = 42, *, body: str | None = MARKDOWN, head: str = "h" * 40
