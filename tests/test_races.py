@@ -325,6 +325,36 @@ def test_killed_create_reaching_cognito_after_the_reapply_ended_is_planned_away(
     assert [p["Id"] for p in _described(cognito, "orders")] == [kept]
 
 
+@pytest.mark.parametrize("order", ["arrival", "reversed"])
+def test_applies_adding_one_client_to_an_existing_pool_at_once_leave_one(
+        local: LocalCognito, cognito: Any, config_file: Any, order: str) -> None:
+    """Client names are not unique in Cognito: three applies that add the same client
+    to a pool that exists all create it. Each checks after its pool's last call; the
+    oldest client is kept, the others deleted by the runs that made them (exit 1)."""
+    path = config_file(ONE_POOL)
+    with FaultProxy(local.endpoint_url, Faults(), seed=0) as proxy:
+        assert _cli(_session(proxy), "apply", path, "--yes") == 0
+        path = config_file(ONE_POOL.rstrip(" ") + "        clients: {web: {}}\n")
+        gate = proxy.hold("CreateUserPoolClient", count=3)
+        runs = [_spawn(proxy, "apply", path, "--yes") for _ in range(3)]
+        try:
+            held = _wait_held(gate, 3, runs)
+            for request in (held if order == "arrival" else reversed(held)):
+                request.release()
+            outcomes = [_finish(run) for run in runs]
+        finally:
+            for run in runs:
+                if run.poll() is None:
+                    run.kill()
+                    run.communicate()
+        _clean(proxy, path)
+    _assert_nothing_twice(cognito)
+    assert sorted(code for code, _ in outcomes) == [0, 1, 1], outcomes
+    for code, err in outcomes:
+        if code == 1:
+            assert "another run created an app client named 'web' at the same time" in err
+
+
 # --- a lost response with another run's pool of the same name ---------------------------
 
 

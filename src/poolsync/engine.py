@@ -676,6 +676,8 @@ class _PoolApply:
         # What a check of the pool's name must list after (time.monotonic()): the end of
         # its CreateUserPool, then of its last call.
         self.moment = 0.0
+        # The app clients this run created in a pool it did not create: (address, client).
+        self.new_clients: list[tuple[str, Mapping[str, Any]]] = []
 
     def run(self) -> None:
         try:
@@ -685,6 +687,8 @@ class _PoolApply:
         if finished and self.own is not None:
             self.moment = time.monotonic()
             finished = self._settle(self.pool.name)
+        elif finished and self.new_clients:
+            finished = self._settle_clients()
         if finished and self.config is not None and not self.stop():
             self._read_back()
 
@@ -745,6 +749,8 @@ class _PoolApply:
             self.unprotected = (address, resolved)
         elif call.operation == "DeleteUserPool":
             self.unprotected = None
+        elif call.operation == "CreateUserPoolClient" and self.own is None:
+            self.new_clients.append((address, response["UserPoolClient"]))
         elif call.operation == "CreateUserPool":
             self.moment = time.monotonic()
             self.own = response["UserPool"]
@@ -879,6 +885,52 @@ class _PoolApply:
                 "and did nothing more to this pool: run plan, then apply again")
         self.own = None
         return False
+
+    def _settle_clients(self) -> bool:
+        """After the pool's last call: is each app client this run created the only one
+        of its name? Cognito does not keep client names unique (botocore
+        CreateUserPoolClient has no error for a name in use), so two applies adding one
+        client to an existing pool at once both create it, and every later plan stops on
+        the duplicate (``_read_clients``). The oldest is kept (CreationDate, then
+        ClientId); a run whose client is not the oldest deletes it (just made: no app
+        uses its id yet) and says so (exit 1). One ListUserPoolClients per pool; none
+        for a pool this run created, which no other run writes to (``_settle``)."""
+        pool_id = str(self.new_clients[0][1]["UserPoolId"])
+        try:
+            listed = self.cognito.list_clients(pool_id)
+        except PoolsyncError as exc:
+            self._fail(self.new_clients[0][0], exc)
+            return False
+        settled = True
+        for address, own in self.new_clients:
+            others = [c for c in listed if c["ClientName"] == own["ClientName"]
+                      and c["ClientId"] != own["ClientId"]]
+            if not others:
+                continue
+            try:
+                copies = [self.cognito.describe_client(pool_id, str(c["ClientId"]))
+                          for c in others]
+            except PoolsyncError as exc:
+                self._fail(address, exc)
+                return False
+            keeper = min([*copies, own], key=lambda c: (str(c.get("CreationDate", "")),
+                                                         str(c["ClientId"])))
+            if keeper["ClientId"] == own["ClientId"]:
+                continue  # the other run removes its own, by this same rule
+            try:
+                self._send(address, ApiCall("DeleteUserPoolClient", {
+                    "UserPoolId": pool_id, "ClientId": own["ClientId"]}))
+                what = "deleted its own"
+            except PoolsyncError as exc:
+                what = f"could NOT delete its own ({exc}): delete one by hand"
+            with self.lock:
+                self.result.conflicts.append(
+                    f"{address}: another run created an app client named "
+                    f"{own['ClientName']!r} at the same time ({keeper['ClientId']}, the "
+                    f"oldest, is kept); this run {what} ({own['ClientId']}): run plan, then "
+                    "apply again")
+            settled = False
+        return settled
 
     def _remove_copy(self, pool_id: str, *, only_strays: bool) -> str:
         """Delete one copy of the pool (``plan.removal_calls``), users asked for first:
