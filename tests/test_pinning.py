@@ -372,3 +372,21 @@ def test_a_plan_file_holds_no_fast_hash_of_a_six_digit_secret(  # type: ignore[n
     field = next(f for f in google["fields"] if f["path"] == "ProviderDetails.client_secret")
     assert field["fingerprint"]["after"] == google["secrets"][0]["fingerprint"] == (
         fingerprint.fingerprint(SIX_DIGITS, WHERE))
+
+
+def test_an_edited_checksum_field_is_named_as_such(session, write, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    reviewed, saved = _reviewed_file(session, write, tmp_path)
+    _edit(saved, TAMPERINGS["checksum"])
+    err = _refused(session, reviewed, saved, capsys)
+    assert "its checksum field is not its content's" in err
+    assert "the order of the pools or objects" not in err
+
+
+def test_a_plan_file_with_a_huge_number_is_an_error_in_poolsyncs_words(  # type: ignore[no-untyped-def]
+        session, write, tmp_path, capsys) -> None:
+    reviewed, saved = _reviewed_file(session, write, tmp_path)
+    saved.write_text('{"checksum": "sha256:' + "0" * 64 + '", "n": ' + "9" * 5000 + "}")
+    assert _cli(session, "apply", reviewed, "--plan", str(saved), "--yes") == 1
+    err = capsys.readouterr().err
+    assert "it holds a number of thousands of digits" in err
+    assert "int_max_str_digits" not in err

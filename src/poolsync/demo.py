@@ -99,7 +99,8 @@ def local_cognito() -> type[LocalCognito]:
         missing = exc.name or "a module"
         raise PoolsyncError(
             f"poolsync demo needs the demo extra, which is not installed ({missing} "
-            "cannot be imported): pip install 'poolsync[demo]'") from exc
+            "cannot be imported): pip install 'poolsync[demo]' (in a clone: "
+            "pip install -e '.[demo]')") from exc
     return LocalCognito
 
 

@@ -150,8 +150,11 @@ def read_plan(path: str) -> dict[str, Any]:
     Whether its content is the plan its checksum names is ``check_pinned``'s part."""
     try:
         document: Any = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read the plan file {path}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"cannot read the plan file {path}: not JSON ({exc})") from exc
+    except (OSError, ValueError) as exc:  # ValueError: a number longer than any plan's
+        reason = getattr(exc, "strerror", None) or "it holds a number of thousands of digits"
+        raise UsageError(f"cannot read the plan file {path}: {reason}") from exc
     except RecursionError:  # json's decoder recurses per nesting level
         raise UsageError(f"cannot read the plan file {path}: it is nested deeper than "
                          "any plan poolsync writes") from None
@@ -198,8 +201,10 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
     if own == saved["checksum"] and saved_view == checksum_view(body):
         return
     listed = "\n".join(f"  {d}" for d in differences(saved, plan))
-    detail = ("\nWhat differs from the fresh plan:\n"
-              + (listed or "  the order of the pools or objects"))
+    if not listed:  # the content is the fresh plan's: only the stated checksum is not
+        listed = ("  nothing in its content; its checksum field is not its content's"
+                  if own != saved["checksum"] else "  the order of the pools or objects")
+    detail = "\nWhat differs from the fresh plan:\n" + listed
     if own != saved["checksum"]:
         raise SafetyRefusal(
             f"{plan_file} is not the plan poolsync wrote: it names the checksum {stated}, "
