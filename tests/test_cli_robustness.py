@@ -609,3 +609,43 @@ def test_an_endpoint_with_an_empty_answer_to_a_write_is_fine() -> None:
         assert cognito.call(ApiCall("DeleteGroup", {"UserPoolId": "eu-west-1_A",
                                                     "GroupName": "g"})) == {}
     assert asked == ["DeleteGroup"]
+
+
+def test_an_endpoint_that_trickles_its_answer_is_an_error_not_a_hang(
+        write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each byte arrives before the read timeout, the whole answer never: the call's
+    own deadline (aws.CALL_DEADLINE, shortened here) ends it, retried as a timeout."""
+    from poolsync import aws
+    from poolsync.aws import RetryPolicy
+
+    stop = threading.Event()
+
+    class Drip(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            while not stop.wait(0.1):  # a byte at a time, until the test ends
+                self.wfile.write(b" ")
+                self.wfile.flush()
+
+    monkeypatch.setattr(aws, "CALL_DEADLINE", 1.0)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        session = AwsSession(endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
+                             credentials=("testing", "testing"), share=None,
+                             retry=RetryPolicy(attempts=8, base=0.01, cap=0.05))
+        code = _bounded(lambda: run(["plan", write(POOL)], session_factory=lambda p: session))
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "no whole answer within 1 s" in err and "after 3 attempt(s)" in err

@@ -107,6 +107,10 @@ _NO_BOTOCORE_RETRIES = {"mode": "standard", "total_max_attempts": 1}
 # botocore's 60 s default, tried again, made a silent endpoint hang a run for minutes.
 CONNECT_TIMEOUT = 10
 READ_TIMEOUT = 30
+# A whole call, however its answer arrives: READ_TIMEOUT bounds each socket read, so an
+# endpoint that trickles its answer a byte at a time would otherwise hold a call for
+# hours (urllib3 has no deadline for a whole response).
+CALL_DEADLINE = 120.0
 # Where a lost response may hide a create that happened: look before sending it again.
 _CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
                       "CreateGroup", "CreateResourceServer", "CreateUserPoolDomain",
@@ -191,7 +195,7 @@ class BotoCognito:
             record = CallRecord(operation, dict(params), attempt)
             self.calls.append(record)
             try:
-                response = method(**params)
+                response: dict[str, Any] = _within_deadline(operation, method, params)
             except MalformedResponse as exc:
                 record.outcome = "malformed"
                 raise PoolsyncError(
@@ -544,6 +548,34 @@ def _identity_problem(operation: str, document: Mapping[str, Any]) -> str | None
             place = f"{wrapper}[{index}]" if isinstance(value, list) else wrapper
             return f"{place} has no {' or '.join(missing)}"
     return None
+
+
+def _within_deadline(operation: str, method: Callable[..., Any],
+                     params: Mapping[str, Any]) -> Any:
+    """``method(**params)``, or botocore's ReadTimeoutError when it has not returned
+    within CALL_DEADLINE seconds (then retried like any read timeout: ``_attempts_for``).
+    The call runs on a daemon thread: one that never ends is left behind, and a request
+    it sent may still act, as after any lost answer (``_already_created``)."""
+    from botocore.exceptions import ReadTimeoutError
+
+    outcome: list[Any] = []
+
+    def call() -> None:
+        try:
+            outcome.append((True, method(**params)))
+        except BaseException as exc:  # handed to the caller below
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=call, name=f"poolsync-{operation}", daemon=True)
+    worker.start()
+    worker.join(CALL_DEADLINE)
+    if not outcome:
+        raise ReadTimeoutError(endpoint_url=f"{operation}: no whole answer within "
+                                            f"{CALL_DEADLINE:g} s")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _attempts_for(exc: Exception) -> int:
