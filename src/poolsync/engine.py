@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -891,9 +892,11 @@ class _PoolApply:
         of its name? Cognito does not keep client names unique (botocore
         CreateUserPoolClient has no error for a name in use), so two applies adding one
         client to an existing pool at once both create it, and every later plan stops on
-        the duplicate (``_read_clients``). The oldest is kept (CreationDate, then
-        ClientId); a run whose client is not the oldest deletes it (just made: no app
-        uses its id yet) and says so (exit 1). One ListUserPoolClients per pool; none
+        the duplicate (``_read_clients``). A run whose client is not older than every
+        other of its name deletes it (just made: no app uses its id yet) and says so
+        (exit 1). A tie (CreationDate has whole seconds in some answers) costs both
+        copies when both runs see it: the next apply creates the client once; never
+        two left. One ListUserPoolClients per pool; none
         for a pool this run created, which no other run writes to (``_settle``)."""
         pool_id = str(self.new_clients[0][1]["UserPoolId"])
         try:
@@ -913,10 +916,11 @@ class _PoolApply:
             except PoolsyncError as exc:
                 self._fail(address, exc)
                 return False
-            keeper = min([*copies, own], key=lambda c: (str(c.get("CreationDate", "")),
-                                                         str(c["ClientId"])))
-            if keeper["ClientId"] == own["ClientId"]:
-                continue  # the other run removes its own, by this same rule
+            mine = _created_at(own)
+            earlier = [c for c in copies if _created_at(c) <= mine]
+            if not earlier:
+                continue  # the newer ones are removed by the runs that made them
+            keeper = min(earlier, key=_created_at)
             try:
                 self._send(address, ApiCall("DeleteUserPoolClient", {
                     "UserPoolId": pool_id, "ClientId": own["ClientId"]}))
@@ -976,6 +980,12 @@ class _PoolApply:
             return
         with self.lock:
             self.result.verified[(pool.region, pool.name)] = again
+
+
+def _created_at(client: Mapping[str, Any]) -> str:
+    """A client's CreationDate, comparable (botocore parses it to a datetime)."""
+    created: Any = client.get("CreationDate")
+    return str(created.isoformat()) if isinstance(created, datetime) else str(created or "")
 
 
 def _recreates(previous: ApiCall | None, call: ApiCall) -> bool:
