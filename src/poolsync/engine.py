@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -910,21 +910,35 @@ class _PoolApply:
                       and c["ClientId"] != own["ClientId"]]
             if not others:
                 continue
-            try:
-                copies = [self.cognito.describe_client(pool_id, str(c["ClientId"]))
-                          for c in others]
-            except PoolsyncError as exc:
-                self._fail(address, exc)
-                return False
+            copies = []
+            for other in others:
+                try:
+                    copies.append(self.cognito.describe_client(pool_id, str(other["ClientId"])))
+                except AwsError as exc:
+                    if not _gone(exc):  # gone: the run that kept the oldest removed it
+                        self._fail(address, exc)
+                        return False
+                except PoolsyncError as exc:
+                    self._fail(address, exc)
+                    return False
             mine = _created_at(own)
             earlier = [c for c in copies if _created_at(c) <= mine]
             if not earlier:
-                continue  # the newer ones are removed by the runs that made them
+                # Kept. The newer ones are another run's, made while this one ran: their
+                # runs remove them too, but one may have looked before this client was
+                # listed (a create is dated before it is visible), so remove them here.
+                for newer in copies:
+                    if _same_moment(own, newer):
+                        self._remove_client(address, pool_id, str(newer["ClientId"]))
+                continue
             keeper = min(earlier, key=_created_at)
             try:
                 self._send(address, ApiCall("DeleteUserPoolClient", {
                     "UserPoolId": pool_id, "ClientId": own["ClientId"]}))
                 what = "deleted its own"
+            except AwsError as exc:
+                what = ("found its own deleted by that run" if _gone(exc) else
+                        f"could NOT delete its own ({exc}): delete one by hand")
             except PoolsyncError as exc:
                 what = f"could NOT delete its own ({exc}): delete one by hand"
             with self.lock:
@@ -935,6 +949,22 @@ class _PoolApply:
                     "apply again")
             settled = False
         return settled
+
+    def _remove_client(self, address: str, pool_id: str, client_id: str) -> None:
+        """Delete a newer duplicate of a client this run created; gone already is fine."""
+        try:
+            self._send(f"{address}/copies/{client_id}", ApiCall("DeleteUserPoolClient", {
+                "UserPoolId": pool_id, "ClientId": client_id}))
+        except AwsError as exc:
+            if not _gone(exc):
+                self._event(f"{address}: a newer client of this name ({client_id}) is left: "
+                            f"{exc}")
+            return
+        except PoolsyncError as exc:
+            self._event(f"{address}: a newer client of this name ({client_id}) is left: {exc}")
+            return
+        self._event(f"{address}: removed a newer app client of this name ({client_id}) "
+                    "that another run created at the same time")
 
     def _remove_copy(self, pool_id: str, *, only_strays: bool) -> str:
         """Delete one copy of the pool (``plan.removal_calls``), users asked for first:
@@ -980,6 +1010,18 @@ class _PoolApply:
             return
         with self.lock:
             self.result.verified[(pool.region, pool.name)] = again
+
+
+# Two creates this close together are two runs racing, not a person adding a client.
+RACE_WINDOW = timedelta(minutes=5)
+
+
+def _same_moment(own: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether ``other`` was created within RACE_WINDOW after ``own``."""
+    mine, theirs = own.get("CreationDate"), other.get("CreationDate")
+    if not (isinstance(mine, datetime) and isinstance(theirs, datetime)):
+        return False
+    return timedelta(0) <= theirs - mine <= RACE_WINDOW
 
 
 def _created_at(client: Mapping[str, Any]) -> str:
