@@ -117,6 +117,25 @@ def _wait_held(gate: Gate, n: int, runs: list[subprocess.Popen[str]]) -> list[He
                                      ) from None
 
 
+def _applies_at_once(proxy: FaultProxy, path: str, runs: int, operation: str, held: int,
+                     order: str) -> list[tuple[int, str]]:
+    """``runs`` applies of ``path`` in their own processes, their ``held`` requests of
+    ``operation`` parked until all are sent, then released in arrival order or reversed;
+    each run's (exit code, stderr)."""
+    gate = proxy.hold(operation, count=held)
+    started = [_spawn(proxy, "apply", path, "--yes") for _ in range(runs)]
+    try:
+        parked = _wait_held(gate, held, started)
+        for request in (parked if order == "arrival" else reversed(parked)):
+            request.release()
+        return [_finish(run) for run in started]
+    finally:
+        for run in started:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
+
+
 def _finish(process: subprocess.Popen[str]) -> tuple[int, str]:
     try:
         _, err = process.communicate(timeout=WAIT)
@@ -182,18 +201,7 @@ def test_four_applies_at_once_leave_one_pool_per_name(
     with FaultProxy(local.endpoint_url, Faults(), seed=0) as proxy:
         # Every run plans "create" for both pools: all eight creates are parked until the
         # last run has sent its own, then they reach Cognito together.
-        gate = proxy.hold("CreateUserPool", count=8)
-        runs = [_spawn(proxy, "apply", path, "--yes") for _ in range(4)]
-        try:
-            held = _wait_held(gate, 8, runs)
-            for request in (held if order == "arrival" else reversed(held)):
-                request.release()
-            outcomes = [_finish(run) for run in runs]
-        finally:
-            for run in runs:
-                if run.poll() is None:
-                    run.kill()
-                    run.communicate()
+        outcomes = _applies_at_once(proxy, path, 4, "CreateUserPool", 8, order)
         assert proxy.injected.forwarded["CreateUserPool"] == 8  # eight pools were made
         assert proxy.injected.forwarded["DeleteUserPool"] >= 6  # six of them deleted
         _clean(proxy, path)
@@ -330,23 +338,13 @@ def test_applies_adding_one_client_to_an_existing_pool_at_once_leave_one(
         local: LocalCognito, cognito: Any, config_file: Any, order: str) -> None:
     """Client names are not unique in Cognito: three applies that add the same client
     to a pool that exists all create it. Each checks after its pool's last call; the
-    oldest client is kept, the others deleted by the runs that made them (exit 1)."""
+    oldest client is kept, the others deleted by the runs that made them (exit 1) and
+    by the run that keeps the oldest."""
     path = config_file(ONE_POOL)
     with FaultProxy(local.endpoint_url, Faults(), seed=0) as proxy:
         assert _cli(_session(proxy), "apply", path, "--yes") == 0
         path = config_file(ONE_POOL.rstrip(" ") + "        clients: {web: {}}\n")
-        gate = proxy.hold("CreateUserPoolClient", count=3)
-        runs = [_spawn(proxy, "apply", path, "--yes") for _ in range(3)]
-        try:
-            held = _wait_held(gate, 3, runs)
-            for request in (held if order == "arrival" else reversed(held)):
-                request.release()
-            outcomes = [_finish(run) for run in runs]
-        finally:
-            for run in runs:
-                if run.poll() is None:
-                    run.kill()
-                    run.communicate()
+        outcomes = _applies_at_once(proxy, path, 3, "CreateUserPoolClient", 3, order)
         _assert_nothing_twice(cognito)  # never two, whatever the order
         codes = sorted(code for code, _ in outcomes)
         # One run keeps its client; or, when creation times tie and the runs see each

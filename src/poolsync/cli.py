@@ -105,9 +105,9 @@ prune_option = click.option(
 def _as_given(value: str, limit: int = 120) -> str:
     """A value the user gave, safe to quote in a message: control and format characters
     escaped (no terminal escape sequence reaches the terminal), long values cut."""
-    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in value[:limit])
-    return text + ("..." if len(value) > limit else "")
+    from poolsync.model import escape_unprintable
+
+    return escape_unprintable(value[:limit]) + ("..." if len(value) > limit else "")
 
 
 def _region_option(ctx: click.Context, param: click.Parameter, value: str | None

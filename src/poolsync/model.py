@@ -25,20 +25,21 @@ def render_path(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            part = _printable_key(part)
+            part = escape_unprintable(part)
             out += f".{part}" if out else part
     return out
 
 
-def _printable_key(key: str) -> str:
-    """A key with its line breaks and other control or invisible characters escaped
-    (``\n``, ``\x1b``, ``\u200b``): a key path is one line of a message, and a pool
-    name may hold a newline (botocore's PoolName pattern allows any whitespace), which
-    printed raw would start a line of its own, such as a fake "No changes."."""
-    if key.isprintable():
-        return key
+def escape_unprintable(text: str) -> str:
+    """``text`` with its line breaks and other control or invisible characters escaped
+    (``\n``, ``\x1b``, ``\u200b``), for a value quoted on one line of a message: a key
+    path (a pool name may hold a newline: botocore's PoolName pattern allows any
+    whitespace, and printed raw it would start a line of its own, such as a fake "No
+    changes."), an option's value, text read from a plan file."""
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in key)
+                   for c in text)
 
 
 @dataclass(frozen=True, order=True)

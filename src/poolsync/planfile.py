@@ -33,7 +33,15 @@ from typing import Any
 from poolsync import __version__, fingerprint
 from poolsync import children as ch
 from poolsync.errors import SafetyRefusal, UsageError
-from poolsync.model import MISSING, NOT_REPORTED, ObjectPlan, Plan, render_path, secret_location
+from poolsync.model import (
+    MISSING,
+    NOT_REPORTED,
+    ObjectPlan,
+    Plan,
+    escape_unprintable,
+    render_path,
+    secret_location,
+)
 
 FORMAT_VERSION = "1.1"
 # What the checksum covers of each object (everything else is prose).
@@ -320,5 +328,5 @@ def _paths(old: Any, new: Any) -> list[str]:
 def _shown(value: Any) -> str:
     """Text from a file, safe to print: control characters escaped, length bounded."""
     text = value if isinstance(value, str) else json.dumps(value, default=str)
-    safe = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    safe = escape_unprintable(text)
     return safe if len(safe) <= 120 else safe[:117] + "..."
