@@ -18,9 +18,10 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from poolsync import __version__
 from poolsync.errors import ConfigError, PoolsyncError, SafetyRefusal, UsageError
@@ -41,10 +42,14 @@ def _secret_set() -> SecretSet:
 
 @dataclass
 class State:
+    # Global options (_GLOBAL_OPTIONS), given before or after the command's name.
     debug: bool = False
+    debug_logging: bool = False
     profile: str | None = None
     region: str | None = None
     stats: bool = False
+    quiet: bool = False
+    verbose: bool = False
     rate_share: float = 0.8
     # Every value no output may show, and the fields whose values logs redact
     # (logs.SecretSet): filled as the config loads, read by every redaction.
@@ -192,29 +197,108 @@ def _checksum_option(ctx: click.Context, param: click.Parameter, value: str | No
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="poolsync")
-@click.option("--debug", is_flag=True, help="Show tracebacks and botocore's debug log.")
-@click.option("--profile", help="AWS profile (default: the standard credential chain).")
-@click.option("--region", callback=_region_option,
-              help="Region of pools whose files name none.")
-@click.option("--stats", is_flag=True,
-              help="Print calls, retries and throttles per Cognito quota category.")
-@click.option("--rate-share", type=float, callback=_rate_share_option, default=0.8,
-              show_default=True,
-              help="Share of each Cognito request-rate quota poolsync may use, from 0.01 "
-                   "to 1 (the quotas are shared with every tool in the account).")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, profile: str | None, region: str | None,
-        stats: bool, rate_share: float) -> None:
-    """Amazon Cognito user pools as code: validate, plan, apply."""
+def _store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a global option's value in the run's State when the user gave it, before or
+    after the subcommand (``poolsync plan f.yaml --region eu-west-1`` as the AWS CLI
+    takes it). Given twice, the later one wins, as click does within one command."""
+    source = ctx.get_parameter_source(param.name or "")
+    if value is None or source in (None, ParameterSource.DEFAULT):
+        return value
     state = ctx.ensure_object(State)
-    state.debug, state.profile, state.region = debug, profile, region
-    state.stats, state.rate_share = stats, rate_share
-    if debug:  # botocore's debug log on stderr, every secret redacted (logs.py)
+    setattr(state, param.name or "", value)
+    if param.name == "debug" and value and not state.debug_logging:
+        # botocore's debug log on stderr, every secret redacted (logs.py)
         from poolsync.logs import debug_logging
 
-        ctx.with_resource(debug_logging(lambda: state.secrets))
+        state.debug_logging = True
+        ctx.find_root().with_resource(debug_logging(lambda: state.secrets))
+    if state.quiet and state.verbose:
+        raise click.UsageError("give -q/--quiet or -v/--verbose, not both")
+    return value
+
+
+def _checked_region(ctx: click.Context, param: click.Parameter, value: str | None
+                    ) -> str | None:
+    region: str | None = _store(ctx, param, _region_option(ctx, param, value))
+    return region
+
+
+def _checked_rate_share(ctx: click.Context, param: click.Parameter, value: float | None
+                        ) -> float | None:
+    if value is None:
+        return None
+    share: float = _store(ctx, param, _rate_share_option(ctx, param, value))
+    return share
+
+
+# Options every command takes, before or after its name; each is declared once here and
+# kept in State by _store. Their help is the same on `poolsync --help` and on each command.
+_GLOBAL_OPTIONS = (
+    click.option("--profile", metavar="NAME", expose_value=False, callback=_store,
+                 help="AWS profile (default: the standard credential chain)."),
+    click.option("--region", metavar="REGION", expose_value=False, callback=_checked_region,
+                 help="Region of pools whose files name none (then AWS_REGION, "
+                      "AWS_DEFAULT_REGION, the profile's region)."),
+    click.option("--rate-share", type=float, metavar="SHARE", expose_value=False, callback=_checked_rate_share,
+                 help="Share of each Cognito request-rate quota poolsync may use, from 0.01 "
+                      "to 1 (the quotas are shared with every tool in the account). "
+                      "[default: 0.8]"),
+    click.option("--stats", is_flag=True, expose_value=False, callback=_store,
+                 help="Print calls, retries and throttles per Cognito quota category."),
+    click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_store,
+                 help="No progress and no notes on stderr; errors and warnings only."),
+    click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_store,
+                 help="Also say on stderr what each step does."),
+    click.option("--debug", is_flag=True, expose_value=False, callback=_store,
+                 help="Show tracebacks and botocore's debug log (secrets redacted)."),
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def global_options(command: F) -> F:
+    """Decorate a command (or the group) with every global option."""
+    for option in reversed(_GLOBAL_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _print_version(ctx: click.Context) -> None:
+    """``--version``: poolsync's, and the botocore and Python it runs on (what a bug
+    report needs: Cognito's API model comes with botocore); exit 0."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        botocore = version("botocore")
+    except PackageNotFoundError:
+        botocore = "not installed"
+    click.echo(f"poolsync {__version__}\nbotocore {botocore}\n"
+               f"Python {platform.python_version()} ({platform.python_implementation()})")
+    ctx.exit(0)
+
+
+class _Group(click.Group):
+    """The poolsync group: global options on every command, help on a bare ``poolsync``."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        for option in _GLOBAL_OPTIONS:  # on a Command, each option is appended in turn
+            option(cmd)
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, param, value: _print_version(ctx) if value else None,
+              help="Show poolsync's, botocore's and Python's versions and exit.")
+@global_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Amazon Cognito user pools as code: validate, plan, apply."""
+    ctx.ensure_object(State)
+    if ctx.invoked_subcommand is None:  # a bare `poolsync`: help, exit 0 (as git does)
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -256,8 +340,9 @@ def _load(state: State, paths: tuple[str, ...], prune: bool = False) -> Config:
 
 
 def _notes(state: State, config: Config) -> None:
-    """The files a directory walk skipped (config.py), one line each on stderr."""
-    for note in config.notes:
+    """The files a directory walk skipped (config.py), one line each on stderr; none
+    with ``--quiet``."""
+    for note in () if state.quiet else config.notes:
         _report(state, f"note: {note}")
 
 
@@ -469,8 +554,6 @@ def _confirm(yes: bool) -> None:
 
 
 @cli.command("export")
-@click.option("--region", "export_region", metavar="REGION", callback=_region_option,
-              help="Region of the pools (default: the global --region).")
 @click.option("--pool-id", metavar="ID", help="Export the pool with this id.")
 @click.option("--name", metavar="NAME", help="Export the pool with this name.")
 @click.option("--all", "all_pools", is_flag=True, help="Export every pool of the region.")
@@ -481,14 +564,14 @@ def _confirm(yes: bool) -> None:
               help="Export one part of the pool: settings, mfa, domain, or an item such "
                    "as clients/web (what drift offers to accept).")
 @click.pass_obj
-def export_command(state: State, export_region: str | None, pool_id: str | None,
+def export_command(state: State, pool_id: str | None,
                    name: str | None, all_pools: bool, pin_ids: bool,
                    out_file: str | None, only: str | None) -> int:
     """Write live pools as configuration YAML that plans clean (secrets as ${env:...})."""
     from poolsync import engine
     from poolsync.export import export_pools, render_export, select
 
-    region = export_region or state.region
+    region = state.region
     if region is None:
         raise UsageError("export needs --region")
     if sum((pool_id is not None, name is not None, all_pools)) != 1:
