@@ -131,7 +131,8 @@ def test_markdown_states_the_worst_outcome_and_the_override() -> None:
     assert "`MyUserPool/groups/console` is not in the configuration" in text
     digest = planfile.checksum(sample_plan())
     assert f"<!-- poolsync checksum: {digest} -->" in text
-    assert f"poolsync apply environments/prod --checksum {digest} --yes" in text
+    assert (f"poolsync apply environments/prod --checksum {digest} --allow-replace legacy "
+            "--yes") in text
     assert SECRET not in text
 
 

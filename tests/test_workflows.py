@@ -370,7 +370,7 @@ SECRETS = {"POOLSYNC_SECRETS_CONTEXT": json.dumps({"GOOGLE_CLIENT_SECRET": "s3cr
            "POOLSYNC_ENV_FROM_SECRETS": "GOOGLE_CLIENT_SECRET"}
 
 
-@pytest.mark.parametrize(("code", "changes"), [(0, "false"), (2, "true")])
+@pytest.mark.parametrize(("code", "changes"), [(0, "false"), (2, "true"), (3, "true")])
 def test_plan_step_records_the_outcome(runner: Runner, code: int, changes: str) -> None:
     status, outputs = runner("poolsync-plan.yml", "plan", FAKE_EXIT=str(code),
                              FAKE_STDOUT=MARKDOWN, FAKE_CHECKSUM=CHECKSUM, **SECRETS)
@@ -412,7 +412,7 @@ def test_failed_plan_replaces_the_comment_body(runner: Runner) -> None:
 
 
 @pytest.mark.parametrize(("validate", "plan", "status"), [
-    ("0", "0", 0), ("0", "2", 0), ("0", "1", 1), ("1", "", 1), ("", "", 1),
+    ("0", "0", 0), ("0", "2", 0), ("0", "1", 1), ("0", "3", 1), ("1", "", 1), ("", "", 1),
 ])
 def test_plan_check_fails_on_errors_only(runner: Runner, validate: str, plan: str,
                                          status: int) -> None:
@@ -421,6 +421,45 @@ def test_plan_check_fails_on_errors_only(runner: Runner, validate: str, plan: st
     assert code == status
     if status:
         assert "::error title=poolsync" in runner.stdout
+
+
+@pytest.mark.parametrize(("workflow", "step"), [
+    ("poolsync-plan.yml", "validate"), ("poolsync-apply.yml", "Validate"),
+    ("poolsync-drift.yml", "Validate"),
+])
+def test_validate_annotates_the_problems_on_their_lines(runner: Runner, workflow: str,
+                                                        step: str) -> None:
+    """Each reusable workflow validates with --output github: the runner reads the
+    ::error lines on stdout and shows each problem on its line of the pull request."""
+    annotation = "::error title=poolsync validate,file=environments/prod/a.yaml,line=3,col=5::x"
+    status, outputs = runner(workflow, step, FAKE_EXIT="1", FAKE_STDOUT=annotation + "\n",
+                             FAKE_STDERR="environments/prod/a.yaml:3:5: x\n")
+    (call,) = runner.calls()
+    assert call["argv"] == ["validate", "environments/prod", "shared/pools.yaml",
+                            "--output", "github"]
+    assert annotation in runner.stdout.splitlines()  # on the log, where the runner reads it
+    if workflow == "poolsync-plan.yml":  # recorded; the comment gets the text of stderr
+        assert (status, outputs) == (0, {"exit-code": "1"})
+        assert runner.file("temp/validate.err") == "environments/prod/a.yaml:3:5: x\n"
+    else:  # the job stops before any credentials
+        assert status == 1
+
+
+def test_a_refused_plan_is_posted_without_its_checksum() -> None:
+    """Exit 3 (a replacement not allowed, an object that cannot be applied): the comment
+    shows the plan, which says what blocks it; no checksum, so apply has nothing to take."""
+    step = _step(_load(WORKFLOWS / "poolsync-plan.yml"), "Report a failure in the comment")
+    assert "steps.plan.outputs.exit-code != '3'" in step["if"]
+    post = _step(_load(WORKFLOWS / "poolsync-plan.yml"), "Post or update the plan comment")
+    assert post["env"]["POOLSYNC_CHECKSUM"].startswith(
+        "${{ steps.plan.outputs.exit-code != '0' && steps.plan.outputs.exit-code != '2' && ''")
+
+
+def test_every_plan_step_after_the_scope_runs_only_when_there_is_something_to_plan() -> None:
+    steps = _only_job(_load(WORKFLOWS / "poolsync-plan.yml"))["steps"]
+    assert steps[0]["id"] == "scope"
+    for step in steps[1:]:
+        assert "steps.scope.outputs.plan == 'true'" in step.get("if", ""), step
 
 
 @pytest.mark.parametrize(("code", "status", "message"), [
@@ -510,6 +549,7 @@ const github = {
     },
     pulls: {
       get: api('pulls.get', (p) => state.pulls.find((x) => x.number === p.pull_number)),
+      listFiles: api('pulls.listFiles', (p) => state.files[p.pull_number] || []),
     },
     repos: {
       listPullRequestsAssociatedWithCommit: api('listPullRequestsAssociatedWithCommit',
@@ -549,7 +589,7 @@ def _github_script(tmp_path: Path, workflow: str, step: str, state: dict[str, An
                    payload: dict[str, Any] | None = None) -> dict[str, Any]:
     script = _step(_load(WORKFLOWS / workflow), step)["with"]["script"]
     (tmp_path / "harness.js").write_text(HARNESS)
-    full = {"comments": {}, "issues": [], "labels": [], "pulls": [], **state}
+    full = {"comments": {}, "issues": [], "labels": [], "pulls": [], "files": {}, **state}
     (tmp_path / "input.json").write_text(json.dumps(
         {"script": script, "state": full, "sha": sha, "payload": payload or {}}))
     result = subprocess.run([_node(), str(tmp_path / "harness.js"), str(tmp_path / "input.json")],
@@ -599,6 +639,81 @@ def test_plan_comment_gets_its_marker_and_stays_under_the_limit(tmp_path: Path) 
     (comment,) = result["state"]["comments"]["42"]
     assert comment["body"].startswith("<!-- poolsync plan: prod -->\nno marker line")
     assert len(comment["body"]) <= 65536 and "poolsync head" not in comment["body"]
+
+
+CALLER = "acme/pools/.github/workflows/pr-plan.yml@refs/pull/42/merge"
+
+
+def _scope(tmp_path: Path, files: list[str] | list[dict[str, str]], when: str,
+           comments: list[dict[str, Any]] | None = None, payload: dict[str, Any] | None = PR,
+           comment: str = "true") -> dict[str, Any]:
+    listed = [f if isinstance(f, dict) else {"filename": f} for f in files]
+    state = {"files": {"42": listed}, "comments": {"42": comments or []}}
+    return _github_script(tmp_path, "poolsync-plan.yml", "scope", state,
+                          {"POOLSYNC_WHEN_CHANGED": when, "POOLSYNC_CALLER": CALLER,
+                           "POOLSYNC_COMMENT": comment}, payload=payload)
+
+
+@pytest.mark.parametrize(("files", "when", "plan"), [
+    (["environments/prod/shop.yaml"], "environments/**", "true"),
+    (["environments/base/shop.yaml", "README.md"], "environments/**", "true"),
+    (["README.md", "src/app.py"], "environments/**", "false"),
+    (["environments.md"], "environments/**", "false"),
+    ([".github/workflows/pr-plan.yml"], "environments/**", "true"),  # the caller itself
+    ([".github/workflows/apply-on-merge.yml"], "environments/**", "false"),
+    ([{"filename": "old/x.yaml", "previous_filename": "environments/dev/x.yaml"}],
+     "environments/**", "true"),  # moved out of the environment
+    (["environments/prod/shop.yaml"], "environments/base\n  environments/prod/", "true"),
+    (["environments/dev/shop.yaml"], "environments/base environments/prod", "false"),
+    (["environments/prod/sub/x.yml"], "environments/*/x.yml", "false"),
+    (["environments/prod/sub/x.yml"], "environments/**/x.yml", "true"),
+    (["environments/x.yml"], "environments/**/x.yml", "true"),
+    (["environments/prod/a.yaml"], "environments/pro?/*.yaml", "true"),
+    (["environmentsXprod/a.yaml"], "environments.prod/*.yaml", "false"),  # "." is literal
+])
+def test_scope_plans_only_when_a_watched_file_changes(tmp_path: Path, files: list[Any],
+                                                     when: str, plan: str) -> None:
+    result = _scope(tmp_path, files, when)
+    assert result["outputs"] == {"plan": plan}
+    assert result["failed"] is None
+    if plan == "false":
+        assert any("Nothing to plan for prod" in log for log in result["logs"])
+
+
+def test_scope_always_plans_without_patterns_or_outside_a_pull_request(tmp_path: Path) -> None:
+    assert _scope(tmp_path, ["README.md"], "")["outputs"] == {"plan": "true"}
+    assert _scope(tmp_path, ["README.md"], " \n ")["calls"] == []
+    pushed = _scope(tmp_path, ["README.md"], "environments/**", payload={})
+    assert (pushed["outputs"], pushed["calls"]) == ({"plan": "true"}, [])
+
+
+def test_scope_plans_when_the_pull_request_has_too_many_files_to_list(tmp_path: Path) -> None:
+    files = [f"docs/{n}.md" for n in range(3000)]
+    assert _scope(tmp_path, files, "environments/**")["outputs"] == {"plan": "true"}
+
+
+def test_an_earlier_plan_comment_says_there_is_nothing_to_plan_any_more(tmp_path: Path
+                                                                         ) -> None:
+    """A push that takes the environment's files out of the pull request: the old plan,
+    and its checksum, must not stay current for apply to take after the merge."""
+    comments = [_comment("<!-- poolsync plan: prod -->\nold plan\n"
+                         f"<!-- poolsync checksum: {CHECKSUM} -->", id=3),
+                _comment("<!-- poolsync plan: dev -->\ndev plan", id=4)]
+    result = _scope(tmp_path, ["README.md"], "environments/**", comments)
+    assert result["outputs"] == {"plan": "false"}
+    prod, dev = result["state"]["comments"]["42"]
+    assert prod["body"].startswith("<!-- poolsync plan: prod -->\n"
+                                   "## poolsync plan: prod: nothing to plan\n")
+    assert "checksum" not in prod["body"]
+    assert dev["body"] == "<!-- poolsync plan: dev -->\ndev plan"
+    state = _merged(body=prod["body"])
+    applied = _github_script(tmp_path, "poolsync-apply.yml", "reviewed", state, NO_INPUTS)
+    assert applied["failed"] and "checksum" not in applied["outputs"]
+    # Without an earlier comment nothing is posted; with comment: false nothing is read.
+    assert _scope(tmp_path, ["README.md"], "environments/**")["calls"] == [
+        "pulls.listFiles", "listComments"]
+    assert _scope(tmp_path, ["README.md"], "environments/**", comments, comment="false"
+                  )["calls"] == ["pulls.listFiles"]
 
 
 FORGED = "sha256:" + "cc" * 32
@@ -766,6 +881,28 @@ def test_examples_cover_every_workflow_and_environment() -> None:
     for environment in ("dev", "prod"):
         assert f"environments/{environment}" in text or "environments/${{ matrix.environment }}" in text
         assert (ENVIRONMENTS / environment).is_dir()
+
+
+def test_no_example_makes_a_required_check_wait_on_a_paths_filter() -> None:
+    """A workflow that a paths filter keeps from starting leaves its required check
+    pending for ever: the PR caller runs on every pull request, and the reusable
+    workflow ends early (when-changed) when the environment's files did not change."""
+    caller = _load(CALLERS / "pr-plan.yml")
+    trigger = caller["on"]["pull_request"] or {}
+    assert not {"paths", "paths-ignore", "branches-ignore"} & set(trigger)
+    (job,) = caller["jobs"].values()
+    assert job["with"]["when-changed"] == "environments/**"
+    for path in CALLERS.glob("*.yml"):
+        assert "poolsync-*.yml" not in path.read_text(), path.name  # matched no copy
+
+
+def test_the_example_plans_for_its_own_environments(tmp_path: Path) -> None:
+    """The example caller's patterns, on the files of examples/environments as they
+    would sit in the pools repository."""
+    when = _load(CALLERS / "pr-plan.yml")["jobs"]["plan"]["with"]["when-changed"]
+    for path in sorted(ENVIRONMENTS.rglob("*.yaml")):
+        name = str(path.relative_to(ENVIRONMENTS.parent))
+        assert _scope(tmp_path, [name], when)["outputs"] == {"plan": "true"}, name
 
 
 def test_apply_example_promotes_dev_before_prod() -> None:

@@ -303,15 +303,39 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command()
 @paths_argument
+@click.option("--output", "-o", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True,
+              help="json: one document on stdout, also when the files are not valid; "
+                   "github: one ::error annotation per problem, for GitHub Actions.")
 @click.pass_obj
-def validate(state: State, paths: tuple[str, ...]) -> int:
+def validate(state: State, paths: tuple[str, ...], output: str) -> int:
     """Check the configuration offline (schema and rules). No AWS calls."""
-    from poolsync import engine
+    from poolsync import annotations, engine
 
-    config = engine.validate(paths, state.region)
+    try:
+        config = engine.validate(paths, state.region)
+    except PoolsyncError as exc:
+        # A machine format gets its document on stdout all the same; cli.run's one
+        # handler then prints the problems on stderr and exits 1.
+        if output != "text":
+            click.echo(annotations.render_validation(
+                output, None, _files_named(paths), annotations.problems_of(exc)), nl=False)
+        raise
     _notes(state, config)
-    click.echo(f"{len(config.pools)} pool(s) in {len(config.files)} file(s): valid.")
+    click.echo(annotations.render_validation(output, config, config.files, ()), nl=False)
     return EXIT_OK
+
+
+def _files_named(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The files ``paths`` name, for ``validate -o json`` of files that are not valid;
+    a path that cannot be read names none (its problem says so)."""
+    from poolsync.config import collect_files
+
+    files: dict[str, None] = {}
+    for path in paths:
+        with contextlib.suppress(ConfigError):
+            files.update(dict.fromkeys(collect_files([path])))
+    return tuple(files)
 
 
 output_option = click.option(

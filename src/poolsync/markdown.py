@@ -7,6 +7,16 @@ the checksum and the exact apply command. GitHub refuses comments over 65,536
 characters: low-risk detail (the diffs of creates and updates) goes first, never the
 table or the attention block.
 
+The footer fits the plan: with no changes the comment says so once (its title) and
+offers no apply command; a blocked plan (an object that cannot be applied) offers no
+apply command and no checksum; a replacement's apply command carries its
+``--allow-replace`` flags, so the command shown is the one that runs.
+
+GitHub renders this with cmark-gfm, where an HTML block (``<details>``) runs until
+the next blank line: every ``</details>`` is followed by a blank line, or the
+markdown after it (``---``, the summary) shows as raw text
+(tests/test_markdown_render.py renders every kind of comment with cmark-gfm).
+
 Names, keys, reasons and values come from files and from live pools (anyone with
 console access names an unmanaged client): none may break the comment, inject HTML, a
 link, an image or a mention, or end a code block early. Text outside code goes through
@@ -100,9 +110,13 @@ def _table(objects: Sequence[ObjectPlan]) -> list[str]:
     return rows
 
 
-def _attention(objects: Sequence[ObjectPlan], paths: str) -> list[str]:
+def _attention(objects: Sequence[ObjectPlan], paths: str, with_pool: set[str]) -> list[str]:
+    """``with_pool``: addresses recreated because their pool is replaced; the pool's own
+    entry covers them (and its ``--allow-replace``), so they get none of their own."""
     lines = []
     for o in objects:
+        if o.address in with_pool:
+            continue
         if o.action is Action.REPLACE:
             flag = f"--allow-replace {o.address}"
             extra = " (only for a pool without users)" if o.kind == "pool" else ""
@@ -143,31 +157,66 @@ def _diff_lines(change: FieldChange) -> list[str]:
     return [*lines, f"+ {path}: {text_after}{note}{marker}"]
 
 
-def render_markdown(plan: Plan, marker: str, paths: str) -> str:
+def _allow_replace(plan: Plan) -> list[str]:
+    """The ``--allow-replace`` flags apply needs for this plan's replacements: the pool
+    when it is replaced (its sub-resources go with it), else each replaced object
+    (engine.blocked)."""
+    flags = []
+    for pool in plan.pools:
+        for o in pool.objects:
+            if o.action is Action.REPLACE and (o.kind == "pool" or not pool.replaced):
+                flags.append(f"--allow-replace {o.address}")
+    return flags
+
+
+def _footer(plan: Plan, paths: str) -> list[str]:
+    """Counts, checksum and the apply command, as far as the plan has them (see above).
+    The hidden checksum line is what poolsync-apply.yml reads after the merge."""
     digest = checksum(plan)
+    pin = f"<!-- poolsync checksum: {digest} -->"
+    if not plan.has_changes:  # the title says "No changes"; nothing to apply
+        return [pin]
+    if any(o.action is Action.CANNOT_APPLY for o in plan.objects):
+        return ["---", "", summary_line(plan), "",
+                "Nothing can be applied: see **Needs attention**, resolve what it names, "
+                "and plan again."]
+    command = " ".join(["poolsync apply", paths, "--checksum", digest, *_allow_replace(plan),
+                        "--yes"])
+    which = ("Apply exactly this plan, replacements included (read **Needs attention** "
+             "first): " if plan.counts()[Action.REPLACE.value] else "Apply exactly this plan: ")
+    return ["---", "", summary_line(plan), "", f"Checksum: `{digest}`", "",
+            which + _code(command), "", pin]
+
+
+def _join(*blocks: Sequence[str]) -> str:
+    """Blocks of lines with one blank line between them, empty blocks left out. The
+    blank line ends an HTML block such as ``</details>``: without it, the markdown
+    that follows would show as raw text."""
+    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+
+
+def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     objects = _shown(plan)
     head = [f"<!-- poolsync plan: {_comment(marker)} -->",
-            f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_table(objects), ""]
-    attention = _attention(objects, paths)
-    footer = ["---", summary_line(plan), "",
-              f"Checksum: `{digest}`", "",
-              "Apply exactly this plan: "
-              + _code(f"poolsync apply {paths} --checksum {digest} --yes"),
-              f"<!-- poolsync checksum: {digest} -->"]
+            f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_table(objects)]
+    with_pool = {o.address for p in plan.pools if p.replaced for o in p.objects
+                 if o.kind != "pool" and o.action is Action.REPLACE}
+    attention = _attention(objects, paths, with_pool)
+    footer = _footer(plan, paths)
     # Cut low-risk detail first, largest first, until the comment fits.
     full = {o.address: True for o in objects}
     ordered = sorted((o for o in objects if o.action in _LOW_RISK),
                      key=lambda o: -len(o.changes))
     while True:
-        details = [line for o in objects for line in _details(o, full[o.address])]
-        text = "\n".join([*head, *attention, "", *details, *footer]) + "\n"
+        details = [_details(o, full[o.address]) for o in objects]
+        text = _join(head, attention, *details, footer)
         if len(text) <= GITHUB_LIMIT or not ordered:
             break
         for o in ordered[: max(1, len(ordered) // 4)]:
             full[o.address] = False
         ordered = ordered[max(1, len(ordered) // 4):]
     if len(text) > GITHUB_LIMIT:  # even the summaries are too many: drop the details
-        text = "\n".join([*head, *attention, "", *footer]) + "\n"
+        text = _join(head, attention, footer)
     return text
 
 
@@ -182,25 +231,27 @@ def render_drift_markdown(report: DriftReport, marker: str) -> str:
     drifted = [o for o in report.objects if o.state is not DriftState.IN_SYNC]
     heading = (f"{len(drifted)} object(s) drifted" if report.has_drift
                else "in sync")
-    lines = [f"<!-- poolsync drift: {_comment(marker)} -->",
-             f"## poolsync drift: {_text(marker)}: {heading}", ""]
+    blocks: list[list[str]] = [[f"<!-- poolsync drift: {_comment(marker)} -->",
+                                f"## poolsync drift: {_text(marker)}: {heading}"]]
     if drifted:
-        lines += ["| State | Object | Fields |", "|---|---|---|"]
+        table = ["| State | Object | Fields |", "|---|---|---|"]
         for o in drifted:
             fields = ", ".join(_code(render_path(c.path)) for c in o.fields) or "-"
-            lines.append(f"| {o.state.value} | {_code(o.address)} | {fields} |")
-        lines.append("")
+            table.append(f"| {o.state.value} | {_code(o.address)} | {fields} |")
+        blocks.append(table)
         for o in drifted:
             if o.fields:
                 body = [format_expected_live(c) for c in o.fields]
                 fence = _fence(body)
-                lines += [f"<details><summary><code>{_text(o.address)}</code>: "
-                          f"{o.state.value}</summary>", "", fence, *body, fence, "",
-                          "</details>"]
-        lines += ["", "Revert (make the pools match the files): "
-                      + _code(f"{report.revert} --yes")]
+                blocks.append([f"<details><summary><code>{_text(o.address)}</code>: "
+                               f"{o.state.value}</summary>", "", fence, *body, fence, "",
+                               "</details>"])
+        commands = ["- Revert (make the pools match the files): "
+                    + _code(f"{report.revert} --yes")]
         for accept in dict.fromkeys(o.accept for o in drifted):
-            lines.append("Accept (bring the live settings into the files): " + _code(accept))
-    lines += ["", f"{counts['MODIFIED']} modified, {counts['MISSING']} missing, "
-                  f"{counts['UNMANAGED']} unmanaged, {counts['IN_SYNC']} in sync."]
-    return "\n".join(lines) + "\n"
+            commands.append("- Accept (bring the live settings into the files): "
+                            + _code(accept))
+        blocks.append(commands)
+    blocks.append([f"{counts['MODIFIED']} modified, {counts['MISSING']} missing, "
+                   f"{counts['UNMANAGED']} unmanaged, {counts['IN_SYNC']} in sync."])
+    return _join(*blocks)
