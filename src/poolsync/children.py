@@ -22,6 +22,7 @@ from urllib.parse import quote
 from poolsync import fingerprint as fingerprints
 from poolsync.model import MISSING, FieldChange, secret_location
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
+from poolsync.outputs import hosted_ui_url
 
 # --------------------------------------------------------------------------- clients
 
@@ -353,16 +354,18 @@ def domain_replacement_reason(change: FieldChange) -> str | None:
 
 def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
                 client: Mapping[str, Any]) -> str | None:
-    """The hosted UI sign-in URL of a client that uses the code or implicit flow."""
+    """The hosted UI sign-in URL of a client that uses the code or implicit flow, on the
+    domain's host (``outputs.hosted_ui_url``: None where AWS documents none)."""
     flows = client.get("AllowedOAuthFlows") or []
     callbacks = sorted(client.get("CallbackURLs") or [])
     if not callbacks or not ({"code", "implicit"} & set(flows)):
         return None
-    name = str(domain["Domain"])
-    host = name if "CustomDomainConfig" in domain else f"{name}.auth.{region}.amazoncognito.com"
+    base = hosted_ui_url(str(domain["Domain"]), region, "CustomDomainConfig" in domain)
+    if base is None:
+        return None
     redirect = client.get("DefaultRedirectURI") or callbacks[0]
     response_type = "code" if "code" in flows else "token"
-    return (f"https://{host}/login?client_id={client_id}&response_type={response_type}"
+    return (f"{base}/login?client_id={client_id}&response_type={response_type}"
             f"&redirect_uri={quote(str(redirect), safe='')}")
 
 

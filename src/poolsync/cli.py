@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from poolsync.aws import AwsSession
     from poolsync.logs import SecretSet
     from poolsync.model import Config, Plan
+    from poolsync.outputs import Outputs
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -435,7 +436,8 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",
               show_default=True,
-              help="json: one document on stdout with the plan and what was applied.")
+              help="json: one document on stdout with the plan, what was applied and the "
+                   "outputs (also when apply refuses).")
 @prune_option
 @click.pass_obj
 def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
@@ -444,7 +446,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     """Plan again, check it (pinned plan, safety rails), make the changes, verify."""
     from poolsync import engine
     from poolsync.errors import NotConverged
-    from poolsync.render import render_sign_in_urls, render_text
+    from poolsync.render import render_text
 
     if plan_file and checksum:
         raise UsageError("give --plan or --checksum, not both")
@@ -459,11 +461,17 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         if pinned:
             engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
         if not planned.has_changes:
-            _apply_report(output, planned, "nothing to do", result)
+            outputs = _outputs_after_apply(config, planned, session)
+            _apply_report(output, planned, "nothing to do", result, outputs=outputs)
+            if output == "text":
+                click.echo(_render_outputs_block(outputs), nl=False)
             return EXIT_OK
         _warn_unused(state, engine.unused_allowances(planned, allow_replace))
         engine.check_apply(planned, session, allow_replace, config)
         _confirm(yes or pinned)
+    except SafetyRefusal as exc:  # a rail, a stale pin, no confirmation: nothing written
+        _apply_report(output, planned, "refused", result, reason=str(exc))
+        raise
     except (KeyboardInterrupt, click.Abort):  # before the first call: the report all the same
         _apply_report(output, planned, "interrupted", result)
         raise engine.ApplyIncomplete(result, "interrupted before any call was made",
@@ -477,21 +485,39 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
                 raise engine.ApplyIncomplete(result, "interrupted again", interrupted=True
                                              ) from None
     except engine.ApplyIncomplete as exc:
-        _apply_report(output, planned, exc.status, exc.result)
+        _apply_report(output, planned, exc.status, exc.result,
+                      reason=str(exc).split("\n", 1)[0])
         raise
-    except NotConverged:
-        _apply_report(output, planned, "not converged", result)
+    except NotConverged as exc:
+        _apply_report(output, planned, "not converged", result,
+                      reason=str(exc).split("\n", 1)[0])
         raise
-    _apply_report(output, planned, "applied", result)
+    outputs = _outputs_after_apply(config, final, session)
+    _apply_report(output, planned, "applied", result, outputs=outputs)
     for event in result.events:
         _report(state, f"note: {event}")
     if output == "text":
         click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match "
                    "the configuration.")
-        for pool in final.pools:
-            for line in render_sign_in_urls(pool):
-                click.echo(line.strip())
+        click.echo(_render_outputs_block(outputs), nl=False)
     return EXIT_OK
+
+
+def _outputs_after_apply(config: Config, final: Plan, session: AwsSession) -> Outputs:
+    """The outputs of the pools apply converged to (outputs.py): the sign-in URLs from
+    ``final``, the ids, ARNs and domains from one DescribeUserPool per pool (and one
+    ListUserPoolClients when the file manages clients)."""
+    from poolsync import engine, outputs
+
+    return outputs.from_apply(config, final, engine.read_outputs(config, final, session))
+
+
+def _render_outputs_block(found: Outputs) -> str:
+    """The text outputs after apply, under "Outputs:" as terraform prints them."""
+    from poolsync.outputs import render_text
+
+    text = render_text(found)
+    return f"\nOutputs:\n\n{text}" if text else ""
 
 
 def _warn_unused(state: State, addresses: list[str]) -> None:
@@ -500,18 +526,24 @@ def _warn_unused(state: State, addresses: list[str]) -> None:
                        "replacement in this plan (addresses look like POOL or POOL/clients/NAME)")
 
 
-def _apply_report(output: str, planned: Plan, status: str, result: Any) -> None:
+def _apply_report(output: str, planned: Plan, status: str, result: Any, *,
+                  reason: str | None = None, outputs: Outputs | None = None) -> None:
     """The JSON apply report: the plan, and exactly which calls were and were not made
     (``ApplyResult.to_dict``), whatever ended the run: ``status`` is applied, nothing to
-    do, failed, refused, interrupted, not verified or not converged. In text, the same
-    report is the error's message (``ApplyIncomplete``)."""
+    do, failed, refused, interrupted, not verified or not converged; ``reason`` why it
+    did not apply (the error's first line; a refusal's whole message), else null;
+    ``outputs`` the pools' outputs (``Outputs.to_dict``) when it applied or had nothing
+    to do, else null. In text, the same report is the error's message
+    (``ApplyIncomplete``)."""
     if output != "json":
         return
     import json
 
     from poolsync import planfile
 
-    document = {"status": status, "plan": planfile.plan_document(planned), **result.to_dict()}
+    document = {"status": status, "reason": reason, "plan": planfile.plan_document(planned),
+                **result.to_dict(),
+                "outputs": outputs.to_dict() if outputs is not None else None}
     click.echo(json.dumps(document, indent=2, default=str))
 
 
@@ -537,6 +569,30 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None)
     else:
         click.echo(render_drift_text(report), nl=False)
     return EXIT_CHANGES if report.has_drift else EXIT_OK
+
+
+@cli.command("output")
+@paths_argument
+@click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Format of what goes to stdout.")
+@click.pass_obj
+def output_command(state: State, paths: tuple[str, ...], output: str) -> int:
+    """Print, read-only, what the next stacks need: pool ids, ARNs, issuer, JWKS, clients."""
+    import json
+
+    from poolsync import engine
+    from poolsync.errors import LiveStateError
+    from poolsync.outputs import from_live, missing_message, render_text
+
+    config = _load(state, paths)
+    found = from_live(config, engine.read_live(config, _session(state)))
+    if output == "json":
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(found), nl=False)
+    if found.absent:
+        raise LiveStateError(missing_message(found.absent))
+    return EXIT_OK
 
 
 @contextlib.contextmanager
@@ -652,9 +708,11 @@ def _check_export_names(region: str, pool_id: str | None, name: str | None) -> N
 
 
 @cli.command("iam-policy")
-@click.option("--for", "use", type=click.Choice(["plan", "apply", "drift", "export"]),
+@click.option("--for", "use",
+              type=click.Choice(["plan", "apply", "drift", "export", "output"]),
               default="apply", show_default=True,
-              help="What the credentials will run: plan, drift and export only read.")
+              help="What the credentials will run: plan, drift, export and output only "
+                   "read.")
 def iam_policy(use: str) -> int:
     """Print the least-privilege IAM policy (JSON) for running poolsync."""
     from poolsync.iam import policy_json

@@ -76,6 +76,7 @@ USES: Final[Mapping[str, tuple[str, ...]]] = {
     "plan": READS,
     "drift": READS,  # drift is a plan rendered as a report (engine.plan)
     "export": READS,  # reads every collection of the pools it exports
+    "output": READS,  # the reads of a plan (engine.read_live), nothing else
     "apply": READS + APPLY_READS + WRITES,
 }
 
@@ -96,7 +97,8 @@ SERVICE: Final = "cognito-idp"
 
 
 def operations(use: str) -> tuple[str, ...]:
-    """The Cognito operations ``use`` (plan, drift, export, apply) calls, in list order."""
+    """The Cognito operations ``use`` (plan, drift, export, output, apply) calls, in list
+    order."""
     return tuple(dict.fromkeys(USES[use]))
 
 
