@@ -231,7 +231,10 @@ def test_apply_text_prints_the_outputs_after_apply_complete(session: AwsSession,
     assert out.endswith("\nOutputs:\n\n" + shown)  # nothing to do: the outputs too
 
 
-def test_apply_reads_at_most_two_calls_per_pool_for_its_outputs(session: AwsSession, write, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_apply_makes_no_call_for_its_outputs(session: AwsSession, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The outputs come from the reads apply already made (the plan's, and the
+    read-back of what changed): an apply with nothing to do makes exactly a plan's calls,
+    and one that changes a pool reads back only that pool."""
     path = write(POOLS)
     _run(session, capsys, "apply", path, "--yes")
     cognito = boto_cognito(session)
@@ -239,10 +242,20 @@ def test_apply_reads_at_most_two_calls_per_pool_for_its_outputs(session: AwsSess
     _run(session, capsys, "plan", path)
     planned = Counter(c.operation for c in cognito.calls[before:])
     before = len(cognito.calls)
-    _run(session, capsys, "apply", path, "--yes")  # nothing to do
+    out, _ = _run(session, capsys, "apply", path, "--yes", "-o", "json")  # nothing to do
+    assert Counter(c.operation for c in cognito.calls[before:]) == planned
+    assert json.loads(out)["outputs"]["pools"][0]["clients"]["web"]["client_id"]
+
+    changed = write(POOLS.replace("      plain: {}", "      plain: {settings: {DeletionProtection: ACTIVE}}"),
+                    "changed.yaml")
+    before = len(cognito.calls)
+    out, _ = _run(session, capsys, "apply", changed, "--yes", "-o", "json")
     applied = Counter(c.operation for c in cognito.calls[before:])
-    # One DescribeUserPool per pool, one ListUserPoolClients for the pool with clients.
-    assert applied - planned == Counter({"DescribeUserPool": 2, "ListUserPoolClients": 1})
+    # The plan's reads, the one write, and the read-back of the pool it changed.
+    assert applied - planned == Counter({"UpdateUserPool": 1, "DescribeUserPool": 1,
+                                         "GetUserPoolMfaConfig": 1})
+    plain = json.loads(out)["outputs"]["pools"][1]
+    assert plain["name"] == "plain" and plain["user_pool_arn"].endswith(plain["user_pool_id"])
 
 
 # --- apply refuses: a JSON report on stdout ------------------------------------------

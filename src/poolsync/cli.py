@@ -461,7 +461,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         if pinned:
             engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
         if not planned.has_changes:
-            outputs = _outputs_after_apply(config, planned, session)
+            outputs = _outputs_after_apply(config, planned)
             _apply_report(output, planned, "nothing to do", result, outputs=outputs)
             if output == "text":
                 click.echo(_render_outputs_block(outputs), nl=False)
@@ -492,7 +492,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         _apply_report(output, planned, "not converged", result,
                       reason=str(exc).split("\n", 1)[0])
         raise
-    outputs = _outputs_after_apply(config, final, session)
+    outputs = _outputs_after_apply(config, final)
     _apply_report(output, planned, "applied", result, outputs=outputs)
     for event in result.events:
         _report(state, f"note: {event}")
@@ -503,13 +503,12 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     return EXIT_OK
 
 
-def _outputs_after_apply(config: Config, final: Plan, session: AwsSession) -> Outputs:
-    """The outputs of the pools apply converged to (outputs.py): the sign-in URLs from
-    ``final``, the ids, ARNs and domains from one DescribeUserPool per pool (and one
-    ListUserPoolClients when the file manages clients)."""
-    from poolsync import engine, outputs
+def _outputs_after_apply(config: Config, final: Plan) -> Outputs:
+    """The outputs of the pools apply converged to (outputs.py), from the reads that
+    verified them: no further call."""
+    from poolsync import outputs
 
-    return outputs.from_apply(config, final, engine.read_outputs(config, final, session))
+    return outputs.from_apply(config, final)
 
 
 def _render_outputs_block(found: Outputs) -> str:

@@ -1103,30 +1103,3 @@ def verify(config: Config, session: AwsSession, result: ApplyResult,
             "converge; still different:\n" + render_text(again)
         )
     return again
-
-
-# --------------------------------------------------------------------------- outputs
-
-
-def read_outputs(config: Config, final: Plan, session: AwsSession
-                 ) -> dict[PoolKey, tuple[Mapping[str, Any] | None, dict[str, str] | None]]:
-    """After apply, what ``outputs.from_apply`` needs besides the plan, for each pool of
-    ``final`` that has an id: DescribeUserPool (the ARN and the domains) and, when its
-    file manages clients, ListUserPoolClients (their ids by name). Two calls per pool
-    at most, none per client: the sign-in URLs come from the plan."""
-    managed = {(c.region, c.name) for c in config.pools if c.clients is not None}
-    pools = [p for p in final.pools if p.pool_id]
-
-    def read(pool: PoolPlan) -> tuple[Mapping[str, Any] | None, dict[str, str] | None]:
-        assert pool.pool_id is not None
-        cognito = session.cognito(pool.region)
-        described = cognito.describe_user_pool(pool.pool_id)
-        if described is None or (pool.region, pool.name) not in managed:
-            return described, None
-        ids: dict[str, str] = {}
-        for client in cognito.list_clients(pool.pool_id):
-            ids.setdefault(str(client["ClientName"]), str(client["ClientId"]))
-        return described, ids
-
-    found = _parallel([partial(read, pool) for pool in pools], session.workers)
-    return {(p.region, p.name): f for p, f in zip(pools, found, strict=True)}

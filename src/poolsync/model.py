@@ -344,6 +344,11 @@ class PoolPlan:
     # for apply and the checksum.
     shown_region: str | None = field(default=None, compare=False, repr=False)
     shown_pool_id: str | None = field(default=None, compare=False, repr=False)
+    # What this plan was made from (plan.LivePool: DescribeUserPool and the sub-resources
+    # read), None for a pool not created yet; outputs.py takes the ids, ARN and domain
+    # from it, so apply reports its outputs without reading the pools again. Never
+    # rendered nor in the plan file.
+    live: Any = field(default=None, compare=False, repr=False)
 
     @property
     def replaced(self) -> bool:

@@ -200,25 +200,11 @@ def from_live(config: Config, live: Mapping[PoolKey, LivePool | None]) -> Output
     return Outputs(tuple(pools))
 
 
-def from_apply(config: Config, final: Plan,
-               read: Mapping[PoolKey, tuple[Mapping[str, Any] | None, Mapping[str, str] | None]]
-               ) -> Outputs:
-    """After apply: ``final`` is the plan apply converged to (its sign-in URLs, masked,
-    from the read-back of each changed pool, from the plan for the others); ``read``
-    each pool's DescribeUserPool and its clients' ids by name (``engine.read_outputs``)."""
-    plans = {(p.region, p.name): p for p in final.pools}
-    pools = []
-    for cfg in config.pools:
-        key = (cfg.region, cfg.name)
-        described, ids = read.get(key, (None, None))
-        plan = plans.get(key)
-        if described is None or plan is None:
-            pools.append(_absent(cfg, plan))
-            continue
-        managed = {name: i for name, i in (ids or {}).items()
-                   if cfg.clients is not None and name in cfg.clients}
-        pools.append(_pool(cfg, plan, described, managed))
-    return Outputs(tuple(pools))
+def from_apply(config: Config, final: Plan) -> Outputs:
+    """After apply: ``final`` is the plan apply converged to; each of its pools carries
+    the reads it was made from (``PoolPlan.live``: the read-back of each changed pool,
+    the plan's own reads for the others), so no pool is read again."""
+    return from_live(config, {(p.region, p.name): p.live for p in final.pools})
 
 
 def _absent(cfg: PoolConfig, plan: PoolPlan | None = None) -> PoolOutputs:

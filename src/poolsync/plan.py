@@ -119,7 +119,8 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
     strays = tuple(stray_removal(cfg, s, live.id) for s in live.strays) if live else ()
     # The strays go first: one may hold the domain the pool's own plan creates.
     objects = refuse_invalid_requests(strays + own.objects + tuple(children.objects))
-    return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls))
+    return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls),
+                   live=live)
 
 
 def _config_path(obj: ObjectPlan) -> Path:
