@@ -198,7 +198,7 @@ def render_drift_markdown(report: DriftReport, marker: str) -> str:
                           f"{o.state.value}</summary>", "", fence, *body, fence, "",
                           "</details>"]
         lines += ["", "Revert (make the pools match the files): "
-                      + _code(f"{report.revert} --yes")]
+                      + _code(report.revert)]
         for accept in dict.fromkeys(o.accept for o in drifted):
             lines.append("Accept (bring the live settings into the files): " + _code(accept))
     lines += ["", f"{counts['MODIFIED']} modified, {counts['MISSING']} missing, "
