@@ -2,7 +2,8 @@
 
 Exit codes (a tested contract, README "Exit codes"):
   0  success, nothing to change
-  1  error: bad config, bad usage, AWS error, did not converge
+  1  error: bad config, bad usage, AWS error, did not converge, apply declined at its
+     prompt (as terraform: "Apply cancelled.", exit 1)
   2  changes pending (``plan --detailed-exitcode``)
   3  refused by a safety rail (replacement, users in the pool, no terminal to confirm)
 130  interrupted
@@ -67,8 +68,17 @@ class State:
         return redact(text, self.secrets)
 
 
-def _use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def _use_color(stream: Any = None) -> bool:
+    """Colour on ``stream`` (stdout when None): only on a terminal that is not ``dumb``,
+    and not when ``NO_COLOR`` is set to anything but the empty string (no-color.org:
+    "when present and not an empty string"; ``TERM=dumb`` is the terminfo entry of a
+    terminal without escape sequences, as Emacs' shell sets it)."""
+    target = sys.stdout if stream is None else stream
+    try:
+        terminal = bool(target.isatty())
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
+    return terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _session(state: State) -> AwsSession:
@@ -164,8 +174,10 @@ _MAX_PLAN_BYTES = 64 * 2**20
 
 def _plan_file_option(ctx: click.Context, param: click.Parameter, value: str | None
                       ) -> str | None:
-    """``apply --plan FILE``: a regular, readable file of plausible size, checked before
-    any AWS call. A FIFO would block the read forever and ``/dev/zero`` fill memory."""
+    """``apply --plan FILE``: a regular, readable file of plausible size that reads as a
+    plan (``planfile.read_plan``: JSON, a checksum, a format this poolsync reads),
+    checked before any AWS call. A FIFO would block the read forever and ``/dev/zero``
+    fill memory. Whether it is the fresh plan is decided after planning."""
     import stat
 
     if value is None:
@@ -184,6 +196,9 @@ def _plan_file_option(ctx: click.Context, param: click.Parameter, value: str | N
                                  "to be a plan made by plan --out")
     if not os.access(value, os.R_OK):
         raise click.BadParameter(f"cannot read '{_as_given(value)}': permission denied")
+    from poolsync.planfile import read_plan
+
+    read_plan(value)  # JSON, a checksum, a format this poolsync reads: else UsageError
     return value
 
 
@@ -280,12 +295,25 @@ def _print_version(ctx: click.Context) -> None:
 
 
 class _Group(click.Group):
-    """The poolsync group: global options on every command, help on a bare ``poolsync``."""
+    """The poolsync group: global options on every command, help on a bare ``poolsync``,
+    each command's whole first sentence as its summary in ``poolsync --help``."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         for option in _GLOBAL_OPTIONS:  # on a Command, each option is appended in turn
             option(cmd)
+        if cmd.short_help is None and cmd.help:
+            cmd.short_help = _first_sentence(cmd.help)
         super().add_command(cmd, name)
+
+
+def _first_sentence(text: str) -> str:
+    """A command's summary: its help's first sentence, whole. click would cut a longer
+    one to the terminal's width ("make the..."); a ``short_help`` is wrapped instead."""
+    import re
+
+    flat = " ".join(text.split())
+    found = re.match(r".+?[.!?](?=\s|$)", flat)
+    return found.group() if found else flat
 
 
 @click.group(cls=_Group, invoke_without_command=True,
@@ -456,7 +484,9 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     # Filled as calls are made: whatever stops the run, the report says what was applied.
     result = engine.ApplyResult(planned)
     try:
-        click.echo(render_text(planned, color=_use_color()), nl=False, err=output == "json")
+        shown_on = sys.stderr if output == "json" else sys.stdout
+        click.echo(render_text(planned, color=_use_color(shown_on)), nl=False,
+                   err=output == "json")
         pinned = plan_file is not None or checksum is not None
         if pinned:
             engine.check_pinned(planned, plan_file=plan_file, checksum=checksum)
@@ -471,6 +501,9 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         _confirm(yes or pinned)
     except SafetyRefusal as exc:  # a rail, a stale pin, no confirmation: nothing written
         _apply_report(output, planned, "refused", result, reason=str(exc))
+        raise
+    except ApplyCancelled as exc:  # the user said no: nothing written
+        _apply_report(output, planned, "cancelled", result, reason=str(exc))
         raise
     except (KeyboardInterrupt, click.Abort):  # before the first call: the report all the same
         _apply_report(output, planned, "interrupted", result)
@@ -529,7 +562,7 @@ def _apply_report(output: str, planned: Plan, status: str, result: Any, *,
                   reason: str | None = None, outputs: Outputs | None = None) -> None:
     """The JSON apply report: the plan, and exactly which calls were and were not made
     (``ApplyResult.to_dict``), whatever ended the run: ``status`` is applied, nothing to
-    do, failed, refused, interrupted, not verified or not converged; ``reason`` why it
+    do, failed, refused, cancelled, interrupted, not verified or not converged; ``reason`` why it
     did not apply (the error's first line; a refusal's whole message), else null;
     ``outputs`` the pools' outputs (``Outputs.to_dict``) when it applied or had nothing
     to do, else null. In text, the same report is the error's message
@@ -560,7 +593,8 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None)
     from poolsync.markdown import render_drift_markdown
     from poolsync.render import render_drift_text
 
-    report = drift_report(engine.plan(_load(state, paths), _session(state)), " ".join(paths))
+    report = drift_report(engine.plan(_load(state, paths), _session(state)), paths,
+                          _account_options(state))
     if output == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, default=str))
     elif output == "markdown":
@@ -594,6 +628,13 @@ def output_command(state: State, paths: tuple[str, ...], output: str) -> int:
     return EXIT_OK
 
 
+def _account_options(state: State) -> list[str]:
+    """The global options that choose the account and region, as given: a command this
+    run prints for the user to run next must reach the same pools."""
+    return [word for option, value in (("--profile", state.profile), ("--region", state.region))
+            if value is not None for word in (option, value)]
+
+
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[Callable[[], bool]]:
     """Ctrl-C and SIGTERM during apply: let the call in flight finish, then stop and
@@ -620,7 +661,17 @@ def _stop_on_signals() -> Iterator[Callable[[], bool]]:
             signal.signal(signum, old)
 
 
+class ApplyCancelled(PoolsyncError):
+    """The user answered no at the prompt: exit 1, as ``terraform apply`` does ("Apply
+    cancelled.", exit status 1): a run that did not do what it was asked is not a
+    success, and no safety rail refused it (3 means one did)."""
+
+    exit_code = EXIT_ERROR
+
+
 def _confirm(yes: bool) -> None:
+    """Ask on the terminal unless ``yes``. No terminal to ask on is a safety refusal
+    (exit 3: it would otherwise hang); answering anything but yes is ApplyCancelled."""
     if yes:
         return
     if not sys.stdin.isatty():
@@ -629,7 +680,7 @@ def _confirm(yes: bool) -> None:
             "run again with --yes"
         )
     if not click.confirm("Apply these changes?", default=False, err=True):
-        raise SafetyRefusal("apply cancelled; nothing was changed")
+        raise ApplyCancelled("apply cancelled: nothing was changed")
 
 
 @cli.command("export")
@@ -648,7 +699,7 @@ def export_command(state: State, pool_id: str | None,
                    out_file: str | None, only: str | None) -> int:
     """Write live pools as configuration YAML that plans clean (secrets as ${env:...})."""
     from poolsync import engine
-    from poolsync.export import export_pools, render_export, select
+    from poolsync.export import check_part, export_pools, render_export, select
 
     region = state.region
     if region is None:
@@ -656,6 +707,11 @@ def export_command(state: State, pool_id: str | None,
     if sum((pool_id is not None, name is not None, all_pools)) != 1:
         raise UsageError("export needs exactly one of --pool-id, --name or --all")
     _check_export_names(region, pool_id, name)
+    if only:
+        try:
+            check_part(only)  # before any AWS call
+        except ValueError as exc:
+            raise UsageError(_as_given(str(exc), 300)) from exc
     if out_file:
         _check_out_path(out_file)
     pools = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
@@ -665,7 +721,7 @@ def export_command(state: State, pool_id: str | None,
         try:
             result = select(result, only)
         except ValueError as exc:
-            raise UsageError(str(exc)) from exc
+            raise UsageError(_as_given(str(exc), 2000)) from exc
     text = render_export(result)
     if out_file:
         with _writing(out_file), open(out_file, "w", encoding="utf-8") as stream:
@@ -721,17 +777,31 @@ def iam_policy(use: str) -> int:
 
 
 @cli.command()
-def schema() -> int:
+@click.option("--plan", "of_plan", is_flag=True,
+              help="The schema of the JSON plan (plan --out, plan -o json) instead.")
+def schema(of_plan: bool) -> int:
     """Print the JSON Schema of the configuration format."""
+    if of_plan:
+        from importlib.resources import files
+
+        click.echo(files("poolsync").joinpath(PLAN_SCHEMA).read_text(encoding="utf-8"),
+                   nl=False)
+        return EXIT_OK
     from poolsync.schema import schema_text
 
     click.echo(schema_text(), nl=False)
     return EXIT_OK
 
 
+# The plan document's schema, shipped in the package (a link to schema/plan.schema.json).
+PLAN_SCHEMA = "plan.schema.json"
+
+
 @cli.command()
 def demo() -> int:
-    """Run the whole product against an embedded local Cognito (no AWS account)."""
+    """Run the whole product against a local Cognito (no AWS account).
+
+    Needs the demo extra: pip install 'poolsync[demo]'."""
     from poolsync.demo import run_demo
 
     return run_demo(click.echo)

@@ -9,6 +9,7 @@ touches AWS; nothing is left running.
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ def run_demo(echo: Echo) -> int:
 
     serve = local_cognito()
     examples = find_examples()
-    shown = _display(examples)
+    shown = display(examples)
     # The examples read their provider secrets from the environment, as real configs do.
     for name, value in DEMO_SECRETS.items():
         os.environ.setdefault(name, value)
@@ -84,9 +85,17 @@ def run_demo(echo: Echo) -> int:
     if failures:
         echo("\nThe demo did not go as expected:\n  " + "\n  ".join(failures))
         return 1
-    echo("\nDone. The local Cognito is stopped. Next: write your own pools in YAML "
-         "(see examples/pools/ and `poolsync schema`) and run `poolsync plan` against AWS.")
+    echo(closing_hint(shown))
     return 0
+
+
+def closing_hint(examples: str) -> str:
+    """What to do next, valid wherever poolsync is installed: ``examples`` is where the
+    example pools are on this install (inside the package when installed from a wheel,
+    which has no examples/pools/)."""
+    return ("\nDone. The local Cognito is stopped. Next: write your own pools in YAML, "
+            f"starting from the examples in {shlex.quote(examples)} (`poolsync schema` "
+            "prints the format's JSON Schema), and run `poolsync plan` against AWS.")
 
 
 def local_cognito() -> type[LocalCognito]:
@@ -107,7 +116,7 @@ def local_cognito() -> type[LocalCognito]:
 TRIGGER = "arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up"
 
 
-def _display(path: Path) -> str:
+def display(path: Path) -> str:
     """The examples path as the user would type it (relative when below the cwd)."""
     try:
         return str(path.relative_to(Path.cwd()))

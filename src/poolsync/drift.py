@@ -9,9 +9,12 @@ command that reverts the drift and the one that accepts it.
 from __future__ import annotations
 
 import enum
+import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from poolsync.children import CLIENTS, GROUPS, PROVIDERS, RESOURCE_SERVERS
 from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
 from poolsync.planfile import FORMAT_VERSION
 
@@ -107,7 +110,30 @@ def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
     return obj.kind == "pool" and obj.address != pool_name
 
 
-def drift_report(plan: Plan, paths: str) -> DriftReport:
+# What ``--prune`` deletes (plan_children: live items of a managed collection that the
+# file does not list). A custom attribute is unmanaged too, but no API removes one.
+PRUNABLE = frozenset(kind.kind for kind in (CLIENTS, PROVIDERS, GROUPS, RESOURCE_SERVERS))
+
+
+def revert_command(plan: Plan, paths: str | Sequence[str],
+                   options: Sequence[str] = ()) -> str:
+    """The apply that makes the pools match the files again, ready to run where no one
+    can answer a prompt (the nightly job): ``--yes``, and ``--prune`` when items the
+    file does not list are live (else they would stay). ``paths`` as given (a sequence
+    is shell-quoted; a string is taken as already quoted); ``options`` are the global
+    options the drift ran with (``--profile``, ``--region``), so the apply reads the
+    same account and region."""
+    words = shlex.join(paths) if not isinstance(paths, str) else paths
+    prune = any(obj.unmanaged and obj.kind in PRUNABLE
+                for pool in plan.pools for obj in pool.objects)
+    flags = ["--yes", *(["--prune"] if prune else []), *options]
+    return f"poolsync apply {words} {shlex.join(flags)}"
+
+
+def drift_report(plan: Plan, paths: str | Sequence[str],
+                 options: Sequence[str] = ()) -> DriftReport:
+    """The plan as drift (``DriftState`` per object) with the commands that revert it
+    (``revert_command``) and accept each object (an ``export --only``)."""
     objects = []
     for pool in plan.pools:
         replaced = pool.replaced
@@ -117,4 +143,4 @@ def drift_report(plan: Plan, paths: str) -> DriftReport:
                              pool.shown_pool_id or pool.pool_id, pool.name, obj)
             objects.append(ObjectDrift(obj.address, _state(obj, replaced), obj.changes,
                                        accept))
-    return DriftReport(tuple(objects), f"poolsync apply {paths}")
+    return DriftReport(tuple(objects), revert_command(plan, paths, options))

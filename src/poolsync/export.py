@@ -107,13 +107,24 @@ PARTS = ("settings", "mfa", "domain", "clients", "identity_providers", "groups",
          "resource_servers")
 
 
-def select(export: Export, part: str) -> Export:
-    """Only one part of each pool (``--only``): ``settings``, ``mfa``, ``domain``, or one
-    item of a collection such as ``clients/web`` — what ``drift`` offers to accept."""
-    member, _, item = part.partition("/")
-    if member not in PARTS or (item and member in ("settings", "mfa", "domain")):
+def check_part(part: str) -> tuple[str, str]:
+    """``--only PART`` as (member, item): ``settings``, ``mfa``, ``domain``, a whole
+    collection (``clients``) or one of its items (``clients/web``). ValueError for
+    anything else, before any AWS call."""
+    member, slash, item = part.partition("/")
+    if member not in PARTS or (slash and (not item or member in ("settings", "mfa",
+                                                                 "domain"))):
         raise ValueError(f"cannot export only {part!r}: give one of {', '.join(PARTS)}, "
                          "or COLLECTION/NAME (e.g. clients/web)")
+    return member, item
+
+
+def select(export: Export, part: str) -> Export:
+    """Only one part of each pool (``--only``): ``settings``, ``mfa``, ``domain``, or one
+    item of a collection such as ``clients/web`` — what ``drift`` offers to accept.
+    Pools without that part are left out; ValueError when no pool has it (a misspelt
+    item would otherwise export nothing and succeed), naming what the pools do have."""
+    member, item = check_part(part)
     pools: dict[str, Any] = {}
     for name, body in export.document["pools"].items():
         value = body.get(member)
@@ -122,9 +133,25 @@ def select(export: Export, part: str) -> Export:
         if value is not None:
             pools[name] = {**{k: body[k] for k in ("region", "id") if k in body},
                            member: value}
+    if not pools and export.document["pools"]:
+        raise ValueError(f"cannot export only {part!r}: {_lacks(export, member, item)}")
     inside = (member, item) if item else (member,)
     variables = tuple(v for v in export.variables if v.path[2:2 + len(inside)] == inside)
     return replace(export, document={**export.document, "pools": pools}, variables=variables)
+
+
+def _lacks(export: Export, member: str, item: str) -> str:
+    """What the pools have instead of ``member``/``item``, for the error."""
+    bodies = export.document["pools"]
+    which = "the pool has no" if len(bodies) == 1 else "no pool has"
+    if not item:
+        return f"{which} {member}"
+    names = sorted({str(n) for body in bodies.values()
+                    for n in (body.get(member) or {})})
+    found = (f"its {member}: {', '.join(names)}" if names else f"it has no {member}")
+    if len(bodies) > 1:
+        found = (f"their {member}: {', '.join(names)}" if names else f"they have no {member}")
+    return f"{which} {member}/{item} ({found})"
 
 
 def _export_pool(

@@ -247,7 +247,7 @@ def render_drift_markdown(report: DriftReport, marker: str) -> str:
                                f"{o.state.value}</summary>", "", fence, *body, fence, "",
                                "</details>"])
         commands = ["- Revert (make the pools match the files): "
-                    + _code(f"{report.revert} --yes")]
+                    + _code(report.revert)]
         for accept in dict.fromkeys(o.accept for o in drifted):
             commands.append("- Accept (bring the live settings into the files): "
                             + _code(accept))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from typing import Any
 
 from poolsync.drift import DriftReport, DriftState
@@ -122,7 +123,45 @@ def format_change(change: FieldChange) -> str:
         text_after = f"default ({default})"
     else:
         text_after = format_value(after)
-    return f"{path}: {text_before} → {text_after}{marker}"
+    delta = "" if change.sensitive else list_delta(before, after, ("added", "removed"))
+    return f"{path}: {text_before} → {text_after}{delta}{marker}"
+
+
+def list_delta(before: Any, after: Any, words: tuple[str, str]) -> str:
+    """`` (added "c"; removed "b")``: what a changed list gained and lost, so the change
+    in a long list of URLs or scopes can be read without comparing both by eye.
+    ``words`` name the two sides (what ``after`` has that ``before`` lacks, then the
+    reverse). Only when both are lists with an item in common (else the arrow says it
+    all); `` (same items, new order)`` when only the order changed. Items are compared
+    as JSON (a dict's key order does not matter) and counted (a repeated item counts).
+    Not for a masked change: a shown ``(sensitive)`` item may stand for two values."""
+    if not (isinstance(before, list | tuple) and isinstance(after, list | tuple)):
+        return ""
+    keys_before = Counter(_key(item) for item in before)
+    keys_after = Counter(_key(item) for item in after)
+    if not keys_before & keys_after:
+        return ""
+    gained = _items(after, keys_after - keys_before)
+    lost = _items(before, keys_before - keys_after)
+    if not gained and not lost:
+        return " (same items, new order)" if list(before) != list(after) else ""
+    parts = [f"{word} {', '.join(format_value(item) for item in items)}"
+             for word, items in zip(words, (gained, lost), strict=True) if items]
+    return f" ({'; '.join(parts)})"
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _items(values: Any, wanted: Counter[str]) -> list[Any]:
+    """The items of ``values`` that ``wanted`` counts, in their order in ``values``."""
+    left, out = Counter(wanted), []
+    for item in values:
+        if left[_key(item)] > 0:
+            left[_key(item)] -= 1
+            out.append(item)
+    return out
 
 
 def _paint(text: str, action: Action, color: bool) -> str:
@@ -204,7 +243,8 @@ def format_expected_live(change: FieldChange) -> str:
     if shown is None:
         return f"{path}: (sensitive, differs){printable(sources(change))}"
     live, expected = shown
-    return f"{path}: expected {format_value(expected)}, live {format_value(live)}"
+    delta = "" if change.sensitive else list_delta(live, expected, ("not live", "only live"))
+    return f"{path}: expected {format_value(expected)}, live {format_value(live)}{delta}"
 
 
 def render_drift_text(report: DriftReport) -> str:

@@ -8,6 +8,7 @@ poolsync's stand-in) until Ctrl-C, for trying poolsync by hand:
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -34,9 +35,34 @@ def _port(text: str) -> int:
     return port
 
 
+DESCRIPTION = """\
+Serve the local Cognito that poolsync's tests and demo use (moto's server with
+poolsync's stand-in, which makes it behave like AWS) on 127.0.0.1 until Ctrl-C,
+to try poolsync by hand without an AWS account. Needs the demo extra."""
+
+EXAMPLE = """\
+example, in another shell:
+  export AWS_ENDPOINT_URL=http://127.0.0.1:5000
+  export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x GOOGLE_CLIENT_SECRET=x
+  poolsync plan {examples}"""
+
+
+def _examples() -> str:
+    """Where the example pools are on this install (inside the package from a wheel,
+    ``examples/pools`` in a clone), as the user would type it."""
+    from poolsync.demo import display, find_examples
+    from poolsync.errors import PoolsyncError
+
+    try:
+        return shlex.quote(display(find_examples()))
+    except PoolsyncError:
+        return "YOUR-POOLS.yaml"
+
+
 def main() -> None:
-    parser = _Parser(prog="python -m poolsync.standin",
-                     description=__doc__.split("\n\n")[0])
+    # Help as plain text: the docstring is reStructuredText for readers of the code.
+    parser = _Parser(prog="python -m poolsync.standin", description=DESCRIPTION,
+                     epilog=EXAMPLE.format(examples=_examples()), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=_port, default=5000,
                         help="TCP port on 127.0.0.1 (default 5000; 0 picks a free one)")
     options = parser.parse_args()
