@@ -18,10 +18,12 @@ longer than any run of backticks inside (``_fence``).
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 
 from poolsync.drift import DriftReport, DriftState
 from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, Plan, render_path
+from poolsync.plan import override_address
 from poolsync.planfile import checksum
 from poolsync.render import (
     SYMBOL,
@@ -100,14 +102,29 @@ def _table(objects: Sequence[ObjectPlan]) -> list[str]:
     return rows
 
 
-def _attention(objects: Sequence[ObjectPlan], paths: str) -> list[str]:
+def _attention(objects: Sequence[ObjectPlan], paths: str, plan: Plan | None = None
+               ) -> list[str]:
+    pools = {o.address: p for p in (plan.pools if plan else ()) for o in p.objects}
     lines = []
     for o in objects:
+        pool = pools.get(o.address)
+        if o.action is Action.REPLACE and pool is not None and o.kind != "pool" and (
+                pool.replaced):
+            continue  # created again with its pool: the pool's line covers it
         if o.action is Action.REPLACE:
-            flag = f"--allow-replace {o.address}"
-            extra = " (only for a pool without users)" if o.kind == "pool" else ""
+            # What apply does with the override (engine.blocked): a pool with users is
+            # never deleted, so it gets no override.
+            address = override_address(plan, pool, o) if plan and pool else o.address
+            flag = f"--allow-replace {shlex.quote(address)}"
+            if o.kind == "pool" and pool is not None and pool.estimated_users:
+                override = ("No override: Cognito estimates "
+                            f"{pool.estimated_users} user(s) in it, and poolsync never "
+                            "deletes a pool with users.")
+            else:
+                extra = " (only for a pool without users)" if o.kind == "pool" else ""
+                override = f"Override{extra}: {_code(f'poolsync apply {paths} {flag}')}"
             lines.append(f"- **{_code(o.address)} needs replacement**: {_cell(o.reason)}. "
-                         f"Override{extra}: {_code(f'poolsync apply {paths} {flag}')}")
+                         + override)
             lines += [f"  - {_cell(n)}" for n in o.notes]
         elif o.action is Action.CANNOT_APPLY:
             lines.append(f"- **{_code(o.address)} cannot be applied**: {_cell(o.reason)}")
@@ -148,7 +165,7 @@ def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     objects = _shown(plan)
     head = [f"<!-- poolsync plan: {_comment(marker)} -->",
             f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_table(objects), ""]
-    attention = _attention(objects, paths)
+    attention = _attention(objects, paths, plan)
     footer = ["---", summary_line(plan), "",
               f"Checksum: `{digest}`", "",
               "Apply exactly this plan: "
