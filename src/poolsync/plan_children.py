@@ -161,26 +161,44 @@ def _recreated(cfg: PoolConfig, obj: ObjectPlan, calls: tuple[ApiCall, ...],
 
 def _recreated_domain_notes(cfg: PoolConfig, calls: tuple[ApiCall, ...],
                             live: LiveChildren) -> tuple[str, ...]:
+    """Where the hosted UI is after the replacement. A domain written with ``${env:...}``
+    is named by no note: its live name may be an earlier value of the variable, which no
+    output may show (masking.py)."""
     assert cfg.domain is not None
     new = domain_url(cfg.domain, cfg.region)
     old = [domain_url(ch.canonical_live_domain(d), cfg.region)
            for d in ch.custom_first(live.domains)]
+    hidden = _domain_from_env(cfg)
     if old[:1] == [new]:
-        notes = [f"The hosted UI stays at {new}, now for the new pool (with new client ids)."]
+        at = "at the same URL" if hidden else f"at {new}"
+        notes = [f"The hosted UI stays {at}, now for the new pool (with new client ids)."]
+    elif old:
+        notes = ["The hosted UI moves " + ("to the new domain." if hidden
+                                           else f"from {old[0]} to {new}.")]
     else:
-        notes = [f"The hosted UI moves from {old[0]} to {new}."] if old else []
+        notes = []
     if "CustomDomainConfig" in cfg.domain:
-        notes.append(_CUSTOM_DNS.format(name=cfg.domain["Domain"]))
-    notes += [f"The old pool's other domain ({url}) is deleted too and not created again: "
-              "the file lists one domain." for url in old[1:] if url != new]
+        notes.append(_custom_dns(cfg))
+    others = [url for url in old[1:] if url != new]
+    notes += [f"The old pool's other domain ({'not shown' if hidden else url}) is deleted "
+              "too and not created again: the file lists one domain." for url in others]
     return tuple(notes)
 
 
-# botocore CreateUserPoolDomainResponse.CloudFrontDomain: "the target of the alias that you
-# set up with your Domain Name Service (DNS) provider".
-_CUSTOM_DNS = ("A custom domain created anew gets the CloudFront target that "
-               "CreateUserPoolDomain returns (CloudFrontDomain): after apply, check that the "
-               "DNS alias record of {name} points at it.")
+def _domain_from_env(cfg: PoolConfig) -> bool:
+    from poolsync.masking import substitutions
+
+    return any(s.at[:1] == ("domain",) for s in substitutions(cfg))
+
+
+def _custom_dns(cfg: PoolConfig) -> str:
+    """botocore CreateUserPoolDomainResponse.CloudFrontDomain: "the target of the alias
+    that you set up with your Domain Name Service (DNS) provider"."""
+    assert cfg.domain is not None
+    name = "the domain" if _domain_from_env(cfg) else str(cfg.domain["Domain"])
+    return ("A custom domain created anew gets the CloudFront target that "
+            "CreateUserPoolDomain returns (CloudFrontDomain): after apply, check that the "
+            f"DNS alias record of {name} points at it.")
 
 
 def domain_url(domain: Mapping[str, Any], region: str) -> str:
@@ -479,12 +497,13 @@ def _plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any]
         delete = ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id,
                                                   "Domain": found["Domain"]})
         reasons = dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement)
-        old, new = domain_url(live, cfg.region), domain_url(written, cfg.region)
-        notes = [f"The hosted UI moves from {old} to {new} (the old domain is deleted first: "
-                 "the hosted UI is down until the new one is created); update the "
-                 "applications and identity providers that use the old URL."]
+        moves = (f"from {domain_url(live, cfg.region)} to {domain_url(written, cfg.region)}"
+                 if not _domain_from_env(cfg) else "to the new domain")
+        notes = [f"The hosted UI moves {moves} (the old domain is deleted first: the hosted "
+                 "UI is down until the new one is created); update the applications and "
+                 "identity providers that use the old URL."]
         if "CustomDomainConfig" in written:
-            notes.append(_CUSTOM_DNS.format(name=written["Domain"]))
+            notes.append(_custom_dns(cfg))
         return ObjectPlan(address, "domain", Action.REPLACE, "; ".join(r for r in reasons if r),
                           changes, (delete, create), tuple(notes))
     update = {"UserPoolId": pool_id, **{k: v for k, v in {**live, **written}.items()}}
