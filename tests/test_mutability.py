@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from poolsync.model import MISSING, FieldChange, Path
-from poolsync.mutability import POOL_CREATE_ONLY, CreateOnly, replacement_reason
+from poolsync.mutability import (
+    MIGRATION_ROUTE,
+    POOL_CREATE_ONLY,
+    CreateOnly,
+    replacement_reason,
+    safer_route,
+)
 from poolsync.normalize import CREATE_ONLY_MEMBERS, STANDARD_ATTRIBUTES
 
 TENANT = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
@@ -111,3 +117,54 @@ def test_the_whole_schema_appearing_or_vanishing_is_a_replacement(
     assert replacement_reason(change(("Schema",), before, after)) == (
         "schema attributes are fixed when a pool is created"
     )
+
+
+# --------------------------------------------------------------------------- safer routes
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after", "route"),
+    [
+        (("UsernameAttributes",), [], ["email"], "keep UsernameAttributes as the pool has it"),
+        (("AliasAttributes",), ["email"], ["phone_number"],
+         "keep AliasAttributes as the pool has it"),
+        (("UsernameConfiguration", "CaseSensitive"), True, False,
+         "keep UsernameConfiguration as the pool has it, and make user names one case"),
+        (("Schema", "custom:tenant", "Mutable"), True, False,
+         "leave 'custom:tenant' as the pool has it and add a custom attribute with the new "
+         "definition under another name (e.g. 'custom:tenant_v2', which AddCustomAttributes "
+         "adds in place), then move the values over"),
+        (("Schema", "email", "Required"), False, True,
+         "keep 'email' in settings.Schema as the pool has it, and require it in a pre "
+         "sign-up Lambda trigger (LambdaConfig.PreSignUp)"),
+        (("Schema", "email", "Mutable"), True, False,
+         "keep 'email' in settings.Schema as the pool has it, and leave it out of the app "
+         "clients' WriteAttributes, so that users cannot change it"),
+        (("Schema", "email", "Required"), True, False,
+         "keep 'email' in settings.Schema as the pool has it"),
+    ],
+)
+def test_the_safer_route_fits_the_change(path: Path, before: Any, after: Any,
+                                         route: str) -> None:
+    assert replacement_reason(change(path, before, after)) is not None
+    found = safer_route(change(path, before, after))
+    assert found is not None and found.startswith(route)
+
+
+def test_only_a_custom_attribute_is_helped_by_a_new_custom_attribute() -> None:
+    for rule in POOL_CREATE_ONLY:
+        assert rule.safer and "custom attribute" not in rule.safer
+    standard = {**STANDARD_ATTRIBUTES["email"], "Required": True}
+    whole = safer_route(change(("Schema", "email"), MISSING, standard))
+    assert whole is not None and "custom attribute" not in whole and "pre sign-up" in whole
+
+
+def test_a_standard_attribute_the_file_leaves_out_is_kept_by_listing_it() -> None:
+    left_out = FieldChange(("Schema", "email", "Required"), True, False, to_default=True)
+    assert safer_route(left_out) == (
+        "keep 'email' in settings.Schema as the pool has it: then nothing is replaced")
+
+
+def test_the_whole_schema_has_only_the_migration_route() -> None:
+    assert safer_route(change(("Schema",), MISSING, {"tenant": TENANT})) is None
+    assert "UserMigration" in MIGRATION_ROUTE

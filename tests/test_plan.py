@@ -260,7 +260,7 @@ def test_a_settings_change_and_a_new_attribute_together() -> None:
 
 def test_replacement_call_sequence() -> None:
     planned = plan_pool(config({"UsernameAttributes": ["email"]}), live())
-    (pool,) = planned.objects
+    pool, mfa = planned.objects
     assert pool.action is Action.REPLACE
     assert planned.action is Action.REPLACE
     rule = next(r for r in POOL_CREATE_ONLY if r.path == ("UsernameAttributes",))
@@ -269,9 +269,12 @@ def test_replacement_call_sequence() -> None:
         FieldChange(("UsernameAttributes",), [], ["email"], forces_replacement=rule.reason),)
     assert calls(pool) == [
         "UpdateUserPool", "DeleteUserPoolDomain", "DeleteUserPoolDomain", "DeleteUserPool",
-        "CreateUserPool", "SetUserPoolMfaConfig",
+        "CreateUserPool",
     ]
-    off, prefix, custom, delete, _, _ = pool.calls
+    # The new pool's MFA is its own object, with its own call, right after the pool.
+    assert (mfa.address, mfa.action, calls(mfa)) == (
+        f"{NAME}/mfa", Action.CREATE, ["SetUserPoolMfaConfig"])
+    off, prefix, custom, delete, _ = pool.calls
     # DeleteUserPool fails while deletion protection is on; the switch keeps the rest.
     assert off.params == {"UserPoolId": POOL, **full_payload_2024(),
                           "DeletionProtection": "INACTIVE",
@@ -282,7 +285,7 @@ def test_replacement_call_sequence() -> None:
 
 
 def test_replacement_creates_the_new_pool_with_every_unmanaged_setting() -> None:
-    (pool,) = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects
+    pool = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects[0]
     create = pool.calls[4]
     schema_2024 = canonical_live_settings(describe_2024())["Schema"]
     custom_and_changed = [{"Name": n.rsplit(":", 1)[-1], **a} for n, a in schema_2024.items()
@@ -299,25 +302,34 @@ def test_replacement_creates_the_new_pool_with_every_unmanaged_setting() -> None
         "email", "111", "222", "accesstoken", "idtoken"]
 
 
-def test_replacement_sets_the_live_mfa_on_the_new_pool() -> None:
-    (pool,) = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects
-    assert pool.calls[-1] == ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID,
-                                                              **mfa_2025()})
+def test_replacement_sets_the_live_mfa_on_the_new_pool_as_a_create() -> None:
+    """The file does not manage MFA: the old pool's is carried over, and the plan shows
+    it as created on the new pool (it starts with MFA off), never as a no-op."""
+    _, mfa = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects
+    assert mfa.calls == (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID,
+                                                          **mfa_2025()}),)
+    assert mfa.action is Action.CREATE and mfa.changes == ()
+    assert mfa.reason.startswith("the old pool's MFA (the file does not manage MFA), "
+                                 f"{mfa_2025()['MfaConfiguration']}, set on the new pool")
 
 
 def test_replacement_notes_state_the_blast_radius() -> None:
-    (pool,) = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects
+    pool = plan_pool(config({"UsernameAttributes": ["email"]}), live()).objects[0]
     assert pool.notes == (
-        "Blast radius: the pool is deleted and created again. Its 166 user(s) and their "
-        "passwords are lost (passwords cannot be exported).",
+        "Blast radius: the pool is deleted and created again. Cognito estimates 166 user(s) "
+        "in it: poolsync refuses to delete a pool with users, even with --allow-replace, so "
+        "apply stops before any call until they are gone or moved (a replacement would lose "
+        "them and their passwords, which cannot be exported).",
         "The pool id (us-west-2_EXAMPLE) changes, so does the token issuer URL "
         "(https://cognito-idp.us-west-2.amazonaws.com/us-west-2_EXAMPLE), and every app "
         "client id.",
-        "Safer routes: add a new custom attribute instead of changing an existing one; or "
-        "create a new pool beside this one and move users with a user-migration Lambda "
-        "trigger (LambdaConfig.UserMigration).",
-        "Every app client, identity provider, group, resource server and domain of the "
-        "old pool goes with it; those the file lists are created again in the new pool.",
+        "Neither the old pool nor the file has an app client, identity provider, group, "
+        "resource server or domain: none is lost.",
+        "Safer routes: keep UsernameAttributes as the pool has it (no API changes how users "
+        "of an existing pool sign in); or create a new pool beside this one with the new "
+        "setting, move users to it as they sign in with a user-migration Lambda trigger "
+        "(LambdaConfig.UserMigration on the new pool), then point the applications at it; "
+        "this pool keeps working meanwhile.",
     )
 
 
@@ -332,7 +344,7 @@ def test_replacement_of_an_unprotected_pool_without_domains_starts_with_the_dele
 
 def test_changing_required_on_an_existing_attribute_is_a_replacement() -> None:
     schema = [{**SCHEMA_2024[0], "Required": False}, *SCHEMA_2024[1:]]
-    (pool,) = plan_pool(config({"Schema": schema}), live()).objects
+    pool = plan_pool(config({"Schema": schema}), live()).objects[0]
     assert pool.action is Action.REPLACE
     assert [(c.path, c.before, c.after) for c in pool.changes] == [
         (("Schema", "email", "Required"), True, False)]
@@ -357,12 +369,28 @@ def test_replacement_with_managed_mfa_sets_the_files_mfa() -> None:
     mfa = {"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": True}}
     planned = plan_pool(config({"UsernameAttributes": ["email"]}, mfa), live(mfa=MFA_OFF))
     pool, mfa_plan = planned.objects
-    assert pool.calls[-1] == ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa})
-    assert mfa_plan.action is Action.UPDATE
-    assert mfa_plan.reason == "set on the new pool as part of its replacement"
-    assert mfa_plan.calls == ()  # the pool's calls already do it
+    assert "SetUserPoolMfaConfig" not in calls(pool)
+    assert mfa_plan.action is Action.CREATE
+    assert mfa_plan.reason == (
+        "the file's MFA, ON, set on the new pool by SetUserPoolMfaConfig (a pool is created "
+        "with MFA off); differs from the old pool's")
+    assert mfa_plan.calls == (
+        ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa}),)
+    # Compared with the old pool all the same (drift shows what differs).
     assert [c.path for c in mfa_plan.changes] == [
         ("MfaConfiguration",), ("SoftwareTokenMfaConfiguration",)]
+
+
+def test_replacement_with_the_files_mfa_off_creates_the_pool_with_it() -> None:
+    """MFA OFF needs no call: CreateUserPool makes the new pool with MFA off. Same as the
+    old pool: nothing to show; the old pool had it on: a create without a call."""
+    same = plan_pool(config({"UsernameAttributes": ["email"]}, MFA_OFF), live(mfa=MFA_OFF))
+    assert [(o.action, o.calls) for o in same.objects[1:]] == [(Action.NOOP, ())]
+    totp = {"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": True}}
+    switched = plan_pool(config({"UsernameAttributes": ["email"]}, MFA_OFF), live(mfa=totp))
+    mfa_plan = switched.objects[1]
+    assert (mfa_plan.action, mfa_plan.calls) == (Action.CREATE, ())
+    assert "created with MFA off (CreateUserPool), as the file has it" in mfa_plan.reason
 
 
 def test_replacement_payload_directly_sends_the_written_schema() -> None:

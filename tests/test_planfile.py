@@ -127,12 +127,15 @@ def test_markdown_states_the_worst_outcome_and_the_override() -> None:
     text = render_markdown(sample_plan(), "prod", "environments/prod")
     assert text.startswith("<!-- poolsync plan: prod -->\n## poolsync plan: prod: "
                            "Replacement needed")
-    assert "poolsync apply environments/prod --allow-replace legacy" in text
+    # legacy has users (Cognito's estimate): apply refuses it with any flag, so no
+    # override is offered (engine.blocked).
+    assert "--allow-replace legacy" not in text
+    assert "No override: Cognito estimates 3 user(s) in it" in text
     assert "`MyUserPool/groups/console` is not in the configuration" in text
-    digest = planfile.checksum(sample_plan())
-    assert f"<!-- poolsync checksum: {digest} -->" in text
-    assert (f"poolsync apply environments/prod --checksum {digest} --allow-replace legacy "
-            "--yes") in text
+    # ...and so the plan as a whole cannot be applied: no apply command, no checksum
+    # for the apply workflow to pick up.
+    assert "poolsync apply" not in text and "checksum" not in text
+    assert "Nothing can be applied: see **Needs attention**" in text
     assert SECRET not in text
 
 

@@ -433,12 +433,27 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
         with _writing(out_file):
             planfile.write_plan(result, out_file, _stats(state))
     _warn_unused(state, engine.unused_allowances(result, allow_replace))
-    refusals = engine.blocked(result, allow_replace, config)
+    refusals = engine.blocked(result, allow_replace, config,
+                              _apply_command(state, paths, prune))
     if refusals:
         _report(state, "error: apply would refuse this plan:\n" + "\n".join(refusals))
         return EXIT_REFUSED
     pending = result.has_changes or any(o.unmanaged for o in result.objects)
     return EXIT_CHANGES if detailed_exitcode and pending else EXIT_OK
+
+
+def _apply_command(state: State, paths: tuple[str, ...], prune: bool) -> str:
+    """The apply command that makes the plan of this run, to paste (engine.blocked adds
+    its --allow-replace flags): the program's name, the options that chose the pools
+    and their reads, the paths as given, --prune; each word quoted for a POSIX shell."""
+    import shlex
+
+    words = [click.get_current_context().find_root().info_name or "poolsync"]
+    for option, value in (("--profile", state.profile), ("--region", state.region)):
+        if value:
+            words += [option, value]
+    words += ["apply", *paths, *(["--prune"] if prune else [])]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None,
@@ -497,7 +512,8 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
                 click.echo(_render_outputs_block(outputs), nl=False)
             return EXIT_OK
         _warn_unused(state, engine.unused_allowances(planned, allow_replace))
-        engine.check_apply(planned, session, allow_replace, config)
+        engine.check_apply(planned, session, allow_replace, config,
+                           _apply_command(state, paths, prune))
         _confirm(yes or pinned)
     except SafetyRefusal as exc:  # a rail, a stale pin, no confirmation: nothing written
         _apply_report(output, planned, "refused", result, reason=str(exc))

@@ -83,6 +83,9 @@ def _state(obj: ObjectPlan, pool_replaced: bool) -> DriftState:
         return DriftState.UNMANAGED
     if obj.action is Action.NOOP:
         return DriftState.IN_SYNC
+    if pool_replaced and obj.kind == "mfa" and obj.action is Action.CREATE:
+        # Set again on the new pool; its changes compare the file with the live pool.
+        return DriftState.MODIFIED if obj.changes else DriftState.IN_SYNC
     if obj.action is Action.CREATE:
         return DriftState.MISSING
     if pool_replaced and obj.kind != "pool":

@@ -3,6 +3,7 @@ executes the planned calls. No printing, no click: the CLI renders what comes ba
 
 from __future__ import annotations
 
+import shlex
 import threading
 import time
 import uuid
@@ -36,6 +37,7 @@ from poolsync.model import (
     PoolConfig,
     PoolPlan,
     Problem,
+    escape_unprintable,
     render_path,
 )
 from poolsync.normalize import poolsync_tags
@@ -44,6 +46,7 @@ from poolsync.plan import (
     RUN_ID,
     LivePool,
     is_stray_copy,
+    override_address,
     plan_config,
     plan_pool,
     removal_calls,
@@ -352,7 +355,20 @@ def plan(config: Config, session: AwsSession) -> Plan:
     result = plan_config(config, live)
     replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                 if pool.pool_id and pool.replaced]
-    if replaced:
+    # A provider replaced while app clients name it updates them around its delete
+    # (plan_children._detach_clients): the clients are read if the file does not manage them.
+    detaching = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
+                 if pool.pool_id and not pool.replaced and any(
+                     o.kind == "identity_provider" and o.action is Action.REPLACE
+                     for o in pool.objects)]
+    unread = [(pool, found) for pool, found in detaching
+              if found is not None and found.children.clients is None]
+    for pool, reading in unread:
+        assert reading is not None
+        live[(pool.region, pool.name)] = replace(reading, children=replace(
+            reading.children, clients=_read_clients(session.cognito(pool.region),
+                                                    reading.pool)))
+    if replaced or unread:
         for pool, found in replaced:
             assert found is not None
             live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
@@ -477,14 +493,25 @@ class ApplyIncomplete(PoolsyncError):
         )
 
 
-def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = None
-            ) -> list[str]:
+def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = None,
+            command: str | None = None) -> list[str]:
     """What apply would refuse in this plan, from the plan alone: objects that cannot
-    be applied, and replacements the command line does not allow (README, "Exit codes").
+    be applied, replacements the command line does not allow, and replacements of a pool
+    Cognito estimates users in, which no --allow-replace allows (README, "Exit codes").
     ``plan`` fails a PR check on these, before the merge does. With ``config``, each
-    object that cannot be applied is shown at the file:line:col it comes from."""
+    object that cannot be applied is shown at the file:line:col it comes from.
+
+    ``command``: the apply command that makes this plan, as the user would paste it
+    (cli: the program's name, the options that chose the pools, the paths as given,
+    ``--prune``), without ``--allow-replace``; each replacement not allowed is followed
+    by that command with the ``--allow-replace`` flags it needs (those already given,
+    then its own), and several by one command that allows them all. Without it: the
+    files of ``config``."""
     pools = {(p.region, p.name): p for p in (config.pools if config else ())}
-    refusals = []
+    base = command or _default_command(config)
+    given = [a for a in allow_replace if a not in unused_allowances(plan, allow_replace)]
+    refusals: list[str] = []
+    needed: list[str] = []
     for pool in plan.pools:
         cfg = pools.get((pool.region, pool.name))
         for obj in pool.objects:
@@ -496,17 +523,33 @@ def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = 
                 refusals.append(f"{where}{obj.address}: cannot be applied: {obj.reason}")
             if obj.action is not Action.REPLACE:
                 continue
-            if obj.kind != "pool":
-                # Recreated with its pool: the pool's own consent covers it.
-                if not pool.replaced and obj.address not in allow_replace:
-                    refusals.append(
-                        f"{obj.address}: needs replacement: {obj.reason}. "
-                        + " ".join(obj.notes)
-                        + f"\n  To replace it: poolsync apply ... --allow-replace {obj.address}"
-                    )
-            elif not _allowed(pool, allow_replace):
+            if obj.kind == "pool" and pool.estimated_users:
                 refusals.append(_replacement_refusal(pool, obj.reason, obj.notes))
+            elif obj.kind != "pool" and pool.replaced:
+                continue  # recreated with its pool: the pool's own consent covers it
+            elif not _allowed(pool, allow_replace, obj.address):
+                address = override_address(plan, pool, obj)
+                needed.append(address)
+                hint = _with_allowances(base, [*given, address])
+                refusals.append(_replacement_refusal(pool, obj.reason, obj.notes, hint,
+                                                     obj.address))
+    if len(needed) > 1:
+        refusals.append("To allow every replacement above: "
+                        + _with_allowances(base, [*given, *needed]))
     return refusals
+
+
+def _default_command(config: Config | None) -> str:
+    files = config.files if config is not None and config.files else ("FILE",)
+    return " ".join(["poolsync", "apply", *(shlex.quote(f) for f in files)])
+
+
+def _with_allowances(command: str, addresses: Sequence[str]) -> str:
+    """``command`` with one ``--allow-replace`` per address, each quoted for a shell (a
+    pool name may hold a space) and kept on one line (model.escape_unprintable)."""
+    flags = (f"--allow-replace {escape_unprintable(shlex.quote(a))}"
+             for a in dict.fromkeys(addresses))
+    return " ".join([command, *flags])
 
 
 def unused_allowances(plan: Plan, allow_replace: Collection[str]) -> list[str]:
@@ -521,27 +564,26 @@ def unused_allowances(plan: Plan, allow_replace: Collection[str]) -> list[str]:
 
 
 def check_apply(plan: Plan, session: AwsSession, allow_replace: Collection[str],
-                config: Config | None = None) -> None:
+                config: Config | None = None, command: str | None = None) -> None:
     """Refuse, before any write, what a safety rail forbids (README, "Plans, apply and
-    safety"): what
-    ``blocked`` finds, and an allowed replacement of a pool that has users."""
-    refusals = blocked(plan, allow_replace, config)
+    safety"): what ``blocked`` finds (``command`` as there), and an allowed replacement
+    of a pool that ListUsers finds a user in although Cognito's estimate said none."""
+    refusals = blocked(plan, allow_replace, config, command)
     for pool in plan.pools:
         for obj in pool.objects:
             if (obj.kind == "pool" and obj.action is Action.REPLACE
-                    and _allowed(pool, allow_replace) and pool.pool_id
-                    and _has_users(pool, session)):
-                refusals.append(
-                    f"{obj.address}: needs replacement ({obj.reason}), and the pool has users; "
-                    "poolsync never deletes a pool with users in it, even with --allow-replace. "
-                    + " ".join(obj.notes[2:])
-                )
+                    and _allowed(pool, allow_replace, obj.address) and pool.pool_id
+                    and not pool.estimated_users and _has_users(pool, session)):
+                refusals.append(_replacement_refusal(pool, obj.reason, obj.notes,
+                                                     users_found=True))
     if refusals:
         raise SafetyRefusal("apply refused, nothing was changed:\n" + "\n".join(refusals))
 
 
-def _allowed(pool: PoolPlan, allow_replace: Collection[str]) -> bool:
-    return pool.name in allow_replace or f"{pool.region}/{pool.name}" in allow_replace
+def _allowed(pool: PoolPlan, allow_replace: Collection[str], address: str) -> bool:
+    """Whether ``--allow-replace`` names this object of ``pool``: as ADDRESS or
+    REGION/ADDRESS (a pool's address is its name)."""
+    return address in allow_replace or f"{pool.region}/{address}" in allow_replace
 
 
 def _has_users(pool: PoolPlan, session: AwsSession) -> bool:
@@ -551,14 +593,28 @@ def _has_users(pool: PoolPlan, session: AwsSession) -> bool:
     return session.cognito(pool.region).has_users(pool.pool_id)
 
 
-def _replacement_refusal(pool: PoolPlan, reason: str, notes: tuple[str, ...]) -> str:
-    return "\n".join(
-        [
-            f"{pool.name}: needs replacement: {reason}.",
-            *(f"  {n}" for n in notes),
-            f"  To replace an empty pool anyway: poolsync apply ... --allow-replace {pool.name}",
-        ]
-    )
+def _replacement_refusal(pool: PoolPlan, reason: str, notes: tuple[str, ...],
+                         hint: str | None = None, address: str | None = None,
+                         users_found: bool = False) -> str:
+    """One refused replacement: what and why, its notes (blast radius, safer routes),
+    then what the user can do: the command that allows it (``hint``), or, for a pool with
+    users, that no flag does (poolsync never deletes a pool with users)."""
+    lines = [f"{address or pool.name}: needs replacement: {reason}.",
+             *(f"  {n}" for n in notes)]
+    if users_found:
+        lines.append("  The pool has users (ListUsers found one although Cognito estimated "
+                     "none): poolsync never deletes a pool with users, even with "
+                     "--allow-replace; take a safer route.")
+    elif hint is None:
+        lines.append(f"  The pool has users (Cognito estimates {pool.estimated_users}): "
+                     "poolsync never deletes a pool with users, even with --allow-replace; "
+                     "take a safer route.")
+    elif address is not None and address != pool.name:
+        lines.append(f"  To replace it: {hint}")
+    else:
+        lines.append("  To replace it (apply deletes the pool only while it has no users): "
+                     + hint)
+    return "\n".join(lines)
 
 
 def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> None:

@@ -28,10 +28,12 @@ longer than any run of backticks inside (``_fence``).
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 
 from poolsync.drift import DriftReport, DriftState
 from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, Plan, render_path
+from poolsync.plan import override_address
 from poolsync.planfile import checksum
 from poolsync.render import (
     SYMBOL,
@@ -110,18 +112,29 @@ def _table(objects: Sequence[ObjectPlan]) -> list[str]:
     return rows
 
 
-def _attention(objects: Sequence[ObjectPlan], paths: str, with_pool: set[str]) -> list[str]:
-    """``with_pool``: addresses recreated because their pool is replaced; the pool's own
-    entry covers them (and its ``--allow-replace``), so they get none of their own."""
+def _attention(objects: Sequence[ObjectPlan], paths: str, plan: Plan | None = None
+               ) -> list[str]:
+    pools = {o.address: p for p in (plan.pools if plan else ()) for o in p.objects}
     lines = []
     for o in objects:
-        if o.address in with_pool:
-            continue
+        pool = pools.get(o.address)
+        if o.action is Action.REPLACE and pool is not None and o.kind != "pool" and (
+                pool.replaced):
+            continue  # created again with its pool: the pool's line covers it
         if o.action is Action.REPLACE:
-            flag = f"--allow-replace {o.address}"
-            extra = " (only for a pool without users)" if o.kind == "pool" else ""
+            # What apply does with the override (engine.blocked): a pool with users is
+            # never deleted, so it gets no override.
+            address = override_address(plan, pool, o) if plan and pool else o.address
+            flag = f"--allow-replace {shlex.quote(address)}"
+            if o.kind == "pool" and pool is not None and pool.estimated_users:
+                override = ("No override: Cognito estimates "
+                            f"{pool.estimated_users} user(s) in it, and poolsync never "
+                            "deletes a pool with users.")
+            else:
+                extra = " (only for a pool without users)" if o.kind == "pool" else ""
+                override = f"Override{extra}: {_code(f'poolsync apply {paths} {flag}')}"
             lines.append(f"- **{_code(o.address)} needs replacement**: {_cell(o.reason)}. "
-                         f"Override{extra}: {_code(f'poolsync apply {paths} {flag}')}")
+                         + override)
             lines += [f"  - {_cell(n)}" for n in o.notes]
         elif o.action is Action.CANNOT_APPLY:
             lines.append(f"- **{_code(o.address)} cannot be applied**: {_cell(o.reason)}")
@@ -165,7 +178,7 @@ def _allow_replace(plan: Plan) -> list[str]:
     for pool in plan.pools:
         for o in pool.objects:
             if o.action is Action.REPLACE and (o.kind == "pool" or not pool.replaced):
-                flags.append(f"--allow-replace {o.address}")
+                flags.append(f"--allow-replace {shlex.quote(override_address(plan, pool, o))}")
     return flags
 
 
@@ -176,7 +189,8 @@ def _footer(plan: Plan, paths: str) -> list[str]:
     pin = f"<!-- poolsync checksum: {digest} -->"
     if not plan.has_changes:  # the title says "No changes"; nothing to apply
         return [pin]
-    if any(o.action is Action.CANNOT_APPLY for o in plan.objects):
+    if any(o.action is Action.CANNOT_APPLY for o in plan.objects) or any(
+            p.replaced and p.estimated_users for p in plan.pools):  # apply would refuse
         return ["---", "", summary_line(plan), "",
                 "Nothing can be applied: see **Needs attention**, resolve what it names, "
                 "and plan again."]
@@ -199,9 +213,7 @@ def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     objects = _shown(plan)
     head = [f"<!-- poolsync plan: {_comment(marker)} -->",
             f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_table(objects)]
-    with_pool = {o.address for p in plan.pools if p.replaced for o in p.objects
-                 if o.kind != "pool" and o.action is Action.REPLACE}
-    attention = _attention(objects, paths, with_pool)
+    attention = _attention(objects, paths, plan)
     footer = _footer(plan, paths)
     # Cut low-risk detail first, largest first, until the comment fits.
     full = {o.address: True for o in objects}

@@ -1,6 +1,10 @@
-"""What can change how: the table of create-only fields, each with its reason and source.
+"""What can change how: the table of create-only fields, each with its reason, its
+source and the safer route that fits it.
 
 The planner asks ``replacement_reason(change)``; None means the change goes in place.
+``safer_route(change)`` says what to do instead of replacing the pool for that change
+(None: only the route every replacement has, a new pool beside this one:
+``MIGRATION_ROUTE``).
 """
 
 from __future__ import annotations
@@ -8,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from poolsync.model import MISSING, FieldChange, Path
-from poolsync.normalize import is_custom_attribute
+from poolsync.normalize import (
+    STANDARD_ATTRIBUTES,
+    is_custom_attribute,
+    request_attribute_name,
+)
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,7 @@ class CreateOnly:
     path: Path  # a prefix of the changed field's path
     reason: str
     source: str
+    safer: str  # what to do instead of replacing the pool, for a change of this field
 
 
 POOL_CREATE_ONLY: tuple[CreateOnly, ...] = (
@@ -24,16 +33,22 @@ POOL_CREATE_ONLY: tuple[CreateOnly, ...] = (
         "UsernameAttributes (the sign-in attributes) is fixed when a pool is created: "
         "UpdateUserPool does not accept it",
         "botocore cognito-idp model: UpdateUserPoolRequest has no such member",
+        "keep UsernameAttributes as the pool has it (no API changes how users of an "
+        "existing pool sign in)",
     ),
     CreateOnly(
         ("AliasAttributes",),
         "AliasAttributes is fixed when a pool is created: UpdateUserPool does not accept it",
         "botocore cognito-idp model: UpdateUserPoolRequest has no such member",
+        "keep AliasAttributes as the pool has it (no API changes how users of an existing "
+        "pool sign in)",
     ),
     CreateOnly(
         ("UsernameConfiguration",),
         "UsernameConfiguration (user-name case sensitivity) is immutable after creation",
         "botocore cognito-idp model: UpdateUserPoolRequest has no such member",
+        "keep UsernameConfiguration as the pool has it, and make user names one case in "
+        "the application or in a pre sign-up Lambda trigger (LambdaConfig.PreSignUp)",
     ),
 )
 
@@ -73,3 +88,60 @@ def _schema_reason(change: FieldChange) -> str | None:
         reason += (f" (the file's Schema does not list {name!r}, so it is expected at its "
                    "default: list it as the pool has it to keep it)")
     return reason
+
+
+# The route every replacement has: no user or password is lost, the old pool stays until
+# its users have moved (AWS Cognito developer guide, "Importing users with a user
+# migration Lambda trigger"; botocore LambdaConfigType.UserMigration).
+MIGRATION_ROUTE = (
+    "create a new pool beside this one with the new setting, move users to it as they "
+    "sign in with a user-migration Lambda trigger (LambdaConfig.UserMigration on the new "
+    "pool), then point the applications at it; this pool keeps working meanwhile")
+
+
+def safer_route(change: FieldChange) -> str | None:
+    """What to do instead of replacing the pool for ``change`` (one that forces a
+    replacement), fitted to the field: None when there is nothing but
+    ``MIGRATION_ROUTE``. A sign-in setting is kept (no API changes it in place); a custom
+    attribute's new definition goes into a new custom attribute, which
+    AddCustomAttributes adds in place; a standard attribute is kept, and what the change
+    wanted is done where Cognito allows it (a pre sign-up trigger, the clients'
+    WriteAttributes)."""
+    for rule in POOL_CREATE_ONLY:
+        if change.path[: len(rule.path)] == rule.path:
+            return rule.safer
+    if change.path[:1] != ("Schema",) or len(change.path) < 2:
+        return None
+    name = str(change.path[1])
+    if is_custom_attribute(name):
+        if change.after is MISSING:
+            return None
+        bare = request_attribute_name(name)
+        return (f"leave {name!r} as the pool has it and add a custom attribute with the new "
+                f"definition under another name (e.g. '{name[: -len(bare)]}{bare}_v2', "
+                "which AddCustomAttributes adds in place), then move the values over")
+    keep = f"keep {name!r} in settings.Schema as the pool has it"
+    if change.to_default:
+        return f"{keep}: then nothing is replaced"
+    wanted = _changed_members(name, change)
+    extra = []
+    if wanted.get("Required") is True:
+        extra.append("require it in a pre sign-up Lambda trigger (LambdaConfig.PreSignUp)")
+    if wanted.get("Mutable") is False:
+        extra.append("leave it out of the app clients' WriteAttributes, so that users "
+                     "cannot change it")
+    if {"StringAttributeConstraints", "NumberAttributeConstraints"} & set(wanted):
+        extra.append("check its value in a pre sign-up Lambda trigger "
+                     "(LambdaConfig.PreSignUp)")
+    return ", and ".join([keep, *dict.fromkeys(extra)])
+
+
+def _changed_members(name: str, change: FieldChange) -> dict[str, object]:
+    """The members of a standard attribute's definition that ``change`` changes, with
+    their new values (a change of one member, or of the whole entry)."""
+    if len(change.path) > 2:
+        return {str(change.path[2]): change.after}
+    before = change.before if isinstance(change.before, dict) else (
+        STANDARD_ATTRIBUTES.get(name) or {})
+    after = change.after if isinstance(change.after, dict) else {}
+    return {k: v for k, v in after.items() if before.get(k) != v}

@@ -35,7 +35,7 @@ from poolsync.model import (
     PoolConfig,
     PoolPlan,
 )
-from poolsync.mutability import replacement_reason
+from poolsync.mutability import MIGRATION_ROUTE, replacement_reason, safer_route
 from poolsync.normalize import (
     CREATE_ONLY_MEMBERS,
     MFA_DEFAULTS,
@@ -116,11 +116,45 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
                                  attributes=_attributes_after(cfg, live))
         if replacing:  # the clients get new ids: today's sign-in URLs are about to go
             children.sign_in_urls = []
+            own = _with_children_note(own, children.objects)
     strays = tuple(stray_removal(cfg, s, live.id) for s in live.strays) if live else ()
     # The strays go first: one may hold the domain the pool's own plan creates.
     objects = refuse_invalid_requests(strays + own.objects + tuple(children.objects))
     return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls),
                    live=live)
+
+
+def _with_children_note(own: PoolPlan, children: list[ObjectPlan]) -> PoolPlan:
+    """The replaced pool's note on its sub-resources, counted from their plans: what is
+    created in the new pool and what is deleted with the old one (plan_children.
+    _in_new_pool), so the note and the lines below it tell one story."""
+    pool = own.objects[0]
+    made = sum(1 for o in children if o.action in (Action.CREATE, Action.REPLACE))
+    gone = sum(1 for o in children if o.action is Action.DELETE)
+    if made or gone:
+        parts = [f"{_count(made)} the file lists created in the new pool (app clients "
+                 "with new ids)" if made else "",
+                 f"{_count(gone)} it does not list deleted with it and not created again"
+                 if gone else ""]
+        note = ("Its sub-resources go with it: " + "; ".join(p for p in parts if p)
+                + ". Each is listed in this plan.")
+    else:
+        note = ("Neither the old pool nor the file has an app client, identity provider, "
+                "group, resource server or domain: none is lost.")
+    notes = (*pool.notes[:2], note, *pool.notes[2:])
+    return replace(own, objects=(replace(pool, notes=notes), *own.objects[1:]))
+
+
+def _count(n: int) -> str:
+    return "the one" if n == 1 else f"the {n}"
+
+
+def override_address(plan: Plan, pool: PoolPlan, obj: ObjectPlan) -> str:
+    """The address ``--allow-replace`` takes for ``obj``: its own, or REGION/ADDRESS when
+    another pool of the plan has the same name (in another region), so that it allows
+    this one only."""
+    twins = sum(1 for p in plan.pools if p.name == pool.name)
+    return f"{pool.region}/{obj.address}" if twins > 1 else obj.address
 
 
 def _config_path(obj: ObjectPlan) -> Path:
@@ -404,6 +438,12 @@ def _plan_replacement(
     mfa_view: OwnedView | None,
     unmanaged: list[str],
 ) -> list[ObjectPlan]:
+    """The old pool deleted (``removal_calls``), the new one created with every setting
+    carried over (``replacement_payload``), then its MFA set: a pool is created with MFA
+    off (``create_payload``), so the MFA object of a replaced pool is a create on the new
+    pool, with its own SetUserPoolMfaConfig, whether the file manages MFA or the old
+    pool's is carried over. The notes say what is lost, what changes, and the safer
+    routes that fit the changes that force the replacement (mutability.safer_route)."""
     reasons = list(dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement))
     calls: list[ApiCall] = []
     calls += removal_calls(live.pool)
@@ -412,39 +452,79 @@ def _plan_replacement(
     calls += _add_attributes(POOL_ID, later)
     live_mfa = canonical_live_mfa(live.mfa, pool_region(live.pool))
     mfa = mfa_payload(mfa_view, live_mfa) if mfa_view is not None else live_mfa
-    if mfa and mfa != {"MfaConfiguration": "OFF"}:
-        calls.append(ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa}))
-    users = live.pool.get("EstimatedNumberOfUsers", "unknown")
+    users = live.pool.get("EstimatedNumberOfUsers")
     region = cfg.region
     notes = (
-        f"Blast radius: the pool is deleted and created again. Its {users} user(s) and "
-        "their passwords are lost (passwords cannot be exported).",
+        _blast_radius(users),
         f"The pool id ({live.id}) changes, so does the token issuer URL "
         f"(https://cognito-idp.{region}.amazonaws.com/{live.id}), and every app client id.",
-        "Safer routes: add a new custom attribute instead of changing an existing one; or "
-        "create a new pool beside this one and move users with a user-migration Lambda "
-        "trigger (LambdaConfig.UserMigration).",
-        "Every app client, identity provider, group, resource server and domain of the "
-        "old pool goes with it; those the file lists are created again in the new pool.",
+        _safer_routes(changes),
     )
     pool = ObjectPlan(cfg.address, "pool", Action.REPLACE, "; ".join(reasons), changes,
                       tuple(calls), notes)
     objects = [pool]
-    if mfa_view is not None:
-        assert cfg.mfa is not None
-        mfa_changes = field_changes(mfa_view.actual, mfa_view.expected,
-                                    canonical_desired_mfa(cfg.mfa), cfg.secrets)
-        objects.append(
-            ObjectPlan(
-                f"{cfg.address}/mfa",
-                "mfa",
-                Action.UPDATE if mfa_changes else Action.NOOP,
-                "set on the new pool as part of its replacement" if mfa_changes else "",
-                mfa_changes,
-            )
-        )
+    mfa_plan = _replaced_mfa(cfg, mfa_view, mfa)
+    if mfa_plan is not None:
+        objects.append(mfa_plan)
     state = {k: v for k, v in payload.items() if k not in ("PoolName", "MfaConfiguration")}
     return _refuse_state(objects, state, mfa, cfg)
+
+
+def _blast_radius(users: Any) -> str:
+    """What deleting the pool loses, and the rail that stops it (engine.check_apply and
+    the ListUsers right before DeleteUserPool): poolsync deletes no pool with users."""
+    if isinstance(users, int) and users > 0:
+        lost = (f"Cognito estimates {users} user(s) in it: poolsync refuses to delete a pool "
+                "with users, even with --allow-replace, so apply stops before any call "
+                "until they are gone or moved (a replacement would lose them and their "
+                "passwords, which cannot be exported)")
+    else:
+        known = "Cognito estimates no user in it" if users == 0 else (
+            "Cognito gave no estimate of its users")
+        lost = (f"{known}; apply asks for one user right before DeleteUserPool and deletes "
+                "nothing that has one (users and their passwords cannot be exported)")
+    return f"Blast radius: the pool is deleted and created again. {lost}."
+
+
+def _safer_routes(changes: tuple[FieldChange, ...]) -> str:
+    """The routes that avoid this replacement, fitted to what forces it, then the one
+    every replacement has: a new pool beside this one."""
+    fitted = dict.fromkeys(route for c in changes if c.forces_replacement
+                           for route in (safer_route(c),) if route)
+    if not fitted:
+        return f"Safer route: {MIGRATION_ROUTE}."
+    return "Safer routes: " + "; ".join(fitted) + f"; or {MIGRATION_ROUTE}."
+
+
+def _replaced_mfa(cfg: PoolConfig, view: OwnedView | None, mfa: Mapping[str, Any]
+                  ) -> ObjectPlan | None:
+    """The MFA of a replaced pool: created on the new pool (which starts with MFA off)
+    by SetUserPoolMfaConfig, the file's or, when the file does not manage MFA, the old
+    pool's. Its changes compare the file with the old pool (drift shows them). None when
+    the file does not manage MFA and the old pool's is off: nothing to say or do."""
+    address = f"{cfg.address}/mfa"
+    changes: tuple[FieldChange, ...] = ()
+    if view is not None:
+        assert cfg.mfa is not None
+        changes = field_changes(view.actual, view.expected, canonical_desired_mfa(cfg.mfa),
+                                cfg.secrets)
+    differs = "; differs from the old pool's" if changes else ""
+    if not mfa or mfa == {"MfaConfiguration": "OFF"}:
+        if view is None:
+            return None
+        # CreateUserPool's MfaConfiguration OFF makes it: no call of its own.
+        return ObjectPlan(address, "mfa", Action.CREATE if changes else Action.NOOP,
+                          "the new pool is created with MFA off (CreateUserPool), as the file "
+                          "has it" + differs, changes)
+    whose = "the file's MFA" if view is not None else (
+        "the old pool's MFA (the file does not manage MFA)")
+    return ObjectPlan(
+        address, "mfa", Action.CREATE,
+        f"{whose}, {mfa.get('MfaConfiguration', 'OFF')}, set on the new pool by "
+        "SetUserPoolMfaConfig (a pool is created with MFA off)" + differs,
+        changes,
+        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa}),),
+    )
 
 
 def removal_calls(user_pool: Mapping[str, Any]) -> list[ApiCall]:

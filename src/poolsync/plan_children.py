@@ -71,6 +71,10 @@ def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren,
         plans = _in_new_pool(cfg, _plan(cfg, pool_id, live), live)
     else:
         plans = _plan(cfg, pool_id, live)
+        # A client replaced gets a new id: its sign-in URL today is about to go.
+        replaced = {o.address.rsplit("/", 1)[-1] for o in plans.upserts
+                    if o.kind == "client" and o.action is Action.REPLACE}
+        plans.sign_in_urls = [(n, u) for n, u in plans.sign_in_urls if n not in replaced]
     if attributes is not None:
         plans.upserts = _check_attribute_names(cfg, frozenset(attributes), plans.upserts)
     return plans
@@ -96,6 +100,7 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
                                             else set(live.providers))
         if kind is ch.PROVIDERS:
             upserts = [_track_private_key(o, desired, live, pool_id) for o in upserts]
+            upserts = [_detach_clients(o, pool_id, live) for o in upserts]
         plans.upserts += upserts
         plans.deletes = deletes + plans.deletes  # reverse order of creation
     plans.upserts = _check_references(cfg, live, prune, plans.upserts)
@@ -109,8 +114,9 @@ def _in_new_pool(cfg: PoolConfig, compared: ChildPlans, live: LiveChildren) -> C
     reviewer see what differs), and created again in the new pool, each carrying over
     what the file does not write. Everything the old pool holds and the file does not
     list is deleted with it (DeleteUserPool takes clients, providers, groups and resource
-    servers along; the domain is deleted first): each shows as a delete, whether its
-    collection is managed or not."""
+    servers along; the domain is deleted first, by the pool's own calls:
+    plan.removal_calls): each shows as a delete, whether its collection is managed or
+    not. Each line says what apply does to it (``_recreated``)."""
     fresh = {o.address: o for o in _plan(cfg, POOL_ID, LiveChildren()).upserts}
     upserts = []
     for obj in compared.upserts:
@@ -122,18 +128,102 @@ def _in_new_pool(cfg: PoolConfig, compared: ChildPlans, live: LiveChildren) -> C
         if obj.action is Action.CANNOT_APPLY:
             upserts.append(replace(obj, calls=()))
             continue
-        upserts.append(replace(obj, action=Action.REPLACE, calls=calls, reason=(
-            "created again in the new pool (the pool is replaced)"
-            + ("; differs from the live one" if obj.changes else ""))))
+        upserts.append(_recreated(cfg, obj, calls, live))
     listed = {o.address for o in upserts}
-    deletes = [
-        ObjectPlan(address, kind, Action.DELETE,
-                   "deleted with the pool (DeleteUserPool)" + (
-                       "; Cognito creates it again at the next federated sign-in"
-                       if federated else ""))
-        for address, kind, federated in _live_items(cfg, live) if address not in listed
-    ]
+    deletes = [_deleted_with_pool(cfg, address, kind, federated, live)
+               for address, kind, federated in _live_items(cfg, live) if address not in listed]
     return ChildPlans(upserts, deletes, compared.sign_in_urls)
+
+
+def _recreated(cfg: PoolConfig, obj: ObjectPlan, calls: tuple[ApiCall, ...],
+               live: LiveChildren) -> ObjectPlan:
+    """An existing item of a replaced pool, created again in the new pool by ``calls``:
+    its reason and notes say so, and what that changes for the item's users."""
+    how = "created again in the new pool (the pool is replaced)"
+    notes: tuple[str, ...] = ()
+    name = obj.address.rsplit("/", 1)[-1]
+    if obj.kind == "domain":
+        how = ("deleted before the old pool (DeleteUserPoolDomain, in the pool's calls) and "
+               + how)
+        notes = _recreated_domain_notes(cfg, calls, live)
+    elif obj.kind == "client":
+        found = (live.clients or {}).get(name) or {}
+        create = calls[0].params if calls else {}
+        secret = bool(create.get("GenerateSecret")) and not create.get("ClientSecret")
+        notes = (f"The client id ({found.get('ClientId', 'unknown')}) changes"
+                 + (", and so does its secret (a new one is generated)" if secret else "")
+                 + ": every application using this client must be updated.",)
+    if obj.changes:
+        how += "; differs from the live one" + (
+            f" ({obj.reason})" if obj.action is Action.REPLACE else "")
+    return replace(obj, action=Action.REPLACE, calls=calls, reason=how, notes=notes)
+
+
+def _recreated_domain_notes(cfg: PoolConfig, calls: tuple[ApiCall, ...],
+                            live: LiveChildren) -> tuple[str, ...]:
+    """Where the hosted UI is after the replacement. A domain written with ``${env:...}``
+    is named by no note: its live name may be an earlier value of the variable, which no
+    output may show (masking.py)."""
+    assert cfg.domain is not None
+    new = domain_url(cfg.domain, cfg.region)
+    old = [domain_url(ch.canonical_live_domain(d), cfg.region)
+           for d in ch.custom_first(live.domains)]
+    hidden = _domain_from_env(cfg)
+    if old[:1] == [new]:
+        at = "at the same URL" if hidden else f"at {new}"
+        notes = [f"The hosted UI stays {at}, now for the new pool (with new client ids)."]
+    elif old:
+        notes = ["The hosted UI moves " + ("to the new domain." if hidden
+                                           else f"from {old[0]} to {new}.")]
+    else:
+        notes = []
+    if "CustomDomainConfig" in cfg.domain:
+        notes.append(_custom_dns(cfg))
+    others = [url for url in old[1:] if url != new]
+    notes += [f"The old pool's other domain ({'not shown' if hidden else url}) is deleted "
+              "too and not created again: the file lists one domain." for url in others]
+    return tuple(notes)
+
+
+def _domain_from_env(cfg: PoolConfig) -> bool:
+    from poolsync.masking import substitutions
+
+    return any(s.at[:1] == ("domain",) for s in substitutions(cfg))
+
+
+def _custom_dns(cfg: PoolConfig) -> str:
+    """botocore CreateUserPoolDomainResponse.CloudFrontDomain: "the target of the alias
+    that you set up with your Domain Name Service (DNS) provider"."""
+    assert cfg.domain is not None
+    name = "the domain" if _domain_from_env(cfg) else str(cfg.domain["Domain"])
+    return ("A custom domain created anew gets the CloudFront target that "
+            "CreateUserPoolDomain returns (CloudFrontDomain): after apply, check that the "
+            f"DNS alias record of {name} points at it.")
+
+
+def domain_url(domain: Mapping[str, Any], region: str) -> str:
+    """The hosted UI's base URL of a domain as a request writes it (canonical)."""
+    name = str(domain.get("Domain"))
+    if "CustomDomainConfig" in domain:
+        return f"https://{name}"
+    return f"https://{name}.auth.{region}.amazoncognito.com"
+
+
+def _deleted_with_pool(cfg: PoolConfig, address: str, kind: str, federated: bool,
+                       live: LiveChildren) -> ObjectPlan:
+    """An item of a replaced pool that the file does not list: gone with the old pool,
+    not created in the new one."""
+    if kind == "domain":
+        urls = [domain_url(ch.canonical_live_domain(d), cfg.region)
+                for d in ch.custom_first(live.domains)]
+        return ObjectPlan(address, kind, Action.DELETE, (
+            "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls: a pool "
+            "with a domain cannot be deleted) and not created again: the file lists no "
+            "domain"), notes=tuple(f"The hosted UI at {url} stops working." for url in urls))
+    return ObjectPlan(address, kind, Action.DELETE, (
+        "deleted with the pool (DeleteUserPool) and not created again: " + (
+            "Cognito creates it again at the next federated sign-in" if federated
+            else "the file does not list it")))
 
 
 def _live_items(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str, bool]]:
@@ -294,8 +384,7 @@ def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, A
         carried = ch.client_payload(name, {}, live)
         params = {**carried, **dict(written), "ClientName": name}
         create = ApiCall(kind.create_op, {"UserPoolId": pool_id, **params})
-        notes = (f"The client id ({found.get('ClientId')}) and its secret change: every "
-                 "application using this client must be updated.",)
+        notes = (_client_note(str(found.get("ClientId")), params),)
     else:
         create = ApiCall(kind.create_op, {
             "UserPoolId": pool_id, **ch.provider_create_payload(name, written)})
@@ -303,6 +392,49 @@ def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, A
                  "but their federated link is by provider name.",)
     return ObjectPlan(address, kind.kind, Action.REPLACE, "; ".join(dict.fromkeys(reasons)),
                       changes, (delete, create), notes)
+
+
+def _client_note(client_id: str, create: Mapping[str, Any]) -> str:
+    """What a client created again means for its applications (``create``: the
+    CreateUserPoolClient request): a new id always; a new secret when Cognito generates
+    one, the file's when the file gives it (botocore ClientSecret), none otherwise."""
+    if create.get("ClientSecret"):
+        secret = ", with the secret the file gives"
+    elif create.get("GenerateSecret"):
+        secret = ", and so does its secret (a new one is generated)"
+    else:
+        secret = " (it has no secret)"
+    return (f"The client id ({client_id}) changes{secret}: every application using this "
+            "client must be updated.")
+
+
+def _detach_clients(obj: ObjectPlan, pool_id: str, live: LiveChildren) -> ObjectPlan:
+    """A provider replaced (delete and create) while app clients name it: each such
+    client is updated to leave it out before the delete, and to name it again after the
+    create (UpdateUserPoolClient, the live client in full: it resets what it is not
+    sent). Deleting a provider that a client names is refused by the stand-in and
+    unverified on AWS (standin/providers.check_not_referenced); this order works either
+    way. A client the file changes gets its own update later (clients follow providers)."""
+    if obj.kind != "identity_provider" or obj.action is not Action.REPLACE:
+        return obj
+    name = obj.address.rsplit("/", 1)[-1]
+    naming = {client: found for client, found in sorted((live.clients or {}).items())
+              if name in (found.get("SupportedIdentityProviders") or [])}
+    if not naming:
+        return obj
+    before, after = [], []
+    for client, found in naming.items():
+        current = ch.client_payload(client, {}, ch.canonical_live_client(found))
+        key = {"UserPoolId": pool_id, "ClientId": found["ClientId"]}
+        without = [p for p in current.get("SupportedIdentityProviders") or [] if p != name]
+        before.append(ApiCall("UpdateUserPoolClient", {
+            **key, **current, "SupportedIdentityProviders": without}))
+        after.append(ApiCall("UpdateUserPoolClient", {**key, **current}))
+    clients = ", ".join(naming)
+    note = (f"App client(s) {clients} name this provider: each is updated to leave it out "
+            "before the delete and to name it again after the create (UpdateUserPoolClient); "
+            "sign-in through this provider fails in between.")
+    return replace(obj, calls=(*before, *obj.calls, *after), notes=(*obj.notes, note))
 
 
 def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
@@ -365,10 +497,15 @@ def _plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any]
         delete = ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id,
                                                   "Domain": found["Domain"]})
         reasons = dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement)
+        moves = (f"from {domain_url(live, cfg.region)} to {domain_url(written, cfg.region)}"
+                 if not _domain_from_env(cfg) else "to the new domain")
+        notes = [f"The hosted UI moves {moves} (the old domain is deleted first: the hosted "
+                 "UI is down until the new one is created); update the applications and "
+                 "identity providers that use the old URL."]
+        if "CustomDomainConfig" in written:
+            notes.append(_custom_dns(cfg))
         return ObjectPlan(address, "domain", Action.REPLACE, "; ".join(r for r in reasons if r),
-                          changes, (delete, create),
-                          ("The hosted UI URL changes; a custom domain's CloudFront target "
-                           "changes too (update DNS).",))
+                          changes, (delete, create), tuple(notes))
     update = {"UserPoolId": pool_id, **{k: v for k, v in {**live, **written}.items()}}
     return ObjectPlan(address, "domain", Action.UPDATE, "in place with UpdateUserPoolDomain",
                       changes, (ApiCall("UpdateUserPoolDomain", update),))
@@ -512,7 +649,9 @@ def _check_provider_deletions(cfg: PoolConfig, live: LiveChildren,
 def _sign_in_urls(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str]]:
     domain = cfg.domain or (ch.canonical_live_domain(live.domains[0]) if live.domains
                             else None)
-    if domain is None or not live.clients:
+    # Clients the file does not manage are read only for a provider's replacement
+    # (engine.plan): their URLs are not this plan's to show.
+    if domain is None or not live.clients or cfg.clients is None:
         return []
     urls = []
     for name, client in sorted(live.clients.items()):
