@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from poolsync.aws import AwsSession
@@ -48,6 +49,7 @@ EAST = """\
         settings: {DeletionProtection: INACTIVE}
 """
 
+ROOT = Path(__file__).parent.parent
 Write = Callable[..., str]
 
 
@@ -122,6 +124,7 @@ def test_a_glob_is_case_sensitive_and_region_slash_name_picks_the_region(
     assert [(p["region"], p["name"]) for p in document["pools"]] == [
         ("eu-west-1", "app-1"), ("eu-west-1", "app-2"), ("us-east-1", "app-1")]
     assert document["targets"] == ["app-*"]
+    jsonschema.validate(document, json.loads((ROOT / "schema" / "plan.schema.json").read_text()))
     assert _pools_touched(_calls_since(session, before)) == {
         ids["app-1"], ids["app-2"], east["app-1"]}
 

@@ -220,6 +220,9 @@ def _profile_region(profile: str | None) -> tuple[str, str | None] | None:
             return name, None  # no config file, or one without [default]: no region
         raise UsageError(f"the AWS profile {name!r} does not exist in the AWS config "
                          "files (--profile or AWS_PROFILE): it cannot give a region") from None
+    except botocore.exceptions.BotoCoreError as exc:  # a config file botocore cannot parse
+        raise UsageError(f"the AWS config file cannot be read for the region of profile "
+                         f"{name}: {exc}") from None
     return name, region if isinstance(region, str) and region else None
 
 
