@@ -101,8 +101,8 @@ paths_argument = click.argument(
 
 pool_option = click.option(
     "--pool", "pools", multiple=True, metavar="NAME",
-    help="Only this pool: a name, a glob (app-*) or REGION/NAME; repeatable. Other pools "
-         "are neither read nor changed (every file is still checked).")
+    help="Only the pools of this name: a name, a glob (app-*) or REGION/NAME; "
+         "repeatable. Other pools are neither read nor changed.")
 
 
 def _region_fallback(state: State) -> RegionFallback:
