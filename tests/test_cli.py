@@ -199,10 +199,14 @@ def test_missing_environment_variable_is_a_located_error(session, write, capsys)
     assert _operations(session) == []
 
 
-def test_region_option_is_the_default_for_pools_without_one(write) -> None:  # type: ignore[no-untyped-def]
+def test_region_option_is_the_default_for_pools_without_one(write, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     path = write(POOL.replace("        region: eu-west-1\n", ""))
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # conftest's; AWS_CONFIG_FILE is /dev/null
     assert run(["validate", path]) == 1
+    assert "no region: set pools.app.region" in capsys.readouterr().err
     assert run(["--region", "eu-west-1", "validate", path]) == 0
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")  # the fallback after --region
+    assert run(["validate", path]) == 0
 
 
 def test_schema_command_prints_the_checked_in_schema(capsys) -> None:  # type: ignore[no-untyped-def]

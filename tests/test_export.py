@@ -489,7 +489,8 @@ def test_one_pool_by_name_to_stdout_with_the_apple_key_as_a_placeholder(
 
 
 def test_export_by_pool_id_and_usage_errors(
-    session: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]
+    session: AwsSession, write: Any, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _cli(session, "apply", write(APPLE.replace("${env:APPLE_KEY}", "k")), "--yes") == 0
     (summary,) = session.cognito(REGION).list_user_pools()
@@ -499,8 +500,10 @@ def test_export_by_pool_id_and_usage_errors(
     assert f"id: {summary['Id']}" in capsys.readouterr().out
     assert _cli(session, "export", "--region", REGION) == 1
     assert "exactly one of --pool-id, --name or --all" in capsys.readouterr().err
-    assert _cli(session, "export", "--all") == 1
-    assert "export needs --region" in capsys.readouterr().err
+    with monkeypatch.context() as env:  # no region from anywhere (conftest sets this one)
+        env.delenv("AWS_DEFAULT_REGION")
+        assert _cli(session, "export", "--all") == 1
+    assert "export needs a region: --region" in capsys.readouterr().err
     assert _cli(session, "export", "--region", REGION, "--name", "nope") == 1
     assert "no pool named 'nope' in eu-west-1" in capsys.readouterr().err
     assert _cli(session, "export", "--region", REGION, "--pool-id", "eu-west-1_nope") == 1

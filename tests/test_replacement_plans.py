@@ -257,8 +257,8 @@ def test_the_hint_is_the_command_as_given(session: AwsSession, workdir: Path,
     assert cli(session, "--region", REGION, "plan", relative, "--prune") == 3
     err = capsys.readouterr().err
     assert _hints(err) == [
-        "poolsync --region eu-west-1 apply 'my envs/prod.yaml' --prune --allow-replace app"]
-    assert shlex.split(_hints(err)[0])[4] == relative
+        "poolsync apply 'my envs/prod.yaml' --prune --region eu-west-1 --allow-replace app"]
+    assert shlex.split(_hints(err)[0])[2] == relative
 
     _write(workdir / "two.yaml", _edit(BASE, ("GenerateSecret: false", "GenerateSecret: true"),
                                          (OIDC, SAML)))

@@ -29,6 +29,7 @@ from poolsync.errors import ConfigError, PoolsyncError, SafetyRefusal, UsageErro
 
 if TYPE_CHECKING:
     from poolsync.aws import AwsSession
+    from poolsync.config import RegionFallback
     from poolsync.logs import SecretSet
     from poolsync.model import Config, Plan
     from poolsync.outputs import Outputs
@@ -107,6 +108,28 @@ def _stats(state: State) -> dict[str, dict[str, int]] | None:
 paths_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(dir_okay=True, file_okay=True)
 )
+
+
+pool_option = click.option(
+    "--pool", "pools", multiple=True, metavar="NAME",
+    help="Only the pools of this name: a name, a glob (app-*) or REGION/NAME; "
+         "repeatable. Other pools are neither read nor changed.")
+
+
+def _region_fallback(state: State) -> RegionFallback:
+    """The region of pools whose files name none (config.py, "Regions"): --region, then
+    AWS_REGION, AWS_DEFAULT_REGION, the profile's region; looked up only if needed."""
+    from poolsync.config import RegionFallback
+
+    return RegionFallback(option=state.region, environ=os.environ, profile=state.profile)
+
+
+def _arguments(paths: tuple[str, ...], pools: tuple[str, ...]) -> str:
+    """The paths and --pool options, as a command printed for the user repeats them,
+    quoted for a POSIX shell."""
+    import shlex
+
+    return shlex.join([*paths, *(word for p in sorted(set(pools)) for word in ("--pool", p))])
 
 
 prune_option = click.option(
@@ -342,7 +365,7 @@ def validate(state: State, paths: tuple[str, ...], output: str) -> int:
     from poolsync import annotations, engine
 
     try:
-        config = engine.validate(paths, state.region)
+        config = engine.validate(paths, _region_fallback(state))
     except PoolsyncError as exc:
         # A machine format gets its document on stdout all the same; cli.run's one
         # handler then prints the problems on stderr and exits 1.
@@ -376,19 +399,22 @@ marker_option = click.option(
          "environment, so CI can find and update its comment.")
 
 
-def _load(state: State, paths: tuple[str, ...], prune: bool = False) -> Config:
-    """Config for commands that talk to AWS: ``${env:...}`` resolved, secrets known.
+def _load(state: State, paths: tuple[str, ...], prune: bool = False,
+          pools: tuple[str, ...] = ()) -> Config:
+    """Config for commands that talk to AWS: ``${env:...}`` resolved, secrets known,
+    narrowed to the ``--pool`` targets (every file is read and checked all the same).
     From here to the command's end, stdout and stderr redact every long secret
     (logs.redacted_output: the last line behind the masking of masking.py)."""
     from poolsync import engine
     from poolsync.logs import redacted_output
     from poolsync.masking import secret_fields
 
-    config = engine.load(paths, os.environ, state.region)
+    config = engine.load(paths, os.environ, _region_fallback(state))
     state.secrets.update(engine.secrets(config))
     state.secrets.fields.update(secret_fields(config))
     click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
     _notes(state, config)
+    config = engine.target(config, pools)
     return engine.with_prune(config) if prune else config
 
 
@@ -416,25 +442,26 @@ allow_replace_option = click.option(
 @marker_option
 @prune_option
 @allow_replace_option
+@pool_option
 @click.pass_obj
 def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: str,
          out_file: str | None, marker: str | None, prune: bool,
-         allow_replace: tuple[str, ...]) -> int:
+         allow_replace: tuple[str, ...], pools: tuple[str, ...]) -> int:
     """Read the live pools and show what apply would change. Exits 3 when apply would
     refuse the plan (an object that cannot be applied, a replacement not allowed)."""
     from poolsync import engine, planfile
 
     if out_file:
         _check_out_path(out_file)
-    config = _load(state, paths, prune)
+    config = _load(state, paths, prune, pools)
     result = engine.plan(config, _session(state))
-    click.echo(_render_plan(result, output, paths, marker, _stats(state)), nl=False)
+    click.echo(_render_plan(result, output, paths, marker, _stats(state), pools), nl=False)
     if out_file:
         with _writing(out_file):
             planfile.write_plan(result, out_file, _stats(state))
     _warn_unused(state, engine.unused_allowances(result, allow_replace))
     refusals = engine.blocked(result, allow_replace, config,
-                              _apply_command(state, paths, prune))
+                              _apply_command(state, paths, prune, pools))
     if refusals:
         _report(state, "error: apply would refuse this plan:\n" + "\n".join(refusals))
         return EXIT_REFUSED
@@ -442,22 +469,19 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     return EXIT_CHANGES if detailed_exitcode and pending else EXIT_OK
 
 
-def _apply_command(state: State, paths: tuple[str, ...], prune: bool) -> str:
+def _apply_command(state: State, paths: tuple[str, ...], prune: bool,
+                   pools: tuple[str, ...]) -> str:
     """The apply command that makes the plan of this run, to paste (engine.blocked adds
-    its --allow-replace flags): the program's name, the options that chose the pools
-    and their reads, the paths as given, --prune; each word quoted for a POSIX shell."""
+    its --allow-replace flags): the paths and --pool options as given, --prune, and the
+    options that chose the account and region; each word quoted for a POSIX shell."""
     import shlex
 
-    words = [click.get_current_context().find_root().info_name or "poolsync"]
-    for option, value in (("--profile", state.profile), ("--region", state.region)):
-        if value:
-            words += [option, value]
-    words += ["apply", *paths, *(["--prune"] if prune else [])]
-    return " ".join(shlex.quote(word) for word in words)
+    flags = [*(["--prune"] if prune else []), *_account_options(state)]
+    return " ".join(["poolsync apply", _arguments(paths, pools), *map(shlex.quote, flags)])
 
 
 def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None,
-                 stats: dict[str, Any] | None) -> str:
+                 stats: dict[str, Any] | None, pools: tuple[str, ...] = ()) -> str:
     from poolsync import planfile
     from poolsync.markdown import render_markdown
     from poolsync.render import render_text
@@ -465,7 +489,7 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
     if output == "json":
         return planfile.render_json(result, stats)
     if output == "markdown":
-        return render_markdown(result, marker or " ".join(paths), " ".join(paths))
+        return render_markdown(result, marker or " ".join(paths), _arguments(paths, pools))
     return render_text(result, color=_use_color(), digest=planfile.checksum(result))
 
 
@@ -482,10 +506,11 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
               help="json: one document on stdout with the plan, what was applied and the "
                    "outputs (also when apply refuses).")
 @prune_option
+@pool_option
 @click.pass_obj
 def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
           plan_file: str | None, checksum: str | None, yes: bool, output: str,
-          prune: bool) -> int:
+          prune: bool, pools: tuple[str, ...]) -> int:
     """Plan again, check it (pinned plan, safety rails), make the changes, verify."""
     from poolsync import engine
     from poolsync.errors import NotConverged
@@ -493,7 +518,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
 
     if plan_file and checksum:
         raise UsageError("give --plan or --checksum, not both")
-    config = _load(state, paths, prune)
+    config = _load(state, paths, prune, pools)
     session = _session(state)
     planned = engine.plan(config, session)
     # Filled as calls are made: whatever stops the run, the report says what was applied.
@@ -513,7 +538,7 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
             return EXIT_OK
         _warn_unused(state, engine.unused_allowances(planned, allow_replace))
         engine.check_apply(planned, session, allow_replace, config,
-                           _apply_command(state, paths, prune))
+                           _apply_command(state, paths, prune, pools))
         _confirm(yes or pinned)
     except SafetyRefusal as exc:  # a rail, a stale pin, no confirmation: nothing written
         _apply_report(output, planned, "refused", result, reason=str(exc))
@@ -599,8 +624,10 @@ def _apply_report(output: str, planned: Plan, status: str, result: Any, *,
 @paths_argument
 @output_option
 @marker_option
+@pool_option
 @click.pass_obj
-def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None) -> int:
+def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
+          pools: tuple[str, ...]) -> int:
     """Report, read-only, how the live pools differ from the files (exit 2 on drift)."""
     import json
 
@@ -609,7 +636,8 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None)
     from poolsync.markdown import render_drift_markdown
     from poolsync.render import render_drift_text
 
-    report = drift_report(engine.plan(_load(state, paths), _session(state)), paths,
+    config = _load(state, paths, pools=pools)
+    report = drift_report(engine.plan(config, _session(state)), _arguments(paths, pools),
                           _account_options(state))
     if output == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, default=str))
@@ -709,19 +737,19 @@ def _confirm(yes: bool) -> None:
 @click.option("--only", "only", metavar="PART",
               help="Export one part of the pool: settings, mfa, domain, or an item such "
                    "as clients/web (what drift offers to accept).")
+@pool_option
 @click.pass_obj
 def export_command(state: State, pool_id: str | None,
                    name: str | None, all_pools: bool, pin_ids: bool,
-                   out_file: str | None, only: str | None) -> int:
+                   out_file: str | None, only: str | None, pools: tuple[str, ...]) -> int:
     """Write live pools as configuration YAML that plans clean (secrets as ${env:...})."""
     from poolsync import engine
     from poolsync.export import check_part, export_pools, render_export, select
 
-    region = state.region
-    if region is None:
-        raise UsageError("export needs --region")
-    if sum((pool_id is not None, name is not None, all_pools)) != 1:
-        raise UsageError("export needs exactly one of --pool-id, --name or --all")
+    if sum((pool_id is not None, name is not None, all_pools, bool(pools))) != 1:
+        raise UsageError("export needs exactly one of --pool-id, --name or --all (or "
+                         "--pool, repeatable)")
+    region = _export_region(state, pools)
     _check_export_names(region, pool_id, name)
     if only:
         try:
@@ -730,8 +758,14 @@ def export_command(state: State, pool_id: str | None,
             raise UsageError(_as_given(str(exc), 300)) from exc
     if out_file:
         _check_out_path(out_file)
-    pools = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
-    result = export_pools(pools, region, pin_ids=pin_ids)
+    if pools:
+        from poolsync.config import split_target
+
+        names = [split_target(p)[1] for p in pools]
+        live = engine.read_targets_for_export(_session(state), region, names)
+    else:
+        live = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
+    result = export_pools(live, region, pin_ids=pin_ids)
     state.secrets.update(result.withheld)
     if only:
         try:
@@ -752,6 +786,31 @@ def export_command(state: State, pool_id: str | None,
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     return EXIT_OK
+
+
+def _export_region(state: State, pools: tuple[str, ...]) -> str:
+    """The one region export reads: the ``REGION/`` of its --pool patterns, else the
+    fallback (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region)."""
+    from poolsync.config import split_target
+    from poolsync.regions import region_problem
+
+    given = {r for r in (split_target(p)[0] for p in pools) if r is not None}
+    for region in sorted(given):
+        problem = region_problem(region)
+        if problem is not None:
+            raise UsageError(f"--pool '{_as_given(region)}/...': '{_as_given(region)}' is "
+                             f"{problem} (export takes REGION/NAME with one region, no glob)")
+    found = None
+    if not given or any(split_target(p)[0] is None for p in pools):
+        found = _region_fallback(state).resolve()
+    regions = given | ({found.region} if found is not None else set())
+    if len(regions) > 1:
+        raise UsageError(f"export writes the pools of one region, and these --pool options "
+                         f"name {', '.join(sorted(regions))}: export each region on its own")
+    if not regions:
+        raise UsageError("export needs a region: --region, --pool REGION/NAME, AWS_REGION "
+                         "or AWS_DEFAULT_REGION, or a region in the AWS profile")
+    return regions.pop()
 
 
 # botocore's model: UserPoolIdType and UserPoolNameType (1 to 55 and 1 to 128

@@ -41,14 +41,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync import rules, schema
-from poolsync.errors import ConfigError
+from poolsync.errors import ConfigError, UsageError
 from poolsync.masking import reveals
 from poolsync.model import (
+    FILE_REGION,
+    POOL_REGION,
     Config,
     Location,
     Path,
     PoolConfig,
     Problem,
+    RegionSource,
     Secrets,
     Substitution,
 )
@@ -83,10 +86,14 @@ def load_config(
     paths: Sequence[str],
     *,
     environ: Mapping[str, str] | None = None,
-    region: str | None = None,
+    region: str | RegionFallback | None = None,
 ) -> Config:
     """Load, check and merge every file. ``environ=None`` is validate mode (see above).
-    ``region`` (``--region``) is the region of pools whose files name none.
+    ``region`` gives the region of pools whose files name none: a ``RegionFallback``
+    (the CLI's: ``--region``, then the environment and the profile, looked up only if
+    a pool needs it), a region name (``--region`` alone), or None (none: such a pool
+    is an error). Raises ``ConfigError``, and ``UsageError`` when the fallback's
+    variable or profile holds no region name.
 
     Two passes: every file is read first, so that a pool can use a template defined in
     any file of the run; then each file is checked with its pools merged."""
@@ -109,12 +116,13 @@ def load_config(
         for directory in dict.fromkeys(collected.walked.values())
         if directory not in kept
     )
+    fallback = RegionFallback(option=region) if isinstance(region, str) else region
     run = _Run()
     problems.extend(_collect_templates(sources, run))
     pools: list[PoolConfig] = []
     first_defined: dict[tuple[str, str], Location] = {}
     for source in sources:
-        loaded = _check_file(source, run, environ, region)
+        loaded = _check_file(source, run, environ, fallback)
         problems.extend(loaded.problems)
         for pool in loaded.pools:
             problems.extend(_check_unique(pool, first_defined))
@@ -125,6 +133,170 @@ def load_config(
         raise ConfigError(problems)
     files = tuple(source.document.file for source in sources)
     return Config(pools=tuple(pools), files=files, notes=tuple(collected.notes))
+
+
+# --- Regions ------------------------------------------------------------------------------
+#
+# A pool's region is, first found: the pool's ``region``, its file's top-level
+# ``region``, ``--region``, ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the region of the
+# AWS profile (``--profile``, else ``AWS_PROFILE``, else ``default``) in the AWS config
+# file. That is the AWS CLI's order (AWS CLI User Guide, "Configuration and credential
+# file settings": command line, environment variables, then the config file; botocore
+# itself reads AWS_DEFAULT_REGION only). The profile is read by botocore
+# (``botocore.session.Session``), never parsed here, and only when a pool needs it: a
+# run whose files name every region never imports botocore. The plan's header says
+# which source gave the region of pools whose files name none (engine.scoped).
+
+# The environment variables that give a region, in the order they are tried.
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+@dataclass
+class RegionFallback:
+    """Where the region of pools whose files name none comes from (see "Regions"):
+    ``option`` (``--region``, checked by the CLI), then ``environ``'s
+    ``REGION_VARIABLES``, then ``profile``'s region (None: botocore's default
+    profile). ``resolve`` looks them up once, on first use."""
+
+    option: str | None = None
+    environ: Mapping[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    _found: list[RegionSource | None] = field(default_factory=list, repr=False)
+    _profile_read: str = field(default="", repr=False)  # the profile looked in
+
+    def resolve(self) -> RegionSource | None:
+        """The region and its source, or None when no source gives one. Raises
+        ``UsageError`` when a variable or the profile holds something that is not a
+        region name (regions.py), or the profile named does not exist."""
+        if not self._found:
+            self._found.append(self._look_up())
+        return self._found[0]
+
+    def _look_up(self) -> RegionSource | None:
+        from poolsync.regions import region_problem
+
+        if self.option:
+            return RegionSource(self.option, "--region")
+        for variable in REGION_VARIABLES:
+            value = self.environ.get(variable)
+            if value:  # set and empty is unset, as botocore treats an empty region
+                problem = region_problem(value)
+                if problem is not None:
+                    raise UsageError(f"{variable} is {problem}")
+                return RegionSource(value, variable)
+        found = _profile_region(self.profile)
+        if found is None:
+            return None
+        name, value = found
+        self._profile_read = name
+        if value is None:
+            return None
+        problem = region_problem(value)
+        if problem is not None:
+            raise UsageError(f"the region of the AWS profile {name} is {problem}")
+        return RegionSource(value, f"profile {name}")
+
+    def profile_note(self) -> str:
+        """`` (profile NAME has none)``, for the message of a pool left without one."""
+        return f" (profile {self._profile_read} has none)" if self._profile_read else ""
+
+
+def _profile_region(profile: str | None) -> tuple[str, str | None] | None:
+    """The profile's name and its ``region`` as botocore reads the AWS config file
+    (``AWS_CONFIG_FILE``, else ``~/.aws/config``): the profile given, else
+    ``AWS_PROFILE``, else ``default``. None when botocore is not installed. Raises
+    ``UsageError`` for a profile that was named and does not exist."""
+    try:
+        import botocore.exceptions
+        import botocore.session
+    except ImportError:  # validate runs without the AWS extras
+        return None
+    session = botocore.session.Session(profile=profile)
+    name = session.profile or "default"
+    try:
+        region = session.get_scoped_config().get("region")
+    except botocore.exceptions.ProfileNotFound:
+        if profile is None and name == "default":
+            return name, None  # no config file, or one without [default]: no region
+        raise UsageError(f"the AWS profile {name!r} does not exist in the AWS config "
+                         "files (--profile or AWS_PROFILE): it cannot give a region") from None
+    except botocore.exceptions.BotoCoreError as exc:  # a config file botocore cannot parse
+        raise UsageError(f"the AWS config file cannot be read for the region of profile "
+                         f"{name}: {exc}") from None
+    return name, region if isinstance(region, str) and region else None
+
+
+# --- Targeting (``--pool``) --------------------------------------------------------------
+#
+# ``--pool PATTERN`` (repeatable) narrows plan, apply and drift to the pools it names, as
+# ``terraform plan -target`` narrows a plan to resources and octoDNS's zone arguments
+# narrow a sync to zones. Every file is still read and checked (templates resolve
+# across files, a pool defined twice is still an error); only the pools named are read
+# from AWS, planned and changed. ``PATTERN`` is a pool name or an ``fnmatch`` glob
+# (``app-*``), matched case-sensitively as Cognito's names are, optionally prefixed
+# with ``REGION/`` (itself a name or a glob) to name pools of one region only. A
+# pattern that matches no pool is an error before any AWS call, naming the pools there
+# are (octoDNS refuses an unknown zone the same way).
+
+
+def select_pools(config: Config, patterns: Sequence[str]) -> Config:
+    """The config narrowed to the pools ``patterns`` name (see "Targeting"), with
+    ``targets`` (the patterns, sorted, each once) and ``untargeted`` (how many pools
+    were left out) set. No patterns: ``config`` unchanged. Raises ``UsageError`` when a
+    pattern matches no pool of the files."""
+    if not patterns:
+        return config
+    targets = tuple(sorted(set(patterns)))
+    unmatched = [p for p in targets if not any(pool_matches(p, pool.region, pool.name)
+                                               for pool in config.pools)]
+    if unmatched:
+        raise UsageError(_no_match(unmatched, config.pools))
+    chosen = tuple(pool for pool in config.pools
+                   if any(pool_matches(p, pool.region, pool.name) for p in targets))
+    return replace(config, pools=chosen, targets=targets,
+                   untargeted=len(config.pools) - len(chosen))
+
+
+def pool_matches(pattern: str, region: str, name: str) -> bool:
+    """Whether ``--pool pattern`` names the pool ``name`` of ``region``: ``NAME`` or
+    ``REGION/NAME``, each part a name or an fnmatch glob, case-sensitive. A pool name
+    never holds ``/`` (botocore: UserPoolNameType)."""
+    from fnmatch import fnmatchcase
+
+    wanted_region, slash, wanted_name = pattern.rpartition("/")
+    if slash and not fnmatchcase(region, wanted_region):
+        return False
+    return fnmatchcase(name, wanted_name)
+
+
+def split_target(pattern: str) -> tuple[str | None, str]:
+    """``REGION/NAME`` -> (REGION, NAME); ``NAME`` -> (None, NAME)."""
+    region, slash, name = pattern.rpartition("/")
+    return (region if slash else None), name
+
+
+def _no_match(unmatched: Sequence[str], pools: Sequence[PoolConfig]) -> str:
+    shown = ", ".join(f"--pool {_quoted(p)}" for p in unmatched)
+    verb = "matches" if len(unmatched) == 1 else "match"
+    if not pools:
+        return f"{shown} {verb} no pool: the files define none"
+    names = sorted({f"{pool.region}/{pool.name}" for pool in pools})
+    listed = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+    close = [c for p in unmatched
+             for c in difflib.get_close_matches(split_target(p)[1],
+                                                sorted({pool.name for pool in pools}), n=1)]
+    hint = f' (did you mean "{close[0]}"?)' if len(close) == 1 else ""
+    return (f"{shown} {verb} no pool of the files{hint}; the pools are (REGION/NAME, "
+            f"names and globs are case-sensitive): {listed}")
+
+
+def _quoted(text: str) -> str:
+    """A value the user gave, as a shell would take it back, on one line."""
+    import shlex
+
+    from poolsync.model import escape_unprintable
+
+    return shlex.quote(escape_unprintable(text))
 
 
 # --- Finding and reading the files ----------------------------------------------------
@@ -359,7 +531,8 @@ def _too_large(size: int | None) -> str:
 
 
 def _check_file(
-    source: _Source, run: _Run, environ: Mapping[str, str] | None, region: str | None
+    source: _Source, run: _Run, environ: Mapping[str, str] | None,
+    region: RegionFallback | None,
 ) -> _Loaded:
     view = _View(source, run)
     written = _check_written(view)
@@ -837,7 +1010,7 @@ _GOT = re.compile(r" ?\(got (?:[^()]|\([^()]*\))*\)")
 
 
 def _build_pools(
-    view: _View, fallback_region: str | None
+    view: _View, fallback: RegionFallback | None
 ) -> tuple[list[PoolConfig], list[Problem]]:
     """The pools of one file, merged with their templates. Shapes the schema rejects are
     skipped (already reported, like a ``version`` other than 1)."""
@@ -853,13 +1026,13 @@ def _build_pools(
         if not isinstance(body, dict):
             continue
         location = view.source.document.locate((POOLS, name))
-        region = (
-            _string_or_none(body.get("region"))
-            or _string_or_none(default_region)
-            or fallback_region
-        )
+        region, region_source = _pool_region(body, default_region, fallback)
         if region is None:
             message = f"no region: set pools.{name}.region, a top-level region, or --region"
+            if fallback is not None:
+                message = (f"no region: set pools.{name}.region, a top-level region, "
+                           "--region, AWS_REGION or AWS_DEFAULT_REGION, or a region in "
+                           f"the AWS profile{fallback.profile_note()}")
             problems.append(Problem(message, (POOLS, name), location))
             continue
         secrets = references.secrets_for(name)
@@ -883,9 +1056,25 @@ def _build_pools(
                 resource_servers=_mapping_or_none(body.get("resource_servers")),
                 prune=body.get("prune") is True,
                 locate=_locator(view, name),
+                region_source=region_source,
             )
         )
     return built, problems
+
+
+def _pool_region(body: Mapping[str, Any], file_region: Any,
+                 fallback: RegionFallback | None) -> tuple[str | None, str]:
+    """The pool's region and its source (``PoolConfig.region_source``): the pool's
+    own, the file's, else the run's fallback (looked up now, the first time a pool
+    needs it)."""
+    own = _string_or_none(body.get("region"))
+    if own is not None:
+        return own, POOL_REGION
+    written = _string_or_none(file_region)
+    if written is not None:
+        return written, FILE_REGION
+    found = fallback.resolve() if fallback is not None else None
+    return (found.region, found.source) if found is not None else (None, "")
 
 
 def _mapping_or_none(value: Any) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from poolsync import planfile
 from poolsync.aws import AwsSession, Cognito
 from poolsync.children import written_secrets
-from poolsync.config import load_config
+from poolsync.config import RegionFallback, load_config, pool_matches, select_pools
 from poolsync.errors import (
     AwsError,
     ConfigError,
@@ -37,6 +37,7 @@ from poolsync.model import (
     PoolConfig,
     PoolPlan,
     Problem,
+    RegionDefault,
     escape_unprintable,
     render_path,
 )
@@ -58,12 +59,13 @@ PoolKey = tuple[str, str]  # (region, name)
 T = TypeVar("T")
 
 
-def validate(paths: Collection[str], region: str | None = None) -> Config:
+def validate(paths: Collection[str], region: str | RegionFallback | None = None) -> Config:
     """Offline: schema and rule checks; ``${env:...}`` references checked, not resolved."""
     return load_config(list(paths), region=region)
 
 
-def load(paths: Collection[str], environ: Mapping[str, str], region: str | None = None) -> Config:
+def load(paths: Collection[str], environ: Mapping[str, str],
+         region: str | RegionFallback | None = None) -> Config:
     """For plan and apply: ``${env:...}`` references resolved (their values are secrets)."""
     return load_config(list(paths), environ=environ, region=region)
 
@@ -71,6 +73,27 @@ def load(paths: Collection[str], environ: Mapping[str, str], region: str | None 
 def with_prune(config: Config) -> Config:
     """``--prune``: as if every pool said ``prune: true``."""
     return replace(config, pools=tuple(replace(p, prune=True) for p in config.pools))
+
+
+def target(config: Config, patterns: Collection[str]) -> Config:
+    """``--pool``: only the pools ``patterns`` name are read, planned and changed
+    (config.py, "Targeting"). UsageError, before any AWS call, for a pattern that names
+    no pool of the files."""
+    return select_pools(config, list(patterns))
+
+
+def scoped(plan: Plan, config: Config) -> Plan:
+    """``plan`` with what its header says: the ``--pool`` patterns it was made with
+    (the checksum covers them: planfile.py), how many pools they left out, and the
+    fallback region of its pools whose files name none, with its source."""
+    fallback = [pool for pool in config.pools if pool.region_from_fallback]
+    region_default = None
+    if fallback:
+        first = fallback[0]  # one fallback per run: every such pool has the same
+        region_default = RegionDefault(first.region, first.region_source,
+                                       tuple(pool.name for pool in fallback))
+    return replace(plan, targets=config.targets, untargeted=config.untargeted,
+                   region_default=region_default)
 
 
 def secrets(config: Config) -> set[str]:
@@ -329,6 +352,32 @@ def read_for_export(
                      session.workers)
 
 
+def read_targets_for_export(session: AwsSession, region: str, patterns: Collection[str]
+                            ) -> list[LivePool]:
+    """``export --pool``: the live pools of ``region`` whose names the patterns match
+    (``config.pool_matches``: names or globs, ``REGION/`` already taken as ``region``),
+    each read whole. UsageError when a pattern matches no pool of the region, naming
+    those there are; no pool is read then."""
+    from poolsync.config import split_target
+    from poolsync.errors import UsageError
+
+    cognito = session.cognito(region)
+    summaries = list(cognito.list_user_pools())
+    names = sorted({str(s["Name"]) for s in summaries})
+    unmatched = [p for p in dict.fromkeys(patterns)
+                 if not any(pool_matches(p, region, name) for name in names)]
+    if unmatched:
+        listed = ", ".join(names[:20]) + (f" and {len(names) - 20} more"
+                                          if len(names) > 20 else "")
+        shown = ", ".join(f"--pool {p!r}" for p in (split_target(u)[1] for u in unmatched))
+        raise UsageError(f"{shown}: no pool of that name in {region} (names and globs are "
+                         f"case-sensitive); the pools there are: {listed or 'none'}")
+    ids = [str(s["Id"]) for s in summaries
+           if any(pool_matches(p, region, str(s["Name"])) for p in patterns)]
+    return _parallel([partial(_read_whole_pool, cognito, region, i) for i in ids],
+                     session.workers)
+
+
 def _read_whole_pool(cognito: Cognito, region: str, pool_id: str) -> LivePool:
     described = cognito.describe_user_pool(pool_id)
     if described is None:
@@ -376,7 +425,7 @@ def plan(config: Config, session: AwsSession) -> Plan:
         result = plan_config(config, live)
     from poolsync.masking import mask_plan  # every output shows the plan masked
 
-    return mask_plan(_refuse_taken_domains(result, session), config)
+    return scoped(mask_plan(_refuse_taken_domains(result, session), config), config)
 
 
 def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:

@@ -40,6 +40,7 @@ from poolsync.render import (
     UNMANAGED_SYMBOL,
     format_expected_live,
     format_value,
+    header_lines,
     printable,
     shown_values,
     sources,
@@ -212,7 +213,8 @@ def _join(*blocks: Sequence[str]) -> str:
 def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     objects = _shown(plan)
     head = [f"<!-- poolsync plan: {_comment(marker)} -->",
-            f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_table(objects)]
+            f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_header(plan),
+            *_table(objects)]
     attention = _attention(objects, paths, plan)
     footer = _footer(plan, paths)
     # Cut low-risk detail first, largest first, until the comment fits.
@@ -230,6 +232,12 @@ def render_markdown(plan: Plan, marker: str, paths: str) -> str:
     if len(text) > GITHUB_LIMIT:  # even the summaries are too many: drop the details
         text = _join(head, attention, footer)
     return text
+
+
+def _header(plan: Plan) -> list[str]:
+    """The plan's header lines (render.header_lines: ``--pool``, the fallback region),
+    one paragraph each."""
+    return [line for text in header_lines(plan) for line in (_text(text), "")]
 
 
 def _comment(text: str) -> str:

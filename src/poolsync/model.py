@@ -148,10 +148,48 @@ class PoolConfig:
     # files (tests that build configs by hand).
     locate: Callable[[Path], Location] | None = field(default=None, compare=False,
                                                       repr=False)
+    # Where ``region`` came from (config.py, "Regions"): ``pools.NAME.region``, ``the
+    # file's region``, or for a pool whose file names none the fallback's source
+    # (``--region``, ``AWS_REGION``, ``AWS_DEFAULT_REGION``, ``profile NAME``). Empty
+    # when not loaded from files.
+    region_source: str = field(default="", compare=False)
 
     @property
     def address(self) -> str:
         return self.name
+
+    @property
+    def region_from_fallback(self) -> bool:
+        """Whether the pool's file names no region (the region is the run's fallback)."""
+        return self.region_source not in ("", POOL_REGION, FILE_REGION)
+
+
+# PoolConfig.region_source of a region written in the file: the pool's own, or the
+# file's top-level one.
+POOL_REGION = "the pool's region"
+FILE_REGION = "the file's region"
+
+
+@dataclass(frozen=True)
+class RegionSource:
+    """The region of pools whose files name none, and where it was found: ``--region``,
+    ``AWS_REGION``, ``AWS_DEFAULT_REGION`` or ``profile NAME`` (config.RegionFallback)."""
+
+    region: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RegionDefault:
+    """For a plan's header: the fallback region, its source, and the pools that use it
+    (those of the plan whose files name no region), by name."""
+
+    region: str
+    source: str
+    pools: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"region": self.region, "source": self.source, "pools": list(self.pools)}
 
 
 @dataclass(frozen=True)
@@ -161,6 +199,10 @@ class Config:
     # One line per file a directory walk skipped (not a poolsync file, hidden), for
     # stderr: "examples/github/pr-plan.yml: skipped: ..." (config.load_config).
     notes: tuple[str, ...] = ()
+    # ``--pool`` (config.select_pools): the patterns given, sorted and each once, and how
+    # many pools of the files they left out. Empty: every pool of the files.
+    targets: tuple[str, ...] = ()
+    untargeted: int = 0
 
 
 class Action(enum.Enum):
@@ -366,6 +408,12 @@ class PoolPlan:
 @dataclass(frozen=True)
 class Plan:
     pools: tuple[PoolPlan, ...]
+    # What the header says (engine.scoped): the ``--pool`` patterns the plan was made
+    # with (covered by the checksum: planfile.py), how many pools of the files they
+    # left out, and the fallback region of pools whose files name none.
+    targets: tuple[str, ...] = ()
+    untargeted: int = field(default=0, compare=False)
+    region_default: RegionDefault | None = field(default=None, compare=False)
 
     @property
     def objects(self) -> tuple[ObjectPlan, ...]:
@@ -383,7 +431,15 @@ class Plan:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON data. ``targets`` and ``region_default`` are there only when
+        the plan has them (``--pool``; a pool whose file names no region)."""
+        header: dict[str, Any] = {}
+        if self.targets:
+            header["targets"] = list(self.targets)
+        if self.region_default is not None:
+            header["region_default"] = self.region_default.to_dict()
         return {
+            **header,
             "summary": {"has_changes": self.has_changes, "counts": self.counts()},
             "pools": [
                 {

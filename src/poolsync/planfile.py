@@ -114,7 +114,10 @@ def checksum_view(body: dict[str, Any]) -> dict[str, Any]:
                      pool.get("identity")],
             "objects": [{key: obj.get(key) for key in _OBJECT_KEYS} for obj in objects],
         })
-    return {"summary": body.get("summary"), "pools": view}
+    covered = {"summary": body.get("summary"), "pools": view}
+    if "targets" in body:  # a plan made with --pool: only then (older checksums hold)
+        covered["targets"] = body["targets"]
+    return covered
 
 
 def _digest(view: dict[str, Any]) -> str:
@@ -195,8 +198,10 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
             f"the fresh plan is not the reviewed one (reviewed {_shown(checksum)}, now "
             f"{fresh}): the live pools, the files or a secret changed since the review; "
             "nothing was changed.\nReview the new plan and apply it with its checksum."
+            + _targets_hint(body)
         )
     saved = read_plan(plan_file)
+    _check_targets(plan_file, saved, body)
     stated = _shown(saved["checksum"])
     try:
         saved_view = checksum_view(saved)
@@ -226,6 +231,37 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
         f"changed.{detail}{_scheme_hint(saved, body)}\n"
         "Review the new plan and apply it with its checksum."
     )
+
+
+def _targets(document: dict[str, Any]) -> str:
+    """The ``--pool`` options a plan document was made with, as they are typed."""
+    import shlex
+
+    targets = document.get("targets")
+    if not targets:
+        return "no --pool (every pool of the files)"
+    if not isinstance(targets, list):
+        return _shown(targets)
+    return " ".join(f"--pool {shlex.quote(_shown(t))}" for t in targets)
+
+
+def _check_targets(plan_file: str, saved: dict[str, Any], body: dict[str, Any]) -> None:
+    """A plan file made with ``--pool`` covers exactly the pools it targeted: apply it
+    with the same ``--pool`` options (config.py, "Targeting"), or it is refused."""
+    if saved.get("targets") == body.get("targets"):
+        return
+    raise SafetyRefusal(
+        f"{plan_file} was made with {_targets(saved)}, and this apply has "
+        f"{_targets(body)}: a plan's checksum covers exactly the pools it targeted, so "
+        "apply it with the same --pool options as the plan; nothing was changed."
+    )
+
+
+def _targets_hint(body: dict[str, Any]) -> str:
+    """For an apply pinned by checksum: the plan reviewed may have targeted other pools."""
+    return ("\nA plan made with --pool is applied with the same --pool options (its "
+            f"checksum covers exactly the pools it targeted); this apply has "
+            f"{_targets(body)}.")
 
 
 def _version_note(saved: dict[str, Any]) -> str:
@@ -264,6 +300,9 @@ def differences(saved: dict[str, Any], fresh: Plan) -> list[str]:
         return [f"the file is not shaped like a plan ({exc})"]
     after = checksum_view(plan_body(fresh))
     out: list[str] = []
+    if before.get("targets") != after.get("targets"):
+        out.append(f"targets: the reviewed plan was made with {_targets(saved)}, the fresh "
+                   f"one with {_targets(after)}")
     if before["summary"] != after["summary"]:
         out.append("summary: the counts or has_changes differ")
     old_pools = {_shown(p["pool"][1]): p for p in before["pools"]}

@@ -225,8 +225,32 @@ def summary_line(plan: Plan) -> str:
     return text
 
 
+def header_lines(plan: Plan) -> list[str]:
+    """What the plan covers, before its pools: the ``--pool`` patterns it was made with
+    and how many pools of the files they left out, and the region of pools whose files
+    name none with where it came from ("eu-west-1, from AWS_REGION"). Plain text,
+    control characters escaped; none for a plan of every pool whose files name regions."""
+    import shlex
+
+    lines = []
+    if plan.targets:
+        options = " ".join(f"--pool {shlex.quote(t)}" for t in plan.targets)
+        count = len(plan.pools)
+        lines.append(f"Targeted with {options}: {count} pool(s) of "
+                     f"{count + plan.untargeted}; the others are neither read nor changed.")
+    if plan.region_default is not None:
+        default = plan.region_default
+        pools = ", ".join(default.pools)
+        lines.append(f"Region {default.region}, from {default.source}, for the pools whose "
+                     f"files name none: {pools}.")
+    return [printable(line) for line in lines]
+
+
 def render_text(plan: Plan, color: bool = False, digest: str | None = None) -> str:
     lines: list[str] = []
+    header = header_lines(plan)
+    if header:
+        lines += [*header, ""]
     for pool in plan.pools:
         lines += render_pool(pool, color)
         lines.append("")
