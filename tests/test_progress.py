@@ -320,3 +320,33 @@ def test_verbose_says_each_stage_pool_and_call_without_secrets(
     assert not any("[" in line for line in shown), shown  # lines stay, the bar does not
     assert EXAMPLE_SECRET not in err + out
 
+
+
+# --- many threads at once ---------------------------------------------------------------
+
+
+def test_lines_from_many_threads_stay_whole_and_the_bar_is_erased() -> None:
+    """The engine reports from its thread pool while the bar is redrawn: every -v line
+    reaches the screen whole, once, and no bar is left when the block ends."""
+    import io
+
+    from poolsync.progress import TerminalProgress
+
+    stream = io.StringIO()
+    with TerminalProgress(stream, None, str, bar=True, verbose=True) as progress:
+        progress.phase("Reading", 400, "pools")
+
+        def work(thread: int) -> None:
+            for n in range(50):
+                progress.advance(f"read pool-{thread}-{n}")
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(WAIT)
+    shown = [line for line in screen(stream.getvalue()) if line]
+    assert sorted(shown) == sorted(["Reading 400 pools...",
+                                    *(f"  read pool-{t}-{n}" for t in range(8)
+                                      for n in range(50))])
+    assert drawn(stream.getvalue())  # the bar was drawn (at the stage's start at least)

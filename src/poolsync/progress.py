@@ -78,7 +78,7 @@ def _clock(seconds: float) -> str:
 class TerminalProgress(Progress):
     """Progress on ``stream`` (stderr) while the with-block runs: a bar when ``bar`` (the
     stream is a terminal), lines when ``verbose``. ``activity`` counts the AWS requests
-    (aws.AwsSession.activity); ``clean`` makes a line safe to show (secrets redacted,
+    (aws.AwsSession.activity), shown for the stage; ``clean`` makes a line safe to show (secrets redacted,
     control characters escaped): every line passes through it."""
 
     def __init__(self, stream: TextIO, activity: Callable[[], Activity] | None,
@@ -91,6 +91,7 @@ class TerminalProgress(Progress):
         self._bar: ProgressBar[int] | None = None
         self._title, self._unit = "", ""
         self._done, self._total, self._started = 0, 0, 0.0
+        self._before: Activity | None = None  # the requests before the stage began
         self._drawn = False  # a bar line is on screen
         self._last = ""  # the bar line drawn last
         self._broken = False  # the stream failed: show nothing more
@@ -118,6 +119,7 @@ class TerminalProgress(Progress):
             self._erase()
             self._title, self._unit, self._done, self._total = title, unit, 0, total
             self._started = time.monotonic()
+            self._before = self._activity() if self._activity is not None else None
             self._bar = self._new_bar(title, total) if self._show_bar else None
             if self._verbose:  # "Reading 25 pools...", "Applying 1 call..."
                 self._line(f"{title} {total} {unit.removesuffix('s') if total == 1 else unit}...")
@@ -175,13 +177,13 @@ class TerminalProgress(Progress):
             # (click's own estimate changes only when a unit is done).
             left = elapsed / done * (self._total - done)
             pieces[-1] += f", about {_clock(left)} left" if left >= 1 else ""
-        if self._activity is not None:
-            activity = self._activity()
-            pieces.append(f"{activity.requests} requests")
-            if activity.throttled:
-                pieces.append(f"{activity.throttled} throttled")
-            if activity.waited >= 0.05:
-                pieces.append(f"quota waits {activity.waited:.1f} s")
+        if self._activity is not None and self._before is not None:
+            now, before = self._activity(), self._before  # this stage's
+            pieces.append(f"{now.requests - before.requests} requests")
+            if now.throttled > before.throttled:
+                pieces.append(f"{now.throttled - before.throttled} throttled")
+            if now.waited - before.waited >= 0.05:
+                pieces.append(f"quota waits {now.waited - before.waited:.1f} s")
         room = width - len(self._title) - len(" [] ")
         while len(pieces) > 1 and len(", ".join(pieces)) > room:
             pieces.pop()  # the least telling last: a narrow terminal keeps the count
