@@ -371,3 +371,15 @@ def test_sign_in_urls_use_the_partitions_host() -> None:
     custom = sign_in_url({"Domain": "a.example", "CustomDomainConfig": {}}, "cn-north-1",
                          "C", client)
     assert custom is not None and custom.startswith("https://a.example/login?")
+
+
+def test_output_with_pool_reads_and_prints_only_that_pool(session: AwsSession, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write(POOLS)
+    _run(session, capsys, "apply", path, "--yes")
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    out, _ = _run(session, capsys, "output", path, "--pool", "pl*", "-o", "json")
+    assert [p["name"] for p in json.loads(out)["pools"]] == ["plain"]
+    described = [c for c in cognito.calls[before:] if c.operation == "DescribeUserPool"]
+    assert len(described) == 1
+    _run(session, capsys, "output", path, "--pool", "nope", code=1)

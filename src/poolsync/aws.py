@@ -77,6 +77,17 @@ class CallRecord:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """How busy a run has been (the progress line): ``requests`` made (every attempt),
+    ``throttled`` answers among them, and ``waited`` seconds spent on the pacer and
+    between attempts, summed over threads (so it can exceed the time elapsed)."""
+
+    requests: int = 0
+    throttled: int = 0
+    waited: float = 0.0
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """poolsync retries itself (botocore's own retries are off) so that it can classify
     Cognito's errors (quotas.py, with its sources) and look a create up before sending
@@ -138,6 +149,8 @@ class BotoCognito:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pacer: Pacer = field(default_factory=Unpaced)
     calls: list[CallRecord] = field(default_factory=list)
+    throttled: int = 0  # attempts answered with a throttling error
+    backed_off: float = 0.0  # seconds slept between attempts
     _client: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -213,14 +226,14 @@ class BotoCognito:
                     # Throttling is answered before the request is processed; a server
                     # error may come after it acted.
                     ambiguous = ambiguous or code not in quotas.THROTTLING_CODES
-                    self.retry.sleep(self.retry.delay(attempt))
+                    self._back_off(attempt, throttled=code in quotas.THROTTLING_CODES)
                     continue
                 raise _aws_error(operation, code, str(err.get("Message", "")), attempt) from exc
             except BotoCoreError as exc:
                 record.outcome = "connection"
                 ambiguous = True
                 if attempt < min(self.retry.attempts, _attempts_for(exc)):
-                    self.retry.sleep(self.retry.delay(attempt))
+                    self._back_off(attempt)
                     continue
                 message = _scrub(str(exc), self._secrets())
                 raise PoolsyncError(
@@ -235,6 +248,20 @@ class BotoCognito:
             response.pop("ResponseMetadata", None)
             return response
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _back_off(self, attempt: int, throttled: bool = False) -> None:
+        """Sleep before the next attempt, counted for the progress line (``activity``)."""
+        delay = self.retry.delay(attempt)
+        with self._lock:
+            self.backed_off += delay
+            self.throttled += throttled
+        self.retry.sleep(delay)
+
+    def activity(self) -> Activity:
+        """Attempts so far, throttled answers, and seconds spent waiting: on the pacer
+        (quotas) and between attempts (retries). Read without the lock, which client
+        creation holds: each number is read whole, and the progress line reads again."""
+        return Activity(len(self.calls), self.throttled, self.pacer.waited + self.backed_off)
 
     def _already_created(self, operation: str, params: Mapping[str, Any]
                          ) -> dict[str, Any] | None:
@@ -666,6 +693,15 @@ class AwsSession:
         """Every attempt made, in all regions."""
         return [r for c in self._clients.values() if isinstance(c, BotoCognito)
                 for r in c.calls]
+
+    def activity(self) -> Activity:
+        """Requests, throttled answers and seconds waited so far, in all regions (read
+        while other threads call: the progress line)."""
+        with self._lock:
+            clients = [c for c in self._clients.values() if isinstance(c, BotoCognito)]
+        each = [c.activity() for c in clients]
+        return Activity(sum(a.requests for a in each), sum(a.throttled for a in each),
+                        sum(a.waited for a in each))
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Calls, retries and throttles per quota category (``--stats``)."""

@@ -19,6 +19,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from poolsync.logs import SecretSet
     from poolsync.model import Config, Plan
     from poolsync.outputs import Outputs
+    from poolsync.progress import Progress
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -454,7 +456,9 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     if out_file:
         _check_out_path(out_file)
     config = _load(state, paths, prune, pools)
-    result = engine.plan(config, _session(state))
+    session = _session(state)
+    with _progress(state, session, output) as progress:
+        result = engine.plan(config, session, progress)
     click.echo(_render_plan(result, output, paths, marker, _stats(state), pools), nl=False)
     if out_file:
         with _writing(out_file):
@@ -520,7 +524,8 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         raise UsageError("give --plan or --checksum, not both")
     config = _load(state, paths, prune, pools)
     session = _session(state)
-    planned = engine.plan(config, session)
+    with _progress(state, session, output) as progress:
+        planned = engine.plan(config, session, progress)
     # Filled as calls are made: whatever stops the run, the report says what was applied.
     result = engine.ApplyResult(planned)
     try:
@@ -551,10 +556,11 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         raise engine.ApplyIncomplete(result, "interrupted before any call was made",
                                      interrupted=True) from None
     try:
-        with _stop_on_signals() as stop_requested:
+        with (_progress(state, session, output) as progress,
+              _stop_on_signals(_say(progress)) as stop_requested):
             try:
-                engine.execute(planned, session, stop_requested, config, result)
-                final = engine.verify(config, session, result, stop_requested)
+                engine.execute(planned, session, stop_requested, config, result, progress)
+                final = engine.verify(config, session, result, stop_requested, progress)
             except KeyboardInterrupt:  # a second signal outside the engine's calls
                 raise engine.ApplyIncomplete(result, "interrupted again", interrupted=True
                                              ) from None
@@ -636,9 +642,10 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
     from poolsync.markdown import render_drift_markdown
     from poolsync.render import render_drift_text
 
-    config = _load(state, paths, pools=pools)
-    report = drift_report(engine.plan(config, _session(state)), _arguments(paths, pools),
-                          _account_options(state))
+    config, session = _load(state, paths, pools=pools), _session(state)
+    with _progress(state, session, output) as progress:
+        report = drift_report(engine.plan(config, session, progress),
+                              _arguments(paths, pools), _account_options(state))
     if output == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, default=str))
     elif output == "markdown":
@@ -652,8 +659,10 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
 @paths_argument
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Format of what goes to stdout.")
+@pool_option
 @click.pass_obj
-def output_command(state: State, paths: tuple[str, ...], output: str) -> int:
+def output_command(state: State, paths: tuple[str, ...], output: str,
+                   pools: tuple[str, ...]) -> int:
     """Print, read-only, what the next stacks need: pool ids, ARNs, issuer, JWKS, clients."""
     import json
 
@@ -661,8 +670,9 @@ def output_command(state: State, paths: tuple[str, ...], output: str) -> int:
     from poolsync.errors import LiveStateError
     from poolsync.outputs import from_live, missing_message, render_text
 
-    config = _load(state, paths)
-    found = from_live(config, engine.read_live(config, _session(state)))
+    config, session = _load(state, paths, pools=pools), _session(state)
+    with _progress(state, session, output) as progress:
+        found = from_live(config, engine.read_live(config, session, progress=progress))
     if output == "json":
         click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -680,19 +690,21 @@ def _account_options(state: State) -> list[str]:
 
 
 @contextlib.contextmanager
-def _stop_on_signals() -> Iterator[Callable[[], bool]]:
+def _stop_on_signals(say: Callable[[str], None] | None = None
+                     ) -> Iterator[Callable[[], bool]]:
     """Ctrl-C and SIGTERM during apply: let the call in flight finish, then stop and
     report what was applied (exit 130), even when that call was the last one. A second
     signal stops without waiting (KeyboardInterrupt, which the engine turns into the
-    same report, listing the call it cut short as in flight)."""
+    same report, listing the call it cut short as in flight). ``say`` writes the line
+    that says so (above the progress bar, when one is drawn)."""
     requested: list[int] = []
 
     def handler(signum: int, frame: object) -> None:
         if requested:
             raise KeyboardInterrupt
         requested.append(signum)
-        click.echo("stopping after the call in flight (again to stop without waiting)...",
-                   err=True)
+        (say or partial(click.echo, err=True))(
+            "stopping after the call in flight (again to stop without waiting)...")
 
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False  # signals reach only the main thread
@@ -758,13 +770,16 @@ def export_command(state: State, pool_id: str | None,
             raise UsageError(_as_given(str(exc), 300)) from exc
     if out_file:
         _check_out_path(out_file)
-    if pools:
-        from poolsync.config import split_target
+    session = _session(state)
+    with _progress(state, session) as progress:
+        if pools:
+            from poolsync.config import split_target
 
-        names = [split_target(p)[1] for p in pools]
-        live = engine.read_targets_for_export(_session(state), region, names)
-    else:
-        live = engine.read_for_export(_session(state), region, pool_id=pool_id, name=name)
+            names = [split_target(p)[1] for p in pools]
+            live = engine.read_targets_for_export(session, region, names, progress)
+        else:
+            live = engine.read_for_export(session, region, pool_id=pool_id, name=name,
+                                          progress=progress)
     result = export_pools(live, region, pin_ids=pin_ids)
     state.secrets.update(result.withheld)
     if only:
@@ -880,6 +895,35 @@ def demo() -> int:
     from poolsync.demo import run_demo
 
     return run_demo(click.echo)
+
+
+@contextlib.contextmanager
+def _progress(state: State, session: AwsSession, output: str = "text"
+              ) -> Iterator[Progress]:
+    """What the engine reports while it reads and writes AWS, shown on stderr
+    (progress.py): a bar redrawn in place when stderr is a terminal and the output is
+    text, not with -q, --debug (its log would tear the line) or TERM=dumb; a line per
+    stage, pool read and call made with -v, terminal or not. Otherwise nothing, at no
+    cost (NO_PROGRESS). Every line is redacted and escaped as ``_report``'s are."""
+    from poolsync.progress import NO_PROGRESS, TerminalProgress
+    from poolsync.render import printable
+
+    stream = sys.stderr
+    bar = (output == "text" and not (state.quiet or state.debug) and stream is not None
+           and stream.isatty() and os.environ.get("TERM") != "dumb")
+    if not (bar or (state.verbose and stream is not None)):
+        yield NO_PROGRESS
+        return
+    with TerminalProgress(stream, session.activity, lambda text: printable(state.redact(text)),
+                          bar=bar, verbose=state.verbose) as progress:
+        yield progress
+
+
+def _say(progress: Progress) -> Callable[[str], None] | None:
+    """A line the CLI writes while ``progress`` may be drawing (None: click.echo)."""
+    from poolsync.progress import TerminalProgress
+
+    return progress.echo if isinstance(progress, TerminalProgress) else None
 
 
 def _report(state: State, message: str) -> None:

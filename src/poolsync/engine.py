@@ -53,6 +53,7 @@ from poolsync.plan import (
     removal_calls,
 )
 from poolsync.plan_children import LiveChildren
+from poolsync.progress import NO_PROGRESS, Progress
 from poolsync.render import render_text
 
 PoolKey = tuple[str, str]  # (region, name)
@@ -108,17 +109,20 @@ def secrets(config: Config) -> set[str]:
 
 
 def read_live(
-    config: Config, session: AwsSession, ids: Mapping[PoolKey, str] | None = None
+    config: Config, session: AwsSession, ids: Mapping[PoolKey, str] | None = None,
+    progress: Progress = NO_PROGRESS, phase: str = "Reading",
 ) -> dict[PoolKey, LivePool | None]:
     """Find each pool (by ``id``, else by name with one ListUserPools pass per region) and
     read it with DescribeUserPool and GetUserPoolMfaConfig. ``ids`` are pools this run
-    already knows (created or planned), read by id.
+    already knows (created or planned), read by id. ``progress`` hears of a stage named
+    ``phase``, one unit per pool read.
 
     Raises ConfigError, before any write, when an ``id`` pin names a pool of another
     name, or two entries resolve to one pool (``_check_pins``); LiveStateError when a
     name is found more than once and the copies are not a run's strays
     (``_find_by_name``)."""
     ids = dict(ids or {})
+    progress.phase(phase, len(config.pools), "pools")
     unpinned_regions = sorted(
         {p.region for p in config.pools if not (p.id or ids.get((p.region, p.name)))}
     )
@@ -134,10 +138,27 @@ def read_live(
     _check_pins(config, [pool_id for pool_id, _ in found_ids])
     # Pools are read concurrently; the pacer keeps every category under its quota.
     found = _parallel([
-        partial(_read_pool, session.cognito(pool.region), pool, pool_id, strays)
+        partial(_reported, progress, partial(_pool_read, pool.name, pool.region),
+                partial(_read_pool, session.cognito(pool.region), pool, pool_id, strays))
         for pool, (pool_id, strays) in zip(config.pools, found_ids, strict=True)
     ], session.workers)
     return dict(zip(keys, found, strict=True))
+
+
+def _reported(progress: Progress, say: Callable[[T], str], task: Callable[[], T]) -> T:
+    """Run ``task``, then tell ``progress`` one unit is done, in the words ``say`` gives
+    its result."""
+    done = task()
+    progress.advance(say(done))
+    return done
+
+
+def _pool_read(name: str | None, region: str, found: LivePool | None) -> str:
+    """What ``--verbose`` says of a pool read: its name, region and id (no setting, no
+    secret)."""
+    if found is None:
+        return f"read {name} in {region}: not found"
+    return f"read {name or found.pool.get('Name')} in {region}: {found.pool.get('Id')}"
 
 
 def _parallel(tasks: Sequence[Callable[[], T]], workers: int = 32) -> list[T]:
@@ -329,10 +350,12 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
 
 
 def read_for_export(
-    session: AwsSession, region: str, *, pool_id: str | None = None, name: str | None = None
+    session: AwsSession, region: str, *, pool_id: str | None = None, name: str | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> list[LivePool]:
     """The pools ``export`` asks for (one by id, one by name, or every pool of the
-    region), each read whole: settings, MFA and every sub-resource collection."""
+    region), each read whole: settings, MFA and every sub-resource collection.
+    ``progress`` hears of one unit per pool read."""
     cognito = session.cognito(region)
     if pool_id is not None:
         ids = [pool_id]
@@ -347,13 +370,21 @@ def read_for_export(
             )
     else:
         ids = [str(summary["Id"]) for summary in cognito.list_user_pools()]
-    # Pools are read concurrently; the pacer keeps every category under its quota.
-    return _parallel([partial(_read_whole_pool, cognito, region, i) for i in ids],
+    return _read_for_export(session, cognito, region, ids, progress)
+
+
+def _read_for_export(session: AwsSession, cognito: Cognito, region: str, ids: Sequence[str],
+                     progress: Progress) -> list[LivePool]:
+    """Each of ``ids`` read whole, concurrently (the pacer keeps every category under its
+    quota); ``progress`` hears of one unit per pool read."""
+    progress.phase("Reading", len(ids), "pools")
+    return _parallel([partial(_reported, progress, partial(_pool_read, None, region),
+                              partial(_read_whole_pool, cognito, region, i)) for i in ids],
                      session.workers)
 
 
-def read_targets_for_export(session: AwsSession, region: str, patterns: Collection[str]
-                            ) -> list[LivePool]:
+def read_targets_for_export(session: AwsSession, region: str, patterns: Collection[str],
+                            progress: Progress = NO_PROGRESS) -> list[LivePool]:
     """``export --pool``: the live pools of ``region`` whose names the patterns match
     (``config.pool_matches``: names or globs, ``REGION/`` already taken as ``region``),
     each read whole. UsageError when a pattern matches no pool of the region, naming
@@ -374,8 +405,7 @@ def read_targets_for_export(session: AwsSession, region: str, patterns: Collecti
                          f"case-sensitive); the pools there are: {listed or 'none'}")
     ids = [str(s["Id"]) for s in summaries
            if any(pool_matches(p, region, str(s["Name"])) for p in patterns)]
-    return _parallel([partial(_read_whole_pool, cognito, region, i) for i in ids],
-                     session.workers)
+    return _read_for_export(session, cognito, region, ids, progress)
 
 
 def _read_whole_pool(cognito: Cognito, region: str, pool_id: str) -> LivePool:
@@ -396,11 +426,12 @@ def _read_all_children(cognito: Cognito, described: Mapping[str, Any]) -> LiveCh
 # --------------------------------------------------------------------------- planning
 
 
-def plan(config: Config, session: AwsSession) -> Plan:
+def plan(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS) -> Plan:
     """Read, then plan. A pool whose plan is a replacement is read whole first: the
     replacement deletes everything in it, and the plan lists each such object, whether
-    the file manages its collection or not."""
-    live = read_live(config, session)
+    the file manages its collection or not. ``progress`` hears of the pools read
+    (``read_live``) and of the domains checked (``_refuse_taken_domains``)."""
+    live = read_live(config, session, progress=progress)
     result = plan_config(config, live)
     replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                 if pool.pool_id and pool.replaced]
@@ -420,19 +451,26 @@ def plan(config: Config, session: AwsSession) -> Plan:
     if replaced or unread:
         for pool, found in replaced:
             assert found is not None
+            progress.step(f"read all of {pool.name} ({pool.pool_id}): it is replaced")
             live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
                 session.cognito(pool.region), found.pool))
         result = plan_config(config, live)
     from poolsync.masking import mask_plan  # every output shows the plan masked
 
-    return scoped(mask_plan(_refuse_taken_domains(result, session), config), config)
+    return scoped(mask_plan(_refuse_taken_domains(result, session, progress), config),
+                  config)
 
 
-def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:
+def _refuse_taken_domains(plan: Plan, session: AwsSession,
+                          progress: Progress = NO_PROGRESS) -> Plan:
     """A prefix domain is unique in its region: creating one that another pool holds
     fails ("Domain already associated with another user pool": serverless/serverless
     #10135) after the pool's earlier calls were made. One DescribeUserPoolDomain per
     domain the plan creates tells, before any write."""
+    creates = sum(c.operation == "CreateUserPoolDomain"
+                  for p in plan.pools for o in p.objects for c in o.calls)
+    if creates:
+        progress.phase("Checking", creates, "domains")
     pools = []
     for pool in plan.pools:
         objects = []
@@ -445,6 +483,8 @@ def _refuse_taken_domains(plan: Plan, session: AwsSession) -> Plan:
                 name = str(create.params.get("Domain"))
                 held = session.cognito(pool.region).describe_domain(name)
                 owner = (held or {}).get("UserPoolId")
+                progress.advance(f"domain {name}: " + (f"held by {owner}" if owner
+                                                      else "free"))
                 if owner and owner != pool.pool_id and owner not in deleted:
                     obj = replace(obj, action=Action.CANNOT_APPLY, calls=(),
                                   where=("domain", "Domain"), reason=(
@@ -678,6 +718,7 @@ def execute(
     stop_requested: Callable[[], bool] = lambda: False,
     config: Config | None = None,
     result: ApplyResult | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ApplyResult:
     """Make the planned calls: pools concurrently (paced by quota), each pool's calls
     strictly in plan order (``_PoolApply``). ``stop_requested`` is asked between calls
@@ -685,7 +726,8 @@ def execute(
     every pool between two calls. With ``config``, each pool is read back and planned
     again as soon as its own calls are done, so its reads overlap other pools' writes
     (see ``verify``). ``result`` (a new one when None) is filled as calls are made, so a
-    caller holds what was applied whatever happens.
+    caller holds what was applied whatever happens. ``progress`` hears of one unit per
+    planned call made.
 
     Raises ApplyIncomplete when anything is left undone, when a pool was refused by a
     rail (users appeared before a delete: exit 3), lost a create to another run, or
@@ -702,8 +744,10 @@ def execute(
     listings = {region: _SharedListing(session.cognito(region))
                 for region in {pool.region for pool in plan.pools}}
     runs = [_PoolApply(pool, session.cognito(pool.region), result, lock, stop, failed, config,
-                       listings[pool.region])
+                       listings[pool.region], progress)
             for pool in plan.pools if any(o.calls for o in pool.objects)]
+    progress.phase("Applying", sum(len(o.calls) for run in runs for o in run.pool.objects),
+                   "calls")
     try:
         _parallel([run.run for run in runs], session.workers)
     except KeyboardInterrupt:
@@ -772,8 +816,10 @@ class _PoolApply:
 
     def __init__(self, pool: PoolPlan, cognito: Cognito, result: ApplyResult,
                  lock: threading.Lock, stop: Callable[[], bool], failed: list[str],
-                 config: Config | None, listing: _SharedListing | None = None) -> None:
+                 config: Config | None, listing: _SharedListing | None = None,
+                 progress: Progress = NO_PROGRESS) -> None:
         self.pool, self.cognito, self.result = pool, cognito, result
+        self.progress = progress
         self.listing = listing or _SharedListing(cognito)
         self.lock, self.stop, self.failed, self.config = lock, stop, failed, config
         self.resolved: dict[str, str] = {RUN_ID: result.run_id}
@@ -829,12 +875,16 @@ class _PoolApply:
         except AwsError as exc:
             if removal and _gone(exc):
                 self._event(f"{address}: already deleted (another run removed it)")
+                self.progress.advance(f"{address}: {call.operation}: already deleted")
                 return "gone"
+            self.progress.step(f"{address}: {call.operation} failed ({exc.code})")
             self._fail(address, exc)
             return "failed"
         except PoolsyncError as exc:
+            self.progress.step(f"{address}: {call.operation} failed")
             self._fail(address, exc)
             return "failed"
+        self.progress.advance(f"{address}: {call.operation}")
         return "ok"
 
     def _send(self, address: str, call: ApiCall) -> None:
@@ -1107,6 +1157,7 @@ class _PoolApply:
         pool = self.pool
         pool_id = self.resolved.get(POOL_ID) or pool.pool_id
         cfg = next(c for c in self.config.pools if (c.region, c.name) == (pool.region, pool.name))
+        self.progress.step(f"reading {pool.name} in {pool.region} back")
         try:
             again = plan_pool(cfg, _read_pool(self.cognito, cfg, pool_id))
         except PoolsyncError as exc:
@@ -1172,11 +1223,13 @@ def _substitute(value: Any, created: Mapping[str, str]) -> Any:
 
 
 def verify(config: Config, session: AwsSession, result: ApplyResult,
-           stop_requested: Callable[[], bool] = lambda: False) -> Plan:
+           stop_requested: Callable[[], bool] = lambda: False,
+           progress: Progress = NO_PROGRESS) -> Plan:
     """Read the changed pools back and plan them again: anything left is "did not
     converge". Pools ``execute`` already planned again are not read twice; pools the
     plan left alone are not read at all. A read that fails, or a stop asked for, is an
-    ApplyIncomplete carrying the report of what was applied (every call was)."""
+    ApplyIncomplete carrying the report of what was applied (every call was).
+    ``progress`` hears of one unit per pool read here ("Verifying")."""
     changed = [p for p in result.plan.pools if any(o.calls for o in p.objects)]
     missing = [p for p in changed if (p.region, p.name) not in result.verified]
     try:
@@ -1186,7 +1239,8 @@ def verify(config: Config, session: AwsSession, result: ApplyResult,
             keys = {(p.region, p.name) for p in missing}
             subset = replace(config, pools=tuple(c for c in config.pools
                                                  if (c.region, c.name) in keys))
-            for pool in plan_config(subset, read_live(subset, session, ids)).pools:
+            live = read_live(subset, session, ids, progress, phase="Verifying")
+            for pool in plan_config(subset, live).pools:
                 result.verified[(pool.region, pool.name)] = pool
     except PoolsyncError as exc:
         raise ApplyIncomplete(
