@@ -57,6 +57,15 @@ def _golden(case: str) -> Path:
 CASES = _cases()
 
 
+@pytest.fixture(autouse=True)
+def no_region_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus is judged on the files alone: no region falls back from AWS_REGION,
+    AWS_DEFAULT_REGION or a profile (config.py's fallback; tested in
+    test_region_fallback.py)."""
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+
+
 class _NoAws:
     """A session factory that records every call: config errors must stop before AWS."""
 

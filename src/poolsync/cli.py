@@ -574,8 +574,8 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
         raise
     outputs = _outputs_after_apply(config, final)
     _apply_report(output, planned, "applied", result, outputs=outputs)
-    for event in result.events:
-        _report(state, f"note: {event}")
+    for event in result.events:  # what the run did beyond its plan: shown even with -q
+        _report(state, f"warning: {event}")
     if output == "text":
         click.echo(f"Apply complete: {len(result.applied)} call(s) made; the pools match "
                    "the configuration.")
@@ -798,8 +798,8 @@ def export_command(state: State, pool_id: str | None,
         click.echo("Set these environment variables before plan or apply:", err=True)
         for variable in result.variables:
             click.echo(f"  {variable}", err=True)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    for note in result.notes:  # what was left out of the export: shown even with -q
+        _report(state, f"warning: {note}")
     return EXIT_OK
 
 
