@@ -22,7 +22,8 @@ OWNERS = {
     "deepdiff": {"diff.py"},
     "boto3": {"aws.py", "standin/server.py"},
     "botocore": {"aws.py", "shapes.py"},
-    "click": {"cli.py"},
+    # progress.py draws the progress line with click's bar: the terminal, like cli.py.
+    "click": {"cli.py", "progress.py"},
     "moto": {"standin/__init__.py", "standin/patching.py", "standin/pool.py",
              "standin/mfa.py", "standin/schema.py", "standin/server.py",
              "standin/clients.py", "standin/providers.py", "standin/domains.py",

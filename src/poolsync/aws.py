@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
 from poolsync import quotas
-from poolsync.errors import AwsError, PoolsyncError
+from poolsync.errors import AwsError, PoolsyncError, UsageError
 from poolsync.model import ApiCall
 from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced, check_share
 from poolsync.regions import region_problem
@@ -706,3 +706,30 @@ class AwsSession:
     def stats(self) -> dict[str, dict[str, int]]:
         """Calls, retries and throttles per quota category (``--stats``)."""
         return quotas.call_stats([(r.operation, r.attempt, r.outcome) for r in self.records()])
+
+
+def profile_region(profile: str | None) -> tuple[str, str | None] | None:
+    """The profile's name and its ``region`` as botocore reads the AWS config file
+    (``AWS_CONFIG_FILE``, else ``~/.aws/config``): the profile given, else
+    ``AWS_PROFILE``, else ``default``. None when botocore is not installed. Raises
+    ``UsageError`` for a profile that was named and does not exist, or a config file
+    botocore cannot parse (config.RegionFallback: the last source of a region)."""
+
+    try:
+        import botocore.exceptions
+        import botocore.session
+    except ImportError:  # validate runs without the AWS extras
+        return None
+    session = botocore.session.Session(profile=profile)
+    name = session.profile or "default"
+    try:
+        region = session.get_scoped_config().get("region")
+    except botocore.exceptions.ProfileNotFound:
+        if profile is None and name == "default":
+            return name, None  # no config file, or one without [default]: no region
+        raise UsageError(f"the AWS profile {name!r} does not exist in the AWS config "
+                         "files (--profile or AWS_PROFILE): it cannot give a region") from None
+    except botocore.exceptions.BotoCoreError as exc:  # a config file botocore cannot parse
+        raise UsageError(f"the AWS config file cannot be read for the region of profile "
+                         f"{name}: {exc}") from None
+    return name, region if isinstance(region, str) and region else None

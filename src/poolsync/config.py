@@ -143,7 +143,7 @@ def load_config(
 # file. That is the AWS CLI's order (AWS CLI User Guide, "Configuration and credential
 # file settings": command line, environment variables, then the config file; botocore
 # itself reads AWS_DEFAULT_REGION only). The profile is read by botocore
-# (``botocore.session.Session``), never parsed here, and only when a pool needs it: a
+# (``aws.profile_region``), never parsed here, and only when a pool needs it: a
 # run whose files name every region never imports botocore. The plan's header says
 # which source gave the region of pools whose files name none (engine.scoped).
 
@@ -184,7 +184,9 @@ class RegionFallback:
                 if problem is not None:
                     raise UsageError(f"{variable} is {problem}")
                 return RegionSource(value, variable)
-        found = _profile_region(self.profile)
+        from poolsync.aws import profile_region  # botocore only when a pool needs it
+
+        found = profile_region(self.profile)
         if found is None:
             return None
         name, value = found
@@ -199,31 +201,6 @@ class RegionFallback:
     def profile_note(self) -> str:
         """`` (profile NAME has none)``, for the message of a pool left without one."""
         return f" (profile {self._profile_read} has none)" if self._profile_read else ""
-
-
-def _profile_region(profile: str | None) -> tuple[str, str | None] | None:
-    """The profile's name and its ``region`` as botocore reads the AWS config file
-    (``AWS_CONFIG_FILE``, else ``~/.aws/config``): the profile given, else
-    ``AWS_PROFILE``, else ``default``. None when botocore is not installed. Raises
-    ``UsageError`` for a profile that was named and does not exist."""
-    try:
-        import botocore.exceptions
-        import botocore.session
-    except ImportError:  # validate runs without the AWS extras
-        return None
-    session = botocore.session.Session(profile=profile)
-    name = session.profile or "default"
-    try:
-        region = session.get_scoped_config().get("region")
-    except botocore.exceptions.ProfileNotFound:
-        if profile is None and name == "default":
-            return name, None  # no config file, or one without [default]: no region
-        raise UsageError(f"the AWS profile {name!r} does not exist in the AWS config "
-                         "files (--profile or AWS_PROFILE): it cannot give a region") from None
-    except botocore.exceptions.BotoCoreError as exc:  # a config file botocore cannot parse
-        raise UsageError(f"the AWS config file cannot be read for the region of profile "
-                         f"{name}: {exc}") from None
-    return name, region if isinstance(region, str) and region else None
 
 
 # --- Targeting (``--pool``) --------------------------------------------------------------
