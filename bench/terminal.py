@@ -102,7 +102,8 @@ def main() -> int:
                         data = b""
                     if not data:
                         break
-                    screen.feed(data.decode("utf-8", "replace"))
+                    # The terminal turns each "\n" into "\r\n" (ONLCR): a line end.
+                    screen.feed(data.decode("utf-8", "replace").replace("\r\n", "\n"))
                 now = time.monotonic() - start
                 if now - shown >= options.every and screen.current.strip():
                     print(f"[{now:5.1f} s] {screen.current.rstrip()}")

@@ -106,3 +106,16 @@ def test_the_smallest_share_spaces_the_slowest_bucket_within_the_limit() -> None
 def test_a_bucket_too_slow_to_use_is_refused(rate: float) -> None:
     with pytest.raises(ValueError):
         TokenBucket(rate)
+
+
+def test_waited_seconds_is_the_union_of_the_waits_never_more_than_elapsed() -> None:
+    from poolsync.pacing import WaitSpans, waited_seconds
+
+    # Three threads waiting over the same second count one second, not three.
+    assert waited_seconds([(0.0, 1.0), (0.0, 1.0), (0.5, 1.0)]) == 1.0
+    assert waited_seconds([(2.0, 3.0), (0.0, 1.0), (0.5, 1.5)]) == 2.5
+    assert waited_seconds([]) == 0.0
+    spans = WaitSpans()
+    spans.add(1.0, 1.0)  # no wait at all
+    spans.add(1.0, 4.0)
+    assert spans.spans() == [(1.0, 4.0)]

@@ -20,7 +20,7 @@ from typing import Any, Final, Protocol
 from poolsync import quotas
 from poolsync.errors import AwsError, PoolsyncError, UsageError
 from poolsync.model import ApiCall
-from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced, check_share
+from poolsync.pacing import DEFAULT_SHARE, Pacer, Unpaced, WaitSpans, check_share, waited_seconds
 from poolsync.regions import region_problem
 
 # What names an item in each listing poolsync reads (botocore's list output shapes):
@@ -79,8 +79,9 @@ class CallRecord:
 @dataclass(frozen=True)
 class Activity:
     """How busy a run has been (the progress line): ``requests`` made (every attempt),
-    ``throttled`` answers among them, and ``waited`` seconds spent on the pacer and
-    between attempts, summed over threads (so it can exceed the time elapsed)."""
+    ``throttled`` answers among them, and ``waited`` seconds during which at least one
+    request waited on the pacer or between attempts (``pacing.waited_seconds``: never
+    more than the time elapsed)."""
 
     requests: int = 0
     throttled: int = 0
@@ -150,7 +151,7 @@ class BotoCognito:
     pacer: Pacer = field(default_factory=Unpaced)
     calls: list[CallRecord] = field(default_factory=list)
     throttled: int = 0  # attempts answered with a throttling error
-    backed_off: float = 0.0  # seconds slept between attempts
+    backoffs: WaitSpans = field(default_factory=WaitSpans)  # sleeps between attempts
     _client: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -253,15 +254,20 @@ class BotoCognito:
         """Sleep before the next attempt, counted for the progress line (``activity``)."""
         delay = self.retry.delay(attempt)
         with self._lock:
-            self.backed_off += delay
             self.throttled += throttled
+        now = time.monotonic()
+        self.backoffs.add(now, now + delay)
         self.retry.sleep(delay)
 
     def activity(self) -> Activity:
         """Attempts so far, throttled answers, and seconds spent waiting: on the pacer
         (quotas) and between attempts (retries). Read without the lock, which client
         creation holds: each number is read whole, and the progress line reads again."""
-        return Activity(len(self.calls), self.throttled, self.pacer.waited + self.backed_off)
+        return Activity(len(self.calls), self.throttled, waited_seconds(self.wait_spans()))
+
+    def wait_spans(self) -> list[tuple[float, float]]:
+        """When this region's requests waited: on the pacer and between attempts."""
+        return self.pacer.waits.spans() + self.backoffs.spans()
 
     def _already_created(self, operation: str, params: Mapping[str, Any]
                          ) -> dict[str, Any] | None:
@@ -701,7 +707,7 @@ class AwsSession:
             clients = [c for c in self._clients.values() if isinstance(c, BotoCognito)]
         each = [c.activity() for c in clients]
         return Activity(sum(a.requests for a in each), sum(a.throttled for a in each),
-                        sum(a.waited for a in each))
+                        waited_seconds(s for c in clients for s in c.wait_spans()))
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Calls, retries and throttles per quota category (``--stats``)."""

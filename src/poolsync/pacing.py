@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from poolsync import quotas
@@ -82,7 +82,7 @@ class Pacer:
     share: float = DEFAULT_SHARE
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
-    waited: float = 0.0
+    waits: WaitSpans = field(default_factory=lambda: WaitSpans())
     _buckets: dict[tuple[str, ...], TokenBucket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -102,8 +102,8 @@ class Pacer:
         if cap and pool_id:
             waited += self._bucket((category, pool_id, operation), cap).acquire()
         if waited:
-            with self._lock:
-                self.waited += waited
+            now = self.clock()
+            self.waits.add(now - waited, now)
 
 
 class Unpaced(Pacer):
@@ -111,3 +111,33 @@ class Unpaced(Pacer):
 
     def acquire(self, operation: str, pool_id: str | None = None) -> None:
         return None
+
+
+class WaitSpans:
+    """When requests waited, on the pacer or between attempts: ``(start, end)`` spans of
+    the monotonic clock, from every thread. Their union (``waited_seconds``) is the time
+    the run was held back, which never exceeds the time elapsed however many threads
+    wait at once (the progress line's "quota waits")."""
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
+
+    def add(self, start: float, end: float) -> None:
+        if end > start:
+            with self._lock:
+                self._spans.append((start, end))
+
+    def spans(self) -> list[tuple[float, float]]:
+        with self._lock:
+            return list(self._spans)
+
+
+def waited_seconds(spans: Iterable[tuple[float, float]]) -> float:
+    """Seconds covered by at least one span (the length of their union)."""
+    total, reached = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > reached:
+            total += end - max(start, reached)
+            reached = end
+    return total

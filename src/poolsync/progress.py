@@ -7,8 +7,8 @@ the CLI decides whether anyone is watching (cli._progress).
 
 ``TerminalProgress`` shows it on stderr: with ``bar``, one line redrawn in place
 (stage, bar, done of total, elapsed and remaining time, AWS requests made, throttled
-answers, and seconds spent waiting for a quota: on the pacer and between retries,
-summed over the threads that waited), erased when the stage ends so that the plan
+answers, and seconds during which some request waited for a quota: on the pacer or
+between retries, ``pacing.waited_seconds``), erased when the stage ends so that the plan
 text, a prompt or an error starts on a clean line; with ``verbose``, a line per stage
 and per unit done, written above the bar.
 
