@@ -324,3 +324,38 @@ def test_a_masked_change_renders_what_it_may_show() -> None:
     assert sources(whole) == " (from ${env:D})"
     secret = FieldChange(("ClientSecret",), MISSING, SECRET, sensitive=True)
     assert format_change(secret) == "ClientSecret: (sensitive, changed)"
+
+
+def test_a_plan_shows_what_changes_and_counts_the_rest_as_terraform_does(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Without -v, objects with nothing to do are counted, not listed, and a pool with
+    nothing to do is one line; -v lists every object; unmanaged objects always show."""
+    from tests.conftest import cli
+
+    text = """
+        version: 1
+        region: eu-west-1
+        pools:
+          quiet:
+            clients: {web: {}, api: {}}
+          busy:
+            settings: {DeletionProtection: ACTIVE}
+            clients: {web: {}}
+            groups: {admins: {}}
+        """
+    path = write(text)
+    assert cli(session, "apply", path, "--yes") == 0
+    write(text.replace("DeletionProtection: ACTIVE", "DeletionProtection: INACTIVE")
+              .replace("        groups: {admins: {}}\n", "        groups: {}\n"))
+    capsys.readouterr()
+    assert cli(session, "plan", path) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^= quiet \(eu-west-1, eu-west-1_\w+\): no changes \(3 objects\)$",
+                     out, re.M)
+    assert "  ~ busy: update" in out
+    assert "  ? busy/groups/admins: unmanaged" in out
+    assert "  (1 object unchanged, not shown: -v shows them)" in out
+    assert "no-op" not in out
+    assert cli(session, "plan", path, "-v") == 0
+    verbose = capsys.readouterr().out
+    assert "  = quiet/clients/web: no-op" in verbose and "  = busy/clients/web: no-op" in verbose
+    assert "not shown" not in verbose

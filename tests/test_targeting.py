@@ -95,7 +95,7 @@ def test_plan_reads_only_the_named_pool(session: AwsSession, applied: list[str],
                                         capsys: pytest.CaptureFixture[str]) -> None:
     ids, east = _ids(session), _ids(session, "us-east-1")
     before = _mark(session)
-    assert cli(session, "plan", *applied, "--pool", "app-2", "--detailed-exitcode") == 0
+    assert cli(session, "plan", *applied, "--pool", "app-2", "--detailed-exitcode", "-v") == 0
     records = _calls_since(session, before)
     assert _pools_touched(records) == {ids["app-2"]}
     assert [r.operation for r in records].count("DescribeUserPool") == 1

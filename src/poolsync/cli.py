@@ -459,7 +459,8 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     session = _session(state)
     with _progress(state, session, output) as progress:
         result = engine.plan(config, session, progress)
-    click.echo(_render_plan(result, output, paths, marker, _stats(state), pools), nl=False)
+    click.echo(_render_plan(result, output, paths, marker, _stats(state), pools,
+                            state.verbose), nl=False)
     if out_file:
         with _writing(out_file):
             planfile.write_plan(result, out_file, _stats(state))
@@ -485,7 +486,8 @@ def _apply_command(state: State, paths: tuple[str, ...], prune: bool,
 
 
 def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None,
-                 stats: dict[str, Any] | None, pools: tuple[str, ...] = ()) -> str:
+                 stats: dict[str, Any] | None, pools: tuple[str, ...] = (),
+                 verbose: bool = True) -> str:
     from poolsync import planfile
     from poolsync.markdown import render_markdown
     from poolsync.render import render_text
@@ -494,7 +496,8 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
         return planfile.render_json(result, stats)
     if output == "markdown":
         return render_markdown(result, marker or " ".join(paths), _arguments(paths, pools))
-    return render_text(result, color=_use_color(), digest=planfile.checksum(result))
+    return render_text(result, color=_use_color(), digest=planfile.checksum(result),
+                       verbose=verbose)
 
 
 @cli.command()
@@ -530,7 +533,8 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     result = engine.ApplyResult(planned)
     try:
         shown_on = sys.stderr if output == "json" else sys.stdout
-        click.echo(render_text(planned, color=_use_color(shown_on)), nl=False,
+        click.echo(render_text(planned, color=_use_color(shown_on), verbose=state.verbose),
+                   nl=False,
                    err=output == "json")
         pinned = plan_file is not None or checksum is not None
         if pinned:

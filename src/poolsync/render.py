@@ -191,14 +191,30 @@ def pool_id(pool: PoolPlan) -> str | None:
     return pool.shown_pool_id or pool.pool_id
 
 
-def render_pool(pool: PoolPlan, color: bool = False) -> list[str]:
+def render_pool(pool: PoolPlan, color: bool = False, verbose: bool = True) -> list[str]:
+    """One pool's lines. Not ``verbose`` (the CLI's default), as ``terraform plan`` shows
+    a plan: objects with nothing to do are counted, not listed, and a pool with nothing
+    to do at all is one line, without its sign-in URLs (``poolsync output`` has them);
+    what is unmanaged or cannot be applied is always listed."""
     region, shown_id = pool_region(pool), pool_id(pool)
     where = f"{region}, {shown_id}" if shown_id else f"{region}, new"
-    lines = [printable(f"{pool.name} ({where})")]
+    head = printable(f"{pool.name} ({where})")
+    quiet = [] if verbose else [o for o in pool.objects
+                                 if o.action is Action.NOOP and not o.unmanaged]
+    if quiet and len(quiet) == len(pool.objects):
+        return [f"{_paint('=', Action.NOOP, color)} {head}: no changes ({_objects(len(quiet))})"]
+    lines = [head]
     for obj in pool.objects:
-        lines += render_object(obj, color)
+        if obj not in quiet:
+            lines += render_object(obj, color)
+    if quiet:
+        lines.append(f"  ({_objects(len(quiet))} unchanged, not shown: -v shows them)")
     lines += render_sign_in_urls(pool)
     return lines
+
+
+def _objects(count: int) -> str:
+    return f"{count} object{'s' if count != 1 else ''}"
 
 
 def render_sign_in_urls(pool: PoolPlan) -> list[str]:
@@ -246,13 +262,15 @@ def header_lines(plan: Plan) -> list[str]:
     return [printable(line) for line in lines]
 
 
-def render_text(plan: Plan, color: bool = False, digest: str | None = None) -> str:
+def render_text(plan: Plan, color: bool = False, digest: str | None = None,
+                verbose: bool = True) -> str:
+    """The plan as text (``render_pool`` for ``verbose``), its summary and checksum."""
     lines: list[str] = []
     header = header_lines(plan)
     if header:
         lines += [*header, ""]
     for pool in plan.pools:
-        lines += render_pool(pool, color)
+        lines += render_pool(pool, color, verbose)
         lines.append("")
     lines.append(summary_line(plan))
     if digest:
