@@ -491,19 +491,36 @@ def test_a_malformed_session_token_is_never_printed(write, capsys, monkeypatch) 
 # --- The demo without its extra ------------------------------------------------------------
 
 
-def test_demo_without_the_demo_extra_says_how_to_install_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["poolsync", "demo"], ["poolsync.standin"],
+                                     ["poolsync.standin", "--port", "0"]])
+def test_the_local_cognito_without_the_demo_extra_says_how_to_install_it(
+        tmp_path: Path, command: list[str]) -> None:
     shadow = tmp_path / "moto"
     shadow.mkdir()
     (shadow / "__init__.py").write_text(
         'raise ModuleNotFoundError("No module named \'moto\'", name="moto")\n')
     environ = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT / 'src'}"}
-    result = subprocess.run([sys.executable, "-m", "poolsync", "demo"], env=environ,
+    result = subprocess.run([sys.executable, "-m", *command], env=environ,
                             cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT,
                             check=False)
     assert result.returncode == 1
     assert "pip install 'poolsync[demo]'" in result.stderr
     assert "moto" in result.stderr
     _clean(result.stderr)
+
+
+def test_the_local_cognitos_help_needs_no_demo_extra(tmp_path: Path) -> None:
+    shadow = tmp_path / "moto"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text(
+        'raise ModuleNotFoundError("No module named \'moto\'", name="moto")\n')
+    environ = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT / 'src'}"}
+    result = subprocess.run([sys.executable, "-m", "poolsync.standin", "--help"], env=environ,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m poolsync.standin")
+    assert "Needs the demo extra" in result.stdout
 
 
 # --- Endpoints that answer wrongly -------------------------------------------------------

@@ -11,6 +11,7 @@ command only when there is something that apply would do.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -175,10 +176,10 @@ groups:
 
 
 def _markdown(session: AwsSession, capsys: pytest.CaptureFixture[str], command: str,
-              path: str, code: int) -> Rendered:
+              path: str, code: int, *extra: str) -> Rendered:
     capsys.readouterr()
     assert _cli(session, command, path, "--output", "markdown", "--marker", "prod",
-                *(["--detailed-exitcode"] if command == "plan" else [])) == code
+                *(["--detailed-exitcode"] if command == "plan" else []), *extra) == code
     page = render(capsys.readouterr().out)
     check_well_formed(page)
     return page
@@ -199,6 +200,20 @@ def test_a_plan_with_changes_offers_the_exact_apply_command(
     for text in page.texts:
         if text.text.startswith(("Plan:", "Apply exactly")):
             assert "details" not in text.ancestors
+
+
+def test_the_apply_command_repeats_the_options_that_chose_the_pools(
+        session: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """--pool, --prune, --profile and --region make another plan: the command the
+    comment offers carries them, or apply would refuse the checksum (or read elsewhere)."""
+    path = write(BASE)
+    page = _markdown(session, capsys, "plan", path, 2, "--prune", "--pool", "a*",
+                     "--region", REGION)
+    (command,) = apply_commands(page)
+    assert re.fullmatch(rf"poolsync apply {re.escape(path)} --pool 'a\*' --prune --region "
+                        rf"{REGION} --checksum sha256:[0-9a-f]{{64}} --yes", command)
+    capsys.readouterr()
+    assert _cli(session, *shlex.split(command)[1:]) == 0  # it applies, as printed
 
 
 def test_a_plan_without_changes_says_so_once_and_offers_no_apply(
@@ -257,13 +272,19 @@ def test_a_replacement_offers_the_apply_command_with_its_consent(
     assert _cli(session, "apply", write(BASE), "--yes") == 0
     path = write(BASE.replace("    settings:\n", "    settings:\n      UsernameAttributes: [email]\n"),
                  "email.yaml")
+    # Not allowed: apply would refuse the plan (exit 3), so the comment offers only the
+    # override, no checksum to apply it by.
     page = _markdown(session, capsys, "plan", path, 3)
     assert page.root.all("h2")[0].text() == "poolsync plan: prod: Replacement needed"
-    commands = apply_commands(page)
-    override, pinned = commands
+    (override,) = apply_commands(page)
     assert override == f"poolsync apply {path} --allow-replace app"
-    assert re.fullmatch(rf"poolsync apply {re.escape(path)} --checksum sha256:[0-9a-f]{{64}} "
-                        r"--allow-replace app --yes", pinned)
+    assert "checksum" not in page.root.text().lower()
+    # Allowed when planned: the pinned command carries the consent.
+    page = _markdown(session, capsys, "plan", path, 2, "--allow-replace", "app")
+    (pinned,) = apply_commands(page)
+    assert re.fullmatch(rf"poolsync apply {re.escape(path)} --allow-replace app --checksum "
+                        r"sha256:[0-9a-f]{64} --yes", pinned)
+    assert "Allowed by --allow-replace app" in page.root.text()
     replaced = [d for d in page.root.all("details")
                 if d.all("summary")[0].text() == "app: replace"]
     assert replaced and "(forces replacement)" in replaced[0].all("pre")[0].text()

@@ -135,7 +135,7 @@ def test_markdown_states_the_worst_outcome_and_the_override() -> None:
     # ...and so the plan as a whole cannot be applied: no apply command, no checksum
     # for the apply workflow to pick up.
     assert "poolsync apply" not in text and "checksum" not in text
-    assert "Nothing can be applied: see **Needs attention**" in text
+    assert "Nothing can be applied as planned: see **Needs attention**" in text
     assert SECRET not in text
 
 

@@ -212,7 +212,9 @@ def test_a_plan_file_made_with_pool_is_applied_with_the_same_pool(
     assert json.loads(Path(plan_file).read_text())["targets"] == ["app-*"]
 
     before = len([r for r in session.records() if r.operation == "UpdateUserPool"])
+    calls = len(session.records())
     assert cli(session, "apply", *changed, "--plan", plan_file) == 3
+    assert len(session.records()) == calls  # refused from the file, no pool read
     err = capsys.readouterr().err
     assert f"{plan_file} was made with --pool 'app-*', and this apply has no --pool" in err
     assert "apply it with the same --pool options as the plan" in err
@@ -221,7 +223,7 @@ def test_a_plan_file_made_with_pool_is_applied_with_the_same_pool(
                "--pool", "app-2", "--pool", "us-east-1/app-1") == 3
     assert "same --pool options" in capsys.readouterr().err
     assert cli(session, "apply", *changed, "--checksum", checksum) == 3
-    assert "A plan made with --pool is applied with the same --pool options" in \
+    assert "a plan is applied with the --pool and --prune options it was made with" in \
         capsys.readouterr().err
     assert len([r for r in session.records() if r.operation == "UpdateUserPool"]) == before
 

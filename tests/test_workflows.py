@@ -1072,3 +1072,15 @@ def test_plan_and_apply_fingerprint_with_the_same_key(name: str) -> None:
     steps = _only_job(_load(WORKFLOWS / name))["steps"]
     step = next(s for s in steps if s.get("id") in {"plan", "apply"})
     assert step["env"][KEY_VARIABLE] == f"${{{{ secrets.{KEY_VARIABLE} }}}}"
+
+
+@pytest.mark.parametrize("name", REUSABLE)
+def test_validate_falls_back_to_the_region_the_credentials_give(name: str) -> None:
+    """validate runs before the credentials step, which sets AWS_REGION: a pool whose
+    file names no region would otherwise fail validation in CI (config.py's fallback)."""
+    steps = _load(WORKFLOWS / name)["jobs"]
+    (job,) = steps.values()
+    validate = next(s for s in job["steps"] if s.get("name") == "Validate")
+    credentials = next(s for s in job["steps"]
+                       if "aws-region" in (s.get("with") or {}))
+    assert validate["env"]["AWS_REGION"] == credentials["with"]["aws-region"]

@@ -459,14 +459,16 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     session = _session(state)
     with _progress(state, session, output) as progress:
         result = engine.plan(config, session, progress)
-    click.echo(_render_plan(result, output, paths, marker, _stats(state), pools,
-                            state.verbose), nl=False)
+    command = _apply_command(state, paths, prune, pools)
+    refusals = engine.blocked(result, allow_replace, config, command)
+    unused = engine.unused_allowances(result, allow_replace)
+    given = engine.with_allowances(command, [a for a in allow_replace if a not in unused])
+    click.echo(_render_plan(result, output, paths, marker, _stats(state), given,
+                            bool(refusals), state.verbose), nl=False)
     if out_file:
         with _writing(out_file):
             planfile.write_plan(result, out_file, _stats(state))
-    _warn_unused(state, engine.unused_allowances(result, allow_replace))
-    refusals = engine.blocked(result, allow_replace, config,
-                              _apply_command(state, paths, prune, pools))
+    _warn_unused(state, unused)
     if refusals:
         _report(state, "error: apply would refuse this plan:\n" + "\n".join(refusals))
         return EXIT_REFUSED
@@ -486,8 +488,10 @@ def _apply_command(state: State, paths: tuple[str, ...], prune: bool,
 
 
 def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str | None,
-                 stats: dict[str, Any] | None, pools: tuple[str, ...] = (),
+                 stats: dict[str, Any] | None, command: str, blocked: bool,
                  verbose: bool = True) -> str:
+    """``command``: the apply command that makes this plan (``_apply_command`` and the
+    ``--allow-replace`` flags given); ``blocked``: whether apply would refuse it."""
     from poolsync import planfile
     from poolsync.markdown import render_markdown
     from poolsync.render import render_text
@@ -495,7 +499,8 @@ def _render_plan(result: Plan, output: str, paths: tuple[str, ...], marker: str 
     if output == "json":
         return planfile.render_json(result, stats)
     if output == "markdown":
-        return render_markdown(result, marker or " ".join(paths), _arguments(paths, pools))
+        return render_markdown(result, marker or " ".join(paths), " ".join(paths),
+                               command=command, blocked=blocked)
     return render_text(result, color=_use_color(), digest=planfile.checksum(result),
                        verbose=verbose)
 
@@ -526,6 +531,10 @@ def apply(state: State, paths: tuple[str, ...], allow_replace: tuple[str, ...],
     if plan_file and checksum:
         raise UsageError("give --plan or --checksum, not both")
     config = _load(state, paths, prune, pools)
+    if plan_file:  # another --pool than the plan's cannot match it: refused unread
+        from poolsync.planfile import check_targets
+
+        check_targets(plan_file, config.targets)
     session = _session(state)
     with _progress(state, session, output) as progress:
         planned = engine.plan(config, session, progress)

@@ -619,12 +619,12 @@ def blocked(plan: Plan, allow_replace: Collection[str], config: Config | None = 
             elif not _allowed(pool, allow_replace, obj.address):
                 address = override_address(plan, pool, obj)
                 needed.append(address)
-                hint = _with_allowances(base, [*given, address])
+                hint = with_allowances(base, [*given, address])
                 refusals.append(_replacement_refusal(pool, obj.reason, obj.notes, hint,
                                                      obj.address))
     if len(needed) > 1:
         refusals.append("To allow every replacement above: "
-                        + _with_allowances(base, [*given, *needed]))
+                        + with_allowances(base, [*given, *needed]))
     return refusals
 
 
@@ -633,7 +633,7 @@ def _default_command(config: Config | None) -> str:
     return " ".join(["poolsync", "apply", *(shlex.quote(f) for f in files)])
 
 
-def _with_allowances(command: str, addresses: Sequence[str]) -> str:
+def with_allowances(command: str, addresses: Sequence[str]) -> str:
     """``command`` with one ``--allow-replace`` per address, each quoted for a shell (a
     pool name may hold a space) and kept on one line (model.escape_unprintable)."""
     flags = (f"--allow-replace {escape_unprintable(shlex.quote(a))}"

@@ -113,8 +113,11 @@ def _table(objects: Sequence[ObjectPlan]) -> list[str]:
     return rows
 
 
-def _attention(objects: Sequence[ObjectPlan], paths: str, plan: Plan | None = None
+def _attention(objects: Sequence[ObjectPlan], command: str, plan: Plan | None = None
                ) -> list[str]:
+    """What a reviewer must look at. ``command``: the apply command of the footer, without
+    ``--checksum``; a replacement it already allows says so, another gets the command
+    with its own ``--allow-replace`` added."""
     pools = {o.address: p for p in (plan.pools if plan else ()) for o in p.objects}
     lines = []
     for o in objects:
@@ -131,9 +134,11 @@ def _attention(objects: Sequence[ObjectPlan], paths: str, plan: Plan | None = No
                 override = ("No override: Cognito estimates "
                             f"{pool.estimated_users} user(s) in it, and poolsync never "
                             "deletes a pool with users.")
+            elif f" {flag} " in f" {command} ":
+                override = f"Allowed by {_code(flag)} (in the apply command below)."
             else:
                 extra = " (only for a pool without users)" if o.kind == "pool" else ""
-                override = f"Override{extra}: {_code(f'poolsync apply {paths} {flag}')}"
+                override = f"Override{extra}: {_code(f'{command} {flag}')}"
             lines.append(f"- **{_code(o.address)} needs replacement**: {_cell(o.reason)}. "
                          + override)
             lines += [f"  - {_cell(n)}" for n in o.notes]
@@ -183,20 +188,26 @@ def _allow_replace(plan: Plan) -> list[str]:
     return flags
 
 
-def _footer(plan: Plan, paths: str) -> list[str]:
+def _refused(plan: Plan) -> bool:
+    """Whether apply refuses ``plan`` whatever its options (an object that cannot be
+    applied, a replaced pool with users): engine.blocked's verdict when the caller has
+    none."""
+    return any(o.action is Action.CANNOT_APPLY for o in plan.objects) or any(
+        p.replaced and p.estimated_users for p in plan.pools)
+
+
+def _footer(plan: Plan, command: str, blocked: bool) -> list[str]:
     """Counts, checksum and the apply command, as far as the plan has them (see above).
     The hidden checksum line is what poolsync-apply.yml reads after the merge."""
     digest = checksum(plan)
     pin = f"<!-- poolsync checksum: {digest} -->"
     if not plan.has_changes:  # the title says "No changes"; nothing to apply
         return [pin]
-    if any(o.action is Action.CANNOT_APPLY for o in plan.objects) or any(
-            p.replaced and p.estimated_users for p in plan.pools):  # apply would refuse
+    if blocked:  # apply would refuse it: no command, no checksum to apply it by
         return ["---", "", summary_line(plan), "",
-                "Nothing can be applied: see **Needs attention**, resolve what it names, "
-                "and plan again."]
-    command = " ".join(["poolsync apply", paths, "--checksum", digest, *_allow_replace(plan),
-                        "--yes"])
+                "Nothing can be applied as planned: see **Needs attention**, resolve what "
+                "it names, and plan again."]
+    command = " ".join([command, "--checksum", digest, "--yes"])
     which = ("Apply exactly this plan, replacements included (read **Needs attention** "
              "first): " if plan.counts()[Action.REPLACE.value] else "Apply exactly this plan: ")
     return ["---", "", summary_line(plan), "", f"Checksum: `{digest}`", "",
@@ -210,13 +221,23 @@ def _join(*blocks: Sequence[str]) -> str:
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
 
 
-def render_markdown(plan: Plan, marker: str, paths: str) -> str:
+def render_markdown(plan: Plan, marker: str, paths: str, *, command: str | None = None,
+                    blocked: bool | None = None) -> str:
+    """The plan as a pull-request comment. ``command``: the apply command that makes this
+    plan, without ``--checksum`` and ``--yes`` (the CLI's: paths, ``--pool``,
+    ``--prune``, the account options and the ``--allow-replace`` flags given to plan);
+    by default ``poolsync apply PATHS`` with a flag for each replacement. ``blocked``:
+    whether apply would refuse the plan (engine.blocked; by default, only what no
+    option allows)."""
+    if command is None:
+        command = " ".join([f"poolsync apply {paths}", *_allow_replace(plan)])
+    blocked = _refused(plan) if blocked is None else blocked
     objects = _shown(plan)
     head = [f"<!-- poolsync plan: {_comment(marker)} -->",
             f"## poolsync plan: {_text(marker)}: {title(plan)}", "", *_header(plan),
             *_table(objects)]
-    attention = _attention(objects, paths, plan)
-    footer = _footer(plan, paths)
+    attention = _attention(objects, command, plan)
+    footer = _footer(plan, command, blocked)
     # Cut low-risk detail first, largest first, until the comment fits.
     full = {o.address: True for o in objects}
     ordered = sorted((o for o in objects if o.action in _LOW_RISK),

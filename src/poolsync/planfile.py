@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,14 @@ def _targets(document: dict[str, Any]) -> str:
     return " ".join(f"--pool {shlex.quote(_shown(t))}" for t in targets)
 
 
+def check_targets(plan_file: str, targets: Sequence[str]) -> None:
+    """Before any AWS call: ``SafetyRefusal`` when the plan file was made with other
+    ``--pool`` options than ``targets`` (the patterns, sorted, as ``Config.targets``):
+    its checksum cannot match, so the pools need not be read to refuse it."""
+    _check_targets(plan_file, read_plan(plan_file), {"targets": list(targets)} if targets
+                   else {})
+
+
 def _check_targets(plan_file: str, saved: dict[str, Any], body: dict[str, Any]) -> None:
     """A plan file made with ``--pool`` covers exactly the pools it targeted: apply it
     with the same ``--pool`` options (config.py, "Targeting"), or it is refused."""
@@ -259,9 +268,9 @@ def _check_targets(plan_file: str, saved: dict[str, Any], body: dict[str, Any]) 
 
 def _targets_hint(body: dict[str, Any]) -> str:
     """For an apply pinned by checksum: the plan reviewed may have targeted other pools."""
-    return ("\nA plan made with --pool is applied with the same --pool options (its "
-            f"checksum covers exactly the pools it targeted); this apply has "
-            f"{_targets(body)}.")
+    return ("\nIf nothing changed since the review, the options may differ: a plan is "
+            "applied with the --pool and --prune options it was made with (its checksum "
+            f"covers the pools and objects they chose); this apply has {_targets(body)}.")
 
 
 def _version_note(saved: dict[str, Any]) -> str:

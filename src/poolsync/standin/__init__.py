@@ -18,28 +18,37 @@ package that names its source. It works under ``moto.mock_aws()`` and for a
 
 from __future__ import annotations
 
+import functools
 from contextlib import AbstractContextManager
-from typing import Final
+from typing import TYPE_CHECKING, Any
 
-from poolsync.standin import (
-    clients,
-    domains,
-    mfa,
-    pool,
-    providers,
-    resource_servers,
-    schema,
-    speed,
-    tags,
-    validation,
-)
-from poolsync.standin.patching import PatchSet
-from poolsync.standin.server import LocalCognito
+if TYPE_CHECKING:
+    from poolsync.standin.patching import PatchSet
+    from poolsync.standin.server import LocalCognito
 
 __all__ = ["LocalCognito", "install", "installed", "uninstall"]
 
-_PATCHES: Final = PatchSet(
-    (
+
+@functools.cache
+def _patches() -> PatchSet:
+    """Every patch, built on first use: importing this package needs no moto (so
+    ``python -m poolsync.standin --help`` works without the demo extra and says it is
+    needed; demo.local_cognito does the same for ``poolsync demo``)."""
+    from poolsync.standin import (
+        clients,
+        domains,
+        mfa,
+        pool,
+        providers,
+        resource_servers,
+        schema,
+        speed,
+        tags,
+        validation,
+    )
+    from poolsync.standin.patching import PatchSet
+
+    return PatchSet((
         *schema.PATCHES,
         *pool.PATCHES,
         *mfa.PATCHES,
@@ -50,20 +59,28 @@ _PATCHES: Final = PatchSet(
         *tags.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
-    )
-)
+    ))
+
+
+def __getattr__(name: str) -> Any:
+    """``LocalCognito``, imported (with moto) when first asked for (PEP 562)."""
+    if name == "LocalCognito":
+        from poolsync.standin.server import LocalCognito
+
+        return LocalCognito
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def install() -> None:
     """Apply every patch to moto. Idempotent and safe from several threads."""
-    _PATCHES.install()
+    _patches().install()
 
 
 def uninstall() -> None:
     """Restore plain moto."""
-    _PATCHES.uninstall()
+    _patches().uninstall()
 
 
 def installed() -> AbstractContextManager[None]:
     """Install for the duration of a with-block, then restore the previous state."""
-    return _PATCHES.installed()
+    return _patches().installed()

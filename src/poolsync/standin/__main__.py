@@ -14,8 +14,6 @@ import sys
 import threading
 from typing import NoReturn
 
-from poolsync.standin.server import LocalCognito, PortUnavailable
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -66,6 +64,16 @@ def main() -> None:
     parser.add_argument("--port", type=_port, default=5000,
                         help="TCP port on 127.0.0.1 (default 5000; 0 picks a free one)")
     options = parser.parse_args()
+    from poolsync.demo import local_cognito
+    from poolsync.errors import PoolsyncError
+
+    try:
+        local_cognito()  # the demo extra, or a message that says how to install it
+        from poolsync.standin.server import LocalCognito, PortUnavailable
+    except PoolsyncError as exc:
+        print(f"error: {str(exc).replace('poolsync demo needs', 'the local Cognito needs')}",
+              file=sys.stderr)
+        sys.exit(1)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on kill too
     try:
         # PortUnavailable can only come from entering the with-block.
