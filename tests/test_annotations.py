@@ -238,3 +238,16 @@ def test_no_secret_in_machine_output(write: Any, monkeypatch: pytest.MonkeyPatch
     assert "client_secret" in out
     for secret in (EXAMPLE_SECRET, written):
         assert secret not in out + err
+
+
+def test_a_walked_path_is_named_as_the_pull_request_names_it(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``validate .`` walks to ``./envs/bad.yaml``: the annotation says ``envs/bad.yaml``,
+    the path GitHub's diff has (ruff and cfn-lint write it so)."""
+    from poolsync.cli import run
+
+    (tmp_path / "envs").mkdir()
+    (tmp_path / "envs" / "bad.yaml").write_text("version: 1\npools:\n  a:\n    region: eu-west-1\n    nope: 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert run(["validate", ".", "-o", "github"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert ",file=envs/bad.yaml,line=5,col=5::" in line

@@ -71,6 +71,16 @@ def _message(problem: Problem) -> str:
     return f"{render_path(problem.path)}: {problem.message}" if problem.path else problem.message
 
 
+def _repository_path(file: str) -> str:
+    """A file as GitHub names it in a pull request: relative to the checkout, without
+    ``./`` or ``a/../`` (``validate .`` walks to ``./envs/prod.yaml``; GitHub matches an
+    annotation's ``file`` to the diff's paths as written, as ruff and cfn-lint emit
+    them). An absolute path is left as it is."""
+    import os.path
+
+    return file if os.path.isabs(file) else os.path.normpath(file)
+
+
 def github_annotations(problems: Sequence[Problem]) -> list[str]:
     """One ``::error`` line per problem, in the order given (ConfigError sorts them)."""
     lines = []
@@ -78,7 +88,8 @@ def github_annotations(problems: Sequence[Problem]) -> list[str]:
         properties = [("title", TITLE)]
         if problem.location is not None:
             loc = problem.location
-            properties += [("file", loc.file), ("line", str(loc.line)), ("col", str(loc.column))]
+            properties += [("file", _repository_path(loc.file)), ("line", str(loc.line)),
+                           ("col", str(loc.column))]
         lines.append(workflow_command("error", properties, _message(problem)))
     return lines
 

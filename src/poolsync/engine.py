@@ -746,8 +746,10 @@ def execute(
     runs = [_PoolApply(pool, session.cognito(pool.region), result, lock, stop, failed, config,
                        listings[pool.region], progress)
             for pool in plan.pools if any(o.calls for o in pool.objects)]
-    progress.phase("Applying", sum(len(o.calls) for run in runs for o in run.pool.objects),
-                   "calls")
+    # Each pool is read back once its calls are made: a unit of the stage too (the line
+    # would otherwise stand at N of N while the reads go on).
+    progress.phase("Applying", sum(len(o.calls) for run in runs for o in run.pool.objects)
+                   + len(runs), "calls and read-backs")
     try:
         _parallel([run.run for run in runs], session.workers)
     except KeyboardInterrupt:
@@ -1157,13 +1159,14 @@ class _PoolApply:
         pool = self.pool
         pool_id = self.resolved.get(POOL_ID) or pool.pool_id
         cfg = next(c for c in self.config.pools if (c.region, c.name) == (pool.region, pool.name))
-        self.progress.step(f"reading {pool.name} in {pool.region} back")
         try:
             again = plan_pool(cfg, _read_pool(self.cognito, cfg, pool_id))
         except PoolsyncError as exc:
             with self.lock:
                 self.result.unverified[(pool.region, pool.name)] = str(exc)
+            self.progress.advance(f"read {pool.name} in {pool.region} back: failed")
             return
+        self.progress.advance(f"read {pool.name} in {pool.region} back")
         with self.lock:
             self.result.verified[(pool.region, pool.name)] = again
 

@@ -304,5 +304,6 @@ def _literal(value: Any) -> str:
 def missing_message(absent: Sequence[PoolOutputs]) -> str:
     """The error of ``output`` when pools do not exist: names them, says what to do."""
     names = ", ".join(f"{p.name} ({p.region})" for p in absent)
-    return (f"no live pool for {names}: apply creates it; its outputs exist after that "
-            "(the other pools' outputs are printed)")
+    them = "it" if len(absent) == 1 else "them"
+    return (f"no live pool for {names}: apply creates {them}; the outputs exist after "
+            "that (the other pools' outputs are printed)")

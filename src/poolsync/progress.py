@@ -170,29 +170,40 @@ class TerminalProgress(Progress):
         if done > bar.pos:
             bar.make_step(done - bar.pos)
         width = self._columns() - 1
+        pieces = self._pieces(done)
+        # A steady line: the bar keeps its width or, when the terminal is too narrow for
+        # it and every piece, is left out; then pieces go from the least telling (last).
+        info = ", ".join(pieces)
+        if len(self._title) + len(" [] ") + _BAR_WIDTH + len(info) <= width:
+            self._info = info
+            bar.width = _BAR_WIDTH
+            line = bar.format_progress_line()
+        else:
+            while len(pieces) > 1 and len(self._title) + 1 + len(", ".join(pieces)) > width:
+                pieces.pop()
+            line = f"{self._title} {', '.join(pieces)}"[:width]
+        if not (self._drawn and line == self._last):  # unchanged: nothing to write
+            self._write(_ERASE[:1] + line + _ERASE[1:])
+        self._drawn, self._last = True, line
+
+    def _pieces(self, done: int) -> list[str]:
+        """What follows the bar, most telling first: done of total, elapsed, time left
+        (the pace so far: a stage stuck on one slow pool is seen to take longer; click's
+        own estimate changes only when a unit is done), then this stage's requests,
+        throttled answers and time waited on quotas."""
         elapsed = time.monotonic() - self._started
         pieces = [f"{done}/{self._total} {self._unit}", _clock(elapsed)]
         if 0 < done < self._total:
-            # The pace so far: a stage stuck on one slow pool is seen to take longer
-            # (click's own estimate changes only when a unit is done).
-            left = elapsed / done * (self._total - done)
-            pieces[-1] += f", about {_clock(left)} left" if left >= 1 else ""
+            pieces.append(f"about {_clock(elapsed / done * (self._total - done))} left")
         if self._activity is not None and self._before is not None:
-            now, before = self._activity(), self._before  # this stage's
-            pieces.append(f"{now.requests - before.requests} requests")
+            now, before = self._activity(), self._before
+            requests = now.requests - before.requests
+            pieces.append(f"{requests} request{'' if requests == 1 else 's'}")
             if now.throttled > before.throttled:
                 pieces.append(f"{now.throttled - before.throttled} throttled")
             if now.waited - before.waited >= 0.05:
                 pieces.append(f"quota waits {now.waited - before.waited:.1f} s")
-        room = width - len(self._title) - len(" [] ")
-        while len(pieces) > 1 and len(", ".join(pieces)) > room:
-            pieces.pop()  # the least telling last: a narrow terminal keeps the count
-        self._info = ", ".join(pieces)
-        bar.width = max(0, min(_BAR_WIDTH, room - len(self._info)))
-        line = bar.format_progress_line()[:width]
-        if not (self._drawn and line == self._last):  # unchanged: nothing to write
-            self._write(_ERASE[:1] + line + _ERASE[1:])
-        self._drawn, self._last = True, line
+        return pieces
 
     def _columns(self) -> int:
         try:
