@@ -11,7 +11,6 @@ import http.client
 import socket
 import threading
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,9 +49,7 @@ def local() -> Iterator[LocalCognito]:
 
 def _empty(local: LocalCognito) -> None:
     """Forget every pool: moto's state lives in the process, shared by all tests."""
-    request = urllib.request.Request(f"{local.endpoint_url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request) as answer:
-        assert answer.status == 200
+    local.reset()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ import termios
 import textwrap
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,9 +72,7 @@ def local() -> Iterator[LocalCognito]:
 @pytest.fixture
 def empty(local: LocalCognito) -> LocalCognito:
     """The local Cognito, emptied first."""
-    request = urllib.request.Request(f"{local.endpoint_url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        assert answer.status == 200
+    local.reset()
     return local
 
 

@@ -25,7 +25,6 @@ import sys
 import textwrap
 import threading
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,9 +70,7 @@ def local() -> Iterator[LocalCognito]:
 @pytest.fixture
 def cognito(local: LocalCognito) -> Any:
     """A direct client (no proxy) to inspect the local Cognito, emptied first."""
-    request = urllib.request.Request(f"{local.endpoint_url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        assert answer.status == 200
+    local.reset()
     return local.client()
 
 

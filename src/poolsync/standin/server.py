@@ -124,6 +124,16 @@ class LocalCognito:
         self._join_request_threads()
         self._restore()
 
+    def reset(self) -> None:
+        """Forget every pool: moto's state lives in the process, shared by all who use
+        this endpoint (moto's ``POST /moto-api/reset``, moto docs "Server mode")."""
+        import urllib.request
+
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            if answer.status != 200:
+                raise RuntimeError(f"moto did not reset: HTTP {answer.status}")
+
     def client(self) -> CognitoIdentityProviderClient:
         """A boto3 cognito-idp client for this endpoint, with dummy credentials."""
         # The one boto3 import outside poolsync's AWS module: the stand-in is a test
