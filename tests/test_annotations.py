@@ -251,3 +251,19 @@ def test_a_walked_path_is_named_as_the_pull_request_names_it(tmp_path, monkeypat
     assert run(["validate", ".", "-o", "github"]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert ",file=envs/bad.yaml,line=5,col=5::" in line
+
+
+def test_a_path_is_named_relative_to_the_checkout(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Absolute, ``../`` and walked paths all come out relative to GITHUB_WORKSPACE."""
+    from poolsync.cli import run
+
+    workspace = tmp_path / "ws"
+    (workspace / "envs").mkdir(parents=True)
+    bad = workspace / "envs" / "bad.yaml"
+    bad.write_text("version: 1\npools:\n  a:\n    region: eu-west-1\n    nope: 1\n")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(workspace))
+    monkeypatch.chdir(workspace / "envs")
+    for given in (str(bad), "../envs/bad.yaml", ".", "bad.yaml"):
+        assert run(["validate", given, "-o", "github"]) == 1
+        (line,) = capsys.readouterr().out.splitlines()
+        assert ",file=envs/bad.yaml,line=5,col=5::" in line, (given, line)

@@ -70,3 +70,8 @@ def test_version_names_botocore_and_python(capsys) -> None:  # type: ignore[no-u
     assert out[0].startswith("poolsync ")
     assert out[1] == f"botocore {version('botocore')}"
     assert out[2].startswith(f"Python {platform.python_version()}")
+
+
+def test_stats_of_a_command_that_calls_no_aws_print_nothing(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(["iam-policy", "--stats"]) == 0
+    assert "Cognito calls" not in capsys.readouterr().err

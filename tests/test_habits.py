@@ -252,6 +252,33 @@ def test_drift_revert_prunes_unmanaged_items(
     assert _cli(session, "drift", path) == 0
 
 
+def test_drift_accept_commands_run_as_printed(
+        session: AwsSession, write: Any, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each accept command exports what it names, from the account the drift read: an
+    unmanaged custom attribute lives in the settings (Schema), and --profile is kept."""
+    config = tmp_path / "aws-config"
+    config.write_text("[profile ops]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    path = write(POOL.replace("          UserPoolTags: {team: habits}\n",
+                              "          UserPoolTags: {team: habits}\n"
+                              "          Schema: [{Name: tier, AttributeDataType: String}]\n"))
+    assert _cli(session, "apply", path, "--yes") == 0
+    _boto().add_custom_attributes(UserPoolId=_pool_id(), CustomAttributes=[
+        {"Name": "extra", "AttributeDataType": "String"}])
+    _boto().create_group(UserPoolId=_pool_id(), GroupName="ad-hoc")
+    capsys.readouterr()
+    assert _cli(session, "drift", path, "--profile", "ops", "-o", "json") == 2
+    document = json.loads(capsys.readouterr().out)
+    accepts = {o["address"]: o["accept"] for o in document["objects"]
+               if o["state"] != "IN_SYNC"}
+    assert accepts["habits/schema/custom:extra"].endswith("--only settings --profile ops")
+    assert accepts["habits/groups/ad-hoc"].endswith("--only groups/ad-hoc --profile ops")
+    for accept in accepts.values():
+        capsys.readouterr()
+        assert _cli(session, *shlex.split(accept)[1:]) == 0, accept
+
+
 def test_drift_markdown_says_yes_once(session: AwsSession, write: Any,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     path = write(POOL)

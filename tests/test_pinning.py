@@ -222,6 +222,20 @@ def test_a_stale_file_lists_what_moved(session, write, tmp_path, capsys) -> None
     assert "app/groups/admins: was no-op, now update" in err
 
 
+def test_a_file_planned_with_prune_applied_without_it_names_the_options(  # type: ignore[no-untyped-def]
+        session, write, tmp_path, capsys) -> None:
+    """Nothing changed but an option: the refusal says which options a plan keeps."""
+    assert _cli(session, "apply", write(BASE, "base.yaml"), "--yes") == 0
+    # The group left out of the file: --prune deletes it, without --prune it stays.
+    reviewed = write(BASE.replace("admins: {Description: Administrators}", "{}"),
+                     "reviewed.yaml")
+    saved = tmp_path / "pruned.json"
+    assert _cli(session, "plan", reviewed, "--prune", "--out", str(saved)) == 0
+    err = _refused(session, reviewed, saved, capsys)
+    assert "the options may differ" in err
+    assert "applied with the --pool and --prune options it was made with" in err
+
+
 # --------------------------------------------------------------------------- secrets
 
 

@@ -72,13 +72,17 @@ def _message(problem: Problem) -> str:
 
 
 def _repository_path(file: str) -> str:
-    """A file as GitHub names it in a pull request: relative to the checkout, without
-    ``./`` or ``a/../`` (``validate .`` walks to ``./envs/prod.yaml``; GitHub matches an
-    annotation's ``file`` to the diff's paths as written, as ruff and cfn-lint emit
-    them). An absolute path is left as it is."""
-    import os.path
+    """A file as GitHub names it in a pull request: relative to the checkout
+    (``GITHUB_WORKSPACE``, else the working directory), without ``./`` or ``a/../``
+    (``validate .`` walks to ``./envs/prod.yaml``): GitHub places an annotation by
+    the diff's paths, as ruff and cfn-lint emit them. A file outside the checkout is
+    left absolute."""
+    import os
 
-    return file if os.path.isabs(file) else os.path.normpath(file)
+    base = os.path.abspath(os.environ.get("GITHUB_WORKSPACE") or os.getcwd())
+    path = os.path.abspath(file)
+    inside = os.path.commonpath([base, path]) == base
+    return os.path.relpath(path, base) if inside else path
 
 
 def github_annotations(problems: Sequence[Problem]) -> list[str]:

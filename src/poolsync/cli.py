@@ -1064,7 +1064,7 @@ def run(
             try:
                 return _run(state, args)
             finally:
-                if state.stats:
+                if state.stats and state.sessions:  # a command that called AWS
                     _report(state, _render_stats(_stats(state) or {}))
         except OutputError:  # stderr itself cannot be written: nowhere left to say so
             return EXIT_ERROR

@@ -96,15 +96,24 @@ def _state(obj: ObjectPlan, pool_replaced: bool) -> DriftState:
     return DriftState.MODIFIED
 
 
-def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan) -> str:
-    """The export of just this object, to paste into the file."""
+def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan,
+            options: Sequence[str] = ()) -> str:
+    """The export of just this object, to paste into the file: its part of the pool
+    (export.PARTS); a schema attribute (``POOL/schema/custom:x``) is in the pool's
+    settings (``Schema``). ``options``: the account options the drift ran with
+    (``--profile``), so the export reads the same account."""
     if pool_id is None:
         return "(the pool does not exist: nothing to accept)"
     if _is_stray_copy(pool_name, obj):
         return ("(a second pool of this name left by a raced or interrupted apply: "
                 "nothing to accept; apply deletes it)")
     part = obj.address[len(pool_name) + 1:] if obj.address != pool_name else "settings"
-    return f"poolsync export --region {region} --pool-id {pool_id} --only {part}"
+    if obj.kind == "attribute":
+        part = "settings"
+    words = ["poolsync", "export", "--region", region, "--pool-id", pool_id, "--only", part,
+             *(w for option, value in zip(options[::2], options[1::2], strict=True)
+               if option == "--profile" for w in (option, value))]
+    return shlex.join(words)
 
 
 def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
@@ -143,7 +152,7 @@ def drift_report(plan: Plan, paths: str | Sequence[str],
         for obj in pool.objects:
             # The region and id as outputs show them: written, when from ${env:...}.
             accept = _accept(pool.shown_region or pool.region,
-                             pool.shown_pool_id or pool.pool_id, pool.name, obj)
+                             pool.shown_pool_id or pool.pool_id, pool.name, obj, options)
             objects.append(ObjectDrift(obj.address, _state(obj, replaced), obj.changes,
                                        accept))
     return DriftReport(tuple(objects), revert_command(plan, paths, options))

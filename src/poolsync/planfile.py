@@ -229,7 +229,7 @@ def check_pinned(plan: Plan, *, plan_file: str | None, checksum: str | None) -> 
     raise SafetyRefusal(
         f"the fresh plan is not the reviewed one (reviewed {stated}, now {fresh}): the "
         f"live pools, the files or a secret changed since the review; nothing was "
-        f"changed.{detail}{_scheme_hint(saved, body)}\n"
+        f"changed.{detail}{_scheme_hint(saved, body)}{_targets_hint(body)}\n"
         "Review the new plan and apply it with its checksum."
     )
 
@@ -249,7 +249,9 @@ def _targets(document: dict[str, Any]) -> str:
 def check_targets(plan_file: str, targets: Sequence[str]) -> None:
     """Before any AWS call: ``SafetyRefusal`` when the plan file was made with other
     ``--pool`` options than ``targets`` (the patterns, sorted, as ``Config.targets``):
-    its checksum cannot match, so the pools need not be read to refuse it."""
+    its checksum cannot match, so the pools need not be read to refuse it. An edited
+    file is refused by ``check_pinned``, after the plan, which then also lists what
+    differs from the fresh plan (what a reviewer needs to see what was changed)."""
     _check_targets(plan_file, read_plan(plan_file), {"targets": list(targets)} if targets
                    else {})
 
