@@ -64,7 +64,8 @@ NO_PROGRESS: Final = Progress()
 
 # Seconds between two redraws of the bar: at most ten a second.
 INTERVAL: Final = 0.1
-_BAR_WIDTH: Final = 24  # characters of the bar itself, at most
+_BAR_WIDTH: Final = 16  # characters of the bar itself
+_KEPT: Final = 3  # pieces kept beside the bar: done of total, elapsed, time left
 _ERASE: Final = "\r\033[K"  # back to the line's start, clear to its end (ANSI EL)
 
 
@@ -171,11 +172,14 @@ class TerminalProgress(Progress):
             bar.make_step(done - bar.pos)
         width = self._columns() - 1
         pieces = self._pieces(done)
-        # A steady line: the bar keeps its width or, when the terminal is too narrow for
-        # it and every piece, is left out; then pieces go from the least telling (last).
-        info = ", ".join(pieces)
-        if len(self._title) + len(" [] ") + _BAR_WIDTH + len(info) <= width:
-            self._info = info
+        # A steady line: the bar keeps its width; the least telling pieces (last) go
+        # first, down to done of total, elapsed and time left; only then the bar, on a
+        # terminal too narrow for those three beside it.
+        with_bar = len(self._title) + len(" [] ") + _BAR_WIDTH
+        while len(pieces) > _KEPT and with_bar + len(", ".join(pieces)) > width:
+            pieces.pop()
+        if with_bar + len(", ".join(pieces)) <= width:
+            self._info = ", ".join(pieces)
             bar.width = _BAR_WIDTH
             line = bar.format_progress_line()
         else:
