@@ -389,3 +389,24 @@ def test_drift_of_a_replaced_pool_keeps_its_mfa_in_sync(
     out = capsys.readouterr().out
     assert re.search(r"^IN_SYNC\s+app/mfa$", out, re.MULTILINE)
     assert re.search(r"^MODIFIED\s+app$", out, re.MULTILINE)
+
+
+def test_a_switch_from_username_to_alias_attributes_creates_the_pool_with_aliases_only(
+        session: AwsSession, workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The two are mutually exclusive: the new pool gets the file's AliasAttributes, and
+    the old pool's UsernameAttributes, which the file no longer writes, is not carried
+    over (the stand-in refuses both, as the API does)."""
+    base = "version: 1\nregion: eu-west-1\npools:\n  app:\n    settings:\n{}"
+    path = _write(workdir / "app.yaml", base.format("      UsernameAttributes: [email]\n"))
+    assert cli(session, "apply", path, "--yes") == 0
+    _write(workdir / "app.yaml", base.format("      AliasAttributes: [email]\n"))
+    capsys.readouterr()
+    assert cli(session, "plan", path, "-o", "json", "--allow-replace", "app") == 0
+    plan = json.loads(capsys.readouterr().out)
+    (pool,) = [o for o in plan["pools"][0]["objects"] if o["address"] == "app"]
+    assert "CreateUserPool" in pool["calls"] and pool["action"] == "replace"
+    assert cli(session, "apply", path, "--yes", "--allow-replace", "app") == 0
+    pool_id = boto_cognito(session)._boto().list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    described = boto_cognito(session)._boto().describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert described["AliasAttributes"] == ["email"] and "UsernameAttributes" not in described
+    assert cli(session, "plan", path, "--detailed-exitcode") == 0

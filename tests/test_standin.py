@@ -994,3 +994,19 @@ def test_a_server_that_cannot_bind_reports_instead_of_waiting_forever() -> None:
         starter.join(120)
         assert not starter.is_alive()
     assert server.failure is not None
+
+
+def test_username_and_alias_attributes_together_are_refused_like_aws(cognito: Any) -> None:
+    """A pool signs in by username attributes or by aliases (standin/pool.py
+    check_one_sign_in_choice)."""
+    with pytest.raises(ClientError) as refused:
+        cognito.create_user_pool(**BOTH_SIGN_IN_CHOICES)
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_plain_moto_takes_username_and_alias_attributes_together(plain: Any) -> None:
+    plain.create_user_pool(**BOTH_SIGN_IN_CHOICES)  # where moto 5.2.1 differs
+
+
+BOTH_SIGN_IN_CHOICES = {"PoolName": "both", "UsernameAttributes": ["email"],
+                        "AliasAttributes": ["email"]}

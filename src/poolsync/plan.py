@@ -660,6 +660,7 @@ def replacement_payload(
         else:
             payload.pop(member, None)
     _carry(payload, view, live_settings, skip=frozenset())
+    _one_sign_in_choice(payload, desired)
     payload = strip_carried(payload)
     later: dict[str, Any] = {}
     if "Schema" in payload:
@@ -671,6 +672,17 @@ def replacement_payload(
         if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
             del payload["Schema"]
     return _created_by_poolsync({"PoolName": name, **payload, "MfaConfiguration": "OFF"}), later
+
+
+def _one_sign_in_choice(payload: dict[str, Any], desired: Mapping[str, Any]) -> None:
+    """UsernameAttributes and AliasAttributes are mutually exclusive (botocore
+    CreateUserPool; terraform-provider-aws user_pool.go ConflictsWith;
+    rules.username_and_alias_attributes): a replacement that switches from one to the
+    other creates the pool with the one the file writes, not also the old pool's."""
+    for written, other in (("UsernameAttributes", "AliasAttributes"),
+                           ("AliasAttributes", "UsernameAttributes")):
+        if desired.get(written):
+            payload.pop(other, None)
 
 
 def mfa_payload(view: OwnedView | None, live_mfa: Mapping[str, Any]) -> dict[str, Any]:
