@@ -26,7 +26,16 @@ import click
 from click.core import ParameterSource
 
 from poolsync import __version__
-from poolsync.errors import ConfigError, PoolsyncError, SafetyRefusal, UsageError
+from poolsync.errors import (
+    ApplyCancelled,
+    ConfigError,
+    OutputError,
+    PoolsyncError,
+    SafetyRefusal,
+    UsageError,
+)
+from poolsync.model import as_given
+from poolsync.streams import check_out_path, guarded_output, writing
 
 if TYPE_CHECKING:
     from poolsync.aws import AwsSession
@@ -143,14 +152,6 @@ prune_option = click.option(
 # --- Options checked before any work: a clear error (exit 1), never a traceback -------
 
 
-def _as_given(value: str, limit: int = 120) -> str:
-    """A value the user gave, safe to quote in a message: control and format characters
-    escaped (no terminal escape sequence reaches the terminal), long values cut."""
-    from poolsync.model import escape_unprintable
-
-    return escape_unprintable(value[:limit]) + ("..." if len(value) > limit else "")
-
-
 def _region_option(ctx: click.Context, param: click.Parameter, value: str | None
                    ) -> str | None:
     """``--region``: an AWS region name (regions.py), checked before any call."""
@@ -158,7 +159,7 @@ def _region_option(ctx: click.Context, param: click.Parameter, value: str | None
 
     problem = None if value is None else region_problem(value)
     if problem is not None:
-        raise click.BadParameter(f"'{_as_given(str(value))}' is {problem}")
+        raise click.BadParameter(f"'{as_given(str(value))}' is {problem}")
     return value
 
 
@@ -188,7 +189,7 @@ def _marker_option(ctx: click.Context, param: click.Parameter, value: str | None
     bad = any(c in "<>&" or not c.isprintable() for c in value)
     if bad or not value.strip() or len(value) > _MARKER_LIMIT:
         raise click.BadParameter(
-            f"'{_as_given(value)}' cannot be a marker: give 1 to {_MARKER_LIMIT} printable "
+            f"'{as_given(value)}' cannot be a marker: give 1 to {_MARKER_LIMIT} printable "
             "characters other than < > & (e.g. the environment's name)")
     return value
 
@@ -210,17 +211,17 @@ def _plan_file_option(ctx: click.Context, param: click.Parameter, value: str | N
     try:
         info = os.stat(value)
     except (OSError, ValueError) as exc:
-        raise click.BadParameter(f"cannot read '{_as_given(value)}': "
+        raise click.BadParameter(f"cannot read '{as_given(value)}': "
                                  f"{getattr(exc, 'strerror', None) or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise click.BadParameter(f"'{_as_given(value)}' is {kind}; give the file that "
+        raise click.BadParameter(f"'{as_given(value)}' is {kind}; give the file that "
                                  "plan --out wrote")
     if info.st_size > _MAX_PLAN_BYTES:
-        raise click.BadParameter(f"'{_as_given(value)}' is {info.st_size} bytes: too large "
+        raise click.BadParameter(f"'{as_given(value)}' is {info.st_size} bytes: too large "
                                  "to be a plan made by plan --out")
     if not os.access(value, os.R_OK):
-        raise click.BadParameter(f"cannot read '{_as_given(value)}': permission denied")
+        raise click.BadParameter(f"cannot read '{as_given(value)}': permission denied")
     from poolsync.planfile import read_plan
 
     read_plan(value)  # JSON, a checksum, a format this poolsync reads: else UsageError
@@ -233,7 +234,7 @@ def _checksum_option(ctx: click.Context, param: click.Parameter, value: str | No
     import re
 
     if value is not None and not re.fullmatch(r"sha256:[0-9a-f]{64}", value, re.ASCII):
-        raise click.BadParameter(f"'{_as_given(value)}' is not a plan checksum (sha256: and "
+        raise click.BadParameter(f"'{as_given(value)}' is not a plan checksum (sha256: and "
                                  "64 hex digits, as plan prints it)")
     return value
 
@@ -454,7 +455,7 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     from poolsync import engine, planfile
 
     if out_file:
-        _check_out_path(out_file)
+        check_out_path(out_file)
     config = _load(state, paths, prune, pools)
     session = _session(state)
     with _progress(state, session, output) as progress:
@@ -466,7 +467,7 @@ def plan(state: State, paths: tuple[str, ...], detailed_exitcode: bool, output: 
     click.echo(_render_plan(result, output, paths, marker, _stats(state), given,
                             bool(refusals), state.verbose), nl=False)
     if out_file:
-        with _writing(out_file):
+        with writing(out_file):
             planfile.write_plan(result, out_file, _stats(state))
     _warn_unused(state, unused)
     if refusals:
@@ -614,7 +615,7 @@ def _render_outputs_block(found: Outputs) -> str:
 
 def _warn_unused(state: State, addresses: list[str]) -> None:
     for address in addresses:
-        _report(state, f"warning: --allow-replace {_as_given(address)} names no "
+        _report(state, f"warning: --allow-replace {as_given(address)} names no "
                        "replacement in this plan (addresses look like POOL or POOL/clients/NAME)")
 
 
@@ -730,14 +731,6 @@ def _stop_on_signals(say: Callable[[str], None] | None = None
             signal.signal(signum, old)
 
 
-class ApplyCancelled(PoolsyncError):
-    """The user answered no at the prompt: exit 1, as ``terraform apply`` does ("Apply
-    cancelled.", exit status 1): a run that did not do what it was asked is not a
-    success, and no safety rail refused it (3 means one did)."""
-
-    exit_code = EXIT_ERROR
-
-
 def _confirm(yes: bool) -> None:
     """Ask on the terminal unless ``yes``. No terminal to ask on is a safety refusal
     (exit 3: it would otherwise hang); answering anything but yes is ApplyCancelled."""
@@ -780,9 +773,9 @@ def export_command(state: State, pool_id: str | None,
         try:
             check_part(only)  # before any AWS call
         except ValueError as exc:
-            raise UsageError(_as_given(str(exc), 300)) from exc
+            raise UsageError(as_given(str(exc), 300)) from exc
     if out_file:
-        _check_out_path(out_file)
+        check_out_path(out_file)
     session = _session(state)
     with _progress(state, session) as progress:
         if pools:
@@ -799,10 +792,10 @@ def export_command(state: State, pool_id: str | None,
         try:
             result = select(result, only)
         except ValueError as exc:
-            raise UsageError(_as_given(str(exc), 2000)) from exc
+            raise UsageError(as_given(str(exc), 2000)) from exc
     text = render_export(result)
     if out_file:
-        with _writing(out_file), open(out_file, "w", encoding="utf-8") as stream:
+        with writing(out_file), open(out_file, "w", encoding="utf-8") as stream:
             stream.write(text)
         click.echo(f"Wrote {len(result.document['pools'])} pool(s) to {out_file}.", err=True)
     else:
@@ -826,7 +819,7 @@ def _export_region(state: State, pools: tuple[str, ...]) -> str:
     for region in sorted(given):
         problem = region_problem(region)
         if problem is not None:
-            raise UsageError(f"--pool '{_as_given(region)}/...': '{_as_given(region)}' is "
+            raise UsageError(f"--pool '{as_given(region)}/...': '{as_given(region)}' is "
                              f"{problem} (export takes REGION/NAME with one region, no glob)")
     found = None
     if not given or any(split_target(p)[0] is None for p in pools):
@@ -853,7 +846,7 @@ def _check_export_names(region: str, pool_id: str | None, name: str | None) -> N
 
     if pool_id is not None:
         if not (len(pool_id) <= 55 and re.fullmatch(_POOL_ID, pool_id, re.ASCII)):
-            raise UsageError(f"--pool-id '{_as_given(pool_id)}' is not a user pool id (such "
+            raise UsageError(f"--pool-id '{as_given(pool_id)}' is not a user pool id (such "
                              "as eu-west-1_AbCdEfGhI)")
         if pool_id.rpartition("_")[0] != region:
             raise UsageError(f"--pool-id {pool_id} is a pool of "
@@ -861,7 +854,7 @@ def _check_export_names(region: str, pool_id: str | None, name: str | None) -> N
                              f"--region {pool_id.rpartition('_')[0]}")
     if name is not None and not (len(name) <= 128 and re.fullmatch(_POOL_NAME, name,
                                                                     re.ASCII)):
-        raise UsageError(f"--name '{_as_given(name)}' is not a user pool name (1 to 128 "
+        raise UsageError(f"--name '{as_given(name)}' is not a user pool name (1 to 128 "
                          "letters, digits, spaces and _ + = , . @ -)")
 
 
@@ -948,110 +941,6 @@ def _report(state: State, message: str) -> None:
     click.echo(printable(state.redact(message), keep="\n\t"), err=True)
 
 
-# --- Output files, stdout and stderr ----------------------------------------------------
-
-
-class OutputError(PoolsyncError):
-    """stdout or stderr cannot be written (a full disk, a closed pipe): exit 1."""
-
-
-def _check_out_path(path: str, option: str = "--out") -> None:
-    """Before any AWS call: UsageError when ``path`` cannot become the output file (its
-    directory is missing, or it is a directory)."""
-    from pathlib import Path
-
-    try:
-        target = Path(path)
-        if target.is_dir():
-            raise UsageError(f"{option} '{_as_given(path)}' is a directory; give a file name")
-        if not target.parent.is_dir():
-            raise UsageError(f"{option} '{_as_given(path)}': the directory "
-                             f"'{_as_given(str(target.parent))}' does not exist")
-    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no permission
-        raise UsageError(f"{option} '{_as_given(path)}' cannot be written: "
-                         f"{getattr(exc, 'strerror', None) or exc}") from exc
-
-
-@contextlib.contextmanager
-def _writing(path: str, option: str = "--out") -> Iterator[None]:
-    """Write ``path`` in the with-block: an OSError becomes a UsageError naming the
-    file, and a partly written regular file is removed (a truncated plan must not be
-    taken for one). A FIFO must have a reader: opening one for writing would
-    otherwise wait forever (``O_NONBLOCK`` fails with ENXIO instead); the probe stays
-    open during the write so the reader does not see the end of the data too early."""
-    import errno
-    import stat
-
-    probe = None
-    try:
-        if stat.S_ISFIFO(os.stat(path).st_mode):
-            probe = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        reason = "nothing reads it" if exc.errno == errno.ENXIO else exc.strerror
-        raise UsageError(f"cannot write {option} '{_as_given(path)}': {reason}") from exc
-    try:
-        yield
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            if stat.S_ISREG(os.stat(path).st_mode):
-                os.unlink(path)
-        raise UsageError(f"cannot write {option} '{_as_given(path)}': "
-                         f"{exc.strerror or exc}") from exc
-    finally:
-        if probe is not None:
-            os.close(probe)
-
-
-class _GuardedStream:
-    """``sys.stdout`` or ``sys.stderr`` during a run. A write that fails (``> /dev/full``,
-    a closed pipe) raises OutputError, reported as an error (exit 1) instead of a
-    traceback; a character the stream's encoding cannot hold (PYTHONIOENCODING=cp1252
-    and a plan's arrows or a non-ASCII name) is written escaped (backslashreplace)
-    instead of raising UnicodeEncodeError. Everything else is the stream's own."""
-
-    def __init__(self, stream: Any, name: str) -> None:
-        self._stream, self._name = stream, name
-
-    def write(self, text: str) -> int:
-        try:
-            try:
-                return int(self._stream.write(text))
-            except UnicodeEncodeError:
-                encoding = getattr(self._stream, "encoding", None) or "ascii"
-                safe = text.encode(encoding, "backslashreplace").decode(encoding)
-                return int(self._stream.write(safe))
-        except OSError as exc:
-            raise OutputError(f"cannot write to {self._name}: {exc.strerror or exc}"
-                              ) from exc
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except OSError as exc:
-            raise OutputError(f"cannot write to {self._name}: {exc.strerror or exc}"
-                              ) from exc
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def _guarded_output() -> Iterator[None]:
-    saved = sys.stdout, sys.stderr
-    guards = (None if sys.stdout is None else _GuardedStream(sys.stdout, "stdout"),
-              None if sys.stderr is None else _GuardedStream(sys.stderr, "stderr"))
-    sys.stdout, sys.stderr = guards
-    try:
-        yield
-    finally:
-        if sys.stdout is guards[0]:
-            sys.stdout = saved[0]
-        if sys.stderr is guards[1]:
-            sys.stderr = saved[1]
-
-
 def run(
     argv: Iterable[str] | None = None,
     session_factory: Callable[[str | None], AwsSession] | None = None,
@@ -1059,7 +948,7 @@ def run(
     """Run the CLI and return its exit code; the one place errors become exit codes."""
     state = State(session_factory=session_factory)
     args = list(sys.argv[1:] if argv is None else argv)
-    with _guarded_output():
+    with guarded_output():
         try:
             try:
                 return _run(state, args)

@@ -56,3 +56,13 @@ class SafetyRefusal(PoolsyncError):
 
 class NotConverged(PoolsyncError):
     """Apply finished, but reading the pools back still shows differences."""
+
+
+class ApplyCancelled(PoolsyncError):
+    """The user answered no at apply's prompt: exit 1, as ``terraform apply`` does
+    ("Apply cancelled.", exit status 1): a run that did not do what it was asked is not
+    a success, and no safety rail refused it (3 means one did). Nothing was written."""
+
+
+class OutputError(PoolsyncError):
+    """stdout or stderr cannot be written (a full disk, a closed pipe): exit 1."""

@@ -42,6 +42,12 @@ def escape_unprintable(text: str) -> str:
                    for c in text)
 
 
+def as_given(value: str, limit: int = 120) -> str:
+    """A value the user gave, safe to quote in a message: control and format characters
+    escaped (no terminal escape sequence reaches the terminal), long values cut."""
+    return escape_unprintable(value[:limit]) + ("..." if len(value) > limit else "")
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     file: str
