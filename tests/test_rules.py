@@ -1018,3 +1018,16 @@ def test_a_scope_that_is_neither_standard_nor_a_servers() -> None:
     assert _client_pool({"AllowedOAuthScopes": ["openid", "Cognito"]}) == [
         'scope "Cognito" is neither a standard scope (aws.cognito.signin.user.admin, email, '
         "openid, phone, profile) nor a resource server's <identifier>/<scope>"]
+
+
+def test_the_state_after_apply_may_not_sign_in_by_username_and_alias_attributes() -> None:
+    """A replacement's CreateUserPool carries live settings the file does not write: the
+    planner checks the merged state, so a live UsernameAttributes beside a written
+    AliasAttributes is refused before the old pool is deleted (plan._refuse_state)."""
+    from poolsync.rules import state_problems
+
+    problems = state_problems({"UsernameAttributes": ["email"],
+                               "AliasAttributes": ["email"]}, None)
+    assert [p.message for p in problems] == [
+        "AliasAttributes and UsernameAttributes are mutually exclusive: write only one"]
+    assert state_problems({"AliasAttributes": ["email"]}, None) == []

@@ -986,6 +986,7 @@ def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]
 # The rules that read several members, run again by the planner on the state after
 # apply (``state_problems``).
 STATE_RULES: tuple[_Rule, ...] = (
+    username_and_alias_attributes,
     mfa_without_factor,
     factor_with_mfa_off,
     mfa_required_with_passwordless_sign_in,
@@ -996,7 +997,6 @@ STATE_RULES: tuple[_Rule, ...] = (
 )
 
 RULES: tuple[_Rule, ...] = (
-    username_and_alias_attributes,
     required_custom_attribute,
     too_many_custom_attributes,
     custom_attribute_name_length,
