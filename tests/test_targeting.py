@@ -251,6 +251,10 @@ def test_markdown_and_drift_repeat_the_pool_options_in_their_commands(
     assert _pools_touched(_calls_since(session, before)) == {ids["other"]}
     assert "other" in out and "app-1" not in out
     assert f"poolsync apply {' '.join(changed)} --pool other" in out
+    assert cli(session, "drift", *changed, "--pool", "other", "-o", "json") == 2
+    assert json.loads(capsys.readouterr().out)["targets"] == ["other"]
+    assert cli(session, "drift", *changed, "-o", "json") == 2
+    assert "targets" not in json.loads(capsys.readouterr().out)
 
 
 def test_export_takes_names_and_globs_of_live_pools(session: AwsSession,

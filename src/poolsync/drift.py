@@ -52,6 +52,9 @@ class ObjectDrift:
 class DriftReport:
     objects: tuple[ObjectDrift, ...]
     revert: str
+    # The --pool patterns the drift was read with (Plan.targets): a drift of some pools
+    # says so, as a targeted plan does.
+    targets: tuple[str, ...] = ()
 
     @property
     def has_drift(self) -> bool:
@@ -69,6 +72,7 @@ class DriftReport:
             "summary": {"has_drift": self.has_drift, "counts": self.counts()},
             "objects": [o.to_dict() for o in self.objects],
             "revert": self.revert,
+            **({"targets": list(self.targets)} if self.targets else {}),
         }
 
 
@@ -155,4 +159,4 @@ def drift_report(plan: Plan, paths: str | Sequence[str],
                              pool.shown_pool_id or pool.pool_id, pool.name, obj, options)
             objects.append(ObjectDrift(obj.address, _state(obj, replaced), obj.changes,
                                        accept))
-    return DriftReport(tuple(objects), revert_command(plan, paths, options))
+    return DriftReport(tuple(objects), revert_command(plan, paths, options), plan.targets)
