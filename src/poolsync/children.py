@@ -414,32 +414,159 @@ def resource_server_payload(
 
 
 # --------------------------------------------------------------------------- kinds
+#
+# What the planner needs of each collection, as members of its Kind, so that the
+# planner names no kind (docs/design/resource-kinds.md, step 1): Cognito's defaults,
+# what only a replacement changes, the request members that name an item, and the
+# exact update and re-create payloads. Each function states the behaviour it encodes.
+
+
+def _no_defaults(written: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {}
+
+
+def _never_replaced(change: FieldChange) -> str | None:
+    return None
+
+
+def _never_kept(name: str, pool_id: str | None, providers: Collection[str] | None) -> bool:
+    return False
+
+
+def client_replacement_reason(change: FieldChange) -> str | None:
+    """GenerateSecret and a client's own ClientSecret are given only when it is created
+    (botocore UpdateUserPoolClient has neither member)."""
+    if change.path[:1] == ("GenerateSecret",):
+        return ("GenerateSecret is fixed when a client is created (UpdateUserPoolClient "
+                "has no such member): the new client gets a new id and secret")
+    if change.path[:1] == ("ClientSecret",):
+        return ("a client's own ClientSecret is given when it is created (UpdateUserPoolClient "
+                "has no such member): the new client gets a new id")
+    return None
+
+
+def provider_replacement_reason(change: FieldChange) -> str | None:
+    """A provider's type is fixed (botocore UpdateIdentityProvider has no ProviderType)."""
+    if change.path[:1] == ("ProviderType",):
+        return ("ProviderType cannot change (UpdateIdentityProvider has no such member): "
+                "delete and create the provider")
+    return None
+
+
+def client_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                  live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
+    """UpdateUserPoolClient resets what it is not sent: the full payload (client_payload)."""
+    return {"ClientId": found["ClientId"], **client_payload(name, expected, live)}
+
+
+def provider_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                    live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
+    return provider_update_payload(name, written, found)
+
+
+def resource_server_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                           live: Mapping[str, Any], expected: Mapping[str, Any]
+                           ) -> dict[str, Any]:
+    return resource_server_payload(name, expected, live)
+
+
+def group_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                 live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
+    """UpdateGroup keeps what it is not sent (terraform-provider-aws user_group.go sends
+    only changes): the written members are enough."""
+    return {"GroupName": name, **dict(written)}
+
+
+def client_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                     live: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A client created again: everything the file does not write is carried over from
+    the live one; the note says what its applications must update."""
+    params = {**client_payload(name, {}, live), **dict(written), "ClientName": name}
+    return params, (client_note(str(found.get("ClientId")), params),)
+
+
+def provider_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                       live: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    return provider_create_payload(name, written), (
+        "Users who signed in through this provider keep their pool accounts, but their "
+        "federated link is by provider name.",)
+
+
+def client_note(client_id: str, create: Mapping[str, Any]) -> str:
+    """What a client created again means for its applications (``create``: the
+    CreateUserPoolClient request): a new id always; a new secret when Cognito generates
+    one, the file's when the file gives it (botocore ClientSecret), none otherwise."""
+    if create.get("ClientSecret"):
+        secret = ", with the secret the file gives"
+    elif create.get("GenerateSecret"):
+        secret = ", and so does its secret (a new one is generated)"
+    else:
+        secret = " (it has no secret)"
+    return (f"The client id ({client_id}) changes{secret}: every application using this "
+            "client must be updated.")
+
+
+Recreated = Callable[[str, Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]],
+                     tuple[dict[str, Any], tuple[str, ...]]]
+UpdatePayload = Callable[[str, Mapping[str, Any], Mapping[str, Any], Mapping[str, Any],
+                          Mapping[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Kind:
-    """One collection of the pool's sub-resources, as the planner sees it."""
+    """One collection of the pool's sub-resources, as the planner sees it.
+
+    ``update(name, written, found, live, expected)``: the update request's members but
+    ``UserPoolId`` (``found`` as described, ``live`` canonical, ``expected`` the owned
+    view); ``recreated(name, written, found, live)``: the create request of a
+    replacement and its notes (None: never replaced); ``kept_unlisted(name, pool_id,
+    providers)``: a live item that is neither managed nor pruned (a federation group)."""
 
     collection: str  # the config key, e.g. "clients"
     kind: str  # ObjectPlan.kind
     noun: str
     key_param: str  # the request member that names an item
     create_op: str
+    update_op: str
     delete_op: str
     canonical_live: Callable[[Mapping[str, Any]], dict[str, Any]]
     canonical_desired: Callable[[Mapping[str, Any]], dict[str, Any]]
+    update: UpdatePayload
+    defaults: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _no_defaults
+    replacement_reason: Callable[[FieldChange], str | None] = _never_replaced
+    recreated: Recreated | None = None
+    id_member: str | None = None  # an item named by id in requests (clients: ClientId)
+    kept_unlisted: Callable[[str, str | None, Collection[str] | None], bool] = _never_kept
+    live_field: str = ""  # its field of plan_children.LiveChildren, when not ``collection``
+
+    def key(self, name: str, found: Mapping[str, Any]) -> dict[str, Any]:
+        """The request members that name an existing item."""
+        if self.id_member is not None:
+            return {self.id_member: found[self.id_member]}
+        return {self.key_param: name}
 
 
 CLIENTS = Kind("clients", "client", "app client", "ClientName", "CreateUserPoolClient",
-               "DeleteUserPoolClient",
-               canonical_live_client, canonical_desired_client)
+               "UpdateUserPoolClient", "DeleteUserPoolClient",
+               canonical_live_client, canonical_desired_client, client_update,
+               defaults=lambda written: CLIENT_DEFAULTS,
+               replacement_reason=client_replacement_reason, recreated=client_recreated,
+               id_member="ClientId")
 PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
-                 "ProviderName", "CreateIdentityProvider", "DeleteIdentityProvider",
-                 canonical_live_provider,
-                 canonical_desired_provider)
-GROUPS = Kind("groups", "group", "group", "GroupName", "CreateGroup", "DeleteGroup",
-              canonical_group, canonical_group)
+                 "ProviderName", "CreateIdentityProvider", "UpdateIdentityProvider",
+                 "DeleteIdentityProvider", canonical_live_provider, canonical_desired_provider,
+                 provider_update,
+                 defaults=lambda written: provider_defaults(str(written.get("ProviderType"))),
+                 replacement_reason=provider_replacement_reason, recreated=provider_recreated,
+                 live_field="providers")
+GROUPS = Kind("groups", "group", "group", "GroupName", "CreateGroup", "UpdateGroup",
+              "DeleteGroup", canonical_group, canonical_group, group_update,
+              kept_unlisted=is_federation_group)
 RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
-                        "Identifier", "CreateResourceServer", "DeleteResourceServer",
-                        canonical_resource_server,
-                        canonical_resource_server)
+                        "Identifier", "CreateResourceServer", "UpdateResourceServer",
+                        "DeleteResourceServer", canonical_resource_server,
+                        canonical_resource_server, resource_server_update,
+                        defaults=lambda written: RESOURCE_SERVER_DEFAULTS)
+# In the order they are created (deleted in reverse): providers and resource servers
+# before the clients that name them, groups last.
+COLLECTIONS: tuple[Kind, ...] = (PROVIDERS, RESOURCE_SERVERS, CLIENTS, GROUPS)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from poolsync.children import CLIENTS, GROUPS, PROVIDERS, RESOURCE_SERVERS
+from poolsync.children import COLLECTIONS
 from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
 from poolsync.planfile import FORMAT_VERSION
 
@@ -128,7 +128,7 @@ def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
 
 # What ``--prune`` deletes (plan_children: live items of a managed collection that the
 # file does not list). A custom attribute is unmanaged too, but no API removes one.
-PRUNABLE = frozenset(kind.kind for kind in (CLIENTS, PROVIDERS, GROUPS, RESOURCE_SERVERS))
+PRUNABLE = frozenset(kind.kind for kind in COLLECTIONS)
 
 
 def revert_command(plan: Plan, paths: str | Sequence[str],

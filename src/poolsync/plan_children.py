@@ -85,14 +85,8 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
     prune = cfg.prune
     if cfg.domain is not None:
         plans.upserts.append(_plan_domain(cfg, pool_id, live.domains))
-    collections: list[tuple[ch.Kind, Mapping[str, Any] | None,
-                            Mapping[str, Mapping[str, Any]] | None]] = [
-        (ch.PROVIDERS, cfg.identity_providers, live.providers),
-        (ch.RESOURCE_SERVERS, cfg.resource_servers, live.resource_servers),
-        (ch.CLIENTS, cfg.clients, live.clients),
-        (ch.GROUPS, cfg.groups, live.groups),
-    ]
-    for kind, desired, found in collections:
+    for kind in ch.COLLECTIONS:
+        desired, found = _written(cfg, kind), _found(live, kind)
         if desired is None:
             continue
         upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune,
@@ -226,16 +220,27 @@ def _deleted_with_pool(cfg: PoolConfig, address: str, kind: str, federated: bool
             else "the file does not list it")))
 
 
+def _written(cfg: PoolConfig, kind: ch.Kind) -> Mapping[str, Any] | None:
+    """The file's items of ``kind`` (None: the file does not manage the collection)."""
+    written: Mapping[str, Any] | None = getattr(cfg, kind.collection)
+    return written
+
+
+def _found(live: LiveChildren, kind: ch.Kind) -> Mapping[str, Mapping[str, Any]] | None:
+    """The live items of ``kind`` that were read (None: not read)."""
+    found: Mapping[str, Mapping[str, Any]] | None = getattr(
+        live, kind.live_field or kind.collection)
+    return found
+
+
 def _live_items(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str, bool]]:
     """(address, kind, is a federation group) of everything the live pool holds."""
     items = [(f"{cfg.address}/domain", "domain", False)] if live.domains else []
     pool_id = live.pool_id
     providers = None if live.providers is None else set(live.providers)
-    for kind, found in ((ch.PROVIDERS, live.providers),
-                        (ch.RESOURCE_SERVERS, live.resource_servers),
-                        (ch.CLIENTS, live.clients), (ch.GROUPS, live.groups)):
-        for name in found or {}:
-            federated = kind is ch.GROUPS and ch.is_federation_group(name, pool_id, providers)
+    for kind in ch.COLLECTIONS:
+        for name in _found(live, kind) or {}:
+            federated = kind.kept_unlisted(name, pool_id, providers)
             items.append((f"{cfg.address}/{kind.collection}/{name}", kind.kind, federated))
     return items
 
@@ -282,12 +287,11 @@ def _plan_collection(
             upserts.append(_update(kind, cfg, pool_id, name, written, found, address))
     deletes = []
     for name, found in live.items():
-        if name in desired or (kind is ch.GROUPS and ch.is_federation_group(
-                name, pool_id, providers)):
+        if name in desired or kind.kept_unlisted(name, pool_id, providers):
             continue
         address = f"{cfg.address}/{kind.collection}/{name}"
         if prune:
-            call = ApiCall(kind.delete_op, {"UserPoolId": pool_id, **_key(kind, name, found)})
+            call = ApiCall(kind.delete_op, {"UserPoolId": pool_id, **kind.key(name, found)})
             deletes.append(ObjectPlan(address, kind.kind, Action.DELETE,
                                       f"not in the file, and prune is on ({kind.delete_op})",
                                       calls=(call,)))
@@ -297,13 +301,6 @@ def _plan_collection(
                 f"this {kind.noun} is not in the file; kept (prune: true or "
                 "--prune deletes it)", unmanaged=True))
     return upserts, deletes
-
-
-def _key(kind: ch.Kind, name: str, found: Mapping[str, Any]) -> dict[str, Any]:
-    """The request members that name an existing item (clients go by id)."""
-    if kind is ch.CLIENTS:
-        return {"ClientId": found["ClientId"]}
-    return {kind.key_param: name}
 
 
 def _create(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
@@ -319,93 +316,31 @@ def _update(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
             written: Mapping[str, Any], found: Mapping[str, Any], address: str) -> ObjectPlan:
     desired = kind.canonical_desired(written)
     live = kind.canonical_live(found)
-    view = owned_view(desired, live, _defaults(kind, written), kind.collection)
+    view = owned_view(desired, live, kind.defaults(written), kind.collection)
     changes = _sensitive(field_changes(view.actual, view.expected, desired, cfg.secrets))
     if not changes:
         return ObjectPlan(address, kind.kind, Action.NOOP)
-    reasons = [r for r in (_replacement_reason(kind, c) for c in changes) if r]
+    reasons = [r for r in (kind.replacement_reason(c) for c in changes) if r]
     if reasons:
-        changes = tuple(replace(c, forces_replacement=_replacement_reason(kind, c))
+        changes = tuple(replace(c, forces_replacement=kind.replacement_reason(c))
                         for c in changes)
         return _replacement(kind, pool_id, name, written, found, live, address, changes,
                             reasons)
-    call = _update_call(kind, pool_id, name, written, found, live, view.expected)
+    call = ApiCall(kind.update_op, {
+        "UserPoolId": pool_id, **kind.update(name, written, found, live, view.expected)})
     return ObjectPlan(address, kind.kind, Action.UPDATE, f"in place with {call.operation}",
                       changes, (call,))
-
-
-def _defaults(kind: ch.Kind, written: Mapping[str, Any]) -> dict[str, Any]:
-    if kind is ch.CLIENTS:
-        return ch.CLIENT_DEFAULTS
-    if kind is ch.PROVIDERS:
-        return ch.provider_defaults(str(written.get("ProviderType")))
-    if kind is ch.RESOURCE_SERVERS:
-        return ch.RESOURCE_SERVER_DEFAULTS
-    return {}
-
-
-def _replacement_reason(kind: ch.Kind, change: FieldChange) -> str | None:
-    if kind is ch.CLIENTS and change.path[:1] == ("GenerateSecret",):
-        return ("GenerateSecret is fixed when a client is created (UpdateUserPoolClient "
-                "has no such member): the new client gets a new id and secret")
-    if kind is ch.CLIENTS and change.path[:1] == ("ClientSecret",):
-        return ("a client's own ClientSecret is given when it is created (UpdateUserPoolClient "
-                "has no such member): the new client gets a new id")
-    if kind is ch.PROVIDERS and change.path[:1] == ("ProviderType",):
-        return ("ProviderType cannot change (UpdateIdentityProvider has no such member): "
-                "delete and create the provider")
-    return None
-
-
-def _update_call(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, Any],
-                 found: Mapping[str, Any], live: Mapping[str, Any],
-                 expected: Mapping[str, Any]) -> ApiCall:
-    if kind is ch.CLIENTS:
-        return ApiCall("UpdateUserPoolClient", {
-            "UserPoolId": pool_id, "ClientId": found["ClientId"],
-            **ch.client_payload(name, expected, live)})
-    if kind is ch.PROVIDERS:
-        return ApiCall("UpdateIdentityProvider", {
-            "UserPoolId": pool_id, **ch.provider_update_payload(name, written, found)})
-    if kind is ch.RESOURCE_SERVERS:
-        return ApiCall("UpdateResourceServer", {
-            "UserPoolId": pool_id, **ch.resource_server_payload(name, expected, live)})
-    # UpdateGroup keeps what it is not sent (terraform-provider-aws user_group.go sends
-    # only changes): the written members are enough.
-    return ApiCall("UpdateGroup", {"UserPoolId": pool_id, "GroupName": name, **dict(written)})
 
 
 def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, Any],
                  found: Mapping[str, Any], live: Mapping[str, Any], address: str,
                  changes: tuple[FieldChange, ...], reasons: list[str]) -> ObjectPlan:
-    delete = ApiCall(kind.delete_op, {"UserPoolId": pool_id, **_key(kind, name, found)})
-    if kind is ch.CLIENTS:
-        # Everything the file does not write is carried over to the new client.
-        carried = ch.client_payload(name, {}, live)
-        params = {**carried, **dict(written), "ClientName": name}
-        create = ApiCall(kind.create_op, {"UserPoolId": pool_id, **params})
-        notes = (_client_note(str(found.get("ClientId")), params),)
-    else:
-        create = ApiCall(kind.create_op, {
-            "UserPoolId": pool_id, **ch.provider_create_payload(name, written)})
-        notes = ("Users who signed in through this provider keep their pool accounts, "
-                 "but their federated link is by provider name.",)
+    assert kind.recreated is not None, f"a {kind.noun} has no create-only field"
+    delete = ApiCall(kind.delete_op, {"UserPoolId": pool_id, **kind.key(name, found)})
+    params, notes = kind.recreated(name, written, found, live)
+    create = ApiCall(kind.create_op, {"UserPoolId": pool_id, **params})
     return ObjectPlan(address, kind.kind, Action.REPLACE, "; ".join(dict.fromkeys(reasons)),
                       changes, (delete, create), notes)
-
-
-def _client_note(client_id: str, create: Mapping[str, Any]) -> str:
-    """What a client created again means for its applications (``create``: the
-    CreateUserPoolClient request): a new id always; a new secret when Cognito generates
-    one, the file's when the file gives it (botocore ClientSecret), none otherwise."""
-    if create.get("ClientSecret"):
-        secret = ", with the secret the file gives"
-    elif create.get("GenerateSecret"):
-        secret = ", and so does its secret (a new one is generated)"
-    else:
-        secret = " (it has no secret)"
-    return (f"The client id ({client_id}) changes{secret}: every application using this "
-            "client must be updated.")
 
 
 def _detach_clients(obj: ObjectPlan, pool_id: str, live: LiveChildren) -> ObjectPlan:
