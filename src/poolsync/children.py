@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from poolsync import fingerprint as fingerprints
+from poolsync.kinds.base import Kind
+from poolsync.kinds.group import GROUPS
 from poolsync.model import MISSING, FieldChange, secret_location
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
 from poolsync.outputs import hosted_ui_url
@@ -369,27 +370,6 @@ def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
             f"&redirect_uri={quote(str(redirect), safe='')}")
 
 
-# --------------------------------------------------------------------------- groups
-
-
-def canonical_group(group: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in group.items()
-            if k in ("Description", "RoleArn", "Precedence")}
-
-
-def is_federation_group(name: str, pool_id: str | None,
-                        providers: Collection[str] | None = None) -> bool:
-    """Cognito creates ``<poolId>_<ProviderName>`` for the users of each identity provider
-    at their first federated sign-in (AWS developer guide, "Adding groups to a user
-    pool"; go-to-k/cdk-real-drift #961): never shown as unmanaged, never pruned. The name
-    must end with a provider the pool has: an ordinary group named like that, with no
-    such provider, is an ordinary group. ``providers`` None means they were not read:
-    then the name alone decides, the cautious way (never pruned)."""
-    if pool_id is None or not name.startswith(f"{pool_id}_"):
-        return False
-    return providers is None or name[len(pool_id) + 1:] in providers
-
-
 # --------------------------------------------------------------------------- resource servers
 
 
@@ -415,22 +395,11 @@ def resource_server_payload(
 
 # --------------------------------------------------------------------------- kinds
 #
-# What the planner needs of each collection, as members of its Kind, so that the
-# planner names no kind (docs/design/resource-kinds.md, step 1): Cognito's defaults,
-# what only a replacement changes, the request members that name an item, and the
-# exact update and re-create payloads. Each function states the behaviour it encodes.
-
-
-def _no_defaults(written: Mapping[str, Any]) -> Mapping[str, Any]:
-    return {}
-
-
-def _never_replaced(change: FieldChange) -> str | None:
-    return None
-
-
-def _never_kept(name: str, pool_id: str | None, providers: Collection[str] | None) -> bool:
-    return False
+# What the planner needs of each collection, as members of its Kind (kinds/base.py),
+# so that the planner names no kind (docs/design/resource-kinds.md): Cognito's
+# defaults, what only a replacement changes, the request members that name an item,
+# and the exact update and re-create payloads. Each function states the behaviour it
+# encodes. Groups have moved to kinds/group.py; the other kinds follow.
 
 
 def client_replacement_reason(change: FieldChange) -> str | None:
@@ -470,13 +439,6 @@ def resource_server_update(name: str, written: Mapping[str, Any], found: Mapping
     return resource_server_payload(name, expected, live)
 
 
-def group_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                 live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
-    """UpdateGroup keeps what it is not sent (terraform-provider-aws user_group.go sends
-    only changes): the written members are enough."""
-    return {"GroupName": name, **dict(written)}
-
-
 def client_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
                      live: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """A client created again: everything the file does not write is carried over from
@@ -506,46 +468,6 @@ def client_note(client_id: str, create: Mapping[str, Any]) -> str:
             "client must be updated.")
 
 
-Recreated = Callable[[str, Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]],
-                     tuple[dict[str, Any], tuple[str, ...]]]
-UpdatePayload = Callable[[str, Mapping[str, Any], Mapping[str, Any], Mapping[str, Any],
-                          Mapping[str, Any]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One collection of the pool's sub-resources, as the planner sees it.
-
-    ``update(name, written, found, live, expected)``: the update request's members but
-    ``UserPoolId`` (``found`` as described, ``live`` canonical, ``expected`` the owned
-    view); ``recreated(name, written, found, live)``: the create request of a
-    replacement and its notes (None: never replaced); ``kept_unlisted(name, pool_id,
-    providers)``: a live item that is neither managed nor pruned (a federation group)."""
-
-    collection: str  # the config key, e.g. "clients"
-    kind: str  # ObjectPlan.kind
-    noun: str
-    key_param: str  # the request member that names an item
-    create_op: str
-    update_op: str
-    delete_op: str
-    canonical_live: Callable[[Mapping[str, Any]], dict[str, Any]]
-    canonical_desired: Callable[[Mapping[str, Any]], dict[str, Any]]
-    update: UpdatePayload
-    defaults: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _no_defaults
-    replacement_reason: Callable[[FieldChange], str | None] = _never_replaced
-    recreated: Recreated | None = None
-    id_member: str | None = None  # an item named by id in requests (clients: ClientId)
-    kept_unlisted: Callable[[str, str | None, Collection[str] | None], bool] = _never_kept
-    live_field: str = ""  # its field of plan_children.LiveChildren, when not ``collection``
-
-    def key(self, name: str, found: Mapping[str, Any]) -> dict[str, Any]:
-        """The request members that name an existing item."""
-        if self.id_member is not None:
-            return {self.id_member: found[self.id_member]}
-        return {self.key_param: name}
-
-
 CLIENTS = Kind("clients", "client", "app client", "ClientName", "CreateUserPoolClient",
                "UpdateUserPoolClient", "DeleteUserPoolClient",
                canonical_live_client, canonical_desired_client, client_update,
@@ -559,9 +481,6 @@ PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
                  defaults=lambda written: provider_defaults(str(written.get("ProviderType"))),
                  replacement_reason=provider_replacement_reason, recreated=provider_recreated,
                  live_field="providers")
-GROUPS = Kind("groups", "group", "group", "GroupName", "CreateGroup", "UpdateGroup",
-              "DeleteGroup", canonical_group, canonical_group, group_update,
-              kept_unlisted=is_federation_group)
 RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
                         "Identifier", "CreateResourceServer", "UpdateResourceServer",
                         "DeleteResourceServer", canonical_resource_server,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync import children as ch
+from poolsync.kinds.group import export_groups
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import (
     CUSTOM_ATTRIBUTE_DEFAULTS,
@@ -180,8 +181,7 @@ def _export_pool(
     domain = export_domain(kids.domains, collected)
     if domain is not None:
         body["domain"] = domain
-    groups = {n: ch.canonical_group(g) for n, g in sorted((kids.groups or {}).items())
-              if not ch.is_federation_group(n, live.id, set(kids.providers or ()))}
+    groups = export_groups(kids.groups, live.id, kids.providers)
     if groups:
         body["groups"] = groups
     if kids.resource_servers:

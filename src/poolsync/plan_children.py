@@ -14,6 +14,7 @@ from typing import Any
 
 from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
+from poolsync.kinds.base import Kind
 from poolsync.model import (
     MISSING,
     POOL_ARN,
@@ -220,13 +221,13 @@ def _deleted_with_pool(cfg: PoolConfig, address: str, kind: str, federated: bool
             else "the file does not list it")))
 
 
-def _written(cfg: PoolConfig, kind: ch.Kind) -> Mapping[str, Any] | None:
+def _written(cfg: PoolConfig, kind: Kind) -> Mapping[str, Any] | None:
     """The file's items of ``kind`` (None: the file does not manage the collection)."""
     written: Mapping[str, Any] | None = getattr(cfg, kind.collection)
     return written
 
 
-def _found(live: LiveChildren, kind: ch.Kind) -> Mapping[str, Mapping[str, Any]] | None:
+def _found(live: LiveChildren, kind: Kind) -> Mapping[str, Mapping[str, Any]] | None:
     """The live items of ``kind`` that were read (None: not read)."""
     found: Mapping[str, Mapping[str, Any]] | None = getattr(
         live, kind.live_field or kind.collection)
@@ -269,7 +270,7 @@ def _recreate(cfg: PoolConfig, obj: ObjectPlan, live: LiveChildren) -> tuple[Api
 
 
 def _plan_collection(
-    kind: ch.Kind,
+    kind: Kind,
     cfg: PoolConfig,
     pool_id: str,
     desired: Mapping[str, Any],
@@ -303,7 +304,7 @@ def _plan_collection(
     return upserts, deletes
 
 
-def _create(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
+def _create(kind: Kind, cfg: PoolConfig, pool_id: str, name: str,
             written: Mapping[str, Any], address: str) -> ObjectPlan:
     op = kind.create_op
     changes = _sensitive(creation_changes(kind.canonical_desired(written), cfg.secrets))
@@ -312,7 +313,7 @@ def _create(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
                       (ApiCall(op, params),))
 
 
-def _update(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
+def _update(kind: Kind, cfg: PoolConfig, pool_id: str, name: str,
             written: Mapping[str, Any], found: Mapping[str, Any], address: str) -> ObjectPlan:
     desired = kind.canonical_desired(written)
     live = kind.canonical_live(found)
@@ -332,7 +333,7 @@ def _update(kind: ch.Kind, cfg: PoolConfig, pool_id: str, name: str,
                       changes, (call,))
 
 
-def _replacement(kind: ch.Kind, pool_id: str, name: str, written: Mapping[str, Any],
+def _replacement(kind: Kind, pool_id: str, name: str, written: Mapping[str, Any],
                  found: Mapping[str, Any], live: Mapping[str, Any], address: str,
                  changes: tuple[FieldChange, ...], reasons: list[str]) -> ObjectPlan:
     assert kind.recreated is not None, f"a {kind.noun} has no create-only field"
