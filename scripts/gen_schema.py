@@ -35,6 +35,8 @@ import botocore
 import botocore.session
 from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
 
+from poolsync.kinds import parts
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "poolsync.schema.json"
 
@@ -587,6 +589,9 @@ def generate() -> dict[str, Any]:
     }
     for sub in SUB_RESOURCES:
         properties[sub.key] = _sub_resource(conv, model, sub)
+    for part in parts():  # the kinds that plan themselves state their own section
+        assert part.schema is not None, f"{part.key}: no schema"
+        properties[part.key] = part.schema(conv)
     properties["prune"] = {
         "type": "boolean",
         "description": "Delete live clients, identity providers, groups and resource "

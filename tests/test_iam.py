@@ -64,6 +64,11 @@ V1 = """
         groups:
           admins: {Description: Admins, Precedence: 1}
           staff: {Description: Staff}
+        log_delivery:
+          userNotification:
+            LogLevel: ERROR
+            CloudWatchLogsConfiguration:
+              LogGroupArn: arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/app
     """
 
 # Every kind of object updated in place.
@@ -76,7 +81,8 @@ V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platfor
       .replace("AttributeMapping: {email: email}", "AttributeMapping: {email: email, name: name}")
       .replace("ScopeDescription: Read", "ScopeDescription: Read it all")
       .replace("https://app.example.com/cb", "https://app.example.com/callback")
-      .replace("Description: Admins", "Description: Administrators"))
+      .replace("Description: Admins", "Description: Administrators")
+      .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2"))
 
 # Prune: one of each collection goes, and the domain is renamed (delete and create).
 V3 = (V2.replace("          SignInWithApple:\n", "          Gone:\n", 1)

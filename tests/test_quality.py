@@ -28,7 +28,7 @@ OWNERS = {
              "standin/mfa.py", "standin/schema.py", "standin/server.py",
              "standin/clients.py", "standin/providers.py", "standin/domains.py",
              "standin/resource_servers.py", "standin/tags.py", "standin/validation.py",
-             "standin/tiers.py"},
+             "standin/tiers.py", "standin/log_delivery.py"},
     "joserfc": {"standin/speed.py"},
 }
 

@@ -26,7 +26,8 @@ from poolsync.regions import region_problem
 # What names an item in each listing poolsync reads (botocore's list output shapes):
 # a pool's Id, a client's ClientId, a provider's ProviderName, a group's GroupName, a
 # resource server's Identifier.
-_ITEM_KEYS = ("Id", "ClientId", "ProviderName", "GroupName", "Identifier", "Username")
+_ITEM_KEYS = ("Id", "ClientId", "ProviderName", "GroupName", "Identifier", "Username",
+              "TermsId", "ClientSecretId")
 
 
 def _item_identity(item: Any) -> str:
@@ -64,6 +65,12 @@ class Cognito(Protocol):
     def list_groups(self, pool_id: str) -> list[dict[str, Any]]: ...
 
     def list_resource_servers(self, pool_id: str) -> list[dict[str, Any]]: ...
+
+    def read(self, operation: str, params: Mapping[str, Any],
+             absent: frozenset[str] = frozenset()) -> dict[str, Any] | None: ...
+
+    def pages(self, operation: str, key: str, params: Mapping[str, Any]
+              ) -> list[dict[str, Any]]: ...
 
     def call(self, call: ApiCall) -> dict[str, Any]: ...
 
@@ -413,6 +420,25 @@ class BotoCognito:
     def list_resource_servers(self, pool_id: str) -> list[dict[str, Any]]:
         params = {"UserPoolId": pool_id, "MaxResults": 50}
         return list(self._pages("ListResourceServers", "ResourceServers", params))
+
+    def read(self, operation: str, params: Mapping[str, Any],
+             absent: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+        """One read of a kind that names its own operation (``kinds.base.Part``): the
+        response, or None when Cognito answers with an error code in ``absent`` (the
+        way each API says "there is none": ResourceNotFoundException,
+        UserPoolAddOnNotEnabledException)."""
+        try:
+            return self._invoke(operation, params)
+        except AwsError as exc:
+            if exc.code in absent:
+                return None
+            raise
+
+    def pages(self, operation: str, key: str, params: Mapping[str, Any]
+              ) -> list[dict[str, Any]]:
+        """Every item of a listing (``_pages``: loops NextToken, also for the listings
+        botocore has no paginator for, such as ListTerms)."""
+        return list(self._pages(operation, key, params))
 
     def call(self, call: ApiCall) -> dict[str, Any]:
         return self._invoke(call.operation, call.params)

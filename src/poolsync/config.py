@@ -42,6 +42,7 @@ from typing import Any
 
 from poolsync import rules, schema
 from poolsync.errors import ConfigError, UsageError
+from poolsync.kinds import part_keys
 from poolsync.masking import reveals
 from poolsync.model import (
     FILE_REGION,
@@ -1031,6 +1032,7 @@ def _build_pools(
                 domain=_mapping_or_none(body.get("domain")),
                 groups=_mapping_or_none(body.get("groups")),
                 resource_servers=_mapping_or_none(body.get("resource_servers")),
+                parts={key: body[key] for key in part_keys() if body.get(key) is not None},
                 prune=body.get("prune") is True,
                 locate=_locator(view, name),
                 region_source=region_source,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from poolsync.children import COLLECTIONS
+from poolsync.kinds import parts
 from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
 from poolsync.planfile import FORMAT_VERSION
 
@@ -128,7 +129,8 @@ def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
 
 # What ``--prune`` deletes (plan_children: live items of a managed collection that the
 # file does not list). A custom attribute is unmanaged too, but no API removes one.
-PRUNABLE = frozenset(kind.kind for kind in COLLECTIONS)
+PRUNABLE = frozenset({*(kind.kind for kind in COLLECTIONS),
+                      *(part.kind for part in parts() if part.per_client)})
 
 
 def revert_command(plan: Plan, paths: str | Sequence[str],

@@ -27,6 +27,8 @@ from poolsync.errors import (
     PoolsyncError,
     SafetyRefusal,
 )
+from poolsync.kinds import parts
+from poolsync.kinds.base import client_placeholder
 from poolsync.model import (
     POOL_ARN,
     POOL_ID,
@@ -330,23 +332,49 @@ def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, A
     if providers is None and any(name.startswith(f"{pool_id}_") for name in groups or ()):
         # Only to tell Cognito's federation groups from ordinary ones: names are enough.
         providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
+    live_clients = _read_clients(cognito, described) if clients else None
     return LiveChildren(
         pool_id=pool_id,
         pool_arn=str(described.get("Arn", "")),
         fingerprints=poolsync_tags(described),
-        clients=_read_clients(cognito, described) if clients else None,
+        clients=live_clients,
         providers=providers,
         domains=tuple(
             d for d in (cognito.describe_domain(str(described[key]))
                         for key in ("Domain", "CustomDomain")
                         if described.get(key) and (pool.domain is not None or hosted_ui
-                                                    or "UserPoolTier" in pool.settings))
+                                                    or "UserPoolTier" in pool.settings
+                                                    or _part_needs_domain(pool)))
             if d is not None
         ),
         groups=groups,
         resource_servers={str(r["Identifier"]): r for r in cognito.list_resource_servers(pool_id)}
         if pool.resource_servers is not None or scopes_named else None,
+        **_read_parts(cognito, pool, described, live_clients),
     )
+
+
+def _part_needs_domain(pool: PoolConfig) -> bool:
+    return any(p.needs_domain for p in parts() if p.key in pool.parts)
+
+
+def _read_parts(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any],
+                clients: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    """What each self-planning kind the file writes reads (``kinds.base.Part.read``),
+    as LiveChildren's ``others`` and ``client_ids``. A kind that needs the clients' ids
+    gets them from the clients already read, else from one ListUserPoolClients (names
+    and ids are all it needs)."""
+    wanted = [p for p in parts() if p.key in pool.parts]
+    ids: dict[str, str] | None = None
+    if clients is not None:
+        ids = {name: str(c["ClientId"]) for name, c in clients.items()}
+    found: dict[str, Any] = {}
+    for part in wanted:
+        if part.needs_clients and ids is None:
+            ids = {str(c["ClientName"]): str(c["ClientId"])
+                   for c in cognito.list_clients(str(described["Id"]))}
+        found[part.key] = part.read(cognito, described, pool.parts[part.key], ids or {})
+    return {"others": found, "client_ids": ids or {}}
 
 
 def read_for_export(
@@ -420,7 +448,11 @@ def _read_all_children(cognito: Cognito, described: Mapping[str, Any]) -> LiveCh
     """Every sub-resource of a pool: as if the file managed every collection."""
     whole = PoolConfig(name=str(described["Name"]), region="", settings={}, clients={},
                        identity_providers={}, domain={}, groups={}, resource_servers={})
-    return _read_children(cognito, whole, described)
+    children = _read_children(cognito, whole, described)
+    ids = {name: str(c["ClientId"]) for name, c in (children.clients or {}).items()}
+    # ``written`` None: everything of the kind, as export writes it.
+    return replace(children, client_ids=ids,
+                   others={p.key: p.read(cognito, described, None, ids) for p in parts()})
 
 
 # --------------------------------------------------------------------------- planning
@@ -907,7 +939,10 @@ class _PoolApply:
             self.unprotected = (address, resolved)
         elif call.operation == "DeleteUserPool":
             self.unprotected = None
-        elif call.operation == "CreateUserPoolClient" and self.own is None:
+        if call.operation == "CreateUserPoolClient":
+            made = response["UserPoolClient"]
+            self.resolved[client_placeholder(str(made["ClientName"]))] = str(made["ClientId"])
+        if call.operation == "CreateUserPoolClient" and self.own is None:
             self.new_clients.append((address, response["UserPoolClient"]))
         elif call.operation == "CreateUserPool":
             self.moment = time.monotonic()
@@ -1209,7 +1244,8 @@ def _is_removal(obj: Any) -> bool:
 
 def _resolve(call: ApiCall, created: Mapping[str, str]) -> ApiCall:
     """Put the id and ARN of the pool created earlier in this run where the plan said
-    POOL_ID and POOL_ARN."""
+    POOL_ID and POOL_ARN, and the id of each app client created earlier in this run where
+    it said ``kinds.base.client_placeholder(NAME)``."""
     if not created:
         return call
     return replace(call, params=_substitute(call.params, created))

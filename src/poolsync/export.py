@@ -24,9 +24,12 @@ import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from poolsync import children as ch
+from poolsync.kinds import part_keys, parts
+from poolsync.kinds.base import ExportContext
 from poolsync.kinds.group import export_groups
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import (
@@ -105,7 +108,7 @@ def export_pools(pools: Sequence[LivePool], region: str, *, pin_ids: bool = Fals
 
 
 PARTS = ("settings", "mfa", "domain", "clients", "identity_providers", "groups",
-         "resource_servers")
+         "resource_servers", *part_keys())
 
 
 def check_part(part: str) -> tuple[str, str]:
@@ -113,8 +116,8 @@ def check_part(part: str) -> tuple[str, str]:
     collection (``clients``) or one of its items (``clients/web``). ValueError for
     anything else, before any AWS call."""
     member, slash, item = part.partition("/")
-    if member not in PARTS or (slash and (not item or member in ("settings", "mfa",
-                                                                 "domain"))):
+    singletons = ("settings", "mfa", "domain", *(p.key for p in parts() if not p.per_client))
+    if member not in PARTS or (slash and (not item or member in singletons)):
         raise ValueError(f"cannot export only {part!r}: give one of {', '.join(PARTS)}, "
                          "or COLLECTION/NAME (e.g. clients/web)")
     return member, item
@@ -188,7 +191,23 @@ def _export_pool(
         body["resource_servers"] = {
             i: export_resource_server(s) for i, s in sorted(kids.resource_servers.items())
         }
+    context = ExportContext(name, region, kids.clients or {},
+                            partial(_part_variable, collected, name))
+    for part in parts():
+        value = part.export(kids.others.get(part.key), context)
+        if value is not None:
+            body[part.key] = value
     return body
+
+
+def _part_variable(collected: _Collected, pool: str, path: tuple[str | int, ...], name: str,
+                   note: str) -> str:
+    """A value a part leaves to ``${env:NAME}``: recorded for the export's list of
+    variables to set; returns the placeholder to write."""
+    collected.variables.append(Variable(name, ("pools", pool, *path)))
+    if note:
+        collected.notes.append(note)
+    return f"${{env:{name}}}"
 
 
 # --------------------------------------------------------------------------- defaults

@@ -19,6 +19,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from poolsync.kinds import parts
+
 # --------------------------------------------------------------------------- operations
 
 # plan and drift: find the pools (by name), read each and the collections the file
@@ -34,6 +36,8 @@ READS: Final = (
     "DescribeUserPoolDomain",
     "ListGroups",
     "ListResourceServers",
+    # The kinds that plan themselves (kinds.parts()) name their own operations.
+    *(op for part in parts() for op in part.reads),
 )
 
 # Reads only apply makes: ListUsers asks for one user before a pool is replaced
@@ -44,6 +48,7 @@ APPLY_READS: Final = (
     "ListUsers",
     "GetGroup",
     "DescribeResourceServer",
+    *(op for part in parts() for op in part.apply_reads),
 )
 
 # Every write a plan can hold (plan.py, plan_children.py). TagResource records the
@@ -70,6 +75,7 @@ WRITES: Final = (
     "CreateResourceServer",
     "UpdateResourceServer",
     "DeleteResourceServer",
+    *(op for part in parts() for op in part.writes),
 )
 
 USES: Final[Mapping[str, tuple[str, ...]]] = {

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from poolsync.children import is_secret_path
+from poolsync.kinds import part_by_kind
 from poolsync.model import (
     Config,
     FieldChange,
@@ -136,6 +137,10 @@ def object_root(obj: ObjectPlan, pool: str) -> Path | None:
         return ("settings",)
     if obj.kind in ("mfa", "domain"):
         return (obj.kind,)
+    part = part_by_kind(obj.kind)
+    if part is not None:  # POOL/KEY or POOL/KEY/CLIENT
+        root = tuple(obj.address[len(pool) + 1:].split("/", 1))
+        return root if obj.address.startswith(f"{pool}/{part.key}") else None
     collection = _COLLECTIONS.get(obj.kind)
     prefix = f"{pool}/{collection}/"
     if collection is None or not obj.address.startswith(prefix):

@@ -148,6 +148,9 @@ class PoolConfig:
     domain: Mapping[str, Any] | None = None
     groups: Mapping[str, Mapping[str, Any]] | None = None
     resource_servers: Mapping[str, Mapping[str, Any]] | None = None
+    # The kinds that plan themselves (kinds.parts()), by config key, as written; a key
+    # left out is not managed.
+    parts: Mapping[str, Any] = field(default_factory=dict)
     prune: bool = False
     # Where a path below this pool (e.g. ("clients", "web", "ReadAttributes")) was
     # written: in its file, or in the template it came from. None when not loaded from

@@ -22,6 +22,7 @@ from typing import Any
 
 from poolsync.children import canonical_live_domain, custom_first
 from poolsync.diff import creation_changes, field_changes
+from poolsync.kinds.planning import plan_parts
 from poolsync.model import (
     MISSING,
     POOL_ID,
@@ -118,8 +119,14 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
             children.sign_in_urls = []
             own = _with_children_note(own, children.objects)
     strays = tuple(stray_removal(cfg, s, live.id) for s in live.strays) if live else ()
+    # The kinds that plan themselves go last: they name clients and need the pool's
+    # settings (threat protection needs its AdvancedSecurityMode) in place.
+    others = plan_parts(cfg, live.id if live else None, live.pool if live else {},
+                        live.children if live else None, children.objects,
+                        bool(live) and own.replaced)
     # The strays go first: one may hold the domain the pool's own plan creates.
-    objects = refuse_invalid_requests(strays + own.objects + tuple(children.objects))
+    objects = refuse_invalid_requests(strays + own.objects + tuple(children.objects)
+                                      + tuple(others))
     return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls),
                    live=live)
 

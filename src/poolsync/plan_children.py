@@ -45,6 +45,11 @@ class LiveChildren:
     pool_arn: str = POOL_ARN  # for TagResource; a pool created in this run until known
     pool_id: str | None = None  # the live pool's id (federation groups are named after it)
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # poolsync:* pool tags
+    # What each self-planning kind (kinds.parts()) read, by its config key; a key is
+    # absent when the file does not manage that kind.
+    others: Mapping[str, Any] = field(default_factory=dict)
+    # Every live app client's id by name, when a kind of ``others`` needed them.
+    client_ids: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from poolsync.kinds import parts
+
 # Requests per second, account-wide per region (quotas page), and the per-pool cap of
 # 5 RPS per operation for the client and resource categories.
 RATES: Final[dict[str, float]] = {
@@ -48,6 +50,8 @@ CATEGORY: Final[dict[str, str]] = {
                      "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer",
                      "TagResource", "UntagResource"), "UserPoolResourceUpdate"),
     "ListUsers": "UserList",
+    # The kinds that plan themselves name their operations' categories.
+    **{op: category for part in parts() for op, category in part.category.items()},
 }
 
 # Throttling: Cognito answers TooManyRequestsException on HTTP 400 (boto/botocore #1732,

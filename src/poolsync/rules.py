@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from poolsync import normalize
+from poolsync.kinds import part_keys, parts
 from poolsync.model import Path, Problem, render_path
 
 # The 20 standard attributes every pool has (AWS developer guide, "User pool
@@ -105,6 +106,8 @@ class _Pool:
     resource_servers: Mapping[str, Any] = field(default_factory=dict)
     prune: bool = False
     providers_managed: bool = False  # the file has an identity_providers key
+    # The kinds that plan themselves (kinds.parts()), by config key, as written.
+    parts: Mapping[str, Any] = field(default_factory=dict)
     # False: the file as written (an unwritten member is unknown: its live value).
     # True: the state after apply, live included (an absent member is Cognito's default).
     merged: bool = False
@@ -153,8 +156,10 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         resource_servers=_mapping(pool.get("resource_servers")),
         prune=pool.get("prune") is True,
         providers_managed=isinstance(pool.get("identity_providers"), Mapping),
+        parts={key: pool[key] for key in part_keys() if pool.get(key) is not None},
     )
-    return [problem for rule in RULES for problem in rule(view)]
+    own = tuple(rule for part in parts() for rule in part.rules)
+    return [problem for rule in (*RULES, *own) for problem in rule(view)]
 
 
 def state_problems(

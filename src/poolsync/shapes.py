@@ -33,6 +33,7 @@ from typing import Any
 import botocore.session
 from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
 
+from poolsync.kinds.base import CLIENT_ID_PREFIX
 from poolsync.model import POOL_ARN, POOL_ID
 
 SERVICE = "cognito-idp"
@@ -75,9 +76,12 @@ def _stands_for_new_pool(member: str) -> str | None:
     same run; apply puts the created pool's id and ARN in their place before the call
     is sent (``model.ApiCall``). They are accepted wherever a UserPoolId or a
     ResourceArn is expected, without the pattern and length checks of the real value
-    (which they could never pass: "$" is in no id pattern of the model).
+    (which they could never pass: "$" is in no id pattern of the model). So is
+    ``kinds.base.client_placeholder(NAME)`` for a ClientId: the app client created
+    earlier in the same run.
     """
-    return {"UserPoolId": POOL_ID, "ResourceArn": POOL_ARN}.get(member)
+    return {"UserPoolId": POOL_ID, "ResourceArn": POOL_ARN,
+            "ClientId": CLIENT_ID_PREFIX}.get(member)
 
 
 _DOMAIN_OPERATIONS = frozenset(
@@ -598,7 +602,9 @@ class _NewPool(_Node):
         self.real, self.placeholder = real, placeholder
 
     def check(self, value: Any, path: str, out: list[str]) -> None:
-        if not (isinstance(value, str) and value == self.placeholder):
+        if not (isinstance(value, str) and (value == self.placeholder or (
+                self.placeholder == CLIENT_ID_PREFIX and value.startswith(CLIENT_ID_PREFIX)
+                and value.endswith("}")))):
             self.real.check(value, path, out)
 
 

@@ -1,3 +1,31 @@
 """One module per resource kind of a user pool (docs/design/resource-kinds.md): each
 says how its kind is read, shaped, defaulted, replaced, written and exported. The
-kinds still in children.py move here one at a time."""
+kinds still in children.py move here one at a time.
+
+``parts()`` is the registry of the kinds that plan themselves (``base.Part``), in apply
+order: the engine, the planner, export, drift, iam and quotas iterate it. Built on first
+use, so importing a kind module costs nothing else."""
+
+from __future__ import annotations
+
+import functools
+
+from poolsync.kinds.base import Part
+
+
+@functools.cache
+def parts() -> tuple[Part, ...]:
+    """Every self-planning kind, in the order apply writes them (after the pool, its
+    MFA and the sub-resource collections: they name clients and need the pool's
+    settings; docs/design/resource-kinds.md section 3)."""
+    from poolsync.kinds import log_delivery
+
+    return (log_delivery.PART,)
+
+
+def part_keys() -> tuple[str, ...]:
+    return tuple(p.key for p in parts())
+
+
+def part_by_kind(kind: str) -> Part | None:
+    return next((p for p in parts() if p.kind == kind), None)

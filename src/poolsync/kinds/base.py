@@ -65,3 +65,110 @@ class Kind:
         if self.id_member is not None:
             return {self.id_member: found[self.id_member]}
         return {self.key_param: name}
+
+
+# --------------------------------------------------------------------------- parts
+#
+# A kind that plans itself (docs/design/resource-kinds.md, the ``plan`` member): one
+# object or a map of objects under one config key of the pool, read with its own calls
+# and written with its own operations. The engine, the planner, export, drift, iam and
+# quotas iterate ``kinds.PARTS``; a new kind of this sort touches none of them.
+
+CLIENT_ID_PREFIX = "${poolsync:client-id:"
+
+
+def client_placeholder(name: str) -> str:
+    """What a planned request says for the id of the app client ``name`` when the same
+    run creates (or re-creates) it; apply puts the id CreateUserPoolClient returned in
+    its place (``engine._resolve``), as it does for POOL_ID."""
+    return f"{CLIENT_ID_PREFIX}{name}}}"
+
+
+@dataclass(frozen=True)
+class PartContext:
+    """What a part's ``plan`` knows of one pool.
+
+    ``written``: the part's value in the file (``PoolConfig.parts[key]``: never None
+    here, a part the file leaves out is not planned). ``found``: what the part's
+    ``read`` returned for the live pool (None for a pool created in this run).
+    ``pool_id``: the live id, or POOL_ID for a pool created in this run. ``described``:
+    DescribeUserPool's ``UserPool`` ({} for a new pool). ``settings``: the pool's
+    settings as the file writes them. ``clients``: each client's planned id by name:
+    the live ``ClientId``, or ``client_placeholder(name)`` when this run creates or
+    re-creates the client; clients neither in the file nor live are absent.
+    ``client_actions``: the planned action of each client the file writes."""
+
+    pool: str  # the pool's address (its name)
+    region: str
+    pool_id: str
+    written: Any
+    found: Any
+    described: Mapping[str, Any]
+    settings: Mapping[str, Any]
+    clients: Mapping[str, str]
+    client_actions: Mapping[str, Any]
+    prune: bool = False
+    # The pool's live domains (DescribeUserPoolDomain descriptions, the custom one
+    # first), read when a part ``needs_domain``; () for a new pool. The file's own
+    # ``domain`` (what apply leaves) is ``cfg.domain``.
+    domains: tuple[Mapping[str, Any], ...] = ()
+    cfg: Any = None  # the PoolConfig, for what a part needs beyond the above
+
+    @property
+    def new_pool(self) -> bool:
+        return self.found is None
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What a part's ``export`` knows of one live pool: its name and region, its app
+    clients by name (DescribeUserPoolClient, each with its ClientId; {} if none), and
+    ``add_variable(path, name, note)`` for a value the export must leave to
+    ``${env:NAME}`` (a secret)."""
+
+    pool: str
+    region: str
+    clients: Mapping[str, Mapping[str, Any]]
+    add_variable: Callable[[tuple[str | int, ...], str, str], str]
+
+    def client_names(self) -> dict[str, str]:
+        """Client id -> name."""
+        return {str(c.get("ClientId")): name for name, c in self.clients.items()}
+
+
+PartRead = Callable[[Any, Mapping[str, Any], Any, Mapping[str, str]], Any]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A kind that plans itself, under the pool's config key ``key``.
+
+    ``read(cognito, described, written, client_ids)``: the fewest calls for what the
+    file writes (``written`` None: everything, for export); ``client_ids`` maps each
+    live client's name to its id (given when ``needs_clients``). Returns what ``plan``
+    and ``export`` take as ``found``. ``plan(ctx)``: the part's objects, in apply order,
+    their calls complete. ``export(found, ctx)``: the value of ``key`` as a file writes
+    it, or None when the pool has nothing of this kind. ``rules``: offline rules over
+    the pool as written (``rules._Pool``), run by ``validate`` after the built-in ones.
+    ``reads``/``apply_reads``/``writes``: the operations it calls (iam), and
+    ``category`` their quota categories (quotas)."""
+
+    key: str
+    kind: str  # ObjectPlan.kind
+    read: PartRead
+    plan: Callable[[PartContext], list[Any]]
+    export: Callable[[Any, ExportContext], Any]
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    category: Mapping[str, str]
+    apply_reads: tuple[str, ...] = ()
+    needs_clients: bool = False
+    needs_domain: bool = False  # plan checks the live domain (PartContext.domains)
+    per_client: bool = False  # items addressed POOL/key/CLIENT, keyed by client name
+    rules: tuple[Callable[[Any], Any], ...] = ()
+    # Secret-bearing paths below an item (masking, export), e.g. ("ClientSecret",).
+    secret_paths: frozenset[tuple[str, ...]] = frozenset()
+    # ``schema(conv)``: the pool property ``key`` of the JSON Schema, built by
+    # scripts/gen_schema.py's Converter from botocore shapes (``conv.model``,
+    # ``conv.ref(shape)``, ``conv.structure(shape, exclude)``, ``conv.defs``).
+    schema: Callable[[Any], dict[str, Any]] | None = None

@@ -37,6 +37,7 @@ def _patches() -> PatchSet:
     from poolsync.standin import (
         clients,
         domains,
+        log_delivery,
         mfa,
         pool,
         providers,
@@ -57,6 +58,7 @@ def _patches() -> PatchSet:
         *domains.PATCHES,
         *resource_servers.PATCHES,
         *tags.PATCHES,
+        *log_delivery.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))

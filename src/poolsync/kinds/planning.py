@@ -1,0 +1,95 @@
+"""Planning the kinds that plan themselves (``kinds.parts()``), for one pool: each
+part's ``plan`` gets a ``PartContext``; this module decides what it holds (the clients'
+planned ids above all) and what a replaced pool does to the part's objects. Pure: no
+AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from poolsync.children import custom_first
+from poolsync.kinds import parts
+from poolsync.kinds.base import Part, PartContext, client_placeholder
+from poolsync.model import POOL_ID, Action, ObjectPlan, PoolConfig
+
+
+def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any],
+               live: Any, planned: Sequence[ObjectPlan], replacing: bool) -> list[ObjectPlan]:
+    """The objects of every part the file writes, in registry order. ``pool_id`` None:
+    the pool is created in this run. ``live``: the pool's LiveChildren (None for a new
+    pool). ``planned``: the objects planned before (the clients' actions decide their
+    ids). ``replacing``: the pool is replaced; each part is created again in the new
+    pool (``_in_new_pool``)."""
+    out: list[ObjectPlan] = []
+    for part in parts():
+        if part.key not in cfg.parts:
+            continue
+        if pool_id is None:
+            out += part.plan(_context(cfg, part, POOL_ID, {}, None, {}, planned))
+            continue
+        found = live.others.get(part.key) if live is not None else None
+        ids = dict(live.client_ids) if live is not None else {}
+        domains = tuple(custom_first(live.domains)) if live is not None else ()
+        compared = part.plan(_context(cfg, part, pool_id, described, found, ids, planned,
+                                      domains=domains))
+        if not replacing:
+            out += compared
+            continue
+        fresh = part.plan(_context(cfg, part, POOL_ID, {}, None, {}, planned, renew=True))
+        out += _in_new_pool(compared, fresh)
+    return out
+
+
+def _context(cfg: PoolConfig, part: Part, pool_id: str, described: Mapping[str, Any],
+             found: Any, live_ids: Mapping[str, str], planned: Sequence[ObjectPlan],
+             renew: bool = False, domains: tuple[Mapping[str, Any], ...] = ()
+             ) -> PartContext:
+    actions = {o.address.rsplit("/", 1)[-1]: o.action for o in planned
+               if o.kind == "client" and o.address.startswith(f"{cfg.address}/clients/")}
+    return PartContext(
+        pool=cfg.address, region=cfg.region, pool_id=pool_id, written=cfg.parts[part.key],
+        found=found, described=described, settings=cfg.settings,
+        clients=planned_client_ids(live_ids, actions, renew), client_actions=actions,
+        prune=cfg.prune, cfg=cfg, domains=domains)
+
+
+def planned_client_ids(live_ids: Mapping[str, str], actions: Mapping[str, Action],
+                       renew: bool = False) -> dict[str, str]:
+    """Each client's id as the run's requests name it: the live id of a client kept,
+    ``client_placeholder(name)`` for one this run creates or re-creates (apply fills in
+    the id CreateUserPoolClient returns); none for a client this run deletes.
+    ``renew``: the pool is replaced, every client the file lists is created anew."""
+    ids: dict[str, str] = {}
+    for name in {*live_ids, *actions}:
+        action = actions.get(name)
+        if action is Action.DELETE:
+            continue
+        if renew:
+            if name in actions:
+                ids[name] = client_placeholder(name)
+        elif action in (Action.CREATE, Action.REPLACE) or name not in live_ids:
+            ids[name] = client_placeholder(name)
+        else:
+            ids[name] = live_ids[name]
+    return ids
+
+
+def _in_new_pool(compared: Sequence[ObjectPlan], fresh: Sequence[ObjectPlan]
+                 ) -> list[ObjectPlan]:
+    """A replaced pool's part: compared with the live one (drift and the reviewer see
+    what differs) and written again in the new pool by the fresh plan's calls, as the
+    pool's sub-resources are (plan_children._in_new_pool)."""
+    before = {o.address: o for o in compared}
+    out = []
+    for new in fresh:
+        old = before.get(new.address)
+        if new.action is Action.CANNOT_APPLY or old is None or old.action is Action.CREATE:
+            out.append(new)
+            continue
+        how = "created again in the new pool (the pool is replaced)"
+        if old.changes:
+            how += "; differs from the live one"
+        out.append(replace(new, action=Action.REPLACE, reason=how, changes=old.changes))
+    return out
