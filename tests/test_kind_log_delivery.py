@@ -272,3 +272,23 @@ def test_a_new_pool_gets_its_log_delivery_after_the_pool() -> None:
     assert obj.calls[0].params == {"UserPoolId": POOL_ID, "LogConfigurations": [
         {"EventSource": "userNotification", "LogLevel": "ERROR",
          "CloudWatchLogsConfiguration": {"LogGroupArn": GROUP}}]}
+
+
+def test_lowering_the_tier_stops_threat_protection_logs_first(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    auth = ("          userAuthEvents:\n            LogLevel: INFO\n"
+            f"            S3Configuration: {{BucketArn: '{BUCKET}'}}\n")
+    assert _cli(session, "apply", write(POOL.format(tier="PLUS", group=GROUP) + auth),
+                "--yes") == 0
+    # UpdateUserPool refuses the lower tier while the pool still sends userAuthEvents.
+    with pytest.raises(ClientError) as refused:
+        _boto(session).update_user_pool(UserPoolId=_pool_id(session), UserPoolTier="ESSENTIALS")
+    assert refused.value.response["Error"]["Code"] == "FeatureUnavailableInTierException"
+    down = write(POOL.format(tier="ESSENTIALS", group=GROUP), "down.yaml")
+    plan = _plan_json(session, down, capsys, "--prune")
+    addresses = [o["address"] for o in plan["pools"][0]["objects"] if o["calls"]]
+    assert addresses == ["app/log_delivery", "app"]  # the logs stop before the tier drops
+    assert _cli(session, "apply", down, "--yes", "--prune") == 0
+    assert [c["EventSource"] for c in _live(session)] == ["userNotification"]
+    assert _cli(session, "plan", down, "--detailed-exitcode", "--prune") == 0

@@ -125,8 +125,8 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
                         live.children if live else None, children.objects,
                         bool(live) and own.replaced)
     # The strays go first: one may hold the domain the pool's own plan creates.
-    objects = refuse_invalid_requests(strays + own.objects + tuple(children.objects)
-                                      + tuple(others))
+    objects = refuse_invalid_requests(strays + others.first + own.objects
+                                      + tuple(children.objects) + others.last)
     return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls),
                    live=live)
 

@@ -172,3 +172,7 @@ class Part:
     # scripts/gen_schema.py's Converter from botocore shapes (``conv.model``,
     # ``conv.ref(shape)``, ``conv.structure(shape, exclude)``, ``conv.defs``).
     schema: Callable[[Any], dict[str, Any]] | None = None
+    # ``first(ctx)``: the part's objects go before the pool's own update, not after
+    # every sub-resource (log delivery that stops sending PLUS-only logs must do so
+    # before the pool's tier is lowered, or UpdateUserPool is refused).
+    first: Callable[[PartContext], bool] | None = None

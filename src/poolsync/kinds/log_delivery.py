@@ -78,7 +78,7 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     written = {k: dict(v) for k, v in dict(ctx.written).items() if isinstance(v, Mapping)}
     live: dict[str, dict[str, Any]] = dict(ctx.found or {})
     unlisted = sorted(set(live) - set(written))
-    desired = {**({} if ctx.prune else {s: live[s] for s in unlisted}), **written}
+    desired = _desired(ctx)
     call = ApiCall("SetLogDeliveryConfiguration",
                    {"UserPoolId": ctx.pool_id, "LogConfigurations": as_request_list(desired)})
     refusal = tier_refusal(ctx, desired)
@@ -105,6 +105,21 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     return [ObjectPlan(address, "log_delivery", Action.UPDATE,
                        "whole list resent (SetLogDeliveryConfiguration replaces it)",
                        changes, (call,), notes)]
+
+
+def stops_plus_logs(ctx: PartContext) -> bool:
+    """Whether this plan stops the PLUS-only logs the pool sends: then it goes before
+    the pool's update, which may lower the tier (UpdateUserPool refuses a tier beneath
+    a feature still on: terraform-provider-aws PR #40734)."""
+    desired = _desired(ctx)
+    return bool(plus_features(ctx.found or {})) and not plus_features(desired)
+
+
+def _desired(ctx: PartContext) -> dict[str, dict[str, Any]]:
+    written = {k: dict(v) for k, v in dict(ctx.written).items() if isinstance(v, Mapping)}
+    live: dict[str, dict[str, Any]] = dict(ctx.found or {})
+    kept = {} if ctx.prune else {s: live[s] for s in sorted(set(live) - set(written))}
+    return {**kept, **written}
 
 
 def kept_note(source: str) -> str:
@@ -210,4 +225,5 @@ PART = Part(
     category={"GetLogDeliveryConfiguration": "UserPoolRead",
               "SetLogDeliveryConfiguration": "UserPoolUpdate"},
     rules=(log_configuration_pairs, log_delivery_tier), schema=schema,
+    first=stops_plus_logs,
 )

@@ -6,7 +6,7 @@ AWS."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from poolsync.children import custom_first
@@ -15,14 +15,24 @@ from poolsync.kinds.base import Part, PartContext, client_placeholder
 from poolsync.model import POOL_ID, Action, ObjectPlan, PoolConfig
 
 
+@dataclass(frozen=True)
+class PartPlans:
+    """The parts' objects: ``first`` go before the pool's own objects (``Part.first``),
+    ``last`` after every sub-resource."""
+
+    first: tuple[ObjectPlan, ...] = ()
+    last: tuple[ObjectPlan, ...] = ()
+
+
 def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any],
-               live: Any, planned: Sequence[ObjectPlan], replacing: bool) -> list[ObjectPlan]:
+               live: Any, planned: Sequence[ObjectPlan], replacing: bool) -> PartPlans:
     """The objects of every part the file writes, in registry order. ``pool_id`` None:
     the pool is created in this run. ``live``: the pool's LiveChildren (None for a new
     pool). ``planned``: the objects planned before (the clients' actions decide their
     ids). ``replacing``: the pool is replaced; each part is created again in the new
     pool (``_in_new_pool``)."""
     out: list[ObjectPlan] = []
+    first: list[ObjectPlan] = []
     for part in parts():
         if part.key not in cfg.parts:
             continue
@@ -32,14 +42,14 @@ def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any
         found = live.others.get(part.key) if live is not None else None
         ids = dict(live.client_ids) if live is not None else {}
         domains = tuple(custom_first(live.domains)) if live is not None else ()
-        compared = part.plan(_context(cfg, part, pool_id, described, found, ids, planned,
-                                      domains=domains))
+        ctx = _context(cfg, part, pool_id, described, found, ids, planned, domains=domains)
+        compared = part.plan(ctx)
         if not replacing:
-            out += compared
+            (first if part.first is not None and part.first(ctx) else out).extend(compared)
             continue
         fresh = part.plan(_context(cfg, part, POOL_ID, {}, None, {}, planned, renew=True))
         out += _in_new_pool(compared, fresh)
-    return out
+    return PartPlans(tuple(first), tuple(out))
 
 
 def _context(cfg: PoolConfig, part: Part, pool_id: str, described: Mapping[str, Any],

@@ -14,6 +14,7 @@ Each behaviour names its source:
 - userAuthEvents and the S3 and Firehose destinations need the PLUS tier
   (FeatureUnavailableInTierException, in Set's error list; botocore LogConfigurationType).
 - An unknown pool is ResourceNotFoundException (both operations' error lists).
+- UpdateUserPool refuses a tier beneath the logs the pool sends (check_tier_keeps_logs).
 """
 
 from __future__ import annotations
@@ -64,6 +65,24 @@ def check_log_tier(pool: Any, configurations: Sequence[Mapping[str, Any]]) -> No
         raise FeatureUnavailableInTierException(
             f"The following features need to be disabled for the {tier} pricing tier "
             "configured: Log Export")
+
+
+def check_tier_keeps_logs(pool: Any, merged: Mapping[str, Any]) -> None:
+    """UpdateUserPool: lowering the tier beneath the pool's threat-protection logs is
+    refused like lowering it beneath any other PLUS feature (terraform-provider-aws PR
+    #40734 quotes "The following features need to be disabled for the ESSENTIALS
+    pricing tier configured: Threat Protection"; that logs count is inferred from
+    botocore LogConfigurationType, UNVERIFIED)."""
+    tier = str(merged.get("UserPoolTier") or DEFAULT_TIER)
+    if tier != "PLUS":
+        check_log_tier(_Tiered(tier), stored(pool))
+
+
+class _Tiered:
+    """A pool as check_log_tier reads it, at the tier a request asks for."""
+
+    def __init__(self, tier: str) -> None:
+        self.extended_config = {"UserPoolTier": tier}
 
 
 def stored(pool: Any) -> list[dict[str, Any]]:

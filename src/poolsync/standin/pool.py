@@ -9,6 +9,7 @@ from typing import Any, Final
 from moto.cognitoidp.exceptions import InvalidParameterException
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool
 
+from poolsync.standin.log_delivery import check_tier_keeps_logs
 from poolsync.standin.mfa import (
     apply_update_mfa,
     check_create_first_factors,
@@ -99,6 +100,7 @@ def _update_user_pool(backend: Any, user_pool_id: str, request: dict[str, Any]) 
     check_verification_before_update(merged)
     check_update_first_factors(pool, merged)
     check_pool_tier(merged, kept_mfa=mfa_blocks_kept(pool, merged["MfaConfiguration"]))
+    check_tier_keeps_logs(pool, merged)
     _moto_update_user_pool(backend, user_pool_id, merged)
     apply_update_mfa(pool, merged["MfaConfiguration"])
     rename(pool, request.get("PoolName"))
