@@ -292,3 +292,23 @@ def test_lowering_the_tier_stops_threat_protection_logs_first(
     assert _cli(session, "apply", down, "--yes", "--prune") == 0
     assert [c["EventSource"] for c in _live(session)] == ["userNotification"]
     assert _cli(session, "plan", down, "--detailed-exitcode", "--prune") == 0
+
+
+def test_a_replaced_pool_gets_its_log_delivery_again(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(POOL.format(tier="ESSENTIALS", group=GROUP))
+    assert _cli(session, "apply", path, "--yes") == 0
+    old = _pool_id(session)
+    replaced = write(POOL.format(tier="ESSENTIALS", group=GROUP).replace(
+        "settings: {UserPoolTier: ESSENTIALS}",
+        "settings: {UserPoolTier: ESSENTIALS, UsernameAttributes: [email]}"), "replaced.yaml")
+    obj = _object(_plan_json(session, replaced, capsys, "--allow-replace", "app"),
+                  "app/log_delivery")
+    assert obj["action"] == "replace"
+    assert "created again in the new pool" in obj["reason"]
+    assert obj["calls"] == ["SetLogDeliveryConfiguration"]
+    assert _cli(session, "apply", replaced, "--yes", "--allow-replace", "app") == 0
+    assert _pool_id(session) != old
+    assert _live(session)[0]["CloudWatchLogsConfiguration"]["LogGroupArn"] == GROUP
+    assert _cli(session, "plan", replaced, "--detailed-exitcode") == 0

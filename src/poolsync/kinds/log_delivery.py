@@ -103,7 +103,8 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
                            "no log delivery left (SetLogDeliveryConfiguration with an empty "
                            "list)", changes, (call,))]
     return [ObjectPlan(address, "log_delivery", Action.UPDATE,
-                       "whole list resent (SetLogDeliveryConfiguration replaces it)",
+                       "in place with SetLogDeliveryConfiguration, the whole list (it "
+                       "replaces what it is not sent)",
                        changes, (call,), notes)]
 
 
