@@ -33,6 +33,8 @@ V1 = """
         settings:
           Schema: [{Name: tenant, AttributeDataType: String}]
           UserPoolTags: {team: identity}
+          UserPoolTier: PLUS
+          UserPoolAddOns: {AdvancedSecurityMode: AUDIT}
         mfa: {MfaConfiguration: OPTIONAL, SoftwareTokenMfaConfiguration: {Enabled: true}}
         domain: {Domain: iam-policy-e2e, ManagedLoginVersion: 1}
         identity_providers:
@@ -69,6 +71,11 @@ V1 = """
             LogLevel: ERROR
             CloudWatchLogsConfiguration:
               LogGroupArn: arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/app
+        risk_configuration:
+          ALL:
+            CompromisedCredentialsRiskConfiguration: {Actions: {EventAction: BLOCK}}
+          web:
+            RiskExceptionConfiguration: {BlockedIPRangeList: [10.0.0.0/8]}
     """
 
 # Every kind of object updated in place.
@@ -82,7 +89,8 @@ V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platfor
       .replace("ScopeDescription: Read", "ScopeDescription: Read it all")
       .replace("https://app.example.com/cb", "https://app.example.com/callback")
       .replace("Description: Admins", "Description: Administrators")
-      .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2"))
+      .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2")
+      .replace("BlockedIPRangeList: [10.0.0.0/8]", "BlockedIPRangeList: [10.0.0.0/8, 192.168.0.0/16]"))
 
 # Prune: one of each collection goes, and the domain is renamed (delete and create).
 V3 = (V2.replace("          SignInWithApple:\n", "          Gone:\n", 1)

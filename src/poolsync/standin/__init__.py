@@ -42,6 +42,7 @@ def _patches() -> PatchSet:
         pool,
         providers,
         resource_servers,
+        risk_configuration,
         schema,
         speed,
         tags,
@@ -59,6 +60,7 @@ def _patches() -> PatchSet:
         *resource_servers.PATCHES,
         *tags.PATCHES,
         *log_delivery.PATCHES,
+        *risk_configuration.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))
