@@ -116,7 +116,9 @@ class PartContext:
 
     @property
     def new_pool(self) -> bool:
-        return self.found is None
+        """The pool is created in this run from the file alone: no live pool (a replaced
+        pool's new copy carries the live settings the file does not write)."""
+        return not self.described
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,10 @@ def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any
         if not replacing:
             (first if part.first is not None and part.first(ctx) else out).extend(compared)
             continue
-        fresh = part.plan(_context(cfg, part, POOL_ID, {}, None, {}, planned, renew=True))
+        # The new pool carries the live settings the file does not write (its tier,
+        # threat protection mode): the fresh plan judges prerequisites on them.
+        fresh = part.plan(_context(cfg, part, POOL_ID, described, None, {}, planned,
+                                   renew=True))
         out += _in_new_pool(compared, fresh)
     return PartPlans(tuple(first), tuple(out))
 
