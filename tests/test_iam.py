@@ -66,6 +66,10 @@ V1 = """
         groups:
           admins: {Description: Admins, Precedence: 1}
           staff: {Description: Staff}
+        terms:
+          web:
+            terms-of-use: {Links: {"cognito:default": "https://app.example.com/terms"}}
+            privacy-policy: {Links: {"cognito:default": "https://app.example.com/privacy"}}
         log_delivery:
           userNotification:
             LogLevel: ERROR
@@ -90,9 +94,11 @@ V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platfor
       .replace("https://app.example.com/cb", "https://app.example.com/callback")
       .replace("Description: Admins", "Description: Administrators")
       .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2")
-      .replace("BlockedIPRangeList: [10.0.0.0/8]", "BlockedIPRangeList: [10.0.0.0/8, 192.168.0.0/16]"))
+      .replace("BlockedIPRangeList: [10.0.0.0/8]", "BlockedIPRangeList: [10.0.0.0/8, 192.168.0.0/16]")
+      .replace("https://app.example.com/terms", "https://app.example.com/terms-v2"))
 
-# Prune: one of each collection goes, and the domain is renamed (delete and create).
+# Prune: one of each collection goes (and one terms document), and the domain is
+# renamed (delete and create).
 V3 = (V2.replace("          SignInWithApple:\n", "          Gone:\n", 1)
       .split("          Gone:\n")[0]
       + V2.split("              authorize_scopes: email name\n")[1])
@@ -102,7 +108,9 @@ V3 = (V3.replace("        resource_servers:\n", "        prune: true\n        re
       .replace("          api: {Name: API, Scopes: [{ScopeName: read, ScopeDescription: Read it all}]}\n",
                "          api: {Name: API, Scopes: [{ScopeName: read, ScopeDescription: Read it all}]}\n"
                "          other: {Name: Other}\n")
-      .replace("iam-policy-e2e", "iam-policy-e2e-renamed"))
+      .replace("iam-policy-e2e", "iam-policy-e2e-renamed")
+      .replace('            privacy-policy: {Links: {"cognito:default": '
+               '"https://app.example.com/privacy"}}\n', ""))
 V3_PRUNED = V3.replace("          other: {Name: Other}\n", "")
 
 # A create-only setting: the pool is replaced (after ListUsers finds it empty).

@@ -29,7 +29,7 @@ OWNERS = {
              "standin/clients.py", "standin/providers.py", "standin/domains.py",
              "standin/resource_servers.py", "standin/tags.py", "standin/validation.py",
              "standin/tiers.py", "standin/log_delivery.py",
-             "standin/risk_configuration.py"},
+             "standin/risk_configuration.py", "standin/terms.py"},
     "joserfc": {"standin/speed.py"},
 }
 

@@ -133,7 +133,7 @@ CALL_DEADLINE = 120.0
 # Where a lost response may hide a create that happened: look before sending it again.
 _CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
                       "CreateGroup", "CreateResourceServer", "CreateUserPoolDomain",
-                      "AddCustomAttributes"})
+                      "AddCustomAttributes", "CreateTerms"})
 # Pagination bounds. The longest listing Cognito can have is a pool's groups (10,000,
 # the Cognito quotas page, https://docs.aws.amazon.com/cognito/latest/developerguide/
 # quotas.html) at 60 a page, 167 pages; MAX_PAGES pages of 60 are more than any quota
@@ -303,6 +303,8 @@ class BotoCognito:
         if operation == "CreateUserPoolDomain":
             found = self.describe_domain(str(params["Domain"]))
             return {} if found and found.get("UserPoolId") == pool_id else None
+        if operation == "CreateTerms":
+            return self._created_terms(pool_id, params)
         if operation == "AddCustomAttributes":
             pool = self.describe_user_pool(pool_id) or {}
             have = {a["Name"] for a in pool.get("SchemaAttributes", [])}
@@ -420,6 +422,22 @@ class BotoCognito:
     def list_resource_servers(self, pool_id: str) -> list[dict[str, Any]]:
         params = {"UserPoolId": pool_id, "MaxResults": 50}
         return list(self._pages("ListResourceServers", "ResourceServers", params))
+
+    def _created_terms(self, pool_id: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The terms document of the request's client and TermsName, if one exists: a
+        client has one of each name (botocore TermsExistsException: "Terms document
+        names must be unique to the app client"). ListTerms names no client, so each
+        document of that name is described (kinds/terms.describe_each)."""
+        for summary in self._pages("ListTerms", "Terms", {"UserPoolId": pool_id,
+                                                          "MaxResults": 60}):
+            if summary.get("TermsName") != params.get("TermsName"):
+                continue
+            found = self.read("DescribeTerms", {"UserPoolId": pool_id,
+                                                "TermsId": summary["TermsId"]}, absent=_GONE)
+            terms = (found or {}).get("Terms") or {}
+            if terms.get("ClientId") == params.get("ClientId"):
+                return {"Terms": terms}
+        return None
 
     def read(self, operation: str, params: Mapping[str, Any],
              absent: frozenset[str] = frozenset()) -> dict[str, Any] | None:

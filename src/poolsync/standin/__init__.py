@@ -46,6 +46,7 @@ def _patches() -> PatchSet:
         schema,
         speed,
         tags,
+        terms,
         validation,
     )
     from poolsync.standin.patching import PatchSet
@@ -61,6 +62,7 @@ def _patches() -> PatchSet:
         *tags.PATCHES,
         *log_delivery.PATCHES,
         *risk_configuration.PATCHES,
+        *terms.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))
