@@ -38,6 +38,7 @@ def _patches() -> PatchSet:
         clients,
         domains,
         log_delivery,
+        managed_login_branding,
         mfa,
         pool,
         providers,
@@ -59,6 +60,7 @@ def _patches() -> PatchSet:
         *resource_servers.PATCHES,
         *tags.PATCHES,
         *log_delivery.PATCHES,
+        *managed_login_branding.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))
