@@ -82,6 +82,20 @@ V1 = """
             RiskExceptionConfiguration: {BlockedIPRangeList: [10.0.0.0/8]}
     """
 
+# Managed login branding needs the domain's ManagedLoginVersion 2, which V2 sets: V2
+# creates a style (with an image: TagResource records its digest), V3 updates it in
+# place, V3_PRUNED removes a key (delete and create: UpdateManagedLoginBranding keeps
+# what it is not sent), V4 creates it again in the new pool.
+BRANDING = """\
+        managed_login_branding:
+          web:
+            Settings:
+              categories: {global: {colorSchemeMode: DARK}}
+              components: {pageHeader: {backgroundColor: 000000ff}}
+            Assets: [{Category: FORM_LOGO, ColorMode: LIGHT, Extension: SVG, File: logo.svg}]
+"""
+LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+
 # Every kind of object updated in place.
 V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platform}")
       .replace("[{Name: tenant, AttributeDataType: String}]",
@@ -95,7 +109,8 @@ V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platfor
       .replace("Description: Admins", "Description: Administrators")
       .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2")
       .replace("BlockedIPRangeList: [10.0.0.0/8]", "BlockedIPRangeList: [10.0.0.0/8, 192.168.0.0/16]")
-      .replace("https://app.example.com/terms", "https://app.example.com/terms-v2"))
+      .replace("https://app.example.com/terms", "https://app.example.com/terms-v2")
+      .replace("        log_delivery:\n", BRANDING + "        log_delivery:\n"))
 
 # Prune: one of each collection goes (and one terms document), and the domain is
 # renamed (delete and create).
@@ -110,8 +125,11 @@ V3 = (V3.replace("        resource_servers:\n", "        prune: true\n        re
                "          other: {Name: Other}\n")
       .replace("iam-policy-e2e", "iam-policy-e2e-renamed")
       .replace('            privacy-policy: {Links: {"cognito:default": '
-               '"https://app.example.com/privacy"}}\n', ""))
-V3_PRUNED = V3.replace("          other: {Name: Other}\n", "")
+               '"https://app.example.com/privacy"}}\n', "")
+      .replace("colorSchemeMode: DARK", "colorSchemeMode: LIGHT"))
+V3_PRUNED = (V3.replace("          other: {Name: Other}\n", "")
+             .replace("              components: {pageHeader: {backgroundColor: 000000ff}}\n",
+                      ""))
 
 # A create-only setting: the pool is replaced (after ListUsers finds it empty).
 V4 = V3_PRUNED.replace("        settings:\n", "        settings:\n          UsernameAttributes: [email]\n")
@@ -199,6 +217,7 @@ def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
     _delete_pools(session)
 
     v1, v2, v3 = write(V1, "v1.yaml"), write(V2, "v2.yaml"), write(V3, "v3.yaml")
+    write(LOGO_SVG, "logo.svg")
     record("plan", v1, "--detailed-exitcode", expect=2)
     record("apply", v1, "--yes")  # creates everything (TagResource: Apple's key)
     record("plan", v1, "--detailed-exitcode")
@@ -208,10 +227,13 @@ def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
     record("drift", v1, "--output", "json", expect=2)
     record("plan", v2, "--detailed-exitcode", expect=2)
     record("apply", v2, "--yes")  # every kind of in-place update
+    # A managed login style (V2's) read by drift; the console's group is unmanaged.
+    record("drift", v2, expect=2)
     record("plan", v3, "--prune", "--output", "json", "--allow-replace", "app/domain",
            expect=0)
     record("apply", v3, "--yes", "--allow-replace", "app/domain")  # prune, domain replaced
-    record("apply", write(V3_PRUNED, "v3-pruned.yaml"), "--yes")
+    record("apply", write(V3_PRUNED, "v3-pruned.yaml"), "--yes",
+           "--allow-replace", "app/managed_login_branding/web")
     record("export", "--region", REGION, "--all")
     record("export", "--region", REGION, "--name", "app")
     v4 = write(V4, "v4.yaml")

@@ -29,7 +29,8 @@ OWNERS = {
              "standin/clients.py", "standin/providers.py", "standin/domains.py",
              "standin/resource_servers.py", "standin/tags.py", "standin/validation.py",
              "standin/tiers.py", "standin/log_delivery.py",
-             "standin/risk_configuration.py", "standin/terms.py"},
+             "standin/risk_configuration.py", "standin/terms.py",
+             "standin/managed_login_branding.py"},
     "joserfc": {"standin/speed.py"},
 }
 

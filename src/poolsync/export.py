@@ -192,7 +192,7 @@ def _export_pool(
             i: export_resource_server(s) for i, s in sorted(kids.resource_servers.items())
         }
     context = ExportContext(name, region, kids.clients or {},
-                            partial(_part_variable, collected, name))
+                            partial(_part_variable, collected, name), collected.notes.append)
     for part in parts():
         value = part.export(kids.others.get(part.key), context)
         if value is not None:

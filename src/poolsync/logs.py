@@ -153,8 +153,25 @@ def credentials(environ: Mapping[str, str] | None = None) -> set[str]:
     return {environ[name] for name in CREDENTIAL_VARIABLES if environ.get(name)}
 
 
+# An image in a request or response body: the ``Bytes`` of a managed login style's asset
+# (botocore AssetType: a blob of up to 1 MB, 40 to a style), which the JSON protocol
+# sends as base64 text and botocore's debug log would print whole, once per request and
+# once per response. Each is logged as its length: it is neither a secret nor readable.
+_BLOB = re.compile(r"""(?P<key>(?P<q>\\?["'])Bytes(?P=q)\s*:\s*)"""
+                   r"""(?P<open>\\?["'])(?P<value>[A-Za-z0-9+/=]*)(?P=open)""")
+
+
+def elide_blobs(text: str) -> str:
+    """``text`` with each ``"Bytes": "<base64>"`` value replaced by its length."""
+    if "Bytes" not in text:
+        return text
+    return _BLOB.sub(lambda m: f"{m['key']}{m['open']}({len(m['value'])} base64 characters, "
+                               f"not logged){m['open']}", text)
+
+
 class RedactingFilter(logging.Filter):
-    """Rewrites each record into its redacted final text (message, traceback, stack).
+    """Rewrites each record into its redacted final text (message, traceback, stack),
+    images left out (``elide_blobs``).
 
     ``secrets`` is asked on every record, so values learned after the filter was
     installed (the config loads after the options are parsed) are redacted too.
@@ -170,7 +187,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: keep what can be shown safely
             message = f"{record.msg!r} {record.args!r}"
-        record.msg, record.args = redact(message, secrets), None
+        record.msg, record.args = redact(elide_blobs(message), secrets), None
         if record.exc_info:
             text = logging.Formatter().formatException(record.exc_info)
             record.exc_text, record.exc_info = redact(text, secrets), None

@@ -121,17 +121,23 @@ class PartContext:
         return not self.described
 
 
+def _no_note(text: str) -> None:
+    """What ``ExportContext.add_note`` does where the caller collects no notes."""
+
+
 @dataclass(frozen=True)
 class ExportContext:
     """What a part's ``export`` knows of one live pool: its name and region, its app
     clients by name (DescribeUserPoolClient, each with its ClientId; {} if none), and
     ``add_variable(path, name, note)`` for a value the export must leave to
-    ``${env:NAME}`` (a secret)."""
+    ``${env:NAME}`` (a secret), and ``add_note(text)`` for what the reader of the
+    export must know (what it could not write)."""
 
     pool: str
     region: str
     clients: Mapping[str, Mapping[str, Any]]
     add_variable: Callable[[tuple[str | int, ...], str, str], str]
+    add_note: Callable[[str], None] = _no_note
 
     def client_names(self) -> dict[str, str]:
         """Client id -> name."""

@@ -38,6 +38,7 @@ def _patches() -> PatchSet:
         clients,
         domains,
         log_delivery,
+        managed_login_branding,
         mfa,
         pool,
         providers,
@@ -63,6 +64,7 @@ def _patches() -> PatchSet:
         *log_delivery.PATCHES,
         *risk_configuration.PATCHES,
         *terms.PATCHES,
+        *managed_login_branding.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))
