@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,7 +70,12 @@ V1 = """
             LogLevel: ERROR
             CloudWatchLogsConfiguration:
               LogGroupArn: arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/app
+        ui_customization:
+          ALL: {CSS: ".banner-customizable {padding: 10px;}", ImageFile: logo.png}
+          web: {CSS: ".label-customizable {font-weight: 400;}"}
     """
+# The hosted UI logo ui_customization sends (a PNG, by its signature), next to the files.
+LOGO = b"\x89PNG\r\n\x1a\n" + b"iam-policy logo" * 8
 
 # Every kind of object updated in place.
 V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platform}")
@@ -82,7 +88,8 @@ V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platfor
       .replace("ScopeDescription: Read", "ScopeDescription: Read it all")
       .replace("https://app.example.com/cb", "https://app.example.com/callback")
       .replace("Description: Admins", "Description: Administrators")
-      .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2"))
+      .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2")
+      .replace("ImageFile: logo.png", "ImageFile: null"))  # UntagResource: the logo's tag
 
 # Prune: one of each collection goes, and the domain is renamed (delete and create).
 V3 = (V2.replace("          SignInWithApple:\n", "          Gone:\n", 1)
@@ -183,6 +190,7 @@ def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
     _delete_pools(session)
 
     v1, v2, v3 = write(V1, "v1.yaml"), write(V2, "v2.yaml"), write(V3, "v3.yaml")
+    (Path(v1).parent / "logo.png").write_bytes(LOGO)
     record("plan", v1, "--detailed-exitcode", expect=2)
     record("apply", v1, "--yes")  # creates everything (TagResource: Apple's key)
     record("plan", v1, "--detailed-exitcode")

@@ -122,14 +122,17 @@ class PartContext:
 @dataclass(frozen=True)
 class ExportContext:
     """What a part's ``export`` knows of one live pool: its name and region, its app
-    clients by name (DescribeUserPoolClient, each with its ClientId; {} if none), and
+    clients by name (DescribeUserPoolClient, each with its ClientId; {} if none),
     ``add_variable(path, name, note)`` for a value the export must leave to
-    ``${env:NAME}`` (a secret)."""
+    ``${env:NAME}`` (a secret), and ``add_note(text)`` for what it cannot write."""
 
     pool: str
     region: str
     clients: Mapping[str, Mapping[str, Any]]
     add_variable: Callable[[tuple[str | int, ...], str, str], str]
+    # Where a note about what the export could not write (a write-only image) goes:
+    # the export's notes (``collected.notes.append``); None drops it.
+    add_note: Callable[[str], None] | None = None
 
     def client_names(self) -> dict[str, str]:
         """Client id -> name."""

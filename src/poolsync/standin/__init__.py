@@ -45,6 +45,7 @@ def _patches() -> PatchSet:
         schema,
         speed,
         tags,
+        ui_customization,
         validation,
     )
     from poolsync.standin.patching import PatchSet
@@ -59,6 +60,7 @@ def _patches() -> PatchSet:
         *resource_servers.PATCHES,
         *tags.PATCHES,
         *log_delivery.PATCHES,
+        *ui_customization.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))
