@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,7 +81,12 @@ V1 = """
             CompromisedCredentialsRiskConfiguration: {Actions: {EventAction: BLOCK}}
           web:
             RiskExceptionConfiguration: {BlockedIPRangeList: [10.0.0.0/8]}
+        ui_customization:
+          ALL: {CSS: ".banner-customizable {padding: 10px;}", ImageFile: logo.png}
+          web: {CSS: ".label-customizable {font-weight: 400;}"}
     """
+# The hosted UI logo ui_customization sends (a PNG, by its signature), next to the files.
+LOGO = b"\x89PNG\r\n\x1a\n" + b"iam-policy logo" * 8
 
 # Managed login branding needs the domain's ManagedLoginVersion 2, which V2 sets: V2
 # creates a style (with an image: TagResource records its digest), V3 updates it in
@@ -110,7 +116,8 @@ V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platfor
       .replace("log-group:/aws/vendedlogs/app", "log-group:/aws/vendedlogs/app-v2")
       .replace("BlockedIPRangeList: [10.0.0.0/8]", "BlockedIPRangeList: [10.0.0.0/8, 192.168.0.0/16]")
       .replace("https://app.example.com/terms", "https://app.example.com/terms-v2")
-      .replace("        log_delivery:\n", BRANDING + "        log_delivery:\n"))
+      .replace("        log_delivery:\n", BRANDING + "        log_delivery:\n")
+      .replace("ImageFile: logo.png", "ImageFile: null"))  # UntagResource: the logo's tag
 
 # Prune: one of each collection goes (and one terms document), and the domain is
 # renamed (delete and create).
@@ -218,6 +225,7 @@ def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
 
     v1, v2, v3 = write(V1, "v1.yaml"), write(V2, "v2.yaml"), write(V3, "v3.yaml")
     write(LOGO_SVG, "logo.svg")
+    (Path(v1).parent / "logo.png").write_bytes(LOGO)
     record("plan", v1, "--detailed-exitcode", expect=2)
     record("apply", v1, "--yes")  # creates everything (TagResource: Apple's key)
     record("plan", v1, "--detailed-exitcode")

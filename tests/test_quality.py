@@ -30,7 +30,8 @@ OWNERS = {
              "standin/resource_servers.py", "standin/tags.py", "standin/validation.py",
              "standin/tiers.py", "standin/log_delivery.py",
              "standin/risk_configuration.py", "standin/terms.py",
-             "standin/managed_login_branding.py"},
+             "standin/managed_login_branding.py",
+             "standin/ui_customization.py"},
     "joserfc": {"standin/speed.py"},
 }
 

@@ -111,8 +111,10 @@ class RetryPolicy:
 
 
 def _snake(operation: str) -> str:
-    """``UpdateUserPool`` -> ``update_user_pool`` (boto3's method name)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    """``UpdateUserPool`` -> ``update_user_pool`` (boto3's method name); a run of
+    capitals is one word, as botocore's ``xform_name`` has it: ``SetUICustomization``
+    -> ``set_ui_customization``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 # botocore's retries are off: its default "legacy" mode never retries Cognito's

@@ -68,6 +68,12 @@ _SIGNING = (
 CREDENTIAL_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 _QUOTES = ("'", '"', '\\"', "\\'")
 
+# A blob in a logged request body: botocore sends a blob member (SetUICustomization's
+# ImageFile, botocore ImageFileType, up to 128 KiB) as one base64 string in the JSON
+# body, and logs the body whole ("Making request for OperationModel ... with params").
+# A quoted run of base64 this long is no text a reader wants: it is logged as its size.
+_LONG_BASE64 = re.compile(r"""(?P<q>\\?")(?P<data>[A-Za-z0-9+/]{1024,}={0,2})(?P=q)""")
+
 # The loggers ``--debug`` turns up (botocore's request/response log, urllib3's
 # connection log; boto3 for its own few lines).
 DEBUG_LOGGERS = ("botocore", "boto3", "urllib3")
@@ -169,6 +175,13 @@ def elide_blobs(text: str) -> str:
                                f"not logged){m['open']}", text)
 
 
+def shorten_blobs(text: str) -> str:
+    """``text`` with each long base64 string (a blob sent: an image) replaced by its
+    size: a debug log line stays readable, and no image is dumped into it."""
+    return _LONG_BASE64.sub(lambda m: f"{m['q']}(base64, {len(m['data'])} characters: not "
+                               f"logged){m['q']}", text)
+
+
 class RedactingFilter(logging.Filter):
     """Rewrites each record into its redacted final text (message, traceback, stack),
     images left out (``elide_blobs``).
@@ -187,7 +200,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: keep what can be shown safely
             message = f"{record.msg!r} {record.args!r}"
-        record.msg, record.args = redact(elide_blobs(message), secrets), None
+        record.msg, record.args = redact(shorten_blobs(elide_blobs(message)), secrets), None
         if record.exc_info:
             text = logging.Formatter().formatException(record.exc_info)
             record.exc_text, record.exc_info = redact(text, secrets), None

@@ -18,10 +18,16 @@ def parts() -> tuple[Part, ...]:
     """Every self-planning kind, in the order apply writes them (after the pool, its
     MFA and the sub-resource collections: they name clients and need the pool's
     settings; docs/design/resource-kinds.md section 3)."""
-    from poolsync.kinds import log_delivery, managed_login_branding, risk_configuration, terms
+    from poolsync.kinds import (
+        log_delivery,
+        managed_login_branding,
+        risk_configuration,
+        terms,
+        ui_customization,
+    )
 
-    return (managed_login_branding.PART, terms.PART, risk_configuration.PART,
-            log_delivery.PART)
+    return (ui_customization.PART, managed_login_branding.PART, terms.PART,
+            risk_configuration.PART, log_delivery.PART)
 
 
 def part_keys() -> tuple[str, ...]:

@@ -128,7 +128,7 @@ def _no_note(text: str) -> None:
 @dataclass(frozen=True)
 class ExportContext:
     """What a part's ``export`` knows of one live pool: its name and region, its app
-    clients by name (DescribeUserPoolClient, each with its ClientId; {} if none), and
+    clients by name (DescribeUserPoolClient, each with its ClientId; {} if none),
     ``add_variable(path, name, note)`` for a value the export must leave to
     ``${env:NAME}`` (a secret), and ``add_note(text)`` for what the reader of the
     export must know (what it could not write)."""

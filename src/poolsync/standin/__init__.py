@@ -48,6 +48,7 @@ def _patches() -> PatchSet:
         speed,
         tags,
         terms,
+        ui_customization,
         validation,
     )
     from poolsync.standin.patching import PatchSet
@@ -65,6 +66,7 @@ def _patches() -> PatchSet:
         *risk_configuration.PATCHES,
         *terms.PATCHES,
         *managed_login_branding.PATCHES,
+        *ui_customization.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))

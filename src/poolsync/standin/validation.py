@@ -18,6 +18,8 @@ satisfy constraint: ..." (amazon-cognito-identity-js #388).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -241,6 +243,27 @@ def validation_message(operation: str, params: Mapping[str, Any]) -> str | None:
 # --- The hook -----------------------------------------------------------------------
 
 
+def decoded_blobs(shape: ModelShape, value: Any) -> Any:
+    """``value`` (a request's JSON body below ``shape``) with each blob member as the
+    bytes it stands for: the JSON protocol carries a blob as base64 text, and the model's
+    limits are on the bytes (botocore ImageFileType: max 131072, the size of the image,
+    not of its base64, a third longer). Text that is not base64 is left as it is."""
+    kind = shape.type_name
+    if kind == "blob" and isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return value
+    if kind == "structure" and isinstance(value, Mapping):
+        return {k: decoded_blobs(shape.members[k], v) if k in shape.members else v
+                for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [decoded_blobs(shape.member, v) for v in value]
+    if kind == "map" and isinstance(value, Mapping):
+        return {k: decoded_blobs(shape.value, v) for k, v in value.items()}
+    return value
+
+
 def _request_parameters(response: Any) -> Mapping[str, Any] | None:
     """The request's JSON body (CognitoIdpResponse.parameters), None when it is not a
     JSON object: moto answers that itself."""
@@ -269,6 +292,9 @@ def _checked_call_action(response: Any) -> Any:
     """
     operation = response._get_action()
     parameters = _request_parameters(response)
+    shape = _operation_input(operation) if shapes.known_operation(operation) else None
+    if parameters is not None and shape is not None:
+        parameters = decoded_blobs(shape, parameters)
     message = None if parameters is None else validation_message(operation, parameters)
     if message is not None:
         refusal = InvalidParameterException(message)
