@@ -1,7 +1,9 @@
 """The pool's sub-resources: app clients, identity providers, the hosted-UI domain,
-groups and resource servers.
+groups and resource servers. The kinds move to one module each in ``poolsync.kinds``
+(docs/design/resource-kinds.md): groups and resource servers have; this module
+re-exports their names, so ``from poolsync.children import X`` keeps working.
 
-For each kind, in one place: its canonical shape (each Cognito quirk a named function
+For each kind still here, in one place: its canonical shape (each Cognito quirk a named function
 saying which AWS behaviour it absorbs and its public source), its defaults,
 what only a replacement can change, and the exact request payloads. Pure: no AWS.
 
@@ -21,9 +23,67 @@ from urllib.parse import quote
 from poolsync import fingerprint as fingerprints
 from poolsync.kinds.base import Kind
 from poolsync.kinds.group import GROUPS
+from poolsync.kinds.resource_server import (
+    RESOURCE_SERVER_DEFAULTS,
+    RESOURCE_SERVERS,
+    canonical_resource_server,
+    resource_server_payload,
+    resource_server_update,
+)
 from poolsync.model import MISSING, FieldChange, secret_location
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
 from poolsync.outputs import hosted_ui_url
+
+# Every name other modules and the tests import from here, the moved ones included
+# (kinds/*.py): ``from poolsync.children import X`` keeps working.
+__all__ = [
+    "CLIENTS",
+    "CLIENT_DEFAULTS",
+    "CLIENT_READ_ONLY",
+    "COLLECTIONS",
+    "DOMAIN_DEFAULTS",
+    "GROUPS",
+    "PROVIDERS",
+    "RESOURCE_SERVERS",
+    "RESOURCE_SERVER_DEFAULTS",
+    "SECRET_DETAILS",
+    "SERVER_DETAIL_KEYS",
+    "WRITE_ONLY_DETAILS",
+    "canonical_desired_client",
+    "canonical_desired_provider",
+    "canonical_live_client",
+    "canonical_live_domain",
+    "canonical_live_provider",
+    "canonical_resource_server",
+    "client_note",
+    "client_payload",
+    "client_recreated",
+    "client_replacement_reason",
+    "client_update",
+    "custom_first",
+    "domain_replacement_reason",
+    "drop_service_linked_analytics_role",
+    "effective_token_validity",
+    "fingerprint",
+    "fingerprint_matches",
+    "format_duration",
+    "is_secret_path",
+    "parse_duration",
+    "private_key_location",
+    "provider_create_payload",
+    "provider_defaults",
+    "provider_recreated",
+    "provider_replacement_reason",
+    "provider_update",
+    "provider_update_payload",
+    "resource_server_payload",
+    "resource_server_update",
+    "scopes_as_set",
+    "secret_generated",
+    "sent_secrets",
+    "sign_in_url",
+    "written_secrets",
+]
 
 # --------------------------------------------------------------------------- clients
 
@@ -370,36 +430,13 @@ def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
             f"&redirect_uri={quote(str(redirect), safe='')}")
 
 
-# --------------------------------------------------------------------------- resource servers
-
-
-def canonical_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: copy.deepcopy(v) for k, v in server.items() if k in ("Name", "Scopes")}
-    if "Scopes" in out:
-        out["Scopes"] = sorted(out["Scopes"], key=lambda s: str(s.get("ScopeName")))
-    return out
-
-
-RESOURCE_SERVER_DEFAULTS: dict[str, Any] = {"Scopes": []}
-
-
-def resource_server_payload(
-    identifier: str, expected: Mapping[str, Any], live: Mapping[str, Any]
-) -> dict[str, Any]:
-    """UpdateResourceServer resets what it is not sent; omitted Scopes removes every
-    scope (botocore): always send Name and Scopes."""
-    merged = {**copy.deepcopy(dict(live)), **copy.deepcopy(dict(expected))}
-    return {"Identifier": identifier, "Name": merged.get("Name", identifier),
-            "Scopes": merged.get("Scopes", [])}
-
-
 # --------------------------------------------------------------------------- kinds
 #
 # What the planner needs of each collection, as members of its Kind (kinds/base.py),
 # so that the planner names no kind (docs/design/resource-kinds.md): Cognito's
 # defaults, what only a replacement changes, the request members that name an item,
 # and the exact update and re-create payloads. Each function states the behaviour it
-# encodes. Groups have moved to kinds/group.py; the other kinds follow.
+# encodes. Groups and resource servers have moved to kinds/; the other kinds follow.
 
 
 def client_replacement_reason(change: FieldChange) -> str | None:
@@ -431,12 +468,6 @@ def client_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any
 def provider_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
                     live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
     return provider_update_payload(name, written, found)
-
-
-def resource_server_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                           live: Mapping[str, Any], expected: Mapping[str, Any]
-                           ) -> dict[str, Any]:
-    return resource_server_payload(name, expected, live)
 
 
 def client_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
@@ -481,11 +512,6 @@ PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
                  defaults=lambda written: provider_defaults(str(written.get("ProviderType"))),
                  replacement_reason=provider_replacement_reason, recreated=provider_recreated,
                  live_field="providers")
-RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
-                        "Identifier", "CreateResourceServer", "UpdateResourceServer",
-                        "DeleteResourceServer", canonical_resource_server,
-                        canonical_resource_server, resource_server_update,
-                        defaults=lambda written: RESOURCE_SERVER_DEFAULTS)
 # In the order they are created (deleted in reverse): providers and resource servers
 # before the clients that name them, groups last.
 COLLECTIONS: tuple[Kind, ...] = (PROVIDERS, RESOURCE_SERVERS, CLIENTS, GROUPS)

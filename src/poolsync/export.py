@@ -28,6 +28,7 @@ from typing import Any
 
 from poolsync import children as ch
 from poolsync.kinds.group import export_groups
+from poolsync.kinds.resource_server import export_resource_server
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import (
     CUSTOM_ATTRIBUTE_DEFAULTS,
@@ -429,7 +430,7 @@ def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> s
     return f"${{env:{unique}}}"
 
 
-# --------------------------------------------------------------------------- domain, servers
+# --------------------------------------------------------------------------- domain
 
 
 def export_domain(
@@ -447,14 +448,6 @@ def export_domain(
                 f"per pool ({chosen['Domain']} is)"
             )
     return ch.canonical_live_domain(chosen)
-
-
-def export_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
-    live = ch.canonical_resource_server(server)
-    live["Scopes"] = [_named_first(scope) for scope in live.get("Scopes") or []]
-    if not live["Scopes"]:
-        del live["Scopes"]
-    return live
 
 
 # --------------------------------------------------------------------------- rendering

@@ -15,6 +15,7 @@ from typing import Any
 from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import Kind
+from poolsync.kinds.resource_server import resource_server_in_new_pool
 from poolsync.model import (
     MISSING,
     POOL_ARN,
@@ -260,9 +261,9 @@ def _recreate(cfg: PoolConfig, obj: ObjectPlan, live: LiveChildren) -> tuple[Api
     if obj.kind == "resource_server" and cfg.resource_servers is not None:
         found = (live.resource_servers or {}).get(name)
         if found is not None:
-            merged = ch.resource_server_payload(
-                name, cfg.resource_servers[name], ch.canonical_resource_server(found))
-            return (ApiCall("CreateResourceServer", {"UserPoolId": POOL_ID, **merged}),)
+            return (ApiCall("CreateResourceServer", {
+                "UserPoolId": POOL_ID,
+                **resource_server_in_new_pool(name, cfg.resource_servers[name], found)}),)
     return ()
 
 
