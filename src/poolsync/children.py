@@ -1,6 +1,6 @@
 """The pool's sub-resources: app clients, identity providers, the hosted-UI domain,
 groups and resource servers. The kinds move to one module each in ``poolsync.kinds``
-(docs/design/resource-kinds.md): groups and resource servers have; this module
+(docs/design/resource-kinds.md): groups, resource servers and the domain have; this module
 re-exports their names, so ``from poolsync.children import X`` keeps working.
 
 For each kind still here, in one place: its canonical shape (each Cognito quirk a named function
@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from poolsync import fingerprint as fingerprints
 from poolsync.kinds.base import Kind
+from poolsync.kinds.domain import (
+    DOMAIN_DEFAULTS,
+    canonical_live_domain,
+    custom_first,
+    domain_replacement_reason,
+    sign_in_url,
+)
 from poolsync.kinds.group import GROUPS
 from poolsync.kinds.resource_server import (
     RESOURCE_SERVER_DEFAULTS,
@@ -30,9 +36,8 @@ from poolsync.kinds.resource_server import (
     resource_server_payload,
     resource_server_update,
 )
-from poolsync.model import MISSING, FieldChange, secret_location
+from poolsync.model import FieldChange, secret_location
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
-from poolsync.outputs import hosted_ui_url
 
 # Every name other modules and the tests import from here, the moved ones included
 # (kinds/*.py): ``from poolsync.children import X`` keeps working.
@@ -371,72 +376,14 @@ def written_secrets(
     return found
 
 
-# --------------------------------------------------------------------------- domain
-
-
-def canonical_live_domain(description: Mapping[str, Any]) -> dict[str, Any]:
-    """Keep what a request writes; a prefix domain may come back with
-    ``CustomDomainConfig: {}`` (CLI example 2019), which means none."""
-    out: dict[str, Any] = {"Domain": description["Domain"]}
-    certificate = (description.get("CustomDomainConfig") or {}).get("CertificateArn")
-    if certificate:
-        out["CustomDomainConfig"] = {"CertificateArn": certificate}
-    if description.get("ManagedLoginVersion") is not None:
-        out["ManagedLoginVersion"] = description["ManagedLoginVersion"]
-    return out
-
-
-def custom_first(domains: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """A pool's domains (DescribeUserPoolDomain descriptions), the custom one first: a
-    pool may have a prefix and a custom domain, and the custom one is what users see."""
-    return sorted(domains, key=lambda d: not (d.get("CustomDomainConfig") or {})
-                  .get("CertificateArn"))
-
-
-DOMAIN_DEFAULTS: dict[str, Any] = {
-    # 1 is the hosted UI (classic), 2 managed login (botocore ManagedLoginVersion). A
-    # domain whose describe carries no version (AWS CLI transcript, 2025) serves the
-    # classic hosted UI: absent compares as 1, so a written 2 is a change until a read
-    # reports it.
-    "ManagedLoginVersion": 1,
-}
-
-
-def domain_replacement_reason(change: FieldChange) -> str | None:
-    if change.path == ("Domain",):
-        return ("the domain name cannot change (UpdateUserPoolDomain changes only its "
-                "certificate and version): delete and create")
-    if change.path[:1] == ("CustomDomainConfig",) and (
-        change.before is MISSING or change.after is MISSING
-    ):
-        return "switching between a prefix and a custom domain is a new domain"
-    return None
-
-
-def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
-                client: Mapping[str, Any]) -> str | None:
-    """The hosted UI sign-in URL of a client that uses the code or implicit flow, on the
-    domain's host (``outputs.hosted_ui_url``: None where AWS documents none)."""
-    flows = client.get("AllowedOAuthFlows") or []
-    callbacks = sorted(client.get("CallbackURLs") or [])
-    if not callbacks or not ({"code", "implicit"} & set(flows)):
-        return None
-    base = hosted_ui_url(str(domain["Domain"]), region, "CustomDomainConfig" in domain)
-    if base is None:
-        return None
-    redirect = client.get("DefaultRedirectURI") or callbacks[0]
-    response_type = "code" if "code" in flows else "token"
-    return (f"{base}/login?client_id={client_id}&response_type={response_type}"
-            f"&redirect_uri={quote(str(redirect), safe='')}")
-
-
 # --------------------------------------------------------------------------- kinds
 #
 # What the planner needs of each collection, as members of its Kind (kinds/base.py),
 # so that the planner names no kind (docs/design/resource-kinds.md): Cognito's
 # defaults, what only a replacement changes, the request members that name an item,
 # and the exact update and re-create payloads. Each function states the behaviour it
-# encodes. Groups and resource servers have moved to kinds/; the other kinds follow.
+# encodes. Groups, resource servers and the domain have moved to kinds/; the other kinds
+# follow.
 
 
 def client_replacement_reason(change: FieldChange) -> str | None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from poolsync import children as ch
+from poolsync.kinds.domain import export_domain
 from poolsync.kinds.group import export_groups
 from poolsync.kinds.resource_server import export_resource_server
 from poolsync.model import MISSING, Path, render_path
@@ -428,26 +429,6 @@ def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> s
         unique, n = f"{name}_{n}", n + 1
     collected.variables.append(Variable(unique, path))
     return f"${{env:{unique}}}"
-
-
-# --------------------------------------------------------------------------- domain
-
-
-def export_domain(
-    domains: Sequence[Mapping[str, Any]], collected: _Collected | None = None
-) -> dict[str, Any] | None:
-    """The hosted UI domain. A pool may have a prefix and a custom domain; the config
-    manages one: the custom domain is the one users see."""
-    if not domains:
-        return None
-    chosen, *others = ch.custom_first(domains)
-    if collected is not None:
-        for other in others:
-            collected.notes.append(
-                f"domain {other['Domain']} is not exported: the config manages one domain "
-                f"per pool ({chosen['Domain']} is)"
-            )
-    return ch.canonical_live_domain(chosen)
 
 
 # --------------------------------------------------------------------------- rendering

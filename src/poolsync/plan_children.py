@@ -15,6 +15,14 @@ from typing import Any
 from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import Kind
+from poolsync.kinds.domain import (
+    canonical_live_domain,
+    domain_deleted_with_pool,
+    plan_domain,
+    recreated_domain_notes,
+    sign_in_url,
+)
+from poolsync.kinds.domain import domain_url as domain_url  # re-exported
 from poolsync.kinds.resource_server import resource_server_in_new_pool
 from poolsync.model import (
     MISSING,
@@ -86,7 +94,7 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
     plans = ChildPlans()
     prune = cfg.prune
     if cfg.domain is not None:
-        plans.upserts.append(_plan_domain(cfg, pool_id, live.domains))
+        plans.upserts.append(plan_domain(cfg, pool_id, live.domains))
     for kind in ch.COLLECTIONS:
         desired, found = _written(cfg, kind), _found(live, kind)
         if desired is None:
@@ -141,7 +149,7 @@ def _recreated(cfg: PoolConfig, obj: ObjectPlan, calls: tuple[ApiCall, ...],
     if obj.kind == "domain":
         how = ("deleted before the old pool (DeleteUserPoolDomain, in the pool's calls) and "
                + how)
-        notes = _recreated_domain_notes(cfg, calls, live)
+        notes = recreated_domain_notes(cfg, live.domains)
     elif obj.kind == "client":
         found = (live.clients or {}).get(name) or {}
         create = calls[0].params if calls else {}
@@ -155,67 +163,12 @@ def _recreated(cfg: PoolConfig, obj: ObjectPlan, calls: tuple[ApiCall, ...],
     return replace(obj, action=Action.REPLACE, calls=calls, reason=how, notes=notes)
 
 
-def _recreated_domain_notes(cfg: PoolConfig, calls: tuple[ApiCall, ...],
-                            live: LiveChildren) -> tuple[str, ...]:
-    """Where the hosted UI is after the replacement. A domain written with ``${env:...}``
-    is named by no note: its live name may be an earlier value of the variable, which no
-    output may show (masking.py)."""
-    assert cfg.domain is not None
-    new = domain_url(cfg.domain, cfg.region)
-    old = [domain_url(ch.canonical_live_domain(d), cfg.region)
-           for d in ch.custom_first(live.domains)]
-    hidden = _domain_from_env(cfg)
-    if old[:1] == [new]:
-        at = "at the same URL" if hidden else f"at {new}"
-        notes = [f"The hosted UI stays {at}, now for the new pool (with new client ids)."]
-    elif old:
-        notes = ["The hosted UI moves " + ("to the new domain." if hidden
-                                           else f"from {old[0]} to {new}.")]
-    else:
-        notes = []
-    if "CustomDomainConfig" in cfg.domain:
-        notes.append(_custom_dns(cfg))
-    others = [url for url in old[1:] if url != new]
-    notes += [f"The old pool's other domain ({'not shown' if hidden else url}) is deleted "
-              "too and not created again: the file lists one domain." for url in others]
-    return tuple(notes)
-
-
-def _domain_from_env(cfg: PoolConfig) -> bool:
-    from poolsync.masking import substitutions
-
-    return any(s.at[:1] == ("domain",) for s in substitutions(cfg))
-
-
-def _custom_dns(cfg: PoolConfig) -> str:
-    """botocore CreateUserPoolDomainResponse.CloudFrontDomain: "the target of the alias
-    that you set up with your Domain Name Service (DNS) provider"."""
-    assert cfg.domain is not None
-    name = "the domain" if _domain_from_env(cfg) else str(cfg.domain["Domain"])
-    return ("A custom domain created anew gets the CloudFront target that "
-            "CreateUserPoolDomain returns (CloudFrontDomain): after apply, check that the "
-            f"DNS alias record of {name} points at it.")
-
-
-def domain_url(domain: Mapping[str, Any], region: str) -> str:
-    """The hosted UI's base URL of a domain as a request writes it (canonical)."""
-    name = str(domain.get("Domain"))
-    if "CustomDomainConfig" in domain:
-        return f"https://{name}"
-    return f"https://{name}.auth.{region}.amazoncognito.com"
-
-
 def _deleted_with_pool(cfg: PoolConfig, address: str, kind: str, federated: bool,
                        live: LiveChildren) -> ObjectPlan:
     """An item of a replaced pool that the file does not list: gone with the old pool,
     not created in the new one."""
     if kind == "domain":
-        urls = [domain_url(ch.canonical_live_domain(d), cfg.region)
-                for d in ch.custom_first(live.domains)]
-        return ObjectPlan(address, kind, Action.DELETE, (
-            "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls: a pool "
-            "with a domain cannot be deleted) and not created again: the file lists no "
-            "domain"), notes=tuple(f"The hosted UI at {url} stops working." for url in urls))
+        return domain_deleted_with_pool(address, live.domains, cfg.region)
     return ObjectPlan(address, kind, Action.DELETE, (
         "deleted with the pool (DeleteUserPool) and not created again: " + (
             "Cognito creates it again at the next federated sign-in" if federated
@@ -407,47 +360,6 @@ def _track_private_key(obj: ObjectPlan, desired: Mapping[str, Any],
                    changes=(*obj.changes, change), calls=(*calls, record))
 
 
-# --------------------------------------------------------------------------- domain
-
-
-def _plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any], ...]
-                 ) -> ObjectPlan:
-    assert cfg.domain is not None
-    written = dict(cfg.domain)
-    address = f"{cfg.address}/domain"
-    custom = "CustomDomainConfig" in written
-    same_kind = [d for d in domains if bool((d.get("CustomDomainConfig") or {})
-                                           .get("CertificateArn")) == custom]
-    candidates = same_kind or list(domains)
-    found = candidates[0] if candidates else None
-    create = ApiCall("CreateUserPoolDomain", {"UserPoolId": pool_id, **written})
-    if found is None:
-        return ObjectPlan(address, "domain", Action.CREATE, "new domain (CreateUserPoolDomain)",
-                          creation_changes(written), (create,))
-    live = ch.canonical_live_domain(found)
-    view = owned_view(written, live, ch.DOMAIN_DEFAULTS, "domain")
-    changes = tuple(replace(c, forces_replacement=ch.domain_replacement_reason(c))
-                    for c in field_changes(view.actual, view.expected, written))
-    if not changes:
-        return ObjectPlan(address, "domain", Action.NOOP)
-    if any(c.forces_replacement for c in changes):
-        delete = ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id,
-                                                  "Domain": found["Domain"]})
-        reasons = dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement)
-        moves = (f"from {domain_url(live, cfg.region)} to {domain_url(written, cfg.region)}"
-                 if not _domain_from_env(cfg) else "to the new domain")
-        notes = [f"The hosted UI moves {moves} (the old domain is deleted first: the hosted "
-                 "UI is down until the new one is created); update the applications and "
-                 "identity providers that use the old URL."]
-        if "CustomDomainConfig" in written:
-            notes.append(_custom_dns(cfg))
-        return ObjectPlan(address, "domain", Action.REPLACE, "; ".join(r for r in reasons if r),
-                          changes, (delete, create), tuple(notes))
-    update = {"UserPoolId": pool_id, **{k: v for k, v in {**live, **written}.items()}}
-    return ObjectPlan(address, "domain", Action.UPDATE, "in place with UpdateUserPoolDomain",
-                      changes, (ApiCall("UpdateUserPoolDomain", update),))
-
-
 # --------------------------------------------------------------------------- references
 
 
@@ -584,7 +496,7 @@ def _check_provider_deletions(cfg: PoolConfig, live: LiveChildren,
 
 
 def _sign_in_urls(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str]]:
-    domain = cfg.domain or (ch.canonical_live_domain(live.domains[0]) if live.domains
+    domain = cfg.domain or (canonical_live_domain(live.domains[0]) if live.domains
                             else None)
     # Clients the file does not manage are read only for a provider's replacement
     # (engine.plan): their URLs are not this plan's to show.
@@ -594,7 +506,7 @@ def _sign_in_urls(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str]]:
     for name, client in sorted(live.clients.items()):
         if cfg.clients is not None and name not in cfg.clients:
             continue
-        url = ch.sign_in_url(domain, cfg.region, str(client["ClientId"]), client)
+        url = sign_in_url(domain, cfg.region, str(client["ClientId"]), client)
         if url:
             urls.append((name, url))
     return urls
