@@ -1,6 +1,7 @@
 """The pool's sub-resources: app clients, identity providers, the hosted-UI domain,
 groups and resource servers. The kinds move to one module each in ``poolsync.kinds``
-(docs/design/resource-kinds.md): groups, resource servers and the domain have; this module
+(docs/design/resource-kinds.md): groups, resource servers, the domain and identity
+providers have; this module
 re-exports their names, so ``from poolsync.children import X`` keeps working.
 
 For each kind still here, in one place: its canonical shape (each Cognito quirk a named function
@@ -15,11 +16,9 @@ update, and inside an owned member a field left out means Cognito's default.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from poolsync import fingerprint as fingerprints
 from poolsync.kinds.base import Kind
 from poolsync.kinds.domain import (
     DOMAIN_DEFAULTS,
@@ -29,6 +28,27 @@ from poolsync.kinds.domain import (
     sign_in_url,
 )
 from poolsync.kinds.group import GROUPS
+from poolsync.kinds.identity_provider import (
+    PROVIDERS,
+    SECRET_DETAILS,
+    SERVER_DETAIL_KEYS,
+    WRITE_ONLY_DETAILS,
+    canonical_desired_provider,
+    canonical_live_provider,
+    fingerprint,
+    fingerprint_matches,
+    is_secret_path,
+    private_key_location,
+    provider_create_payload,
+    provider_defaults,
+    provider_recreated,
+    provider_replacement_reason,
+    provider_update,
+    provider_update_payload,
+    scopes_as_set,
+    sent_secrets,
+    written_secrets,
+)
 from poolsync.kinds.resource_server import (
     RESOURCE_SERVER_DEFAULTS,
     RESOURCE_SERVERS,
@@ -36,7 +56,7 @@ from poolsync.kinds.resource_server import (
     resource_server_payload,
     resource_server_update,
 )
-from poolsync.model import FieldChange, secret_location
+from poolsync.model import FieldChange
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
 
 # Every name other modules and the tests import from here, the moved ones included
@@ -226,164 +246,14 @@ def _validities_for_api(client: dict[str, Any]) -> dict[str, Any]:
     return client
 
 
-# --------------------------------------------------------------------------- providers
-
-# Keys Cognito adds to ProviderDetails per provider type (botocore's
-# IdentityProviderType doc; TF #4831, #4807, #42157). Not compared unless the file
-# writes them, and never sent back (TF strips ActiveEncryptionCertificate too).
-SERVER_DETAIL_KEYS: dict[str, tuple[str, ...]] = {
-    "Google": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
-               "oidc_issuer", "token_request_method", "token_url"),
-    "Facebook": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
-                 "token_request_method", "token_url", "api_version"),
-    "LoginWithAmazon": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
-                        "token_request_method", "token_url"),
-    "SignInWithApple": ("attributes_url_add_attributes", "authorize_url", "oidc_issuer",
-                        "token_request_method", "token_url"),
-    # Endpoints Cognito discovers from oidc_issuer: compared only when written.
-    "OIDC": ("attributes_url_add_attributes", "authorize_url", "token_url",
-             "attributes_url", "jwks_uri"),
-    "SAML": ("ActiveEncryptionCertificate", "SSORedirectBindingURI", "SLORedirectBindingURI",
-             "IDPSignout", "IDPInit", "EncryptedResponses", "RequestSigningAlgorithm"),
-}
-# Apple's private key is write-only: Describe never returns it (botocore
-# IdentityProviderType).
-WRITE_ONLY_DETAILS = frozenset({"private_key"})
-SECRET_DETAILS = frozenset({"client_secret", "private_key"})
-_SCOPE_SPLIT = re.compile(r"[\s,]+")
-
-
-def provider_defaults(provider_type: str) -> dict[str, Any]:
-    return {
-        "ProviderDetails": {key: UNKNOWN for key in SERVER_DETAIL_KEYS.get(provider_type, ())},
-        # Cognito adds a `username` mapping (sub, id, ...) by type (issues; Pulumi #679).
-        "AttributeMapping": {"username": UNKNOWN},
-        "IdpIdentifiers": [],
-    }
-
-
-def scopes_as_set(details: dict[str, Any]) -> None:
-    """authorize_scopes is one string; Facebook's documented example separates scopes
-    with commas, the others with spaces (botocore): compare the set of scopes."""
-    scopes = details.get("authorize_scopes")
-    if isinstance(scopes, str):
-        details["authorize_scopes"] = " ".join(sorted(set(_SCOPE_SPLIT.split(scopes.strip()))))
-
-
-def fingerprint(secret: str, where: str) -> str:
-    """A one-way stand-in for a write-only secret, safe to print and to store (the
-    ``poolsync:private_key:*`` tag): scrypt salted with ``where``, the secret's location
-    (``model.secret_location``), see ``poolsync.fingerprint``. Never keyed: runs with and
-    without ``POOLSYNC_FINGERPRINT_KEY`` (apply in CI, a local plan, drift) read the
-    same tag and must agree on it."""
-    return fingerprints.fingerprint(secret, where, keyed=False)
-
-
-def private_key_location(address: str) -> str:
-    """Where an identity provider's (Apple's) private key is, for its fingerprint: the
-    same place the plan's field change and the checksum salt it with."""
-    return secret_location(address, ("ProviderDetails", "private_key"))
-
-
-def fingerprint_matches(recorded: str | None, secret: str, where: str) -> bool:
-    """Whether a recorded fingerprint (a pool tag) is the one of ``secret``, under the
-    scheme it was made with; an older poolsync's ``sha256:`` tag never matches, which
-    plans one harmless re-send of the secret and a new tag."""
-    return fingerprints.matches(recorded, secret, where)
-
-
-def sent_secrets(params: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
-    """The secrets a request sends, as (path in the request, value): a provider's
-    ``ProviderDetails`` ``client_secret`` and ``private_key``, a written ``ClientSecret``
-    (Create/UpdateIdentityProvider, CreateUserPoolClient in botocore's model). The plan's
-    checksum covers their fingerprints, so a pin refuses when any of them changed, the
-    write-only ones (Apple's key) included."""
-    found: list[tuple[tuple[str, ...], Any]] = []
-    if params.get("ClientSecret"):
-        found.append((("ClientSecret",), params["ClientSecret"]))
-    details = params.get("ProviderDetails")
-    if isinstance(details, Mapping):
-        found.extend((("ProviderDetails", key), details[key])
-                     for key in sorted(SECRET_DETAILS) if details.get(key))
-    return found
-
-
-def canonical_live_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
-    live = {
-        k: copy.deepcopy(v)
-        for k, v in provider.items()
-        if k in ("ProviderType", "ProviderDetails", "AttributeMapping", "IdpIdentifiers")
-    }
-    details = dict(live.get("ProviderDetails") or {})
-    scopes_as_set(details)
-    live["ProviderDetails"] = details
-    result: dict[str, Any] = sort_sets(live)
-    return result
-
-
-def canonical_desired_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
-    desired = copy.deepcopy(dict(provider))
-    details = dict(desired.get("ProviderDetails") or {})
-    scopes_as_set(details)
-    for key in WRITE_ONLY_DETAILS & details.keys():
-        # Never returned, so never compared here (see the plan's fingerprint note).
-        details.pop(key)
-    desired["ProviderDetails"] = details
-    result: dict[str, Any] = sort_sets(desired)
-    return result
-
-
-def provider_update_payload(
-    name: str, written: Mapping[str, Any], live: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The full maps (whether UpdateIdentityProvider merges them is UNVERIFIED):
-    the file's ProviderDetails as written, without the keys Cognito adds; the live
-    mapping and identifiers where the file does not write them."""
-    payload: dict[str, Any] = {"ProviderName": name,
-                               "ProviderDetails": copy.deepcopy(dict(written["ProviderDetails"]))}
-    for member in ("AttributeMapping", "IdpIdentifiers"):
-        value = written.get(member, live.get(member))
-        if value is not None:
-            payload[member] = copy.deepcopy(value)
-    return payload
-
-
-def provider_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, Any]:
-    return {"ProviderName": name, **copy.deepcopy(dict(written))}
-
-
-def is_secret_path(path: tuple[str | int, ...]) -> bool:
-    """Identity-provider and client secrets are sensitive wherever they come from
-    (README, "Plans, apply and safety")."""
-    if path[:1] == ("ClientSecret",):
-        return True
-    return len(path) >= 2 and path[0] == "ProviderDetails" and str(path[1]) in SECRET_DETAILS
-
-
-def written_secrets(
-    providers: Mapping[str, Mapping[str, Any]] | None,
-    clients: Mapping[str, Mapping[str, Any]] | None,
-) -> set[str]:
-    """Secrets written in the file itself (not through ``${env:...}``): provider client
-    secrets and private keys, custom client secrets. Never printed, even in errors."""
-    found: set[str] = set()
-    for provider in (providers or {}).values():
-        details = provider.get("ProviderDetails") or {}
-        found.update(str(details[k]) for k in SECRET_DETAILS if details.get(k))
-    for client in (clients or {}).values():
-        if client.get("ClientSecret"):
-            found.add(str(client["ClientSecret"]))
-    return found
-
-
 # --------------------------------------------------------------------------- kinds
 #
 # What the planner needs of each collection, as members of its Kind (kinds/base.py),
 # so that the planner names no kind (docs/design/resource-kinds.md): Cognito's
 # defaults, what only a replacement changes, the request members that name an item,
 # and the exact update and re-create payloads. Each function states the behaviour it
-# encodes. Groups, resource servers and the domain have moved to kinds/; the other kinds
-# follow.
+# encodes. Groups, resource servers, the domain and identity providers have moved to
+# kinds/; clients follow.
 
 
 def client_replacement_reason(change: FieldChange) -> str | None:
@@ -398,23 +268,10 @@ def client_replacement_reason(change: FieldChange) -> str | None:
     return None
 
 
-def provider_replacement_reason(change: FieldChange) -> str | None:
-    """A provider's type is fixed (botocore UpdateIdentityProvider has no ProviderType)."""
-    if change.path[:1] == ("ProviderType",):
-        return ("ProviderType cannot change (UpdateIdentityProvider has no such member): "
-                "delete and create the provider")
-    return None
-
-
 def client_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
                   live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
     """UpdateUserPoolClient resets what it is not sent: the full payload (client_payload)."""
     return {"ClientId": found["ClientId"], **client_payload(name, expected, live)}
-
-
-def provider_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                    live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
-    return provider_update_payload(name, written, found)
 
 
 def client_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
@@ -423,13 +280,6 @@ def client_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, 
     the live one; the note says what its applications must update."""
     params = {**client_payload(name, {}, live), **dict(written), "ClientName": name}
     return params, (client_note(str(found.get("ClientId")), params),)
-
-
-def provider_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                       live: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    return provider_create_payload(name, written), (
-        "Users who signed in through this provider keep their pool accounts, but their "
-        "federated link is by provider name.",)
 
 
 def client_note(client_id: str, create: Mapping[str, Any]) -> str:
@@ -452,13 +302,6 @@ CLIENTS = Kind("clients", "client", "app client", "ClientName", "CreateUserPoolC
                defaults=lambda written: CLIENT_DEFAULTS,
                replacement_reason=client_replacement_reason, recreated=client_recreated,
                id_member="ClientId")
-PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
-                 "ProviderName", "CreateIdentityProvider", "UpdateIdentityProvider",
-                 "DeleteIdentityProvider", canonical_live_provider, canonical_desired_provider,
-                 provider_update,
-                 defaults=lambda written: provider_defaults(str(written.get("ProviderType"))),
-                 replacement_reason=provider_replacement_reason, recreated=provider_recreated,
-                 live_field="providers")
 # In the order they are created (deleted in reverse): providers and resource servers
 # before the clients that name them, groups last.
 COLLECTIONS: tuple[Kind, ...] = (PROVIDERS, RESOURCE_SERVERS, CLIENTS, GROUPS)

@@ -21,7 +21,6 @@ planner's own defaults tables:
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,6 +28,8 @@ from typing import Any
 from poolsync import children as ch
 from poolsync.kinds.domain import export_domain
 from poolsync.kinds.group import export_groups
+from poolsync.kinds.identity_provider import env_name as env_name  # re-exported
+from poolsync.kinds.identity_provider import export_provider
 from poolsync.kinds.resource_server import export_resource_server
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import (
@@ -369,66 +370,6 @@ def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
     if units:
         out["TokenValidityUnits"] = units
     return out
-
-
-# --------------------------------------------------------------------------- providers
-
-# ProviderDetails keys Cognito adds (children.SERVER_DETAIL_KEYS) that a user may also
-# write. Facebook's api_version and SAML's RequestSigningAlgorithm are kept as read
-# (written, they compare equal); the SAML flags are kept unless "false", which is what
-# Cognito fills in when the request leaves them out.
-_USER_SETTABLE_DETAILS = frozenset({"api_version", "RequestSigningAlgorithm"})
-_SAML_FLAGS = frozenset({"IDPSignout", "IDPInit", "EncryptedResponses"})
-
-
-def export_provider(
-    pool: str, name: str, provider: Mapping[str, Any], collected: _Collected | None = None
-) -> dict[str, Any]:
-    """DescribeIdentityProvider as CreateIdentityProvider members: without the keys
-    Cognito adds to ProviderDetails or the ``username`` mapping it adds, and with every
-    secret as an ``${env:...}`` placeholder."""
-    collected = collected if collected is not None else _Collected()
-    live = ch.canonical_live_provider(provider)
-    kind = str(live.get("ProviderType"))
-    added = set(ch.SERVER_DETAIL_KEYS.get(kind, ())) - _USER_SETTABLE_DETAILS
-    details: dict[str, Any] = {}
-    for key, value in sorted((live.get("ProviderDetails") or {}).items()):
-        if key in added and not (key in _SAML_FLAGS and value != "false"):
-            continue
-        if key in ch.SECRET_DETAILS:
-            collected.withheld.add(str(value))
-            value = _placeholder(pool, name, key, collected)
-        details[key] = value
-    if kind == "SignInWithApple":
-        # Write-only: Describe never returns the key (real-responses
-        # describe_identity_provider.signinwithapple), but every create needs it.
-        details["private_key"] = _placeholder(pool, name, "private_key", collected)
-    out: dict[str, Any] = {"ProviderType": kind, "ProviderDetails": details}
-    mapping = {k: v for k, v in sorted((live.get("AttributeMapping") or {}).items())
-               if k != "username"}
-    if mapping:
-        out["AttributeMapping"] = mapping
-    if live.get("IdpIdentifiers"):
-        out["IdpIdentifiers"] = live["IdpIdentifiers"]
-    return out
-
-
-def env_name(*parts: str) -> str:
-    """``("customers-prod", "Google", "client_secret")`` ->
-    ``CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET``: upper snake case, other characters ``_``."""
-    name = re.sub(r"[^A-Z0-9]", "_", "_".join(parts).upper())
-    return f"_{name}" if name[:1].isdigit() else name
-
-
-def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> str:
-    path: Path = ("pools", pool, "identity_providers", provider, "ProviderDetails", key)
-    name = env_name(pool, provider, key)
-    taken = {v.name for v in collected.variables}
-    unique, n = name, 2
-    while unique in taken:  # "a-b" and "a_b" make the same name
-        unique, n = f"{name}_{n}", n + 1
-    collected.variables.append(Variable(unique, path))
-    return f"${{env:{unique}}}"
 
 
 # --------------------------------------------------------------------------- rendering

@@ -23,9 +23,15 @@ from poolsync.kinds.domain import (
     sign_in_url,
 )
 from poolsync.kinds.domain import domain_url as domain_url  # re-exported
+from poolsync.kinds.identity_provider import (
+    PROVIDERS,
+    check_provider_deletions,
+    detach_clients,
+    is_secret_path,
+    track_private_key,
+)
 from poolsync.kinds.resource_server import resource_server_in_new_pool
 from poolsync.model import (
-    MISSING,
     POOL_ARN,
     POOL_ID,
     Action,
@@ -102,13 +108,14 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
         upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune,
                                             None if live.providers is None
                                             else set(live.providers))
-        if kind is ch.PROVIDERS:
-            upserts = [_track_private_key(o, desired, live, pool_id) for o in upserts]
-            upserts = [_detach_clients(o, pool_id, live) for o in upserts]
+        if kind is PROVIDERS:
+            upserts = [track_private_key(o, desired, pool_id, live.pool_arn, live.fingerprints,
+                                         live.providers) for o in upserts]
+            upserts = [detach_clients(o, pool_id, live.clients) for o in upserts]
         plans.upserts += upserts
         plans.deletes = deletes + plans.deletes  # reverse order of creation
     plans.upserts = _check_references(cfg, live, prune, plans.upserts)
-    plans.deletes = _check_provider_deletions(cfg, live, plans.deletes)
+    plans.deletes = check_provider_deletions(cfg, live.clients, plans.deletes)
     plans.sign_in_urls = _sign_in_urls(cfg, live)
     return plans
 
@@ -298,66 +305,9 @@ def _replacement(kind: Kind, pool_id: str, name: str, written: Mapping[str, Any]
                       changes, (delete, create), notes)
 
 
-def _detach_clients(obj: ObjectPlan, pool_id: str, live: LiveChildren) -> ObjectPlan:
-    """A provider replaced (delete and create) while app clients name it: each such
-    client is updated to leave it out before the delete, and to name it again after the
-    create (UpdateUserPoolClient, the live client in full: it resets what it is not
-    sent). Deleting a provider that a client names is refused by the stand-in and
-    unverified on AWS (standin/providers.check_not_referenced); this order works either
-    way. A client the file changes gets its own update later (clients follow providers)."""
-    if obj.kind != "identity_provider" or obj.action is not Action.REPLACE:
-        return obj
-    name = obj.address.rsplit("/", 1)[-1]
-    naming = {client: found for client, found in sorted((live.clients or {}).items())
-              if name in (found.get("SupportedIdentityProviders") or [])}
-    if not naming:
-        return obj
-    before, after = [], []
-    for client, found in naming.items():
-        current = ch.client_payload(client, {}, ch.canonical_live_client(found))
-        key = {"UserPoolId": pool_id, "ClientId": found["ClientId"]}
-        without = [p for p in current.get("SupportedIdentityProviders") or [] if p != name]
-        before.append(ApiCall("UpdateUserPoolClient", {
-            **key, **current, "SupportedIdentityProviders": without}))
-        after.append(ApiCall("UpdateUserPoolClient", {**key, **current}))
-    clients = ", ".join(naming)
-    note = (f"App client(s) {clients} name this provider: each is updated to leave it out "
-            "before the delete and to name it again after the create (UpdateUserPoolClient); "
-            "sign-in through this provider fails in between.")
-    return replace(obj, calls=(*before, *obj.calls, *after), notes=(*obj.notes, note))
-
-
 def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
-    return tuple(replace(c, sensitive=True) if ch.is_secret_path(c.path) else c
+    return tuple(replace(c, sensitive=True) if is_secret_path(c.path) else c
                  for c in changes)
-
-
-def _track_private_key(obj: ObjectPlan, desired: Mapping[str, Any],
-                       live: LiveChildren, pool_id: str) -> ObjectPlan:
-    """Apple's private_key is write-only (botocore IdentityProviderType): Describe never
-    returns it. poolsync keeps
-    a fingerprint of the key it last sent in a ``poolsync:`` tag on the pool, so a new
-    key shows as "(sensitive, changed)" and is sent, and an unchanged one is not."""
-    name = obj.address.rsplit("/", 1)[-1]
-    key = (desired[name].get("ProviderDetails") or {}).get("private_key")
-    if not key or obj.action not in (Action.CREATE, Action.UPDATE, Action.NOOP):
-        return obj
-    tag = f"poolsync:private_key:{name}"
-    where = ch.private_key_location(obj.address)
-    fingerprint = ch.fingerprint(str(key), where)
-    recorded = live.fingerprints.get(tag)
-    if obj.action is not Action.CREATE and ch.fingerprint_matches(recorded, str(key), where):
-        return obj
-    record = ApiCall("TagResource", {"ResourceArn": live.pool_arn, "Tags": {tag: fingerprint}})
-    if obj.action is Action.CREATE:
-        return replace(obj, calls=(*obj.calls, record))
-    change = FieldChange(("ProviderDetails", "private_key"),
-                         "(recorded)" if recorded else MISSING, "(new)", sensitive=True)
-    calls = obj.calls or (ApiCall("UpdateIdentityProvider", {
-        "UserPoolId": pool_id,
-        **ch.provider_update_payload(name, desired[name], (live.providers or {})[name])}),)
-    return replace(obj, action=Action.UPDATE, reason="in place with UpdateIdentityProvider",
-                   changes=(*obj.changes, change), calls=(*calls, record))
 
 
 # --------------------------------------------------------------------------- references
@@ -468,28 +418,6 @@ def _items(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
     """What the pool will hold after apply: the file's items, plus live ones it keeps."""
     kept = {} if (desired is not None and prune) else dict(live or {})
     return {**kept, **dict(desired or {})}
-
-
-def _check_provider_deletions(cfg: PoolConfig, live: LiveChildren,
-                              deletes: list[ObjectPlan]) -> list[ObjectPlan]:
-    """A provider is deleted only once no client will name it: clients in the file are
-    updated first (order), but a client the file does not manage would keep it."""
-    kept_clients = {} if cfg.clients is not None and cfg.prune else {
-        name: c for name, c in (live.clients or {}).items()
-        if cfg.clients is None or name not in cfg.clients
-    }
-    out = []
-    for obj in deletes:
-        if obj.kind == "identity_provider" and obj.action is Action.DELETE:
-            provider = obj.address.rsplit("/", 1)[-1]
-            users = sorted(n for n, c in kept_clients.items()
-                           if provider in (c.get("SupportedIdentityProviders") or []))
-            if users:
-                obj = replace(obj, action=Action.CANNOT_APPLY, calls=(), reason=(
-                    f"still named by app client(s) {', '.join(users)}, which the file does "
-                    "not manage; remove it there first"))
-        out.append(obj)
-    return out
 
 
 # --------------------------------------------------------------------------- hosted UI
