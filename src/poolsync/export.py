@@ -2,7 +2,7 @@
 
 Pure: takes what was read from Cognito (``LivePool`` values), returns a document. The
 live state goes through the same canonical shapes the planner compares
-(``normalize``/``children``), so every quirk absorbed there (legacy message fields,
+(``normalize``/``kinds``), so every quirk absorbed there (legacy message fields,
 ``identities``, string constraints, token validity units, keys Cognito adds) is absorbed
 here too. Then each value is reduced to what differs from Cognito's default, using the
 planner's own defaults tables:
@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from poolsync import children as ch
+from poolsync.kinds.client import export_client
 from poolsync.kinds.domain import export_domain
 from poolsync.kinds.group import export_groups
 from poolsync.kinds.identity_provider import env_name as env_name  # re-exported
@@ -345,30 +345,6 @@ def export_mfa(response: Mapping[str, Any], region: str | None = None
         kept, _ = _minimal(MFA_DEFAULTS.get(member, MISSING), live[member], "mfa", (member,))
         if kept is not MISSING:
             out[member] = kept
-    return out
-
-
-# --------------------------------------------------------------------------- clients
-
-
-def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
-    """DescribeUserPoolClient as CreateUserPoolClient members. The client secret is
-    never exported: ``GenerateSecret: true`` says the client has one. Token validities
-    are the API's numbers with every unit stated."""
-    live = ch.canonical_live_client(client)
-    out: dict[str, Any] = {}
-    for member in sorted(live):
-        kept = _member(ch.CLIENT_DEFAULTS.get(member, MISSING), live[member], "clients", member)
-        if kept is not MISSING:
-            out[member] = kept
-    units: dict[str, str] = {}
-    for member, unit_key in (("AccessTokenValidity", "AccessToken"),
-                             ("IdTokenValidity", "IdToken"),
-                             ("RefreshTokenValidity", "RefreshToken")):
-        if member in out:
-            out[member], units[unit_key] = ch.parse_duration(out[member])
-    if units:
-        out["TokenValidityUnits"] = units
     return out
 
 

@@ -15,12 +15,17 @@ from typing import Any
 from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import Kind
+from poolsync.kinds.client import STANDARD_SCOPES as STANDARD_SCOPES  # re-exported
+from poolsync.kinds.client import (
+    check_references,
+    client_in_new_pool,
+    client_note_in_new_pool,
+    sign_in_urls,
+)
 from poolsync.kinds.domain import (
-    canonical_live_domain,
     domain_deleted_with_pool,
     plan_domain,
     recreated_domain_notes,
-    sign_in_url,
 )
 from poolsync.kinds.domain import domain_url as domain_url  # re-exported
 from poolsync.kinds.identity_provider import (
@@ -42,9 +47,6 @@ from poolsync.model import (
     PoolConfig,
 )
 from poolsync.normalize import is_custom_attribute, live_attribute_key, owned_view
-
-STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
-                             "aws.cognito.signin.user.admin"})
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,10 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
             upserts = [detach_clients(o, pool_id, live.clients) for o in upserts]
         plans.upserts += upserts
         plans.deletes = deletes + plans.deletes  # reverse order of creation
-    plans.upserts = _check_references(cfg, live, prune, plans.upserts)
+    plans.upserts = check_references(cfg, prune, plans.upserts, live.clients, live.providers,
+                                     live.resource_servers)
     plans.deletes = check_provider_deletions(cfg, live.clients, plans.deletes)
-    plans.sign_in_urls = _sign_in_urls(cfg, live)
+    plans.sign_in_urls = sign_in_urls(cfg, live.domains, live.clients)
     return plans
 
 
@@ -160,10 +163,7 @@ def _recreated(cfg: PoolConfig, obj: ObjectPlan, calls: tuple[ApiCall, ...],
     elif obj.kind == "client":
         found = (live.clients or {}).get(name) or {}
         create = calls[0].params if calls else {}
-        secret = bool(create.get("GenerateSecret")) and not create.get("ClientSecret")
-        notes = (f"The client id ({found.get('ClientId', 'unknown')}) changes"
-                 + (", and so does its secret (a new one is generated)" if secret else "")
-                 + ": every application using this client must be updated.",)
+        notes = (client_note_in_new_pool(str(found.get("ClientId", "unknown")), create),)
     if obj.changes:
         how += "; differs from the live one" + (
             f" ({obj.reason})" if obj.action is Action.REPLACE else "")
@@ -214,10 +214,8 @@ def _recreate(cfg: PoolConfig, obj: ObjectPlan, live: LiveChildren) -> tuple[Api
     if obj.kind == "client" and cfg.clients is not None and live.clients:
         found = live.clients.get(name)
         if found is not None:
-            carried = ch.client_payload(name, {}, ch.canonical_live_client(found))
             return (ApiCall("CreateUserPoolClient", {
-                "UserPoolId": POOL_ID, **carried, **dict(cfg.clients[name]),
-                "ClientName": name}),)
+                "UserPoolId": POOL_ID, **client_in_new_pool(name, cfg.clients[name], found)}),)
     if obj.kind == "resource_server" and cfg.resource_servers is not None:
         found = (live.resource_servers or {}).get(name)
         if found is not None:
@@ -310,58 +308,7 @@ def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
                  for c in changes)
 
 
-# --------------------------------------------------------------------------- references
-
-
-def _check_references(cfg: PoolConfig, live: LiveChildren, prune: bool,
-                      upserts: list[ObjectPlan]) -> list[ObjectPlan]:
-    """A client may name only providers and custom scopes that the file defines or the
-    pool keeps ("The provider X does not exist for User Pool Y": aws/aws-cdk #15850;
-    ScopeDoesNotExistException).
-    Checked before any write: such a client cannot be applied."""
-    if cfg.clients is None:
-        return upserts
-    providers = _names(cfg.identity_providers, live.providers, prune)
-    scopes = {f"{identifier}/{scope['ScopeName']}"
-              for identifier, server in _items(cfg.resource_servers, live.resource_servers,
-                                               prune).items()
-              for scope in server.get("Scopes") or []}
-    out = []
-    for obj in upserts:
-        name = obj.address.rsplit("/", 1)[-1]
-        client = _client_after(cfg.clients.get(name), (live.clients or {}).get(name)
-                               ) if obj.kind == "client" else None
-        problems = _client_reference_problems(client, providers, scopes) if client else []
-        out.append(replace(obj, action=Action.CANNOT_APPLY, reason="; ".join(problems),
-                           calls=(), where=("clients", name)) if problems else obj)
-    return out
-
-
-def _client_after(written: Mapping[str, Any] | None, found: Mapping[str, Any] | None
-                  ) -> Mapping[str, Any] | None:
-    """A client as the update leaves it: the members the file writes, and the live ones
-    it carries over (a carried provider or scope must still exist after the run)."""
-    if written is None:
-        return None
-    carried = {member: found[member] for member in ("SupportedIdentityProviders",
-                                                    "AllowedOAuthScopes")
-               if found is not None and member not in written and member in found}
-    return {**carried, **dict(written)}
-
-
-def _client_reference_problems(client: Mapping[str, Any], providers: Collection[str],
-                               scopes: Collection[str]) -> list[str]:
-    problems = []
-    for provider in client.get("SupportedIdentityProviders") or []:
-        if provider != "COGNITO" and provider not in providers:
-            problems.append(f"names identity provider {provider!r}, which the pool will "
-                            "not have after this run (neither the file nor the live pool it "
-                            "keeps defines it)")
-    for scope in client.get("AllowedOAuthScopes") or []:
-        if "/" in scope and scope not in scopes and scope not in STANDARD_SCOPES:
-            problems.append(f"names OAuth scope {scope!r}, which no resource server will "
-                            "have after this run (in the file or the live pool it keeps)")
-    return problems
+# --------------------------------------------------------------------------- attributes
 
 
 def _check_attribute_names(cfg: PoolConfig, attributes: frozenset[str],
@@ -406,36 +353,3 @@ def _missing(name: Any, attributes: frozenset[str]) -> bool:
 def _missing_custom(name: Any, attributes: frozenset[str]) -> bool:
     return (isinstance(name, str) and is_custom_attribute(name)
             and live_attribute_key(name) not in attributes)
-
-
-def _names(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
-           prune: bool) -> set[str]:
-    return set(_items(desired, live, prune))
-
-
-def _items(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
-           prune: bool) -> dict[str, Any]:
-    """What the pool will hold after apply: the file's items, plus live ones it keeps."""
-    kept = {} if (desired is not None and prune) else dict(live or {})
-    return {**kept, **dict(desired or {})}
-
-
-# --------------------------------------------------------------------------- hosted UI
-
-
-def _sign_in_urls(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str]]:
-    domain = cfg.domain or (canonical_live_domain(live.domains[0]) if live.domains
-                            else None)
-    # Clients the file does not manage are read only for a provider's replacement
-    # (engine.plan): their URLs are not this plan's to show.
-    if domain is None or not live.clients or cfg.clients is None:
-        return []
-    urls = []
-    for name, client in sorted(live.clients.items()):
-        if cfg.clients is not None and name not in cfg.clients:
-            continue
-        url = sign_in_url(domain, cfg.region, str(client["ClientId"]), client)
-        if url:
-            urls.append((name, url))
-    return urls
-

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from poolsync import fingerprint as fingerprints
 from poolsync.kinds.base import Kind
+from poolsync.kinds.client import canonical_live_client, client_payload
 from poolsync.model import (
     MISSING,
     Action,
@@ -256,8 +257,6 @@ def detach_clients(obj: ObjectPlan, pool_id: str,
     unverified on AWS (standin/providers.check_not_referenced); this order works either
     way. A client the file changes gets its own update later (clients follow providers).
     ``clients``: the live ones, as described."""
-    from poolsync.children import canonical_live_client, client_payload
-
     if obj.kind != "identity_provider" or obj.action is not Action.REPLACE:
         return obj
     name = obj.address.rsplit("/", 1)[-1]
