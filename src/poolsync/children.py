@@ -1,9 +1,9 @@
-"""The pool's sub-resources: app clients, identity providers, the hosted-UI domain,
-groups and resource servers.
-
-For each kind, in one place: its canonical shape (each Cognito quirk a named function
-saying which AWS behaviour it absorbs and its public source), its defaults,
-what only a replacement can change, and the exact request payloads. Pure: no AWS.
+"""The pool's sub-resources (app clients, identity providers, the hosted-UI domain,
+groups and resource servers) live one kind per module in ``poolsync.kinds``
+(docs/design/resource-kinds.md). This module re-exports the names they had here, so
+``from poolsync.children import X`` keeps working, and holds ``COLLECTIONS``, the named
+collections in the order they are created. It goes once nothing imports it (step 11 of
+the design).
 
 Ownership inside an item follows the pool's settings (README, ownership): a member the file
 writes is owned, a member it leaves out is carried over unchanged on every full-payload
@@ -12,480 +12,112 @@ update, and inside an owned member a field left out means Cognito's default.
 
 from __future__ import annotations
 
-import copy
-import re
-from collections.abc import Mapping, Sequence
-from typing import Any
-from urllib.parse import quote
-
-from poolsync import fingerprint as fingerprints
 from poolsync.kinds.base import Kind
+from poolsync.kinds.client import (
+    CLIENT_DEFAULTS,
+    CLIENT_READ_ONLY,
+    CLIENTS,
+    canonical_desired_client,
+    canonical_live_client,
+    client_note,
+    client_payload,
+    client_recreated,
+    client_replacement_reason,
+    client_update,
+    drop_service_linked_analytics_role,
+    effective_token_validity,
+    format_duration,
+    parse_duration,
+    secret_generated,
+)
+from poolsync.kinds.domain import (
+    DOMAIN_DEFAULTS,
+    canonical_live_domain,
+    custom_first,
+    domain_replacement_reason,
+    sign_in_url,
+)
 from poolsync.kinds.group import GROUPS
-from poolsync.model import MISSING, FieldChange, secret_location
-from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
-from poolsync.outputs import hosted_ui_url
-
-# --------------------------------------------------------------------------- clients
-
-# Token validity is stored as a number in TokenValidityUnits; Cognito's defaults are
-# 1 hour (access, id) and 30 days (refresh), and Describe returns TokenValidityUnits {}
-# and no Access/IdTokenValidity when they were never set (botocore; a 2025 CLI transcript
-# in tests/fixtures/real-responses).
-_VALIDITY = {
-    "AccessTokenValidity": ("AccessToken", "hours", 60),
-    "IdTokenValidity": ("IdToken", "hours", 60),
-    "RefreshTokenValidity": ("RefreshToken", "days", 30 * 24 * 60),
-}
-_MINUTES = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 24 * 60}
-
-CLIENT_DEFAULTS: dict[str, Any] = {
-    "GenerateSecret": False,
-    "AccessTokenValidity": "1h",
-    "IdTokenValidity": "1h",
-    "RefreshTokenValidity": "30d",
-    "AuthSessionValidity": 3,
-    "EnableTokenRevocation": True,
-    "EnablePropagateAdditionalUserContextData": False,
-    "AllowedOAuthFlowsUserPoolClient": False,
-    # Absent from Describe when never set; the API's default is LEGACY (botocore).
-    "PreventUserExistenceErrors": "LEGACY",
-    "CallbackURLs": [],
-    "LogoutURLs": [],
-    "AllowedOAuthFlows": [],
-    "AllowedOAuthScopes": [],
-    # Cognito reports RetryGracePeriodSeconds 0 with a rotation the request left it out
-    # of ("When RetryGracePeriodSeconds is 0, the grace period is disabled": botocore
-    # RefreshTokenRotationType); rotation itself is off unless enabled (same doc).
-    "RefreshTokenRotation": {"Feature": "DISABLED", "RetryGracePeriodSeconds": 0},
-    # Analytics shares no user data unless asked (botocore AnalyticsConfigurationType
-    # UserDataShared: "If UserDataShared is true, Amazon Cognito includes user data").
-    "AnalyticsConfiguration": WhenPresent({"UserDataShared": False}),
-    # The secret a client was created with: Describe returns it in clear (botocore
-    # UserPoolClientType), compared only when the file writes one, never printed.
-    "ClientSecret": UNKNOWN,
-}
-CLIENT_READ_ONLY = frozenset(
-    {"UserPoolId", "ClientName", "ClientId", "CreationDate", "LastModifiedDate"}
+from poolsync.kinds.identity_provider import (
+    PROVIDERS,
+    SECRET_DETAILS,
+    SERVER_DETAIL_KEYS,
+    WRITE_ONLY_DETAILS,
+    canonical_desired_provider,
+    canonical_live_provider,
+    fingerprint,
+    fingerprint_matches,
+    is_secret_path,
+    private_key_location,
+    provider_create_payload,
+    provider_defaults,
+    provider_recreated,
+    provider_replacement_reason,
+    provider_update,
+    provider_update_payload,
+    scopes_as_set,
+    sent_secrets,
+    written_secrets,
+)
+from poolsync.kinds.resource_server import (
+    RESOURCE_SERVER_DEFAULTS,
+    RESOURCE_SERVERS,
+    canonical_resource_server,
+    resource_server_payload,
+    resource_server_update,
 )
 
+# Every name other modules and the tests import from here, the moved ones included
+# (kinds/*.py): ``from poolsync.children import X`` keeps working.
+__all__ = [
+    "CLIENTS",
+    "CLIENT_DEFAULTS",
+    "CLIENT_READ_ONLY",
+    "COLLECTIONS",
+    "DOMAIN_DEFAULTS",
+    "GROUPS",
+    "PROVIDERS",
+    "RESOURCE_SERVERS",
+    "RESOURCE_SERVER_DEFAULTS",
+    "SECRET_DETAILS",
+    "SERVER_DETAIL_KEYS",
+    "WRITE_ONLY_DETAILS",
+    "canonical_desired_client",
+    "canonical_desired_provider",
+    "canonical_live_client",
+    "canonical_live_domain",
+    "canonical_live_provider",
+    "canonical_resource_server",
+    "client_note",
+    "client_payload",
+    "client_recreated",
+    "client_replacement_reason",
+    "client_update",
+    "custom_first",
+    "domain_replacement_reason",
+    "drop_service_linked_analytics_role",
+    "effective_token_validity",
+    "fingerprint",
+    "fingerprint_matches",
+    "format_duration",
+    "is_secret_path",
+    "parse_duration",
+    "private_key_location",
+    "provider_create_payload",
+    "provider_defaults",
+    "provider_recreated",
+    "provider_replacement_reason",
+    "provider_update",
+    "provider_update_payload",
+    "resource_server_payload",
+    "resource_server_update",
+    "scopes_as_set",
+    "secret_generated",
+    "sent_secrets",
+    "sign_in_url",
+    "written_secrets",
+]
 
-def format_duration(minutes: float) -> str:
-    """60 -> "1h", 90 -> "90m", 43200 -> "30d": the effective duration, in the largest
-    whole unit, so "60 minutes" and "1 hour" compare equal."""
-    if minutes % (24 * 60) == 0:
-        return f"{int(minutes // (24 * 60))}d"
-    if minutes % 60 == 0:
-        return f"{int(minutes // 60)}h"
-    if minutes == int(minutes):
-        return f"{int(minutes)}m"
-    return f"{round(minutes * 60)}s"
-
-
-def parse_duration(text: str) -> tuple[int, str]:
-    """The inverse, as the API's (value, unit)."""
-    number, unit = int(text[:-1]), text[-1]
-    return number, {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}[unit]
-
-
-def effective_token_validity(client: Mapping[str, Any]) -> dict[str, Any]:
-    """Token validities as effective durations. ``TokenValidityUnits: {}`` means the
-    default units, and RefreshTokenValidity 0 means the 30-day default (botocore)."""
-    units = client.get("TokenValidityUnits") or {}
-    out = {k: v for k, v in client.items() if k != "TokenValidityUnits"}
-    for member, (unit_key, default_unit, default_minutes) in _VALIDITY.items():
-        value = client.get(member)
-        if value is None:
-            continue
-        minutes = value * _MINUTES[units.get(unit_key, default_unit)] if value else default_minutes
-        out[member] = format_duration(minutes)
-    return out
-
-
-def secret_generated(client: Mapping[str, Any]) -> dict[str, Any]:
-    """Describe carries the secret (in clear: never shown), not GenerateSecret; a
-    confidential client is one with a secret (botocore UserPoolClientType)."""
-    out = dict(client)
-    out["GenerateSecret"] = bool(out.get("ClientSecret"))
-    if not out.get("ClientSecret"):
-        out.pop("ClientSecret", None)
-    return out
-
-
-def drop_service_linked_analytics_role(client: dict[str, Any]) -> None:
-    """With an ApplicationArn, Cognito fills AnalyticsConfiguration.RoleArn with its
-    service-linked role (2024 CLI example); requests take ApplicationArn xor RoleArn
-    (TF validators), so the echo is neither compared nor sent back."""
-    analytics = client.get("AnalyticsConfiguration")
-    if isinstance(analytics, dict) and analytics.get("ApplicationArn"):
-        analytics.pop("RoleArn", None)
-
-
-def canonical_live_client(client: Mapping[str, Any]) -> dict[str, Any]:
-    live = {k: copy.deepcopy(v) for k, v in client.items() if k not in CLIENT_READ_ONLY}
-    drop_service_linked_analytics_role(live)
-    result: dict[str, Any] = sort_sets(effective_token_validity(secret_generated(live)))
-    return result
-
-
-def canonical_desired_client(client: Mapping[str, Any]) -> dict[str, Any]:
-    """A client that writes its own ClientSecret is a confidential one (botocore
-    ClientSecret: given instead of GenerateSecret)."""
-    desired = {k: copy.deepcopy(v) for k, v in client.items()}
-    if desired.get("ClientSecret"):
-        desired.setdefault("GenerateSecret", True)
-    result: dict[str, Any] = sort_sets(effective_token_validity(desired))
-    return result
-
-
-def client_payload(
-    name: str, expected: Mapping[str, Any], live: Mapping[str, Any]
-) -> dict[str, Any]:
-    """UpdateUserPoolClient resets every field it is not sent (botocore; CFN roadmap #676):
-    live for what the file does not write, the file for what it does. GenerateSecret
-    is create-only and not accepted here."""
-    merged = {k: copy.deepcopy(v) for k, v in live.items()}
-    merged.update(copy.deepcopy(dict(expected)))
-    merged.pop("GenerateSecret", None)
-    merged.pop("ClientSecret", None)  # set at creation only (UpdateUserPoolClient has none)
-    return {"ClientName": name, **_validities_for_api(merged)}
-
-
-def _validities_for_api(client: dict[str, Any]) -> dict[str, Any]:
-    """Durations back to the API's numbers, with every unit stated."""
-    units: dict[str, str] = {}
-    for member, (unit_key, _, _) in _VALIDITY.items():
-        if member in client:
-            client[member], units[unit_key] = parse_duration(client[member])
-    if units:
-        client["TokenValidityUnits"] = units
-    return client
-
-
-# --------------------------------------------------------------------------- providers
-
-# Keys Cognito adds to ProviderDetails per provider type (botocore's
-# IdentityProviderType doc; TF #4831, #4807, #42157). Not compared unless the file
-# writes them, and never sent back (TF strips ActiveEncryptionCertificate too).
-SERVER_DETAIL_KEYS: dict[str, tuple[str, ...]] = {
-    "Google": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
-               "oidc_issuer", "token_request_method", "token_url"),
-    "Facebook": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
-                 "token_request_method", "token_url", "api_version"),
-    "LoginWithAmazon": ("attributes_url", "attributes_url_add_attributes", "authorize_url",
-                        "token_request_method", "token_url"),
-    "SignInWithApple": ("attributes_url_add_attributes", "authorize_url", "oidc_issuer",
-                        "token_request_method", "token_url"),
-    # Endpoints Cognito discovers from oidc_issuer: compared only when written.
-    "OIDC": ("attributes_url_add_attributes", "authorize_url", "token_url",
-             "attributes_url", "jwks_uri"),
-    "SAML": ("ActiveEncryptionCertificate", "SSORedirectBindingURI", "SLORedirectBindingURI",
-             "IDPSignout", "IDPInit", "EncryptedResponses", "RequestSigningAlgorithm"),
-}
-# Apple's private key is write-only: Describe never returns it (botocore
-# IdentityProviderType).
-WRITE_ONLY_DETAILS = frozenset({"private_key"})
-SECRET_DETAILS = frozenset({"client_secret", "private_key"})
-_SCOPE_SPLIT = re.compile(r"[\s,]+")
-
-
-def provider_defaults(provider_type: str) -> dict[str, Any]:
-    return {
-        "ProviderDetails": {key: UNKNOWN for key in SERVER_DETAIL_KEYS.get(provider_type, ())},
-        # Cognito adds a `username` mapping (sub, id, ...) by type (issues; Pulumi #679).
-        "AttributeMapping": {"username": UNKNOWN},
-        "IdpIdentifiers": [],
-    }
-
-
-def scopes_as_set(details: dict[str, Any]) -> None:
-    """authorize_scopes is one string; Facebook's documented example separates scopes
-    with commas, the others with spaces (botocore): compare the set of scopes."""
-    scopes = details.get("authorize_scopes")
-    if isinstance(scopes, str):
-        details["authorize_scopes"] = " ".join(sorted(set(_SCOPE_SPLIT.split(scopes.strip()))))
-
-
-def fingerprint(secret: str, where: str) -> str:
-    """A one-way stand-in for a write-only secret, safe to print and to store (the
-    ``poolsync:private_key:*`` tag): scrypt salted with ``where``, the secret's location
-    (``model.secret_location``), see ``poolsync.fingerprint``. Never keyed: runs with and
-    without ``POOLSYNC_FINGERPRINT_KEY`` (apply in CI, a local plan, drift) read the
-    same tag and must agree on it."""
-    return fingerprints.fingerprint(secret, where, keyed=False)
-
-
-def private_key_location(address: str) -> str:
-    """Where an identity provider's (Apple's) private key is, for its fingerprint: the
-    same place the plan's field change and the checksum salt it with."""
-    return secret_location(address, ("ProviderDetails", "private_key"))
-
-
-def fingerprint_matches(recorded: str | None, secret: str, where: str) -> bool:
-    """Whether a recorded fingerprint (a pool tag) is the one of ``secret``, under the
-    scheme it was made with; an older poolsync's ``sha256:`` tag never matches, which
-    plans one harmless re-send of the secret and a new tag."""
-    return fingerprints.matches(recorded, secret, where)
-
-
-def sent_secrets(params: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
-    """The secrets a request sends, as (path in the request, value): a provider's
-    ``ProviderDetails`` ``client_secret`` and ``private_key``, a written ``ClientSecret``
-    (Create/UpdateIdentityProvider, CreateUserPoolClient in botocore's model). The plan's
-    checksum covers their fingerprints, so a pin refuses when any of them changed, the
-    write-only ones (Apple's key) included."""
-    found: list[tuple[tuple[str, ...], Any]] = []
-    if params.get("ClientSecret"):
-        found.append((("ClientSecret",), params["ClientSecret"]))
-    details = params.get("ProviderDetails")
-    if isinstance(details, Mapping):
-        found.extend((("ProviderDetails", key), details[key])
-                     for key in sorted(SECRET_DETAILS) if details.get(key))
-    return found
-
-
-def canonical_live_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
-    live = {
-        k: copy.deepcopy(v)
-        for k, v in provider.items()
-        if k in ("ProviderType", "ProviderDetails", "AttributeMapping", "IdpIdentifiers")
-    }
-    details = dict(live.get("ProviderDetails") or {})
-    scopes_as_set(details)
-    live["ProviderDetails"] = details
-    result: dict[str, Any] = sort_sets(live)
-    return result
-
-
-def canonical_desired_provider(provider: Mapping[str, Any]) -> dict[str, Any]:
-    desired = copy.deepcopy(dict(provider))
-    details = dict(desired.get("ProviderDetails") or {})
-    scopes_as_set(details)
-    for key in WRITE_ONLY_DETAILS & details.keys():
-        # Never returned, so never compared here (see the plan's fingerprint note).
-        details.pop(key)
-    desired["ProviderDetails"] = details
-    result: dict[str, Any] = sort_sets(desired)
-    return result
-
-
-def provider_update_payload(
-    name: str, written: Mapping[str, Any], live: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The full maps (whether UpdateIdentityProvider merges them is UNVERIFIED):
-    the file's ProviderDetails as written, without the keys Cognito adds; the live
-    mapping and identifiers where the file does not write them."""
-    payload: dict[str, Any] = {"ProviderName": name,
-                               "ProviderDetails": copy.deepcopy(dict(written["ProviderDetails"]))}
-    for member in ("AttributeMapping", "IdpIdentifiers"):
-        value = written.get(member, live.get(member))
-        if value is not None:
-            payload[member] = copy.deepcopy(value)
-    return payload
-
-
-def provider_create_payload(name: str, written: Mapping[str, Any]) -> dict[str, Any]:
-    return {"ProviderName": name, **copy.deepcopy(dict(written))}
-
-
-def is_secret_path(path: tuple[str | int, ...]) -> bool:
-    """Identity-provider and client secrets are sensitive wherever they come from
-    (README, "Plans, apply and safety")."""
-    if path[:1] == ("ClientSecret",):
-        return True
-    return len(path) >= 2 and path[0] == "ProviderDetails" and str(path[1]) in SECRET_DETAILS
-
-
-def written_secrets(
-    providers: Mapping[str, Mapping[str, Any]] | None,
-    clients: Mapping[str, Mapping[str, Any]] | None,
-) -> set[str]:
-    """Secrets written in the file itself (not through ``${env:...}``): provider client
-    secrets and private keys, custom client secrets. Never printed, even in errors."""
-    found: set[str] = set()
-    for provider in (providers or {}).values():
-        details = provider.get("ProviderDetails") or {}
-        found.update(str(details[k]) for k in SECRET_DETAILS if details.get(k))
-    for client in (clients or {}).values():
-        if client.get("ClientSecret"):
-            found.add(str(client["ClientSecret"]))
-    return found
-
-
-# --------------------------------------------------------------------------- domain
-
-
-def canonical_live_domain(description: Mapping[str, Any]) -> dict[str, Any]:
-    """Keep what a request writes; a prefix domain may come back with
-    ``CustomDomainConfig: {}`` (CLI example 2019), which means none."""
-    out: dict[str, Any] = {"Domain": description["Domain"]}
-    certificate = (description.get("CustomDomainConfig") or {}).get("CertificateArn")
-    if certificate:
-        out["CustomDomainConfig"] = {"CertificateArn": certificate}
-    if description.get("ManagedLoginVersion") is not None:
-        out["ManagedLoginVersion"] = description["ManagedLoginVersion"]
-    return out
-
-
-def custom_first(domains: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """A pool's domains (DescribeUserPoolDomain descriptions), the custom one first: a
-    pool may have a prefix and a custom domain, and the custom one is what users see."""
-    return sorted(domains, key=lambda d: not (d.get("CustomDomainConfig") or {})
-                  .get("CertificateArn"))
-
-
-DOMAIN_DEFAULTS: dict[str, Any] = {
-    # 1 is the hosted UI (classic), 2 managed login (botocore ManagedLoginVersion). A
-    # domain whose describe carries no version (AWS CLI transcript, 2025) serves the
-    # classic hosted UI: absent compares as 1, so a written 2 is a change until a read
-    # reports it.
-    "ManagedLoginVersion": 1,
-}
-
-
-def domain_replacement_reason(change: FieldChange) -> str | None:
-    if change.path == ("Domain",):
-        return ("the domain name cannot change (UpdateUserPoolDomain changes only its "
-                "certificate and version): delete and create")
-    if change.path[:1] == ("CustomDomainConfig",) and (
-        change.before is MISSING or change.after is MISSING
-    ):
-        return "switching between a prefix and a custom domain is a new domain"
-    return None
-
-
-def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
-                client: Mapping[str, Any]) -> str | None:
-    """The hosted UI sign-in URL of a client that uses the code or implicit flow, on the
-    domain's host (``outputs.hosted_ui_url``: None where AWS documents none)."""
-    flows = client.get("AllowedOAuthFlows") or []
-    callbacks = sorted(client.get("CallbackURLs") or [])
-    if not callbacks or not ({"code", "implicit"} & set(flows)):
-        return None
-    base = hosted_ui_url(str(domain["Domain"]), region, "CustomDomainConfig" in domain)
-    if base is None:
-        return None
-    redirect = client.get("DefaultRedirectURI") or callbacks[0]
-    response_type = "code" if "code" in flows else "token"
-    return (f"{base}/login?client_id={client_id}&response_type={response_type}"
-            f"&redirect_uri={quote(str(redirect), safe='')}")
-
-
-# --------------------------------------------------------------------------- resource servers
-
-
-def canonical_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: copy.deepcopy(v) for k, v in server.items() if k in ("Name", "Scopes")}
-    if "Scopes" in out:
-        out["Scopes"] = sorted(out["Scopes"], key=lambda s: str(s.get("ScopeName")))
-    return out
-
-
-RESOURCE_SERVER_DEFAULTS: dict[str, Any] = {"Scopes": []}
-
-
-def resource_server_payload(
-    identifier: str, expected: Mapping[str, Any], live: Mapping[str, Any]
-) -> dict[str, Any]:
-    """UpdateResourceServer resets what it is not sent; omitted Scopes removes every
-    scope (botocore): always send Name and Scopes."""
-    merged = {**copy.deepcopy(dict(live)), **copy.deepcopy(dict(expected))}
-    return {"Identifier": identifier, "Name": merged.get("Name", identifier),
-            "Scopes": merged.get("Scopes", [])}
-
-
-# --------------------------------------------------------------------------- kinds
-#
-# What the planner needs of each collection, as members of its Kind (kinds/base.py),
-# so that the planner names no kind (docs/design/resource-kinds.md): Cognito's
-# defaults, what only a replacement changes, the request members that name an item,
-# and the exact update and re-create payloads. Each function states the behaviour it
-# encodes. Groups have moved to kinds/group.py; the other kinds follow.
-
-
-def client_replacement_reason(change: FieldChange) -> str | None:
-    """GenerateSecret and a client's own ClientSecret are given only when it is created
-    (botocore UpdateUserPoolClient has neither member)."""
-    if change.path[:1] == ("GenerateSecret",):
-        return ("GenerateSecret is fixed when a client is created (UpdateUserPoolClient "
-                "has no such member): the new client gets a new id and secret")
-    if change.path[:1] == ("ClientSecret",):
-        return ("a client's own ClientSecret is given when it is created (UpdateUserPoolClient "
-                "has no such member): the new client gets a new id")
-    return None
-
-
-def provider_replacement_reason(change: FieldChange) -> str | None:
-    """A provider's type is fixed (botocore UpdateIdentityProvider has no ProviderType)."""
-    if change.path[:1] == ("ProviderType",):
-        return ("ProviderType cannot change (UpdateIdentityProvider has no such member): "
-                "delete and create the provider")
-    return None
-
-
-def client_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                  live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
-    """UpdateUserPoolClient resets what it is not sent: the full payload (client_payload)."""
-    return {"ClientId": found["ClientId"], **client_payload(name, expected, live)}
-
-
-def provider_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                    live: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
-    return provider_update_payload(name, written, found)
-
-
-def resource_server_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                           live: Mapping[str, Any], expected: Mapping[str, Any]
-                           ) -> dict[str, Any]:
-    return resource_server_payload(name, expected, live)
-
-
-def client_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                     live: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """A client created again: everything the file does not write is carried over from
-    the live one; the note says what its applications must update."""
-    params = {**client_payload(name, {}, live), **dict(written), "ClientName": name}
-    return params, (client_note(str(found.get("ClientId")), params),)
-
-
-def provider_recreated(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
-                       live: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    return provider_create_payload(name, written), (
-        "Users who signed in through this provider keep their pool accounts, but their "
-        "federated link is by provider name.",)
-
-
-def client_note(client_id: str, create: Mapping[str, Any]) -> str:
-    """What a client created again means for its applications (``create``: the
-    CreateUserPoolClient request): a new id always; a new secret when Cognito generates
-    one, the file's when the file gives it (botocore ClientSecret), none otherwise."""
-    if create.get("ClientSecret"):
-        secret = ", with the secret the file gives"
-    elif create.get("GenerateSecret"):
-        secret = ", and so does its secret (a new one is generated)"
-    else:
-        secret = " (it has no secret)"
-    return (f"The client id ({client_id}) changes{secret}: every application using this "
-            "client must be updated.")
-
-
-CLIENTS = Kind("clients", "client", "app client", "ClientName", "CreateUserPoolClient",
-               "UpdateUserPoolClient", "DeleteUserPoolClient",
-               canonical_live_client, canonical_desired_client, client_update,
-               defaults=lambda written: CLIENT_DEFAULTS,
-               replacement_reason=client_replacement_reason, recreated=client_recreated,
-               id_member="ClientId")
-PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
-                 "ProviderName", "CreateIdentityProvider", "UpdateIdentityProvider",
-                 "DeleteIdentityProvider", canonical_live_provider, canonical_desired_provider,
-                 provider_update,
-                 defaults=lambda written: provider_defaults(str(written.get("ProviderType"))),
-                 replacement_reason=provider_replacement_reason, recreated=provider_recreated,
-                 live_field="providers")
-RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
-                        "Identifier", "CreateResourceServer", "UpdateResourceServer",
-                        "DeleteResourceServer", canonical_resource_server,
-                        canonical_resource_server, resource_server_update,
-                        defaults=lambda written: RESOURCE_SERVER_DEFAULTS)
 # In the order they are created (deleted in reverse): providers and resource servers
 # before the clients that name them, groups last.
 COLLECTIONS: tuple[Kind, ...] = (PROVIDERS, RESOURCE_SERVERS, CLIENTS, GROUPS)

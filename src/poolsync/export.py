@@ -2,7 +2,7 @@
 
 Pure: takes what was read from Cognito (``LivePool`` values), returns a document. The
 live state goes through the same canonical shapes the planner compares
-(``normalize``/``children``), so every quirk absorbed there (legacy message fields,
+(``normalize``/``kinds``), so every quirk absorbed there (legacy message fields,
 ``identities``, string constraints, token validity units, keys Cognito adds) is absorbed
 here too. Then each value is reduced to what differs from Cognito's default, using the
 planner's own defaults tables:
@@ -21,16 +21,19 @@ planner's own defaults tables:
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from poolsync import children as ch
 from poolsync.kinds import part_keys, parts
 from poolsync.kinds.base import ExportContext
+from poolsync.kinds.client import export_client
+from poolsync.kinds.domain import export_domain
 from poolsync.kinds.group import export_groups
+from poolsync.kinds.identity_provider import env_name as env_name  # re-exported
+from poolsync.kinds.identity_provider import export_provider
+from poolsync.kinds.resource_server import export_resource_server
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import (
     CUSTOM_ATTRIBUTE_DEFAULTS,
@@ -362,118 +365,6 @@ def export_mfa(response: Mapping[str, Any], region: str | None = None
         if kept is not MISSING:
             out[member] = kept
     return out
-
-
-# --------------------------------------------------------------------------- clients
-
-
-def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
-    """DescribeUserPoolClient as CreateUserPoolClient members. The client secret is
-    never exported: ``GenerateSecret: true`` says the client has one. Token validities
-    are the API's numbers with every unit stated."""
-    live = ch.canonical_live_client(client)
-    out: dict[str, Any] = {}
-    for member in sorted(live):
-        kept = _member(ch.CLIENT_DEFAULTS.get(member, MISSING), live[member], "clients", member)
-        if kept is not MISSING:
-            out[member] = kept
-    units: dict[str, str] = {}
-    for member, unit_key in (("AccessTokenValidity", "AccessToken"),
-                             ("IdTokenValidity", "IdToken"),
-                             ("RefreshTokenValidity", "RefreshToken")):
-        if member in out:
-            out[member], units[unit_key] = ch.parse_duration(out[member])
-    if units:
-        out["TokenValidityUnits"] = units
-    return out
-
-
-# --------------------------------------------------------------------------- providers
-
-# ProviderDetails keys Cognito adds (children.SERVER_DETAIL_KEYS) that a user may also
-# write. Facebook's api_version and SAML's RequestSigningAlgorithm are kept as read
-# (written, they compare equal); the SAML flags are kept unless "false", which is what
-# Cognito fills in when the request leaves them out.
-_USER_SETTABLE_DETAILS = frozenset({"api_version", "RequestSigningAlgorithm"})
-_SAML_FLAGS = frozenset({"IDPSignout", "IDPInit", "EncryptedResponses"})
-
-
-def export_provider(
-    pool: str, name: str, provider: Mapping[str, Any], collected: _Collected | None = None
-) -> dict[str, Any]:
-    """DescribeIdentityProvider as CreateIdentityProvider members: without the keys
-    Cognito adds to ProviderDetails or the ``username`` mapping it adds, and with every
-    secret as an ``${env:...}`` placeholder."""
-    collected = collected if collected is not None else _Collected()
-    live = ch.canonical_live_provider(provider)
-    kind = str(live.get("ProviderType"))
-    added = set(ch.SERVER_DETAIL_KEYS.get(kind, ())) - _USER_SETTABLE_DETAILS
-    details: dict[str, Any] = {}
-    for key, value in sorted((live.get("ProviderDetails") or {}).items()):
-        if key in added and not (key in _SAML_FLAGS and value != "false"):
-            continue
-        if key in ch.SECRET_DETAILS:
-            collected.withheld.add(str(value))
-            value = _placeholder(pool, name, key, collected)
-        details[key] = value
-    if kind == "SignInWithApple":
-        # Write-only: Describe never returns the key (real-responses
-        # describe_identity_provider.signinwithapple), but every create needs it.
-        details["private_key"] = _placeholder(pool, name, "private_key", collected)
-    out: dict[str, Any] = {"ProviderType": kind, "ProviderDetails": details}
-    mapping = {k: v for k, v in sorted((live.get("AttributeMapping") or {}).items())
-               if k != "username"}
-    if mapping:
-        out["AttributeMapping"] = mapping
-    if live.get("IdpIdentifiers"):
-        out["IdpIdentifiers"] = live["IdpIdentifiers"]
-    return out
-
-
-def env_name(*parts: str) -> str:
-    """``("customers-prod", "Google", "client_secret")`` ->
-    ``CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET``: upper snake case, other characters ``_``."""
-    name = re.sub(r"[^A-Z0-9]", "_", "_".join(parts).upper())
-    return f"_{name}" if name[:1].isdigit() else name
-
-
-def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> str:
-    path: Path = ("pools", pool, "identity_providers", provider, "ProviderDetails", key)
-    name = env_name(pool, provider, key)
-    taken = {v.name for v in collected.variables}
-    unique, n = name, 2
-    while unique in taken:  # "a-b" and "a_b" make the same name
-        unique, n = f"{name}_{n}", n + 1
-    collected.variables.append(Variable(unique, path))
-    return f"${{env:{unique}}}"
-
-
-# --------------------------------------------------------------------------- domain, servers
-
-
-def export_domain(
-    domains: Sequence[Mapping[str, Any]], collected: _Collected | None = None
-) -> dict[str, Any] | None:
-    """The hosted UI domain. A pool may have a prefix and a custom domain; the config
-    manages one: the custom domain is the one users see."""
-    if not domains:
-        return None
-    chosen, *others = ch.custom_first(domains)
-    if collected is not None:
-        for other in others:
-            collected.notes.append(
-                f"domain {other['Domain']} is not exported: the config manages one domain "
-                f"per pool ({chosen['Domain']} is)"
-            )
-    return ch.canonical_live_domain(chosen)
-
-
-def export_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
-    live = ch.canonical_resource_server(server)
-    live["Scopes"] = [_named_first(scope) for scope in live.get("Scopes") or []]
-    if not live["Scopes"]:
-        del live["Scopes"]
-    return live
 
 
 # --------------------------------------------------------------------------- rendering

@@ -15,8 +15,28 @@ from typing import Any
 from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import Kind
+from poolsync.kinds.client import STANDARD_SCOPES as STANDARD_SCOPES  # re-exported
+from poolsync.kinds.client import (
+    check_references,
+    client_in_new_pool,
+    client_note_in_new_pool,
+    sign_in_urls,
+)
+from poolsync.kinds.domain import (
+    domain_deleted_with_pool,
+    plan_domain,
+    recreated_domain_notes,
+)
+from poolsync.kinds.domain import domain_url as domain_url  # re-exported
+from poolsync.kinds.identity_provider import (
+    PROVIDERS,
+    check_provider_deletions,
+    detach_clients,
+    is_secret_path,
+    track_private_key,
+)
+from poolsync.kinds.resource_server import resource_server_in_new_pool
 from poolsync.model import (
-    MISSING,
     POOL_ARN,
     POOL_ID,
     Action,
@@ -27,9 +47,6 @@ from poolsync.model import (
     PoolConfig,
 )
 from poolsync.normalize import is_custom_attribute, live_attribute_key, owned_view
-
-STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
-                             "aws.cognito.signin.user.admin"})
 
 
 @dataclass(frozen=True)
@@ -90,7 +107,7 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
     plans = ChildPlans()
     prune = cfg.prune
     if cfg.domain is not None:
-        plans.upserts.append(_plan_domain(cfg, pool_id, live.domains))
+        plans.upserts.append(plan_domain(cfg, pool_id, live.domains))
     for kind in ch.COLLECTIONS:
         desired, found = _written(cfg, kind), _found(live, kind)
         if desired is None:
@@ -98,14 +115,16 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
         upserts, deletes = _plan_collection(kind, cfg, pool_id, desired, found or {}, prune,
                                             None if live.providers is None
                                             else set(live.providers))
-        if kind is ch.PROVIDERS:
-            upserts = [_track_private_key(o, desired, live, pool_id) for o in upserts]
-            upserts = [_detach_clients(o, pool_id, live) for o in upserts]
+        if kind is PROVIDERS:
+            upserts = [track_private_key(o, desired, pool_id, live.pool_arn, live.fingerprints,
+                                         live.providers) for o in upserts]
+            upserts = [detach_clients(o, pool_id, live.clients) for o in upserts]
         plans.upserts += upserts
         plans.deletes = deletes + plans.deletes  # reverse order of creation
-    plans.upserts = _check_references(cfg, live, prune, plans.upserts)
-    plans.deletes = _check_provider_deletions(cfg, live, plans.deletes)
-    plans.sign_in_urls = _sign_in_urls(cfg, live)
+    plans.upserts = check_references(cfg, prune, plans.upserts, live.clients, live.providers,
+                                     live.resource_servers)
+    plans.deletes = check_provider_deletions(cfg, live.clients, plans.deletes)
+    plans.sign_in_urls = sign_in_urls(cfg, live.domains, live.clients)
     return plans
 
 
@@ -145,68 +164,15 @@ def _recreated(cfg: PoolConfig, obj: ObjectPlan, calls: tuple[ApiCall, ...],
     if obj.kind == "domain":
         how = ("deleted before the old pool (DeleteUserPoolDomain, in the pool's calls) and "
                + how)
-        notes = _recreated_domain_notes(cfg, calls, live)
+        notes = recreated_domain_notes(cfg, live.domains)
     elif obj.kind == "client":
         found = (live.clients or {}).get(name) or {}
         create = calls[0].params if calls else {}
-        secret = bool(create.get("GenerateSecret")) and not create.get("ClientSecret")
-        notes = (f"The client id ({found.get('ClientId', 'unknown')}) changes"
-                 + (", and so does its secret (a new one is generated)" if secret else "")
-                 + ": every application using this client must be updated.",)
+        notes = (client_note_in_new_pool(str(found.get("ClientId", "unknown")), create),)
     if obj.changes:
         how += "; differs from the live one" + (
             f" ({obj.reason})" if obj.action is Action.REPLACE else "")
     return replace(obj, action=Action.REPLACE, calls=calls, reason=how, notes=notes)
-
-
-def _recreated_domain_notes(cfg: PoolConfig, calls: tuple[ApiCall, ...],
-                            live: LiveChildren) -> tuple[str, ...]:
-    """Where the hosted UI is after the replacement. A domain written with ``${env:...}``
-    is named by no note: its live name may be an earlier value of the variable, which no
-    output may show (masking.py)."""
-    assert cfg.domain is not None
-    new = domain_url(cfg.domain, cfg.region)
-    old = [domain_url(ch.canonical_live_domain(d), cfg.region)
-           for d in ch.custom_first(live.domains)]
-    hidden = _domain_from_env(cfg)
-    if old[:1] == [new]:
-        at = "at the same URL" if hidden else f"at {new}"
-        notes = [f"The hosted UI stays {at}, now for the new pool (with new client ids)."]
-    elif old:
-        notes = ["The hosted UI moves " + ("to the new domain." if hidden
-                                           else f"from {old[0]} to {new}.")]
-    else:
-        notes = []
-    if "CustomDomainConfig" in cfg.domain:
-        notes.append(_custom_dns(cfg))
-    others = [url for url in old[1:] if url != new]
-    notes += [f"The old pool's other domain ({'not shown' if hidden else url}) is deleted "
-              "too and not created again: the file lists one domain." for url in others]
-    return tuple(notes)
-
-
-def _domain_from_env(cfg: PoolConfig) -> bool:
-    from poolsync.masking import substitutions
-
-    return any(s.at[:1] == ("domain",) for s in substitutions(cfg))
-
-
-def _custom_dns(cfg: PoolConfig) -> str:
-    """botocore CreateUserPoolDomainResponse.CloudFrontDomain: "the target of the alias
-    that you set up with your Domain Name Service (DNS) provider"."""
-    assert cfg.domain is not None
-    name = "the domain" if _domain_from_env(cfg) else str(cfg.domain["Domain"])
-    return ("A custom domain created anew gets the CloudFront target that "
-            "CreateUserPoolDomain returns (CloudFrontDomain): after apply, check that the "
-            f"DNS alias record of {name} points at it.")
-
-
-def domain_url(domain: Mapping[str, Any], region: str) -> str:
-    """The hosted UI's base URL of a domain as a request writes it (canonical)."""
-    name = str(domain.get("Domain"))
-    if "CustomDomainConfig" in domain:
-        return f"https://{name}"
-    return f"https://{name}.auth.{region}.amazoncognito.com"
 
 
 def _deleted_with_pool(cfg: PoolConfig, address: str, kind: str, federated: bool,
@@ -214,12 +180,7 @@ def _deleted_with_pool(cfg: PoolConfig, address: str, kind: str, federated: bool
     """An item of a replaced pool that the file does not list: gone with the old pool,
     not created in the new one."""
     if kind == "domain":
-        urls = [domain_url(ch.canonical_live_domain(d), cfg.region)
-                for d in ch.custom_first(live.domains)]
-        return ObjectPlan(address, kind, Action.DELETE, (
-            "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls: a pool "
-            "with a domain cannot be deleted) and not created again: the file lists no "
-            "domain"), notes=tuple(f"The hosted UI at {url} stops working." for url in urls))
+        return domain_deleted_with_pool(address, live.domains, cfg.region)
     return ObjectPlan(address, kind, Action.DELETE, (
         "deleted with the pool (DeleteUserPool) and not created again: " + (
             "Cognito creates it again at the next federated sign-in" if federated
@@ -258,16 +219,14 @@ def _recreate(cfg: PoolConfig, obj: ObjectPlan, live: LiveChildren) -> tuple[Api
     if obj.kind == "client" and cfg.clients is not None and live.clients:
         found = live.clients.get(name)
         if found is not None:
-            carried = ch.client_payload(name, {}, ch.canonical_live_client(found))
             return (ApiCall("CreateUserPoolClient", {
-                "UserPoolId": POOL_ID, **carried, **dict(cfg.clients[name]),
-                "ClientName": name}),)
+                "UserPoolId": POOL_ID, **client_in_new_pool(name, cfg.clients[name], found)}),)
     if obj.kind == "resource_server" and cfg.resource_servers is not None:
         found = (live.resource_servers or {}).get(name)
         if found is not None:
-            merged = ch.resource_server_payload(
-                name, cfg.resource_servers[name], ch.canonical_resource_server(found))
-            return (ApiCall("CreateResourceServer", {"UserPoolId": POOL_ID, **merged}),)
+            return (ApiCall("CreateResourceServer", {
+                "UserPoolId": POOL_ID,
+                **resource_server_in_new_pool(name, cfg.resource_servers[name], found)}),)
     return ()
 
 
@@ -349,161 +308,12 @@ def _replacement(kind: Kind, pool_id: str, name: str, written: Mapping[str, Any]
                       changes, (delete, create), notes)
 
 
-def _detach_clients(obj: ObjectPlan, pool_id: str, live: LiveChildren) -> ObjectPlan:
-    """A provider replaced (delete and create) while app clients name it: each such
-    client is updated to leave it out before the delete, and to name it again after the
-    create (UpdateUserPoolClient, the live client in full: it resets what it is not
-    sent). Deleting a provider that a client names is refused by the stand-in and
-    unverified on AWS (standin/providers.check_not_referenced); this order works either
-    way. A client the file changes gets its own update later (clients follow providers)."""
-    if obj.kind != "identity_provider" or obj.action is not Action.REPLACE:
-        return obj
-    name = obj.address.rsplit("/", 1)[-1]
-    naming = {client: found for client, found in sorted((live.clients or {}).items())
-              if name in (found.get("SupportedIdentityProviders") or [])}
-    if not naming:
-        return obj
-    before, after = [], []
-    for client, found in naming.items():
-        current = ch.client_payload(client, {}, ch.canonical_live_client(found))
-        key = {"UserPoolId": pool_id, "ClientId": found["ClientId"]}
-        without = [p for p in current.get("SupportedIdentityProviders") or [] if p != name]
-        before.append(ApiCall("UpdateUserPoolClient", {
-            **key, **current, "SupportedIdentityProviders": without}))
-        after.append(ApiCall("UpdateUserPoolClient", {**key, **current}))
-    clients = ", ".join(naming)
-    note = (f"App client(s) {clients} name this provider: each is updated to leave it out "
-            "before the delete and to name it again after the create (UpdateUserPoolClient); "
-            "sign-in through this provider fails in between.")
-    return replace(obj, calls=(*before, *obj.calls, *after), notes=(*obj.notes, note))
-
-
 def _sensitive(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
-    return tuple(replace(c, sensitive=True) if ch.is_secret_path(c.path) else c
+    return tuple(replace(c, sensitive=True) if is_secret_path(c.path) else c
                  for c in changes)
 
 
-def _track_private_key(obj: ObjectPlan, desired: Mapping[str, Any],
-                       live: LiveChildren, pool_id: str) -> ObjectPlan:
-    """Apple's private_key is write-only (botocore IdentityProviderType): Describe never
-    returns it. poolsync keeps
-    a fingerprint of the key it last sent in a ``poolsync:`` tag on the pool, so a new
-    key shows as "(sensitive, changed)" and is sent, and an unchanged one is not."""
-    name = obj.address.rsplit("/", 1)[-1]
-    key = (desired[name].get("ProviderDetails") or {}).get("private_key")
-    if not key or obj.action not in (Action.CREATE, Action.UPDATE, Action.NOOP):
-        return obj
-    tag = f"poolsync:private_key:{name}"
-    where = ch.private_key_location(obj.address)
-    fingerprint = ch.fingerprint(str(key), where)
-    recorded = live.fingerprints.get(tag)
-    if obj.action is not Action.CREATE and ch.fingerprint_matches(recorded, str(key), where):
-        return obj
-    record = ApiCall("TagResource", {"ResourceArn": live.pool_arn, "Tags": {tag: fingerprint}})
-    if obj.action is Action.CREATE:
-        return replace(obj, calls=(*obj.calls, record))
-    change = FieldChange(("ProviderDetails", "private_key"),
-                         "(recorded)" if recorded else MISSING, "(new)", sensitive=True)
-    calls = obj.calls or (ApiCall("UpdateIdentityProvider", {
-        "UserPoolId": pool_id,
-        **ch.provider_update_payload(name, desired[name], (live.providers or {})[name])}),)
-    return replace(obj, action=Action.UPDATE, reason="in place with UpdateIdentityProvider",
-                   changes=(*obj.changes, change), calls=(*calls, record))
-
-
-# --------------------------------------------------------------------------- domain
-
-
-def _plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any], ...]
-                 ) -> ObjectPlan:
-    assert cfg.domain is not None
-    written = dict(cfg.domain)
-    address = f"{cfg.address}/domain"
-    custom = "CustomDomainConfig" in written
-    same_kind = [d for d in domains if bool((d.get("CustomDomainConfig") or {})
-                                           .get("CertificateArn")) == custom]
-    candidates = same_kind or list(domains)
-    found = candidates[0] if candidates else None
-    create = ApiCall("CreateUserPoolDomain", {"UserPoolId": pool_id, **written})
-    if found is None:
-        return ObjectPlan(address, "domain", Action.CREATE, "new domain (CreateUserPoolDomain)",
-                          creation_changes(written), (create,))
-    live = ch.canonical_live_domain(found)
-    view = owned_view(written, live, ch.DOMAIN_DEFAULTS, "domain")
-    changes = tuple(replace(c, forces_replacement=ch.domain_replacement_reason(c))
-                    for c in field_changes(view.actual, view.expected, written))
-    if not changes:
-        return ObjectPlan(address, "domain", Action.NOOP)
-    if any(c.forces_replacement for c in changes):
-        delete = ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id,
-                                                  "Domain": found["Domain"]})
-        reasons = dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement)
-        moves = (f"from {domain_url(live, cfg.region)} to {domain_url(written, cfg.region)}"
-                 if not _domain_from_env(cfg) else "to the new domain")
-        notes = [f"The hosted UI moves {moves} (the old domain is deleted first: the hosted "
-                 "UI is down until the new one is created); update the applications and "
-                 "identity providers that use the old URL."]
-        if "CustomDomainConfig" in written:
-            notes.append(_custom_dns(cfg))
-        return ObjectPlan(address, "domain", Action.REPLACE, "; ".join(r for r in reasons if r),
-                          changes, (delete, create), tuple(notes))
-    update = {"UserPoolId": pool_id, **{k: v for k, v in {**live, **written}.items()}}
-    return ObjectPlan(address, "domain", Action.UPDATE, "in place with UpdateUserPoolDomain",
-                      changes, (ApiCall("UpdateUserPoolDomain", update),))
-
-
-# --------------------------------------------------------------------------- references
-
-
-def _check_references(cfg: PoolConfig, live: LiveChildren, prune: bool,
-                      upserts: list[ObjectPlan]) -> list[ObjectPlan]:
-    """A client may name only providers and custom scopes that the file defines or the
-    pool keeps ("The provider X does not exist for User Pool Y": aws/aws-cdk #15850;
-    ScopeDoesNotExistException).
-    Checked before any write: such a client cannot be applied."""
-    if cfg.clients is None:
-        return upserts
-    providers = _names(cfg.identity_providers, live.providers, prune)
-    scopes = {f"{identifier}/{scope['ScopeName']}"
-              for identifier, server in _items(cfg.resource_servers, live.resource_servers,
-                                               prune).items()
-              for scope in server.get("Scopes") or []}
-    out = []
-    for obj in upserts:
-        name = obj.address.rsplit("/", 1)[-1]
-        client = _client_after(cfg.clients.get(name), (live.clients or {}).get(name)
-                               ) if obj.kind == "client" else None
-        problems = _client_reference_problems(client, providers, scopes) if client else []
-        out.append(replace(obj, action=Action.CANNOT_APPLY, reason="; ".join(problems),
-                           calls=(), where=("clients", name)) if problems else obj)
-    return out
-
-
-def _client_after(written: Mapping[str, Any] | None, found: Mapping[str, Any] | None
-                  ) -> Mapping[str, Any] | None:
-    """A client as the update leaves it: the members the file writes, and the live ones
-    it carries over (a carried provider or scope must still exist after the run)."""
-    if written is None:
-        return None
-    carried = {member: found[member] for member in ("SupportedIdentityProviders",
-                                                    "AllowedOAuthScopes")
-               if found is not None and member not in written and member in found}
-    return {**carried, **dict(written)}
-
-
-def _client_reference_problems(client: Mapping[str, Any], providers: Collection[str],
-                               scopes: Collection[str]) -> list[str]:
-    problems = []
-    for provider in client.get("SupportedIdentityProviders") or []:
-        if provider != "COGNITO" and provider not in providers:
-            problems.append(f"names identity provider {provider!r}, which the pool will "
-                            "not have after this run (neither the file nor the live pool it "
-                            "keeps defines it)")
-    for scope in client.get("AllowedOAuthScopes") or []:
-        if "/" in scope and scope not in scopes and scope not in STANDARD_SCOPES:
-            problems.append(f"names OAuth scope {scope!r}, which no resource server will "
-                            "have after this run (in the file or the live pool it keeps)")
-    return problems
+# --------------------------------------------------------------------------- attributes
 
 
 def _check_attribute_names(cfg: PoolConfig, attributes: frozenset[str],
@@ -548,58 +358,3 @@ def _missing(name: Any, attributes: frozenset[str]) -> bool:
 def _missing_custom(name: Any, attributes: frozenset[str]) -> bool:
     return (isinstance(name, str) and is_custom_attribute(name)
             and live_attribute_key(name) not in attributes)
-
-
-def _names(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
-           prune: bool) -> set[str]:
-    return set(_items(desired, live, prune))
-
-
-def _items(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
-           prune: bool) -> dict[str, Any]:
-    """What the pool will hold after apply: the file's items, plus live ones it keeps."""
-    kept = {} if (desired is not None and prune) else dict(live or {})
-    return {**kept, **dict(desired or {})}
-
-
-def _check_provider_deletions(cfg: PoolConfig, live: LiveChildren,
-                              deletes: list[ObjectPlan]) -> list[ObjectPlan]:
-    """A provider is deleted only once no client will name it: clients in the file are
-    updated first (order), but a client the file does not manage would keep it."""
-    kept_clients = {} if cfg.clients is not None and cfg.prune else {
-        name: c for name, c in (live.clients or {}).items()
-        if cfg.clients is None or name not in cfg.clients
-    }
-    out = []
-    for obj in deletes:
-        if obj.kind == "identity_provider" and obj.action is Action.DELETE:
-            provider = obj.address.rsplit("/", 1)[-1]
-            users = sorted(n for n, c in kept_clients.items()
-                           if provider in (c.get("SupportedIdentityProviders") or []))
-            if users:
-                obj = replace(obj, action=Action.CANNOT_APPLY, calls=(), reason=(
-                    f"still named by app client(s) {', '.join(users)}, which the file does "
-                    "not manage; remove it there first"))
-        out.append(obj)
-    return out
-
-
-# --------------------------------------------------------------------------- hosted UI
-
-
-def _sign_in_urls(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str]]:
-    domain = cfg.domain or (ch.canonical_live_domain(live.domains[0]) if live.domains
-                            else None)
-    # Clients the file does not manage are read only for a provider's replacement
-    # (engine.plan): their URLs are not this plan's to show.
-    if domain is None or not live.clients or cfg.clients is None:
-        return []
-    urls = []
-    for name, client in sorted(live.clients.items()):
-        if cfg.clients is not None and name not in cfg.clients:
-            continue
-        url = ch.sign_in_url(domain, cfg.region, str(client["ClientId"]), client)
-        if url:
-            urls.append((name, url))
-    return urls
-

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from poolsync.children import custom_first
 from poolsync.kinds import parts
 from poolsync.kinds.base import Part, PartContext, client_placeholder
+from poolsync.kinds.domain import custom_first
 from poolsync.model import POOL_ID, Action, ObjectPlan, PoolConfig
 
 

@@ -1,0 +1,207 @@
+"""The pool's hosted-UI domain (CreateUserPoolDomain, UpdateUserPoolDomain,
+DeleteUserPoolDomain, in the UserPoolResourceUpdate quota category; read with
+DescribeUserPoolDomain, in UserPoolResourceRead): its canonical shape and defaults,
+what only a new domain changes, its plan (one per pool, prefix or custom), its URLs and
+the notes a replacement needs, the sign-in URL of a client on it, and the export.
+
+Pure: no AWS. ``poolsync.diff`` and ``poolsync.masking`` are imported where they are
+used: both import ``poolsync.children``, which imports this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from poolsync.model import MISSING, Action, ApiCall, FieldChange, ObjectPlan, PoolConfig
+from poolsync.normalize import owned_view
+from poolsync.outputs import hosted_ui_url
+
+if TYPE_CHECKING:
+    from poolsync.export import _Collected
+
+
+def canonical_live_domain(description: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep what a request writes; a prefix domain may come back with
+    ``CustomDomainConfig: {}`` (CLI example 2019), which means none."""
+    out: dict[str, Any] = {"Domain": description["Domain"]}
+    certificate = (description.get("CustomDomainConfig") or {}).get("CertificateArn")
+    if certificate:
+        out["CustomDomainConfig"] = {"CertificateArn": certificate}
+    if description.get("ManagedLoginVersion") is not None:
+        out["ManagedLoginVersion"] = description["ManagedLoginVersion"]
+    return out
+
+
+def custom_first(domains: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """A pool's domains (DescribeUserPoolDomain descriptions), the custom one first: a
+    pool may have a prefix and a custom domain, and the custom one is what users see."""
+    return sorted(domains, key=lambda d: not (d.get("CustomDomainConfig") or {})
+                  .get("CertificateArn"))
+
+
+DOMAIN_DEFAULTS: dict[str, Any] = {
+    # 1 is the hosted UI (classic), 2 managed login (botocore ManagedLoginVersion). A
+    # domain whose describe carries no version (AWS CLI transcript, 2025) serves the
+    # classic hosted UI: absent compares as 1, so a written 2 is a change until a read
+    # reports it.
+    "ManagedLoginVersion": 1,
+}
+
+
+def domain_replacement_reason(change: FieldChange) -> str | None:
+    if change.path == ("Domain",):
+        return ("the domain name cannot change (UpdateUserPoolDomain changes only its "
+                "certificate and version): delete and create")
+    if change.path[:1] == ("CustomDomainConfig",) and (
+        change.before is MISSING or change.after is MISSING
+    ):
+        return "switching between a prefix and a custom domain is a new domain"
+    return None
+
+
+def sign_in_url(domain: Mapping[str, Any], region: str, client_id: str,
+                client: Mapping[str, Any]) -> str | None:
+    """The hosted UI sign-in URL of a client that uses the code or implicit flow, on the
+    domain's host (``outputs.hosted_ui_url``: None where AWS documents none)."""
+    flows = client.get("AllowedOAuthFlows") or []
+    callbacks = sorted(client.get("CallbackURLs") or [])
+    if not callbacks or not ({"code", "implicit"} & set(flows)):
+        return None
+    base = hosted_ui_url(str(domain["Domain"]), region, "CustomDomainConfig" in domain)
+    if base is None:
+        return None
+    redirect = client.get("DefaultRedirectURI") or callbacks[0]
+    response_type = "code" if "code" in flows else "token"
+    return (f"{base}/login?client_id={client_id}&response_type={response_type}"
+            f"&redirect_uri={quote(str(redirect), safe='')}")
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan_domain(cfg: PoolConfig, pool_id: str, domains: tuple[Mapping[str, Any], ...]
+                ) -> ObjectPlan:
+    """The file's domain against the pool's live ones (DescribeUserPoolDomain
+    descriptions): the live domain of the same sort (prefix or custom) is the one
+    compared. A new name, or a switch between prefix and custom, is a new domain."""
+    from poolsync.diff import creation_changes, field_changes
+
+    assert cfg.domain is not None
+    written = dict(cfg.domain)
+    address = f"{cfg.address}/domain"
+    custom = "CustomDomainConfig" in written
+    same_kind = [d for d in domains if bool((d.get("CustomDomainConfig") or {})
+                                           .get("CertificateArn")) == custom]
+    candidates = same_kind or list(domains)
+    found = candidates[0] if candidates else None
+    create = ApiCall("CreateUserPoolDomain", {"UserPoolId": pool_id, **written})
+    if found is None:
+        return ObjectPlan(address, "domain", Action.CREATE, "new domain (CreateUserPoolDomain)",
+                          creation_changes(written), (create,))
+    live = canonical_live_domain(found)
+    view = owned_view(written, live, DOMAIN_DEFAULTS, "domain")
+    changes = tuple(replace(c, forces_replacement=domain_replacement_reason(c))
+                    for c in field_changes(view.actual, view.expected, written))
+    if not changes:
+        return ObjectPlan(address, "domain", Action.NOOP)
+    if any(c.forces_replacement for c in changes):
+        delete = ApiCall("DeleteUserPoolDomain", {"UserPoolId": pool_id,
+                                                  "Domain": found["Domain"]})
+        reasons = dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement)
+        moves = (f"from {domain_url(live, cfg.region)} to {domain_url(written, cfg.region)}"
+                 if not domain_from_env(cfg) else "to the new domain")
+        notes = [f"The hosted UI moves {moves} (the old domain is deleted first: the hosted "
+                 "UI is down until the new one is created); update the applications and "
+                 "identity providers that use the old URL."]
+        if "CustomDomainConfig" in written:
+            notes.append(custom_dns(cfg))
+        return ObjectPlan(address, "domain", Action.REPLACE, "; ".join(r for r in reasons if r),
+                          changes, (delete, create), tuple(notes))
+    update = {"UserPoolId": pool_id, **{k: v for k, v in {**live, **written}.items()}}
+    return ObjectPlan(address, "domain", Action.UPDATE, "in place with UpdateUserPoolDomain",
+                      changes, (ApiCall("UpdateUserPoolDomain", update),))
+
+
+def domain_url(domain: Mapping[str, Any], region: str) -> str:
+    """The hosted UI's base URL of a domain as a request writes it (canonical)."""
+    name = str(domain.get("Domain"))
+    if "CustomDomainConfig" in domain:
+        return f"https://{name}"
+    return f"https://{name}.auth.{region}.amazoncognito.com"
+
+
+def domain_from_env(cfg: PoolConfig) -> bool:
+    """Whether the file writes the domain with ``${env:...}``: then no output names it
+    (masking.py)."""
+    from poolsync.masking import substitutions
+
+    return any(s.at[:1] == ("domain",) for s in substitutions(cfg))
+
+
+def custom_dns(cfg: PoolConfig) -> str:
+    """botocore CreateUserPoolDomainResponse.CloudFrontDomain: "the target of the alias
+    that you set up with your Domain Name Service (DNS) provider"."""
+    assert cfg.domain is not None
+    name = "the domain" if domain_from_env(cfg) else str(cfg.domain["Domain"])
+    return ("A custom domain created anew gets the CloudFront target that "
+            "CreateUserPoolDomain returns (CloudFrontDomain): after apply, check that the "
+            f"DNS alias record of {name} points at it.")
+
+
+def recreated_domain_notes(cfg: PoolConfig, domains: Sequence[Mapping[str, Any]]
+                           ) -> tuple[str, ...]:
+    """Where the hosted UI is after the pool's replacement (``domains``: the old pool's,
+    as described). A domain written with ``${env:...}`` is named by no note: its live
+    name may be an earlier value of the variable, which no output may show (masking.py)."""
+    assert cfg.domain is not None
+    new = domain_url(cfg.domain, cfg.region)
+    old = [domain_url(canonical_live_domain(d), cfg.region) for d in custom_first(domains)]
+    hidden = domain_from_env(cfg)
+    if old[:1] == [new]:
+        at = "at the same URL" if hidden else f"at {new}"
+        notes = [f"The hosted UI stays {at}, now for the new pool (with new client ids)."]
+    elif old:
+        notes = ["The hosted UI moves " + ("to the new domain." if hidden
+                                           else f"from {old[0]} to {new}.")]
+    else:
+        notes = []
+    if "CustomDomainConfig" in cfg.domain:
+        notes.append(custom_dns(cfg))
+    others = [url for url in old[1:] if url != new]
+    notes += [f"The old pool's other domain ({'not shown' if hidden else url}) is deleted "
+              "too and not created again: the file lists one domain." for url in others]
+    return tuple(notes)
+
+
+def domain_deleted_with_pool(address: str, domains: Sequence[Mapping[str, Any]],
+                             region: str) -> ObjectPlan:
+    """The old pool's domain when the pool is replaced and the file lists none: deleted
+    before the pool (a pool with a domain cannot be deleted), not created again."""
+    urls = [domain_url(canonical_live_domain(d), region) for d in custom_first(domains)]
+    return ObjectPlan(address, "domain", Action.DELETE, (
+        "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls: a pool "
+        "with a domain cannot be deleted) and not created again: the file lists no "
+        "domain"), notes=tuple(f"The hosted UI at {url} stops working." for url in urls))
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_domain(
+    domains: Sequence[Mapping[str, Any]], collected: _Collected | None = None
+) -> dict[str, Any] | None:
+    """The hosted UI domain. A pool may have a prefix and a custom domain; the config
+    manages one: the custom domain is the one users see."""
+    if not domains:
+        return None
+    chosen, *others = custom_first(domains)
+    if collected is not None:
+        for other in others:
+            collected.notes.append(
+                f"domain {other['Domain']} is not exported: the config manages one domain "
+                f"per pool ({chosen['Domain']} is)"
+            )
+    return canonical_live_domain(chosen)

@@ -1,0 +1,68 @@
+"""Resource servers (CreateResourceServer, UpdateResourceServer, DeleteResourceServer,
+in the UserPoolResourceUpdate quota category; read with ListResourceServers, and
+DescribeResourceServer before a create is sent again, in UserPoolResourceRead): their
+canonical shape, Cognito's defaults, the full update payload and the export. The
+identifier is the item's key, so nothing forces a replacement."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from poolsync.kinds.base import Kind
+
+
+def canonical_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
+    """The members a resource server is written with (ListResourceServers also returns
+    UserPoolId and Identifier: botocore ResourceServerType), its scopes by name."""
+    out = {k: copy.deepcopy(v) for k, v in server.items() if k in ("Name", "Scopes")}
+    if "Scopes" in out:
+        out["Scopes"] = sorted(out["Scopes"], key=lambda s: str(s.get("ScopeName")))
+    return out
+
+
+RESOURCE_SERVER_DEFAULTS: dict[str, Any] = {"Scopes": []}
+
+
+def resource_server_payload(
+    identifier: str, expected: Mapping[str, Any], live: Mapping[str, Any]
+) -> dict[str, Any]:
+    """UpdateResourceServer resets what it is not sent; omitted Scopes removes every
+    scope (botocore): always send Name and Scopes."""
+    merged = {**copy.deepcopy(dict(live)), **copy.deepcopy(dict(expected))}
+    return {"Identifier": identifier, "Name": merged.get("Name", identifier),
+            "Scopes": merged.get("Scopes", [])}
+
+
+def resource_server_update(name: str, written: Mapping[str, Any], found: Mapping[str, Any],
+                           live: Mapping[str, Any], expected: Mapping[str, Any]
+                           ) -> dict[str, Any]:
+    return resource_server_payload(name, expected, live)
+
+
+def resource_server_in_new_pool(identifier: str, written: Mapping[str, Any],
+                                found: Mapping[str, Any]) -> dict[str, Any]:
+    """The CreateResourceServer members (but UserPoolId) of a live resource server
+    created again in a replaced pool: the file's members, the live ones it does not
+    write carried over (nothing the user did not write is lost)."""
+    return resource_server_payload(identifier, written, canonical_resource_server(found))
+
+
+def export_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
+    """A listed resource server as CreateResourceServer members, each scope with its
+    name first; no Scopes when it has none (the default)."""
+    from poolsync.export import _named_first  # export imports the kinds: not at load
+
+    live = canonical_resource_server(server)
+    live["Scopes"] = [_named_first(scope) for scope in live.get("Scopes") or []]
+    if not live["Scopes"]:
+        del live["Scopes"]
+    return live
+
+
+RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
+                        "Identifier", "CreateResourceServer", "UpdateResourceServer",
+                        "DeleteResourceServer", canonical_resource_server,
+                        canonical_resource_server, resource_server_update,
+                        defaults=lambda written: RESOURCE_SERVER_DEFAULTS)
