@@ -28,7 +28,8 @@ OWNERS = {
              "standin/mfa.py", "standin/schema.py", "standin/server.py",
              "standin/clients.py", "standin/providers.py", "standin/domains.py",
              "standin/resource_servers.py", "standin/tags.py", "standin/validation.py",
-             "standin/tiers.py", "standin/log_delivery.py"},
+             "standin/tiers.py", "standin/log_delivery.py",
+             "standin/client_secrets.py"},
     "joserfc": {"standin/speed.py"},
 }
 

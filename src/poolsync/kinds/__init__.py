@@ -18,9 +18,9 @@ def parts() -> tuple[Part, ...]:
     """Every self-planning kind, in the order apply writes them (after the pool, its
     MFA and the sub-resource collections: they name clients and need the pool's
     settings; docs/design/resource-kinds.md section 3)."""
-    from poolsync.kinds import log_delivery
+    from poolsync.kinds import client_secret, log_delivery
 
-    return (log_delivery.PART,)
+    return (client_secret.PART, log_delivery.PART)
 
 
 def part_keys() -> tuple[str, ...]:
