@@ -591,3 +591,36 @@ def test_read_for_export_lists_every_live_client() -> None:
     assert client_secret.read(listing, {"Id": "x"}, None, {"web": "c1", "api": "c2"}) == {
         "api": [], "web": []}
     assert listing.asked == ["c2", "c1"]
+
+
+def test_the_stand_in_signs_in_with_either_secret_while_two_overlap(
+        session: AwsSession, write: Callable[..., str]) -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    assert _cli(session, "apply", write(WITHOUT), "--yes") == 0
+    boto, pool_id = _boto(session), _pool_id(session)
+    client_id = _client_id(session, "backend")
+    boto.admin_create_user(UserPoolId=pool_id, Username="ana")
+
+    def signs_in(secret: str) -> bool:
+        digest = hmac.new(secret.encode(), f"ana{client_id}".encode(), hashlib.sha256)
+        try:
+            boto.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={
+                "USERNAME": "ana", "SRP_A": "1",
+                "SECRET_HASH": base64.b64encode(digest.digest()).decode()})
+        except ClientError as exc:
+            assert exc.response["Error"]["Code"] == "NotAuthorizedException"
+            return False
+        return True
+
+    [own] = _values(session, "backend")
+    added = "z" * 30
+    boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id,
+                                     ClientSecret=added)
+    assert signs_in(own) and signs_in(added) and not signs_in("w" * 30)
+    oldest = _secrets(session, "backend")[0]["ClientSecretId"]
+    boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id,
+                                        ClientSecretId=oldest)
+    assert signs_in(added) and not signs_in(own)

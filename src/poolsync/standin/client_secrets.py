@@ -30,9 +30,11 @@ was created. Each behaviour names its source:
   answer List with an error instead).
 - DescribeUserPoolClient's ``ClientSecret`` after a rotation: which secret AWS shows is
   UNVERIFIED. The stand-in shows the oldest secret left (the client's own until it is
-  deleted, then the one added after it), and moto's sign-in checks SECRET_HASH against
-  that same secret (``client.secret``), so a client authenticates with the secret
-  Describe shows.
+  deleted, then the one added after it).
+- Sign-in takes either secret while a client has two: that is what the second one is
+  for (botocore AddUserPoolClientSecret: "zero-downtime credential rotation"). moto
+  checks SECRET_HASH against ``client.secret`` alone; ``check_any_secret`` tries each
+  of the client's secrets.
 """
 
 from __future__ import annotations
@@ -41,20 +43,27 @@ import calendar
 import datetime
 import secrets
 import string
-from typing import Any, Final
+import weakref
+from typing import Any, Final, cast
 
+from moto.cognitoidp import models as moto_models
 from moto.cognitoidp.exceptions import InvalidParameterException, ResourceNotFoundError
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.cognitoidp.utils import check_secret_hash as _moto_check_secret_hash
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 
+from poolsync.standin.patching import Patch
 from poolsync.standin.resource_servers import addition
 
 MAX_SECRETS: Final = 2
 _STORE: Final = "_poolsync_client_secrets"
 _GENERATED_LENGTH: Final = 51
 _ALPHABET: Final = string.ascii_lowercase + string.digits
+# The clients whose secrets the stand-in keeps, by id, for the SECRET_HASH check (which
+# moto calls with the client's id, not the client).
+_CLIENTS: Final[weakref.WeakValueDictionary[str, Any]] = weakref.WeakValueDictionary()
 
 
 class LimitExceededException(JsonRESTError):
@@ -86,6 +95,7 @@ def secrets_of(client: Any) -> list[dict[str, Any]]:
         stored = [{"ClientSecretId": f"{client.id}--{_epoch(created)}",
                    "ClientSecretValue": client.secret, "ClientSecretCreateDate": created}]
         setattr(client, _STORE, stored)
+        _CLIENTS[client.id] = client
     return stored
 
 
@@ -166,7 +176,19 @@ def _delete(response: Any) -> ActionResult:
     return EmptyResult()
 
 
+def check_any_secret(app_client_secret: str, app_client_id: str, username: str,
+                     secret_hash: str | None) -> bool:
+    """moto's SECRET_HASH check, passing with any secret the client has."""
+    client = _CLIENTS.get(app_client_id)
+    values = ([s["ClientSecretValue"] for s in secrets_of(client)] if client is not None
+              else [app_client_secret])
+    return any(_moto_check_secret_hash(value, app_client_id, username, secret_hash)
+               for value in values)
+
+
 PATCHES: Final = (
+    Patch(cast(Any, moto_models), "check_secret_hash", _moto_check_secret_hash,
+          check_any_secret),
     addition(CognitoIdpResponse, "add_user_pool_client_secret", _add),
     addition(CognitoIdpResponse, "list_user_pool_client_secrets", _list),
     addition(CognitoIdpResponse, "delete_user_pool_client_secret", _delete),
