@@ -244,6 +244,22 @@ def test_a_removed_fingerprint_tag_is_found_and_the_value_added_again(
     assert _cli(session, "drift", path) == 2
 
 
+def test_a_replaced_pool_gets_the_value_again(session: AwsSession, write: Callable[..., str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    old = _pool_id(session)
+    path = write(POOL.replace("      app:\n", "      app:\n        settings: "
+                              "{UsernameAttributes: [email]}\n"), "replaced.yaml")
+    obj = _object(_plan_json(session, path, capsys, "--allow-replace", "app"),
+                  "app/client_secrets/web")
+    assert obj["calls"] == ["AddUserPoolClientSecret", "TagResource"]
+    assert _cli(session, "apply", path, "--yes", "--allow-replace", "app") == 0
+    assert _pool_id(session) != old
+    assert WEB_SECRET in _values(session, "web")
+    assert len(_secrets(session, "backend")) == 1
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
 # --------------------------------------------------------------------------- out of band
 
 
@@ -563,6 +579,17 @@ def test_a_new_pool_gets_the_given_value_on_the_new_client() -> None:
     assert tag.params["ResourceArn"] == POOL_ARN
     assert tag.params["Tags"]["poolsync:client_secret:web"].startswith("scrypt:")
     assert WEB_SECRET not in json.dumps(obj.to_dict())
+
+
+def test_a_replaced_pool_records_the_value_on_the_new_pool() -> None:
+    """The fresh plan of a replaced pool may carry the live pool's description (its
+    settings): the tag still goes on the pool this run creates."""
+    ctx = _context({"web": {"value": WEB_SECRET, "overlap": "1d"}}, None,
+                   {"web": client_placeholder("web")}, pool_id=POOL_ID,
+                   described={"Id": "eu-west-1_old", "Arn": "arn:aws:cognito-idp:old"})
+    [obj] = client_secret.plan(ctx)
+    assert [c.operation for c in obj.calls] == ["AddUserPoolClientSecret", "TagResource"]
+    assert obj.calls[1].params["ResourceArn"] == POOL_ARN
 
 
 def test_the_planner_reads_its_clock(monkeypatch: pytest.MonkeyPatch) -> None:

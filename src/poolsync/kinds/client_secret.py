@@ -58,6 +58,7 @@ from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartConte
 from poolsync.model import (
     MISSING,
     POOL_ARN,
+    POOL_ID,
     Action,
     ApiCall,
     FieldChange,
@@ -180,7 +181,7 @@ def plan_client(ctx: PartContext, name: str, policy: Mapping[str, Any],
         return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
                           "give overlap and one of rotate_after or value", where=(KEY, name))
     given = str(value) if value is not None else None
-    if client_id.startswith(CLIENT_ID_PREFIX) or ctx.new_pool:
+    if client_id.startswith(CLIENT_ID_PREFIX) or ctx.pool_id == POOL_ID:
         return _new_client(ctx, address, name, client_id, given)
     secrets = list((ctx.found or {}).get(name) or [])
     if not secrets:
@@ -301,8 +302,9 @@ def _delete(ctx: PartContext, client_id: str, secret: Mapping[str, Any]) -> ApiC
 def _record(ctx: PartContext, name: str, given: str) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
     taggable: botocore TagResource), as plan_children._track_private_key records
-    Apple's key: scrypt salted with the value's location, never keyed."""
-    arn = str(ctx.described.get("Arn") or POOL_ARN) if not ctx.new_pool else POOL_ARN
+    Apple's key: scrypt salted with the value's location, never keyed. A pool created
+    in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN."""
+    arn = POOL_ARN if ctx.pool_id == POOL_ID else str(ctx.described.get("Arn") or POOL_ARN)
     fingerprint = ch.fingerprint(given, value_location(ctx.pool, name))
     return ApiCall("TagResource", {"ResourceArn": arn, "Tags": {tag_key(name): fingerprint}})
 
