@@ -9,6 +9,7 @@ the CLI on the stand-in, and ``BotoCognito.calls`` records what each use asked A
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from botocore.exceptions import ConnectionClosedError
 from poolsync import iam
 from poolsync.aws import AwsSession, RetryPolicy
 from poolsync.cli import run
+from poolsync.kinds import client_secret
+from poolsync.standin import client_secrets as standin_secrets
 from tests.conftest import EXAMPLES, REGION
 from tests.conftest import boto_cognito as _cognito
 from tests.conftest import cli as _cli
@@ -63,6 +66,7 @@ V1 = """
             AllowedOAuthFlows: [code]
             AllowedOAuthScopes: [openid, api/read]
             AllowedOAuthFlowsUserPoolClient: true
+          backend: {GenerateSecret: true}
           spare: {}
         groups:
           admins: {Description: Admins, Precedence: 1}
@@ -84,6 +88,8 @@ V1 = """
         ui_customization:
           ALL: {CSS: ".banner-customizable {padding: 10px;}", ImageFile: logo.png}
           web: {CSS: ".label-customizable {font-weight: 400;}"}
+        client_secrets:
+          backend: {rotate_after: 90d, overlap: 7d}
     """
 # The hosted UI logo ui_customization sends (a PNG, by its signature), next to the files.
 LOGO = b"\x89PNG\r\n\x1a\n" + b"iam-policy logo" * 8
@@ -102,7 +108,8 @@ BRANDING = """\
 """
 LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
 
-# Every kind of object updated in place.
+# Every kind of object updated in place (the client secret is rotated by the clock:
+# ``_clock``).
 V2 = (V1.replace("UserPoolTags: {team: identity}", "UserPoolTags: {team: platform}")
       .replace("[{Name: tenant, AttributeDataType: String}]",
                "[{Name: tenant, AttributeDataType: String}, {Name: plan, AttributeDataType: String}]")
@@ -189,6 +196,17 @@ def record(session: AwsSession, monkeypatch: pytest.MonkeyPatch) -> Iterator[_Re
     yield _Recorder(session)
 
 
+_REAL_CLOCKS = (client_secret.now, standin_secrets.now)
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch, days: float) -> None:
+    """Move the planner's and the stand-in's clocks (client secrets' ages) ``days`` on."""
+    shift = datetime.timedelta(days=days)
+    planner, standin = _REAL_CLOCKS
+    monkeypatch.setattr(client_secret, "now", lambda: planner() + shift)
+    monkeypatch.setattr(standin_secrets, "now", lambda: standin() + shift)
+
+
 def _console(session: AwsSession, change: Callable[[Any, str], None]) -> None:
     boto: Any = _cognito(session)._boto()
     pool_id = boto.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
@@ -211,8 +229,8 @@ def _delete_pools(session: AwsSession, count: int | None = None) -> None:
 
 
 @pytest.fixture
-def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
-               ) -> dict[str, set[str]]:
+def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str],
+               monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
     """Run every plan, apply, drift and export path once; what each use called."""
     examples = str(EXAMPLES)
     record("plan", examples, expect=0)  # nothing exists yet
@@ -233,13 +251,16 @@ def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
     _console(session, lambda boto, pool_id: boto.create_group(UserPoolId=pool_id,
                                                               GroupName="console-made"))
     record("drift", v1, "--output", "json", expect=2)
+    _clock(monkeypatch, 100)  # the client secret is due: AddUserPoolClientSecret
     record("plan", v2, "--detailed-exitcode", expect=2)
     record("apply", v2, "--yes")  # every kind of in-place update
     # A managed login style (V2's) read by drift; the console's group is unmanaged.
     record("drift", v2, expect=2)
+    _clock(monkeypatch, 108)  # past the overlap: DeleteUserPoolClientSecret
     record("plan", v3, "--prune", "--output", "json", "--allow-replace", "app/domain",
            expect=0)
     record("apply", v3, "--yes", "--allow-replace", "app/domain")  # prune, domain replaced
+    _clock(monkeypatch, 0)
     record("apply", write(V3_PRUNED, "v3-pruned.yaml"), "--yes",
            "--allow-replace", "app/managed_login_branding/web")
     record("export", "--region", REGION, "--all")

@@ -31,7 +31,8 @@ OWNERS = {
              "standin/tiers.py", "standin/log_delivery.py",
              "standin/risk_configuration.py", "standin/terms.py",
              "standin/managed_login_branding.py",
-             "standin/ui_customization.py"},
+             "standin/ui_customization.py",
+             "standin/client_secrets.py"},
     "joserfc": {"standin/speed.py"},
 }
 

@@ -3,7 +3,8 @@ taken out of every line before it is written.
 
 botocore logs each request's parameters (a provider's ``client_secret`` and
 ``private_key``, every value that came from ``${env:...}``) and each response body (the
-``ClientSecret`` Cognito generates for a confidential client). ``RedactingFilter`` sits on
+``ClientSecret`` Cognito generates for a confidential client, the ``ClientSecretValue``
+it generates for AddUserPoolClientSecret). ``RedactingFilter`` sits on
 the one handler ``--debug`` installs and rewrites each record: the values poolsync knows
 are secret (the CLI's set, filled as the config loads), in every escaped form a log line
 can show them in, and whatever value follows a secret-bearing key, known or not. The
@@ -35,13 +36,15 @@ REDACTED = "(sensitive)"
 LONG = 8
 
 # Keys whose value is a secret wherever they appear, in any case: Cognito's generated
-# client secret (responses), identity-provider details that are write-only (requests),
-# the session token of temporary credentials (a header in botocore's "Sending http
-# request" line), presigned-URL signatures, and the credentials STS, SSO and SSO-OIDC
-# answer with when a profile assumes a role or signs in.
-SECRET_KEYS = ("ClientSecret", "client_secret", "private_key", "X-Amz-Security-Token",
-               "X-Amz-Signature", "SecretAccessKey", "SessionToken", "accessToken",
-               "refreshToken", "aws_secret_access_key", "aws_session_token")
+# client secret (responses: DescribeUserPoolClient's ClientSecret, and
+# AddUserPoolClientSecret's ClientSecretValue, botocore ClientSecretDescriptorType), a
+# secret a request gives (ClientSecret), identity-provider details that are write-only
+# (requests), the session token of temporary credentials (a header in botocore's
+# "Sending http request" line), presigned-URL signatures, and the credentials STS, SSO
+# and SSO-OIDC answer with when a profile assumes a role or signs in.
+SECRET_KEYS = ("ClientSecret", "ClientSecretValue", "client_secret", "private_key",
+               "X-Amz-Security-Token", "X-Amz-Signature", "SecretAccessKey", "SessionToken",
+               "accessToken", "refreshToken", "aws_secret_access_key", "aws_session_token")
 
 # The key, quoted as JSON ("k": "v") or a Python repr ('k': 'v'), possibly escaped once
 # more inside a logged bytes body (b'{\"k\": \"v\"}'), then its quoted string value

@@ -287,13 +287,21 @@ _SECRET_FIELDS = (("clients", None, "ClientSecret"),
 
 def is_secret_field(path: Path) -> bool:
     """Whether ``path`` (in a document: ``pools.P.clients.C.ClientSecret``, or in a
-    template) is a field whose value is a secret by kind."""
+    template) is a field whose value is a secret by kind: the fields above, and each
+    self-planning kind's ``secret_paths`` below one of its items."""
     return any(
         len(path) >= len(shape) and all(
             want is None or want == got for want, got in zip(shape, path[-len(shape):],
                                                              strict=True))
-        for shape in _SECRET_FIELDS
+        for shape in (*_SECRET_FIELDS, *_part_secret_fields())
     )
+
+
+@functools.cache
+def _part_secret_fields() -> tuple[tuple[str | None, ...], ...]:
+    from poolsync.kinds import parts
+
+    return tuple((part.key, None, *path) for part in parts() for path in part.secret_paths)
 
 
 def _reference_findings(value: Any, path: Path) -> Iterator[_Finding]:

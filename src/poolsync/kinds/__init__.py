@@ -19,6 +19,7 @@ def parts() -> tuple[Part, ...]:
     MFA and the sub-resource collections: they name clients and need the pool's
     settings; docs/design/resource-kinds.md section 3)."""
     from poolsync.kinds import (
+        client_secret,
         log_delivery,
         managed_login_branding,
         risk_configuration,
@@ -26,8 +27,8 @@ def parts() -> tuple[Part, ...]:
         ui_customization,
     )
 
-    return (ui_customization.PART, managed_login_branding.PART, terms.PART,
-            risk_configuration.PART, log_delivery.PART)
+    return (client_secret.PART, ui_customization.PART, managed_login_branding.PART,
+            terms.PART, risk_configuration.PART, log_delivery.PART)
 
 
 def part_keys() -> tuple[str, ...]:

@@ -35,6 +35,7 @@ def _patches() -> PatchSet:
     ``python -m poolsync.standin --help`` works without the demo extra and says it is
     needed; demo.local_cognito does the same for ``poolsync demo``)."""
     from poolsync.standin import (
+        client_secrets,
         clients,
         domains,
         log_delivery,
@@ -58,6 +59,7 @@ def _patches() -> PatchSet:
         *pool.PATCHES,
         *mfa.PATCHES,
         *clients.PATCHES,
+        *client_secrets.PATCHES,
         *providers.PATCHES,
         *domains.PATCHES,
         *resource_servers.PATCHES,

@@ -1,0 +1,418 @@
+"""App client secrets rotated without replacing the client (AddUserPoolClientSecret,
+ListUserPoolClientSecrets, DeleteUserPoolClientSecret; docs/design/resource-kinds.md
+section 5.6).
+
+The file writes ``client_secrets``, keyed by app client name::
+
+    client_secrets:
+      backend: {rotate_after: 90d, overlap: 7d}           # Cognito generates each new one
+      web: {value: "${env:WEB_SECRET}", overlap: 7d}      # the file gives the new one
+
+Before these operations, a client's secret changed only with the client (GenerateSecret
+and ClientSecret are create-only: a new client, a new id). A client now has one or two
+secrets (botocore AddUserPoolClientSecret: "up to 2 active secrets per app client for
+zero-downtime credential rotation"); ListUserPoolClientSecrets gives each one's id and
+creation date, never its value. Planning is stateless, from those dates and a clock:
+
+- rotation is due when the newest secret is older than ``rotate_after``, or, with
+  ``value``, when the value's fingerprint is not the one the pool's
+  ``poolsync:client_secret:<client>`` tag records (the value last added: values are
+  never returned, so poolsync keeps a fingerprint, as for Apple's private key);
+- a due rotation adds a secret (AddUserPoolClientSecret, the file's value or one Cognito
+  generates) and, with ``value``, records its fingerprint (TagResource);
+- with two secrets, once the newer is older than ``overlap``, the older is deleted
+  (DeleteUserPoolClientSecret); while the newer is within ``overlap``, a due rotation
+  waits (there can be no third secret). ``overlap: 0d`` deletes the old secret in the
+  same run as the add.
+
+"Now" is ``now()``, this module's clock (UTC): the planner itself stays pure, and tests
+move the clock. A plan is therefore a plan at the moment it was made: a rotation that
+becomes due between plan and a pinned apply refuses the pin, as any live change does.
+
+Values are never printed, logged, exported or stored: a request's ``ClientSecret`` is
+masked like every secret (logs.SECRET_KEYS), AddUserPoolClientSecret's
+``ClientSecretValue`` (a generated secret) is redacted from the ``--debug`` log
+(logs.SECRET_KEYS) and dropped by apply (engine keeps no response but a create's).
+A generated secret is read from Cognito by whoever needs it (the console,
+DescribeUserPoolClient).
+
+Export writes no ``client_secrets``: the rotation policy is not stored in Cognito, and
+values are never exported. It still lists each client's secrets, because
+``iam-policy --for export`` grants exactly what plan reads (iam.USES, not this
+module's to change).
+
+Quota categories: UserPoolClientRead (List) and UserPoolClientUpdate (Add, Delete),
+inferred from the quotas page's category descriptions (UNVERIFIED: no public list names
+these operations); TagResource is UserPoolResourceUpdate, as for Apple's key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from poolsync import children as ch
+from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
+from poolsync.model import (
+    MISSING,
+    POOL_ARN,
+    POOL_ID,
+    Action,
+    ApiCall,
+    FieldChange,
+    ObjectPlan,
+    Problem,
+    secret_location,
+)
+from poolsync.normalize import poolsync_tags
+
+KEY = "client_secrets"
+KIND = "client_secret"
+TAG_PREFIX = "poolsync:client_secret:"
+# At most two secrets per client (botocore AddUserPoolClientSecret and
+# ListUserPoolClientSecrets: "there are only 2 secrets at any given time").
+MAX_SECRETS = 2
+DURATION = re.compile(r"^([0-9]+)([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+NEW = "(added by this run)"
+OWN = "(the client's own)"
+
+
+def now() -> datetime.datetime:
+    """The planner's clock: the moment a plan is made, in UTC. Tests monkeypatch it."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+def parse_duration(text: Any) -> datetime.timedelta | None:
+    """``90d``, ``12h``, ``30m`` as a timedelta; None for anything else."""
+    match = DURATION.match(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    return datetime.timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+def tag_key(client: str) -> str:
+    return f"{TAG_PREFIX}{client}"
+
+
+def value_location(pool: str, client: str) -> str:
+    """Where a client's given secret is, for its fingerprint (the tag and the plan)."""
+    return secret_location(f"{pool}/{KEY}/{client}", ("value",))
+
+
+# --------------------------------------------------------------------------- read
+
+
+def read(cognito: Any, described: Mapping[str, Any], written: Any,
+         client_ids: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """One ListUserPoolClientSecrets per live client the file names (``written`` None,
+    for export: per live client, since ``iam-policy --for export`` grants what plan
+    reads: iam.USES), each client's secrets (id and creation date), oldest first. The
+    response has no NextToken in practice (botocore ListUserPoolClientSecrets: "The
+    response does not include pagination tokens as there are only 2 secrets"). A
+    client deleted since it was listed is ResourceNotFoundException: no secrets. A
+    public client has none (an empty list in the stand-in; AWS's answer for it is
+    UNVERIFIED)."""
+    names = sorted(str(n) for n in written) if isinstance(written, Mapping) else sorted(
+        client_ids)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name in names:
+        client_id = client_ids.get(name)
+        if client_id is None:
+            continue
+        listed = cognito.read("ListUserPoolClientSecrets",
+                              {"UserPoolId": described["Id"], "ClientId": client_id},
+                              absent=frozenset({"ResourceNotFoundException"}))
+        found[name] = by_age((listed or {}).get("ClientSecrets"))
+    return found
+
+
+def by_age(descriptors: Any) -> list[dict[str, Any]]:
+    """The descriptors with only their id and creation date (a value is never kept,
+    should one ever be listed: botocore ListUserPoolClientSecrets "never reveals the
+    actual secret value"), oldest first; the date in UTC (botocore gives it in the
+    local zone)."""
+    out = []
+    for item in descriptors or []:
+        if isinstance(item, Mapping) and isinstance(item.get("ClientSecretId"), str):
+            out.append({"ClientSecretId": item["ClientSecretId"],
+                        "ClientSecretCreateDate": utc(item.get("ClientSecretCreateDate"))})
+    return sorted(out, key=lambda s: (s["ClientSecretCreateDate"], s["ClientSecretId"]))
+
+
+def utc(moment: Any) -> datetime.datetime:
+    """A date as botocore parses it (aware, local zone) in UTC; naive is taken as UTC,
+    a missing or unreadable one as the epoch (the oldest: due, deleted first)."""
+    if isinstance(moment, int | float):
+        return datetime.datetime.fromtimestamp(moment, datetime.UTC)
+    if not isinstance(moment, datetime.datetime):
+        return datetime.datetime.fromtimestamp(0, datetime.UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan(ctx: PartContext) -> list[ObjectPlan]:
+    """One object per client the file names, ``POOL/client_secrets/CLIENT``."""
+    moment = now()
+    written = ctx.written if isinstance(ctx.written, Mapping) else {}
+    return [plan_client(ctx, str(name), policy, moment)
+            for name, policy in sorted(written.items(), key=lambda kv: str(kv[0]))
+            if isinstance(policy, Mapping)]
+
+
+def plan_client(ctx: PartContext, name: str, policy: Mapping[str, Any],
+                moment: datetime.datetime) -> ObjectPlan:
+    address = f"{ctx.pool}/{KEY}/{name}"
+    client_id = ctx.clients.get(name)
+    if client_id is None:
+        return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
+                          f"no app client named {name!r} in the pool or the file",
+                          where=(KEY, name))
+    overlap = parse_duration(policy.get("overlap"))
+    rotate_after = parse_duration(policy.get("rotate_after"))
+    value = policy.get("value")
+    if overlap is None or (rotate_after is None) == (value is None):
+        return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
+                          "give overlap and one of rotate_after or value", where=(KEY, name))
+    given = str(value) if value is not None else None
+    if client_id.startswith(CLIENT_ID_PREFIX) or ctx.pool_id == POOL_ID:
+        return _new_client(ctx, address, name, client_id, given)
+    secrets = list((ctx.found or {}).get(name) or [])
+    if not secrets:
+        return _public(address, name)
+    due = _due(ctx, name, secrets, moment, rotate_after, given)
+    return _rotation(ctx, address, name, client_id, secrets, moment, overlap, due, given)
+
+
+def _public(address: str, name: str) -> ObjectPlan:
+    """A client without a secret: AddUserPoolClientSecret is "for an existing
+    confidential user pool app client" (botocore), and a public client cannot become
+    one in place (GenerateSecret is create-only)."""
+    return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
+                      f"the app client {name!r} is public (it has no secret), and only a "
+                      "confidential client's secrets rotate: define it in the file with "
+                      "GenerateSecret: true (which replaces it: a new id)", where=(KEY, name))
+
+
+def _new_client(ctx: PartContext, address: str, name: str, client_id: str,
+                given: str | None) -> ObjectPlan:
+    """A client this run creates (or re-creates) starts with one secret, its own: a
+    rotation is due ``rotate_after`` from now, so nothing is planned; with ``value``,
+    the value is added next to it, and the client's own secret goes after ``overlap``."""
+    if given is None:
+        return ObjectPlan(address, KIND, Action.NOOP, notes=(
+            f"the app client {name!r} is created in this run with one secret (its own); "
+            "it is rotated once it is older than rotate_after",))
+    calls = (_add(ctx, client_id, given), _record(ctx, name, given))
+    changes = (FieldChange(("secrets",), MISSING, [OWN, NEW]),
+               FieldChange(("value",), MISSING, "(new)", sensitive=True))
+    return ObjectPlan(address, KIND, Action.CREATE,
+                      "the file's secret added next to the new client's own "
+                      "(AddUserPoolClientSecret)", changes, calls)
+
+
+def _due(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]],
+         moment: datetime.datetime, rotate_after: datetime.timedelta | None,
+         given: str | None) -> str:
+    """Why a rotation is due, or "" when it is not."""
+    if given is not None:
+        recorded = poolsync_tags(ctx.described).get(tag_key(name))
+        if ch.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
+            return ""
+        return ("the file gives a new value" if recorded else
+                "the file's value was never added by poolsync (no recorded fingerprint)")
+    assert rotate_after is not None
+    newest = secrets[-1]["ClientSecretCreateDate"]
+    if moment - newest < rotate_after:
+        return ""
+    return f"the newest secret was created {_when(newest)}, more than rotate_after ago"
+
+
+def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
+              secrets: Sequence[Mapping[str, Any]], moment: datetime.datetime,
+              overlap: datetime.timedelta, due: str, given: str | None) -> ObjectPlan:
+    ids = [str(s["ClientSecretId"]) for s in secrets]
+    older, newer = secrets[:-1], secrets[-1]
+    settled = moment - newer["ClientSecretCreateDate"] >= overlap
+    notes: list[str] = []
+    if given is not None and len(secrets) > 1:
+        notes.append(_newest_kept_note())
+    if older and not settled:
+        until = newer["ClientSecretCreateDate"] + overlap
+        notes.append(f"{len(secrets)} secrets: the older ({', '.join(ids[:-1])}) is deleted "
+                     f"once the newer is older than overlap (after {_when(until)})")
+        if due:
+            notes.append(f"a rotation is due ({due}) but waits until then: a client has "
+                         f"at most {MAX_SECRETS} secrets")
+        return ObjectPlan(address, KIND, Action.NOOP, notes=tuple(notes))
+    calls: list[ApiCall] = [_delete(ctx, client_id, s) for s in older]
+    kept = ids[-1:] if older else ids
+    reasons = [f"the older secret is past the overlap ({', '.join(ids[:-1])} deleted with "
+               "DeleteUserPoolClientSecret)"] if older else []
+    after = list(kept)
+    changes: list[FieldChange] = []
+    if due:
+        calls.append(_add(ctx, client_id, given))
+        after.append(NEW)
+        reasons.append(f"rotation: {due} (AddUserPoolClientSecret)")
+        if given is not None:
+            calls.append(_record(ctx, name, given))
+            recorded = poolsync_tags(ctx.described).get(tag_key(name))
+            changes.append(FieldChange(("value",), "(recorded)" if recorded else MISSING,
+                                       "(new)", sensitive=True))
+        if overlap == datetime.timedelta(0):
+            calls += [_delete(ctx, client_id, s) for s in secrets[len(older):]]
+            after = [NEW]
+            reasons.append("overlap 0: the old secret goes in the same run")
+    if not calls:
+        return ObjectPlan(address, KIND, Action.NOOP, notes=tuple(notes))
+    changes.insert(0, FieldChange(("secrets",), ids, after))
+    return ObjectPlan(address, KIND, Action.UPDATE, "; ".join(reasons), tuple(changes),
+                      tuple(calls), tuple(notes))
+
+
+def _newest_kept_note() -> str:
+    return ("poolsync keeps the newer secret and deletes the older: a secret added "
+            "outside poolsync after the file's value makes the file's value the older one")
+
+
+def _when(moment: datetime.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _add(ctx: PartContext, client_id: str, given: str | None) -> ApiCall:
+    params = {"UserPoolId": ctx.pool_id, "ClientId": client_id}
+    if given is not None:
+        params["ClientSecret"] = given
+    return ApiCall("AddUserPoolClientSecret", params)
+
+
+def _delete(ctx: PartContext, client_id: str, secret: Mapping[str, Any]) -> ApiCall:
+    return ApiCall("DeleteUserPoolClientSecret", {
+        "UserPoolId": ctx.pool_id, "ClientId": client_id,
+        "ClientSecretId": secret["ClientSecretId"]})
+
+
+def _record(ctx: PartContext, name: str, given: str) -> ApiCall:
+    """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
+    taggable: botocore TagResource), as plan_children._track_private_key records
+    Apple's key: scrypt salted with the value's location, never keyed. A pool created
+    in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN."""
+    arn = POOL_ARN if ctx.pool_id == POOL_ID else str(ctx.described.get("Arn") or POOL_ARN)
+    fingerprint = ch.fingerprint(given, value_location(ctx.pool, name))
+    return ApiCall("TagResource", {"ResourceArn": arn, "Tags": {tag_key(name): fingerprint}})
+
+
+def export(found: Any, ctx: ExportContext) -> None:
+    """Nothing: the policy (rotate_after, overlap) is not stored in Cognito, and secret
+    values are never exported. (``found`` is read all the same: see ``read``.)"""
+    return None
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def one_way_to_rotate(pool: Any) -> Iterator[Problem]:
+    """Each client gives ``rotate_after`` (Cognito generates the new secret) or
+    ``value`` (the file gives it), not both; and a rotation period longer than the
+    overlap (else the client would always have two secrets)."""
+    for name, policy in _written(pool):
+        at = pool.at(KEY, name)
+        has_rotate, has_value = "rotate_after" in policy, "value" in policy
+        if has_rotate == has_value:
+            yield Problem("give rotate_after (Cognito generates each new secret) or value "
+                          "(the file gives it), not " + ("both" if has_rotate else "neither"),
+                          at)
+            continue
+        rotate_after = parse_duration(policy.get("rotate_after"))
+        overlap = parse_duration(policy.get("overlap"))
+        if rotate_after is not None and overlap is not None and rotate_after <= overlap:
+            yield Problem("rotate_after must be longer than overlap (a secret is deleted "
+                          "overlap after the next one was added)", (*at, "rotate_after"))
+
+
+def confidential_client(pool: Any) -> Iterator[Problem]:
+    """A client the file defines must be confidential: AddUserPoolClientSecret is "for an
+    existing confidential user pool app client" (botocore). A client the file does not
+    define is checked at plan time against the live one."""
+    for name, _ in _written(pool):
+        client = pool.clients.get(name)
+        if isinstance(client, Mapping) and not (
+                client.get("GenerateSecret") is True or isinstance(client.get("ClientSecret"), str)):
+            yield Problem(f"the app client {name!r} has no secret, and only a confidential "
+                          f"client's secrets rotate: set GenerateSecret: true on "
+                          f"clients.{name}", pool.at(KEY, name))
+
+
+def no_create_time_secret(pool: Any) -> Iterator[Problem]:
+    """A client whose secrets rotate must not write its own ``ClientSecret``: that
+    member is create-only, and the client planner compares it with the ClientSecret
+    DescribeUserPoolClient returns; which secret that is once a rotation added another
+    is UNVERIFIED, and a difference would replace the client (a new id). Write
+    ``GenerateSecret: true`` and give the value under client_secrets."""
+    for name, _ in _written(pool):
+        client = pool.clients.get(name)
+        if isinstance(client, Mapping) and "ClientSecret" in client:
+            yield Problem(f"clients.{name}.ClientSecret is the client's create-time secret; "
+                          f"with client_secrets.{name} it would be compared with the "
+                          "rotated one and replace the client: write GenerateSecret: true "
+                          f"and give the value as client_secrets.{name}.value",
+                          pool.at("clients", name, "ClientSecret"))
+
+
+def _written(pool: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    value = pool.parts.get(KEY)
+    if isinstance(value, Mapping):
+        for name, policy in value.items():
+            if isinstance(policy, Mapping):
+                yield str(name), policy
+
+
+def schema(conv: Any) -> dict[str, Any]:
+    """Client name -> the rotation policy; the value is a ClientSecretType."""
+    duration = {"type": "string", "pattern": DURATION.pattern,
+                "x-pattern-name": "a duration such as 90d, 12h or 30m"}
+    conv.defs["poolsync.ClientSecretRotation"] = {
+        "type": "object",
+        "description": "How an app client's secrets rotate (AddUserPoolClientSecret, "
+                       "DeleteUserPoolClientSecret): rotate_after or value, and overlap.",
+        "properties": {
+            "rotate_after": duration | {
+                "description": "Add a secret Cognito generates once the newest is older "
+                               "than this."},
+            "value": conv.ref(conv.model.shape_for("ClientSecretType")) | {
+                "description": "The secret to add (write ${env:NAME}): added when it "
+                               "differs from the one poolsync added last."},
+            "overlap": duration | {
+                "description": "How long the old secret stays after a new one was added "
+                               "(0d: removed in the same run)."},
+        },
+        "required": ["overlap"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": "App client name -> how its secrets rotate, without replacing "
+                       "the client.",
+        "propertyNames": conv.ref(conv.model.shape_for("ClientNameType")),
+        "additionalProperties": {"$ref": "#/$defs/poolsync.ClientSecretRotation"},
+    }
+
+
+PART = Part(
+    key=KEY, kind=KIND, read=read, plan=plan, export=export,
+    reads=("ListUserPoolClientSecrets",),
+    writes=("AddUserPoolClientSecret", "DeleteUserPoolClientSecret", "TagResource"),
+    category={"ListUserPoolClientSecrets": "UserPoolClientRead",
+              "AddUserPoolClientSecret": "UserPoolClientUpdate",
+              "DeleteUserPoolClientSecret": "UserPoolClientUpdate"},
+    needs_clients=True, per_client=True,
+    rules=(one_way_to_rotate, confidential_client, no_create_time_secret),
+    secret_paths=frozenset({("value",)}), schema=schema,
+)

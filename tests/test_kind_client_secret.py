@@ -1,0 +1,653 @@
+"""App client secrets rotated without replacing the client (kinds/client_secret.py,
+standin/client_secrets.py): apply then a clean plan, rotations due by the clock (the
+planner's ``client_secret.now`` and the stand-in's ``client_secrets.now`` moved
+together), the overlap, a secret added outside poolsync, a given value recorded by
+fingerprint, export, the minimal reads, the stand-in's refusals, the offline rules, and
+no secret value in any output."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+from botocore.exceptions import ClientError
+from moto.cognitoidp.models import cognitoidp_backends
+
+from poolsync.aws import AwsSession
+from poolsync.kinds import client_secret
+from poolsync.kinds.base import PartContext, client_placeholder
+from poolsync.model import POOL_ARN, POOL_ID, Action
+from poolsync.standin import client_secrets as standin_secrets
+from tests.conftest import REGION, boto_cognito
+from tests.conftest import cli as _cli
+
+WEB_SECRET = "given_web_secret_value_aaaa1111"
+NEW_WEB_SECRET = "given_web_secret_value_bbbb2222"
+
+POOL = """
+    version: 1
+    region: eu-west-1
+    pools:
+      app:
+        clients:
+          backend: {GenerateSecret: true}
+          web: {GenerateSecret: true}
+        client_secrets:
+          backend: {rotate_after: 90d, overlap: 7d}
+          web: {value: "${env:WEB_SECRET}", overlap: 7d}
+"""
+ROTATED_ONLY = POOL.replace('          web: {value: "${env:WEB_SECRET}", overlap: 7d}\n', "")
+WITHOUT = POOL.split("        client_secrets:")[0]
+
+
+class Clock:
+    """Both clocks, the planner's and the stand-in's, moved forward together."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.real_planner, self.real_standin = client_secret.now, standin_secrets.now
+
+    def forward(self, days: float) -> None:
+        shift = datetime.timedelta(days=days)
+        planner, standin = self.real_planner, self.real_standin
+        self.monkeypatch.setattr(client_secret, "now", lambda: planner() + shift)
+        self.monkeypatch.setattr(standin_secrets, "now", lambda: standin() + shift)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def web_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_SECRET", WEB_SECRET)
+
+
+def _boto(session: AwsSession) -> Any:
+    return boto_cognito(session)._boto()
+
+
+def _pool_id(session: AwsSession) -> str:
+    return str(_boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
+
+
+def _client_id(session: AwsSession, name: str) -> str:
+    clients = _boto(session).list_user_pool_clients(UserPoolId=_pool_id(session),
+                                                    MaxResults=10)["UserPoolClients"]
+    return str(next(c["ClientId"] for c in clients if c["ClientName"] == name))
+
+
+def _secrets(session: AwsSession, name: str) -> list[dict[str, Any]]:
+    found = _boto(session).list_user_pool_client_secrets(UserPoolId=_pool_id(session),
+                                                         ClientId=_client_id(session, name))
+    return list(found["ClientSecrets"])
+
+
+def _values(session: AwsSession, name: str) -> list[str]:
+    """Every secret value of a client, straight from the stand-in's store."""
+    pool_id = _pool_id(session)
+    client = cognitoidp_backends["123456789012"][REGION].user_pools[pool_id].clients[
+        _client_id(session, name)]
+    return [s["ClientSecretValue"] for s in standin_secrets.secrets_of(client)]
+
+
+def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
+               *extra: str) -> dict[str, Any]:
+    capsys.readouterr()
+    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def _object(plan: dict[str, Any], address: str) -> dict[str, Any]:
+    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
+
+
+def _writes(session: AwsSession, before: int) -> list[str]:
+    return [c.operation for c in boto_cognito(session).calls[before:]
+            if not c.operation.startswith(("List", "Describe", "Get"))]
+
+
+# --------------------------------------------------------------------------- apply, plan
+
+
+def test_apply_then_plan_is_clean(session: AwsSession, write: Callable[..., str]) -> None:
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    # The new confidential client keeps its one secret until it is due; the file's value
+    # is added next to the other new client's own.
+    assert len(_secrets(session, "backend")) == 1
+    assert len(_secrets(session, "web")) == 2
+    assert WEB_SECRET in _values(session, "web")
+    tags = _boto(session).describe_user_pool(UserPoolId=_pool_id(session))["UserPool"][
+        "UserPoolTags"]
+    assert tags["poolsync:client_secret:web"].startswith("scrypt:")
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_a_due_rotation_adds_then_the_overlap_deletes_the_old_secret_keeping_the_client(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(ROTATED_ONLY)
+    assert _cli(session, "apply", path, "--yes") == 0
+    client_id = _client_id(session, "backend")
+    [original] = _secrets(session, "backend")
+    clock.forward(89)
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0  # not due yet
+    clock.forward(91)
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
+    assert obj["action"] == "update" and obj["calls"] == ["AddUserPoolClientSecret"]
+    assert "more than rotate_after ago" in obj["reason"]
+    before = len(boto_cognito(session).calls)
+    assert _cli(session, "apply", path, "--yes") == 0  # read back: converged
+    assert _writes(session, before) == ["AddUserPoolClientSecret"]
+    oldest, _ = _secrets(session, "backend")
+    assert oldest["ClientSecretId"] == original["ClientSecretId"]
+    clock.forward(95)  # the new one is 4 days old: within the overlap
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    clock.forward(98.5)
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
+    assert obj["calls"] == ["DeleteUserPoolClientSecret"]
+    assert _cli(session, "drift", path) == 2
+    assert _cli(session, "apply", path, "--yes") == 0
+    [left] = _secrets(session, "backend")
+    assert left["ClientSecretId"] != original["ClientSecretId"]
+    assert _client_id(session, "backend") == client_id  # never replaced
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_a_due_rotation_waits_while_two_secrets_overlap(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(ROTATED_ONLY.replace("rotate_after: 90d, overlap: 7d",
+                                      "rotate_after: 10d, overlap: 5d"))
+    assert _cli(session, "apply", path, "--yes") == 0
+    boto = _boto(session)
+    clock.forward(9)
+    boto.add_user_pool_client_secret(UserPoolId=_pool_id(session),
+                                     ClientId=_client_id(session, "backend"))
+    clock.forward(13)  # the original is due (13 days), the newer 4 days old
+    plan = _plan_json(session, path, capsys)
+    obj = _object(plan, "app/client_secrets/backend")
+    assert obj["action"] == "no-op"
+    assert any("is deleted once the newer is older than overlap" in n for n in obj["notes"])
+    assert not any("rotation is due" in n for n in obj["notes"])  # the newest is 4 days old
+    clock.forward(20)  # the newer is 11 days old: past the overlap and due itself
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
+    assert obj["calls"] == ["DeleteUserPoolClientSecret", "AddUserPoolClientSecret"]
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert len(_secrets(session, "backend")) == 2
+
+
+def test_overlap_zero_deletes_the_old_secret_in_the_same_run(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(ROTATED_ONLY.replace("overlap: 7d", "overlap: 0d"))
+    assert _cli(session, "apply", path, "--yes") == 0
+    [original] = _secrets(session, "backend")
+    clock.forward(91)
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
+    assert obj["calls"] == ["AddUserPoolClientSecret", "DeleteUserPoolClientSecret"]
+    assert _cli(session, "apply", path, "--yes") == 0
+    [left] = _secrets(session, "backend")
+    assert left["ClientSecretId"] != original["ClientSecretId"]
+
+
+# --------------------------------------------------------------------------- a given value
+
+
+def test_a_new_value_is_added_and_recorded_then_the_old_one_goes_after_the_overlap(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(8)
+    assert _cli(session, "apply", path, "--yes") == 0  # the client's own secret goes
+    assert _values(session, "web") == [WEB_SECRET]
+    monkeypatch.setenv("WEB_SECRET", NEW_WEB_SECRET)
+    plan = _plan_json(session, path, capsys)
+    obj = _object(plan, "app/client_secrets/web")
+    assert obj["calls"] == ["AddUserPoolClientSecret", "TagResource"]
+    value = next(f for f in obj["fields"] if f["path"] == "value")
+    assert value["sensitive"] and value["before"] is None and value["after"] is None
+    capsys.readouterr()
+    assert _cli(session, "plan", path) == 0
+    shown = capsys.readouterr().out
+    assert 'value: "(sensitive)" → "(new)"' in shown, shown
+    assert NEW_WEB_SECRET not in shown and WEB_SECRET not in shown
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _values(session, "web") == [WEB_SECRET, NEW_WEB_SECRET]
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    clock.forward(16)
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _values(session, "web") == [NEW_WEB_SECRET]
+
+
+def test_a_removed_fingerprint_tag_is_found_and_the_value_added_again(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(8)
+    assert _cli(session, "apply", path, "--yes") == 0
+    boto = _boto(session)
+    arn = boto.describe_user_pool(UserPoolId=_pool_id(session))["UserPool"]["Arn"]
+    boto.untag_resource(ResourceArn=arn, TagKeys=["poolsync:client_secret:web"])
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/web")
+    assert obj["action"] == "update"
+    assert "never added by poolsync" in obj["reason"]
+    assert _cli(session, "drift", path) == 2
+
+
+def test_a_replaced_pool_gets_the_value_again(session: AwsSession, write: Callable[..., str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    old = _pool_id(session)
+    path = write(POOL.replace("      app:\n", "      app:\n        settings: "
+                              "{UsernameAttributes: [email]}\n"), "replaced.yaml")
+    obj = _object(_plan_json(session, path, capsys, "--allow-replace", "app"),
+                  "app/client_secrets/web")
+    assert obj["calls"] == ["AddUserPoolClientSecret", "TagResource"]
+    assert _cli(session, "apply", path, "--yes", "--allow-replace", "app") == 0
+    assert _pool_id(session) != old
+    assert WEB_SECRET in _values(session, "web")
+    assert len(_secrets(session, "backend")) == 1
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+# --------------------------------------------------------------------------- out of band
+
+
+def test_a_secret_added_outside_poolsync_is_shown_and_goes_after_the_overlap(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(ROTATED_ONLY)
+    assert _cli(session, "apply", path, "--yes") == 0
+    [original] = _secrets(session, "backend")
+    _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
+                                               ClientId=_client_id(session, "backend"))
+    obj = _object(_plan_json(session, path, capsys, "-v"), "app/client_secrets/backend")
+    assert obj["action"] == "no-op"
+    assert any(original["ClientSecretId"] in n for n in obj["notes"])
+    clock.forward(8)
+    assert _cli(session, "drift", path) == 2
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert original["ClientSecretId"] not in [s["ClientSecretId"]
+                                              for s in _secrets(session, "backend")]
+
+
+def test_clients_the_file_does_not_name_keep_their_secrets(
+        session: AwsSession, write: Callable[..., str], clock: Clock) -> None:
+    path = write(ROTATED_ONLY.replace("          web: {GenerateSecret: true}\n",
+                                      "          web: {GenerateSecret: true}\n"
+                                      "          other: {GenerateSecret: true}\n"))
+    assert _cli(session, "apply", path, "--yes") == 0
+    _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
+                                               ClientId=_client_id(session, "other"))
+    clock.forward(100)
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert len(_secrets(session, "other")) == 2  # not managed: neither rotated nor pruned
+    assert len(_secrets(session, "web")) == 1
+    assert _cli(session, "apply", write(WITHOUT, "without.yaml"), "--yes") == 0
+    assert len(_secrets(session, "backend")) == 2  # a file without the key leaves them
+
+
+# --------------------------------------------------------------------------- export, reads
+
+
+def test_export_writes_no_client_secrets_and_round_trips(
+        session: AwsSession, write: Callable[..., str], tmp_path: Any,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    capsys.readouterr()
+    assert _cli(session, "export", "--region", REGION, "--all") == 0
+    out = capsys.readouterr().out
+    document = yaml.safe_load(out)
+    assert "client_secrets" not in document["pools"]["app"]
+    assert WEB_SECRET not in out
+    exported = tmp_path / "exported.yaml"
+    exported.write_text(yaml.safe_dump(document))
+    assert _cli(session, "plan", str(exported), "--detailed-exitcode") == 0
+
+
+def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> None:
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    cognito = boto_cognito(session)
+
+    def plan_calls(config: str) -> Counter[str]:
+        before = len(cognito.calls)
+        assert _cli(session, "plan", config, "--detailed-exitcode") == 0
+        return Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+
+    pool = {"ListUserPools": 1, "DescribeUserPool": 1, "GetUserPoolMfaConfig": 1}
+    assert plan_calls(path) == Counter({**pool, "ListUserPoolClients": 1,
+                                        "DescribeUserPoolClient": 2,
+                                        "ListUserPoolClientSecrets": 2})
+    # Without the clients in the file: their ids from one listing, no Describe.
+    only = write("""
+        version: 1
+        region: eu-west-1
+        pools:
+          app:
+            client_secrets:
+              backend: {rotate_after: 90d, overlap: 7d}
+              web: {value: "${env:WEB_SECRET}", overlap: 7d}
+    """, "only.yaml")
+    assert plan_calls(only) == Counter({**pool, "ListUserPoolClients": 1,
+                                        "ListUserPoolClientSecrets": 2})
+    assert plan_calls(write(WITHOUT, "without.yaml")) == Counter(
+        {**pool, "ListUserPoolClients": 1, "DescribeUserPoolClient": 2})
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_a_live_public_client_is_refused_at_plan_time(
+        session: AwsSession, write: Callable[..., str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(session, "apply", write(WITHOUT.replace(
+        "web: {GenerateSecret: true}", "web: {}")), "--yes") == 0
+    secrets_only = write("""
+        version: 1
+        region: eu-west-1
+        pools:
+          app:
+            client_secrets:
+              web: {rotate_after: 30d, overlap: 1d}
+              nosuch: {rotate_after: 30d, overlap: 1d}
+    """, "secrets.yaml")
+    plan = _plan_json(session, secrets_only, capsys)
+    web = _object(plan, "app/client_secrets/web")
+    assert web["action"] == "cannot-apply"
+    assert "the app client 'web' is public" in web["reason"]
+    assert "no app client named 'nosuch'" in _object(plan, "app/client_secrets/nosuch")["reason"]
+    before = len(boto_cognito(session).calls)
+    assert _cli(session, "apply", secrets_only, "--yes") == 3
+    assert _writes(session, before) == []
+    capsys.readouterr()
+    assert _cli(session, "plan", secrets_only) == 3
+    err = capsys.readouterr().err
+    assert "secrets.yaml:7:7: pools.app.client_secrets.web: app/client_secrets/web" in err
+
+
+@pytest.mark.parametrize(("body", "message", "where"), [
+    ("clients: {web: {GenerateSecret: true}}\n"
+     "        client_secrets: {web: {rotate_after: 30d, value: '${env:WEB_SECRET}', overlap: 1d}}",
+     "give rotate_after (Cognito generates each new secret) or value (the file gives it), "
+     "not both", ":6:"),
+    ("clients: {web: {GenerateSecret: true}}\n"
+     "        client_secrets: {web: {overlap: 1d}}",
+     "not neither", ":6:"),
+    ("clients: {web: {GenerateSecret: true}}\n"
+     "        client_secrets: {web: {rotate_after: 1d, overlap: 2d}}",
+     "rotate_after must be longer than overlap", ":6:"),
+    ("clients: {web: {}}\n"
+     "        client_secrets: {web: {rotate_after: 30d, overlap: 1d}}",
+     "the app client 'web' has no secret", ":6:"),
+    ("clients: {web: {ClientSecret: '${env:WEB_SECRET}'}}\n"
+     "        client_secrets: {web: {rotate_after: 30d, overlap: 1d}}",
+     "clients.web.ClientSecret is the client's create-time secret", ":5:"),
+    ("client_secrets: {web: {rotate_after: 3 months, overlap: 1d}}",
+     "must be a duration such as 90d, 12h or 30m", ":5:"),
+    ("client_secrets: {web: {rotate_after: 30d}}",
+     'missing required key "overlap"', ":5:"),
+])
+def test_the_offline_rules(body: str, message: str, where: str, write: Callable[..., str],
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    from poolsync.cli import run
+
+    lines = "\n".join(f"    {line.strip()}" for line in body.splitlines())
+    path = write(f"version: 1\nregion: eu-west-1\npools:\n  app:\n{lines}\n")
+    assert run(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert f"pools.yaml{where}" in err, err
+
+
+def test_a_literal_value_the_schema_refuses_is_not_quoted(
+        write: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
+    from poolsync.cli import run
+
+    secret = "not a valid secret!"
+    path = write(f"""
+        version: 1
+        region: eu-west-1
+        pools:
+          app:
+            client_secrets: {{web: {{value: '{secret}', overlap: 1d}}}}
+    """)
+    assert run(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert "client_secrets.web.value" in err
+    assert secret not in err
+
+
+def test_a_value_from_the_environment_the_request_shape_refuses_is_not_quoted(
+        session: AwsSession, write: Callable[..., str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WEB_SECRET", "too-short!")
+    capsys.readouterr()
+    assert _cli(session, "plan", write(POOL)) == 1
+    captured = capsys.readouterr()
+    assert "client_secrets.web.value" in captured.err
+    assert "(the value comes from ${env:WEB_SECRET})" in captured.err
+    assert "too-short!" not in captured.out + captured.err
+
+
+# --------------------------------------------------------------------------- the stand-in
+
+
+def test_the_stand_in_refuses_what_aws_refuses(session: AwsSession,
+                                               write: Callable[..., str]) -> None:
+    assert _cli(session, "apply", write(WITHOUT.replace(
+        "web: {GenerateSecret: true}", "web: {}")), "--yes") == 0
+    boto, pool_id = _boto(session), _pool_id(session)
+    backend, web = _client_id(session, "backend"), _client_id(session, "web")
+    added = boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend)[
+        "ClientSecretDescriptor"]
+    assert added["ClientSecretId"].startswith(f"{backend}--")
+    assert len(added["ClientSecretValue"]) >= 24  # generated: returned this once
+    with pytest.raises(ClientError) as third:
+        boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend,
+                                         ClientSecret="x" * 30)
+    assert third.value.response["Error"]["Code"] == "LimitExceededException"
+    listed = boto.list_user_pool_client_secrets(UserPoolId=pool_id, ClientId=backend)[
+        "ClientSecrets"]
+    assert all("ClientSecretValue" not in s for s in listed) and len(listed) == 2
+    boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend,
+                                        ClientSecretId=listed[0]["ClientSecretId"])
+    # Describe now shows the secret left (UNVERIFIED: see standin/client_secrets.py).
+    described = boto.describe_user_pool_client(UserPoolId=pool_id, ClientId=backend)
+    assert described["UserPoolClient"]["ClientSecret"] == added["ClientSecretValue"]
+    with pytest.raises(ClientError) as last:
+        boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend,
+                                            ClientSecretId=listed[1]["ClientSecretId"])
+    assert last.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as unknown:
+        boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend,
+                                            ClientSecretId=f"{backend}--1")
+    assert unknown.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    given = boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend,
+                                             ClientSecret="y" * 30)["ClientSecretDescriptor"]
+    assert "ClientSecretValue" not in given  # a given value is never echoed
+    assert boto.list_user_pool_client_secrets(UserPoolId=pool_id, ClientId=web)[
+        "ClientSecrets"] == []  # a public client has none
+    with pytest.raises(ClientError) as public:
+        boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=web)
+    assert public.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as pattern:
+        boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=backend,
+                                         ClientSecret="not-a-valid-secret-value-!")
+    assert pattern.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as missing:
+        boto.list_user_pool_client_secrets(UserPoolId=pool_id, ClientId="nosuchclient")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+# --------------------------------------------------------------------------- no value shown
+
+
+def _assert_hidden(text: str, values: list[str]) -> None:
+    for value in values:
+        assert value not in text
+        assert json.dumps(value)[1:-1] not in text
+
+
+def test_no_generated_or_given_value_in_any_output(
+        session: AwsSession, write: Callable[..., str], clock: Clock, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A rotation Cognito generates (AddUserPoolClientSecret answers ClientSecretValue)
+    and one the file gives, planned, applied and drifted in every format, ``--debug``
+    included: no value shows, and botocore's log really ran."""
+    path = write(POOL)
+    outputs: list[str] = []
+
+    def run(*args: str, codes: tuple[int, ...] = (0, 2)) -> None:
+        caplog.clear()
+        assert _cli(session, *args) in codes, args
+        captured = capsys.readouterr()
+        outputs.extend((captured.out, captured.err, caplog.text))
+
+    run("--debug", "apply", path, "--yes", "-o", "json")
+    clock.forward(100)
+    monkeypatch.setenv("WEB_SECRET", NEW_WEB_SECRET)
+    for output in ("text", "json", "markdown"):
+        run("plan", path, "-o", output, "-v")
+        run("drift", path, "-o", output)
+    run("--debug", "plan", path, "-o", "json", "--out", str(tmp_path / "plan.json"))
+    run("--debug", "--stats", "apply", path, "--yes", "-o", "json")
+    run("--debug", "apply", path, "--yes")
+    clock.forward(108)
+    run("--debug", "apply", path, "--yes", "-o", "json")
+    run("--debug", "export", "--region", REGION, "--all")
+    values = [*_values(session, "backend"), *_values(session, "web"), WEB_SECRET,
+              NEW_WEB_SECRET]
+    generated = _values(session, "backend")[-1]
+    assert generated not in (WEB_SECRET, NEW_WEB_SECRET) and len(values) == 4
+    logged = "\n".join(outputs)
+    assert "AddUserPoolClientSecret" in logged and "Response body" in logged
+    assert '"ClientSecretValue": "(sensitive)"' in logged  # redacted in the body
+    _assert_hidden(logged, values)
+    _assert_hidden((tmp_path / "plan.json").read_text(), values)
+
+
+def test_apply_keeps_no_response_value(session: AwsSession, write: Callable[..., str],
+                                       clock: Clock) -> None:
+    """The engine drops AddUserPoolClientSecret's answer: the apply result and the
+    recorded calls hold ids, never a generated value."""
+    from poolsync import engine
+
+    path = write(ROTATED_ONLY)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(100)
+    config = engine.load([path], {})
+    plan = engine.plan(config, session)
+    result = engine.execute(plan, session, config=config)
+    generated = _values(session, "backend")[-1]
+    assert ("app/client_secrets/backend", "AddUserPoolClientSecret") in result.applied
+    assert generated not in repr(vars(result))
+    assert generated not in repr(boto_cognito(session).calls)
+
+
+# --------------------------------------------------------------------------- the planner
+
+
+def _context(written: dict[str, Any], found: Any, clients: dict[str, str],
+             pool_id: str = "eu-west-1_abc", described: dict[str, Any] | None = None,
+             ) -> PartContext:
+    return PartContext(pool="app", region=REGION, pool_id=pool_id, written=written,
+                       found=found, described=described if described is not None else
+                       {"Id": pool_id, "Arn": "arn:aws:cognito-idp:x"},
+                       settings={}, clients=clients, client_actions={})
+
+
+def test_a_new_pool_gets_the_given_value_on_the_new_client() -> None:
+    ctx = _context({"web": {"value": WEB_SECRET, "overlap": "1d"}}, None,
+                   {"web": client_placeholder("web")}, pool_id=POOL_ID, described={})
+    [obj] = client_secret.plan(ctx)
+    assert obj.action is Action.CREATE
+    add, tag = obj.calls
+    assert add.params == {"UserPoolId": POOL_ID, "ClientId": client_placeholder("web"),
+                          "ClientSecret": WEB_SECRET}
+    assert tag.params["ResourceArn"] == POOL_ARN
+    assert tag.params["Tags"]["poolsync:client_secret:web"].startswith("scrypt:")
+    assert WEB_SECRET not in json.dumps(obj.to_dict())
+
+
+def test_a_replaced_pool_records_the_value_on_the_new_pool() -> None:
+    """The fresh plan of a replaced pool may carry the live pool's description (its
+    settings): the tag still goes on the pool this run creates."""
+    ctx = _context({"web": {"value": WEB_SECRET, "overlap": "1d"}}, None,
+                   {"web": client_placeholder("web")}, pool_id=POOL_ID,
+                   described={"Id": "eu-west-1_old", "Arn": "arn:aws:cognito-idp:old"})
+    [obj] = client_secret.plan(ctx)
+    assert [c.operation for c in obj.calls] == ["AddUserPoolClientSecret", "TagResource"]
+    assert obj.calls[1].params["ResourceArn"] == POOL_ARN
+
+
+def test_the_planner_reads_its_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    created = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    found = {"web": [{"ClientSecretId": "c--1", "ClientSecretCreateDate": created}]}
+    ctx = _context({"web": {"rotate_after": "12h", "overlap": "1h"}}, found, {"web": "c"})
+    monkeypatch.setattr(client_secret, "now", lambda: created + datetime.timedelta(hours=11))
+    assert [o.action for o in client_secret.plan(ctx)] == [Action.NOOP]
+    monkeypatch.setattr(client_secret, "now", lambda: created + datetime.timedelta(hours=12))
+    [obj] = client_secret.plan(ctx)
+    assert [c.operation for c in obj.calls] == ["AddUserPoolClientSecret"]
+    assert obj.calls[0].params == {"UserPoolId": "eu-west-1_abc", "ClientId": "c"}
+
+
+def test_read_for_export_lists_every_live_client() -> None:
+    class Listing:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def read(self, operation: str, params: Any, absent: frozenset[str]) -> Any:
+            assert operation == "ListUserPoolClientSecrets"
+            self.asked.append(params["ClientId"])
+            return None  # ResourceNotFoundException: the client went since it was listed
+
+    listing = Listing()
+    assert client_secret.read(listing, {"Id": "x"}, None, {"web": "c1", "api": "c2"}) == {
+        "api": [], "web": []}
+    assert listing.asked == ["c2", "c1"]
+
+
+def test_the_stand_in_signs_in_with_either_secret_while_two_overlap(
+        session: AwsSession, write: Callable[..., str]) -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    assert _cli(session, "apply", write(WITHOUT), "--yes") == 0
+    boto, pool_id = _boto(session), _pool_id(session)
+    client_id = _client_id(session, "backend")
+    boto.admin_create_user(UserPoolId=pool_id, Username="ana")
+
+    def signs_in(secret: str) -> bool:
+        digest = hmac.new(secret.encode(), f"ana{client_id}".encode(), hashlib.sha256)
+        try:
+            boto.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={
+                "USERNAME": "ana", "SRP_A": "1",
+                "SECRET_HASH": base64.b64encode(digest.digest()).decode()})
+        except ClientError as exc:
+            assert exc.response["Error"]["Code"] == "NotAuthorizedException"
+            return False
+        return True
+
+    [own] = _values(session, "backend")
+    added = "z" * 30
+    boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id,
+                                     ClientSecret=added)
+    assert signs_in(own) and signs_in(added) and not signs_in("w" * 30)
+    oldest = _secrets(session, "backend")[0]["ClientSecretId"]
+    boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id,
+                                        ClientSecretId=oldest)
+    assert signs_in(added) and not signs_in(own)
