@@ -651,3 +651,71 @@ def test_the_stand_in_signs_in_with_either_secret_while_two_overlap(
     boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id,
                                         ClientSecretId=oldest)
     assert signs_in(added) and not signs_in(own)
+
+
+def test_export_does_not_read_client_secrets(session: AwsSession, write: Callable[..., str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing of a rotation policy lives in Cognito: export reads no secrets, and its
+    policy grants no such read (Part.exported)."""
+    from poolsync import iam
+
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    assert _cli(session, "export", "--region", REGION, "--all") == 0
+    assert "ListUserPoolClientSecrets" not in {c.operation for c in cognito.calls[before:]}
+    assert "ListUserPoolClientSecrets" not in iam.operations("export")
+    assert "ListUserPoolClientSecrets" in iam.operations("plan")
+
+
+def test_a_literal_value_in_the_file_is_never_printed(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    literal = "literal_secret_written_in_the_file_0123456789"
+    path = write(POOL.replace('"${env:WEB_SECRET}"', literal))
+    outputs: list[str] = []
+    for args in (("plan", path, "-o", "json"), ("plan", path, "-v"),
+                 ("--debug", "apply", path, "--yes"), ("drift", path)):
+        caplog.clear()
+        assert _cli(session, *args) in (0, 2), args
+        captured = capsys.readouterr()
+        outputs += [captured.out, captured.err, caplog.text]
+    assert literal in _values(session, "web")  # it was sent
+    assert literal not in "\n".join(outputs)
+
+
+def test_a_lost_add_answer_is_looked_up_not_sent_again(
+        session: AwsSession, write: Callable[..., str], clock: Clock) -> None:
+    from botocore.exceptions import ConnectionClosedError
+
+    from poolsync.aws import RetryPolicy
+
+    path = write(ROTATED_ONLY)
+    assert _cli(session, "apply", path, "--yes") == 0
+    cognito = boto_cognito(session)
+    cognito.retry = RetryPolicy(sleep=lambda seconds: None)
+    boto = cognito._boto()
+
+    class Losing:
+        lost = False
+
+        def __getattr__(self, name: str) -> Any:
+            method = getattr(boto, name)
+            if name != "add_user_pool_client_secret":
+                return method
+
+            def lose_first(**params: Any) -> Any:
+                response = method(**params)
+                if not Losing.lost:
+                    Losing.lost = True
+                    raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
+                return response
+
+            return lose_first
+
+    cognito._client = Losing()
+    clock.forward(100)
+    assert _cli(session, "apply", path, "--yes") == 0
+    outcomes = [c.outcome for c in cognito.calls if c.operation == "AddUserPoolClientSecret"]
+    assert outcomes[-2:] == ["connection", "found"]
+    assert len(_values(session, "backend")) == 2  # one secret added, not two

@@ -624,3 +624,41 @@ def test_elide_blobs_keeps_the_rest_of_the_line() -> None:
     assert elide_blobs(line) == ("""b'{"Assets": [{"Category": "FORM_LOGO", "Bytes": """
                                  """"(16 base64 characters, not logged)"}]}'""")
     assert elide_blobs("no images here") == "no images here"
+
+
+def test_a_lost_create_answer_is_looked_up_not_sent_again(
+        session: AwsSession, write: Callable[..., str], files: Path) -> None:
+    """A create whose response is lost may have acted; sent again it would be refused
+    (ManagedLoginBrandingExistsException): the client's style is looked up first."""
+    from botocore.exceptions import ConnectionClosedError
+
+    from poolsync.aws import RetryPolicy
+
+    cognito = boto_cognito(session)
+    cognito.retry = RetryPolicy(sleep=lambda seconds: None)
+    boto = cognito._boto()
+
+    class Losing:
+        lost = False
+
+        def __getattr__(self, name: str) -> Any:
+            method = getattr(boto, name)
+            if name != "create_managed_login_branding":
+                return method
+
+            def lose_first(**params: Any) -> Any:
+                response = method(**params)
+                if not Losing.lost:
+                    Losing.lost = True
+                    raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
+                return response
+
+            return lose_first
+
+    cognito._client = Losing()
+    path = write(_pool())
+    assert _cli(session, "apply", path, "--yes") == 0
+    outcomes = [c.outcome for c in cognito.calls if c.operation == "CreateManagedLoginBranding"]
+    assert outcomes == ["connection", "found"]
+    assert _live(session)["Settings"]["categories"]["global"] == {"colorSchemeMode": "DARK"}
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0

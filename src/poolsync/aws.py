@@ -7,6 +7,7 @@ with the same class pointed at moto, or with a recording wrapper.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -135,13 +136,18 @@ CALL_DEADLINE = 120.0
 # Where a lost response may hide a create that happened: look before sending it again.
 _CREATES = frozenset({"CreateUserPool", "CreateUserPoolClient", "CreateIdentityProvider",
                       "CreateGroup", "CreateResourceServer", "CreateUserPoolDomain",
-                      "AddCustomAttributes", "CreateTerms"})
+                      "AddCustomAttributes", "CreateTerms", "CreateManagedLoginBranding",
+                      "AddUserPoolClientSecret"})
 # Pagination bounds. The longest listing Cognito can have is a pool's groups (10,000,
 # the Cognito quotas page, https://docs.aws.amazon.com/cognito/latest/developerguide/
 # quotas.html) at 60 a page, 167 pages; MAX_PAGES pages of 60 are more than any quota
 # allows. A page with no items but a NextToken is legal, a long run of them is an
 # endpoint that will never finish.
 MAX_PAGES: Final = 1_000
+# How recent a client secret must be to be taken for the one a lost
+# AddUserPoolClientSecret added (BotoCognito._added_secret): longer than any run's
+# retries, far shorter than a rotation period.
+ADDED_WITHIN: Final = dt.timedelta(minutes=15)
 MAX_EMPTY_PAGES: Final = 20
 # Bytes. Cognito's largest answer (a pool with 50 custom attributes, a page of 60
 # clients) is tens of kilobytes.
@@ -307,6 +313,14 @@ class BotoCognito:
             return {} if found and found.get("UserPoolId") == pool_id else None
         if operation == "CreateTerms":
             return self._created_terms(pool_id, params)
+        if operation == "CreateManagedLoginBranding":
+            # One style per client (botocore ManagedLoginBrandingExistsException).
+            found = self.read("DescribeManagedLoginBrandingByClient",
+                              {"UserPoolId": pool_id, "ClientId": params["ClientId"],
+                               "ReturnMergedResources": False}, absent=_GONE)
+            return {"ManagedLoginBranding": found["ManagedLoginBranding"]} if found else None
+        if operation == "AddUserPoolClientSecret":
+            return self._added_secret(pool_id, params)
         if operation == "AddCustomAttributes":
             pool = self.describe_user_pool(pool_id) or {}
             have = {a["Name"] for a in pool.get("SchemaAttributes", [])}
@@ -424,6 +438,22 @@ class BotoCognito:
     def list_resource_servers(self, pool_id: str) -> list[dict[str, Any]]:
         params = {"UserPoolId": pool_id, "MaxResults": 50}
         return list(self._pages("ListResourceServers", "ResourceServers", params))
+
+    def _added_secret(self, pool_id: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A client secret the lost attempt added: one created in the last
+        ``ADDED_WITHIN`` (ListUserPoolClientSecrets gives ids and dates, never values).
+        poolsync adds at most one secret per client per run, and a rotation is due
+        only after days (kinds/client_secret.py): a secret that new is this run's. Its
+        value, which Cognito returns only to the add, is not needed: poolsync never
+        keeps it."""
+        secrets = self.pages("ListUserPoolClientSecrets", "ClientSecrets",
+                             {"UserPoolId": pool_id, "ClientId": params["ClientId"]})
+        now = dt.datetime.now(dt.UTC)
+        for secret in secrets:
+            created = secret.get("ClientSecretCreateDate")
+            if isinstance(created, dt.datetime) and now - created <= ADDED_WITHIN:
+                return {"ClientSecretDescriptor": secret}
+        return None
 
     def _created_terms(self, pool_id: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The terms document of the request's client and TermsName, if one exists: a

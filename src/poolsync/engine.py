@@ -104,6 +104,27 @@ def secrets(config: Config) -> set[str]:
     found: set[str] = set()
     for pool in config.pools:
         found |= pool.secrets | written_secrets(pool.identity_providers, pool.clients)
+        found |= _part_secrets(pool)
+    return found
+
+
+def _part_secrets(pool: PoolConfig) -> set[str]:
+    """Secrets written in the file under a kind that plans itself: the values at its
+    ``secret_paths`` below each item (a client secret's ``value``), or below the key
+    for a kind with one item per pool."""
+    found: set[str] = set()
+    for part in parts():
+        written = pool.parts.get(part.key)
+        if not isinstance(written, Mapping) or not part.secret_paths:
+            continue
+        items = written.values() if part.per_client else [written]
+        for item in items:
+            for path in part.secret_paths:
+                value: Any = item
+                for key in path:
+                    value = value.get(key) if isinstance(value, Mapping) else None
+                if isinstance(value, str) and value:
+                    found.add(value)
     return found
 
 
@@ -452,7 +473,8 @@ def _read_all_children(cognito: Cognito, described: Mapping[str, Any]) -> LiveCh
     ids = {name: str(c["ClientId"]) for name, c in (children.clients or {}).items()}
     # ``written`` None: everything of the kind, as export writes it.
     return replace(children, client_ids=ids,
-                   others={p.key: p.read(cognito, described, None, ids) for p in parts()})
+                   others={p.key: p.read(cognito, described, None, ids)
+                           for p in parts() if p.exported})
 
 
 # --------------------------------------------------------------------------- planning

@@ -81,7 +81,9 @@ WRITES: Final = (
 USES: Final[Mapping[str, tuple[str, ...]]] = {
     "plan": READS,
     "drift": READS,  # drift is a plan rendered as a report (engine.plan)
-    "export": READS,  # reads every collection of the pools it exports
+    # reads every collection of the pools it exports, not what only the file holds
+    "export": tuple(op for op in READS if op not in {
+        op for part in parts() if not part.exported for op in part.reads}),
     "output": READS,  # the reads of a plan (engine.read_live), nothing else
     "apply": READS + APPLY_READS + WRITES,
 }

@@ -172,6 +172,9 @@ class Part:
     apply_reads: tuple[str, ...] = ()
     needs_clients: bool = False
     needs_domain: bool = False  # plan checks the live domain (PartContext.domains)
+    # False: nothing of it lives in Cognito to export (a rotation policy): export does
+    # not read it, and ``iam-policy --for export`` does not grant its reads.
+    exported: bool = True
     per_client: bool = False  # items addressed POOL/key/CLIENT, keyed by client name
     rules: tuple[Callable[[Any], Any], ...] = ()
     # Secret-bearing paths below an item (masking, export), e.g. ("ClientSecret",).

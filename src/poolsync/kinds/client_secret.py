@@ -415,4 +415,5 @@ PART = Part(
     needs_clients=True, per_client=True,
     rules=(one_way_to_rotate, confidential_client, no_create_time_secret),
     secret_paths=frozenset({("value",)}), schema=schema,
+    exported=False,
 )
