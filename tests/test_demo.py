@@ -19,6 +19,11 @@ def test_demo_runs_every_step_and_leaves_nothing_running(
                  "6. Clean", "7. Nothing lost"):
         assert step in out
     assert "Policies.PasswordPolicy.MinimumLength: 8 → 12" in out
+    # The storefront's managed login style and threat protection, created and reverted.
+    assert "+ storefront-demo/managed_login_branding/web: create" in out
+    assert "+ storefront-demo/risk_configuration/ALL: create" in out
+    assert ('CompromisedCredentialsRiskConfiguration.Actions.EventAction: "NO_ACTION" → '
+            '"BLOCK"') in out
     assert "No changes. The live pools match the configuration." in out
     assert "did not go as expected" not in out
     leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]

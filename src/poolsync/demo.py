@@ -72,8 +72,9 @@ def run_demo(echo: Echo) -> int:
         step("4. Drift", "plan shows what changed out of band (exit 2: changes pending). "
              "The trigger is not listed: the file does not manage LambdaConfig.",
              ["plan", shown, "--detailed-exitcode"], 2)
-        step("5. Fix", "apply restores the file's settings with one full UpdateUserPool; "
-             "settings the file does not mention are carried over untouched.",
+        step("5. Fix", "apply restores the file's settings with one full UpdateUserPool, "
+             "and the threat protection actions with one SetRiskConfiguration; settings "
+             "the file does not mention are carried over untouched.",
              ["apply", shown, "--yes"], 0)
         step("6. Clean", "Nothing left to change (exit 0).",
              ["plan", shown, "--detailed-exitcode"], 0)
@@ -147,5 +148,16 @@ def console_change(client: Any) -> str:
     request["UserPoolTags"] = {**request.get("UserPoolTags", {}), "owner": "console-user"}
     request["LambdaConfig"] = {**request.get("LambdaConfig", {}), "PreSignUp": TRIGGER}
     client.update_user_pool(UserPoolId=pool_id, **request)
+    # Threat protection: the console's "Edit" sends the whole configuration back too.
+    storefront = _pool_id(client, "storefront-demo")
+    risk = client.describe_risk_configuration(UserPoolId=storefront)["RiskConfiguration"]
+    compromised = risk["CompromisedCredentialsRiskConfiguration"]
+    compromised["Actions"] = {"EventAction": "NO_ACTION"}
+    client.set_risk_configuration(
+        UserPoolId=storefront, CompromisedCredentialsRiskConfiguration=compromised,
+        **{k: v for k, v in risk.items() if k in ("AccountTakeoverRiskConfiguration",
+                                                  "RiskExceptionConfiguration")})
     return ("customers-demo: the password minimum length goes from 12 down to 8, a tag "
-            "owner=console-user is added, and a PreSignUp Lambda trigger is attached.")
+            "owner=console-user is added, and a PreSignUp Lambda trigger is attached; "
+            "storefront-demo: threat protection stops blocking sign-ins with compromised "
+            "credentials (NO_ACTION).")
