@@ -36,10 +36,9 @@ masked like every secret (logs.SECRET_KEYS), AddUserPoolClientSecret's
 A generated secret is read from Cognito by whoever needs it (the console,
 DescribeUserPoolClient).
 
-Export writes no ``client_secrets``: the rotation policy is not stored in Cognito, and
-values are never exported. It still lists each client's secrets, because
-``iam-policy --for export`` grants exactly what plan reads (iam.USES, not this
-module's to change).
+Export neither reads nor writes ``client_secrets`` (``Part.exported`` False): the
+rotation policy is not stored in Cognito, and values are never exported; so
+``iam-policy --for export`` does not grant ListUserPoolClientSecrets.
 
 Quota categories: UserPoolClientRead (List) and UserPoolClientUpdate (Add, Delete),
 inferred from the quotas page's category descriptions (UNVERIFIED: no public list names
@@ -107,9 +106,9 @@ def value_location(pool: str, client: str) -> str:
 
 def read(cognito: Any, described: Mapping[str, Any], written: Any,
          client_ids: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """One ListUserPoolClientSecrets per live client the file names (``written`` None,
-    for export: per live client, since ``iam-policy --for export`` grants what plan
-    reads: iam.USES), each client's secrets (id and creation date), oldest first. The
+    """One ListUserPoolClientSecrets per live client the file names (``written`` None:
+    per live client; export does not call it, ``Part.exported``), each client's
+    secrets (id and creation date), oldest first. The
     response has no NextToken in practice (botocore ListUserPoolClientSecrets: "The
     response does not include pagination tokens as there are only 2 secrets"). A
     client deleted since it was listed is ResourceNotFoundException: no secrets. A
