@@ -9,7 +9,7 @@ differs.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from poolsync.model import FieldChange
@@ -31,6 +31,20 @@ Recreated = Callable[[str, Mapping[str, Any], Mapping[str, Any], Mapping[str, An
                      tuple[dict[str, Any], tuple[str, ...]]]
 UpdatePayload = Callable[[str, Mapping[str, Any], Mapping[str, Any], Mapping[str, Any],
                           Mapping[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class KindOps:
+    """The Cognito operations one kind calls: ``reads`` (plan, drift, export, output),
+    ``apply_reads`` (only apply: a look-up before a create is sent again), ``writes``,
+    and each operation's quota category (quotas.py; the quotas page names categories,
+    not operations: inferred from their descriptions). ``iam-policy`` and the pacer
+    are built from every kind's (``kinds.operations()``)."""
+
+    reads: tuple[str, ...] = ()
+    apply_reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    category: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -187,3 +201,7 @@ class Part:
     # every sub-resource (log delivery that stops sending PLUS-only logs must do so
     # before the pool's tier is lowered, or UpdateUserPool is refused).
     first: Callable[[PartContext], bool] | None = None
+
+    @property
+    def ops(self) -> KindOps:
+        return KindOps(self.reads, self.apply_reads, self.writes, self.category)

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
-from poolsync.kinds.base import Kind
+from poolsync.kinds.base import Kind, KindOps
 from poolsync.kinds.domain import canonical_live_domain, sign_in_url
 from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, PoolConfig
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
@@ -341,3 +341,13 @@ def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
     if units:
         out["TokenValidityUnits"] = units
     return out
+
+
+OPS = KindOps(
+    reads=("ListUserPoolClients", "DescribeUserPoolClient"),
+    writes=("CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient"),
+    category={**dict.fromkeys(("ListUserPoolClients", "DescribeUserPoolClient"),
+                              "UserPoolClientRead"),
+              **dict.fromkeys(("CreateUserPoolClient", "UpdateUserPoolClient",
+                               "DeleteUserPoolClient"), "UserPoolClientUpdate")},
+)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from poolsync.kinds.base import KindOps
 from poolsync.model import MISSING, Action, ApiCall, FieldChange, ObjectPlan, PoolConfig
 from poolsync.normalize import owned_view
 from poolsync.outputs import hosted_ui_url
@@ -205,3 +206,12 @@ def export_domain(
                 f"per pool ({chosen['Domain']} is)"
             )
     return canonical_live_domain(chosen)
+
+
+OPS = KindOps(
+    reads=("DescribeUserPoolDomain",),
+    writes=("CreateUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain"),
+    category={"DescribeUserPoolDomain": "UserPoolResourceRead",
+              **dict.fromkeys(("CreateUserPoolDomain", "UpdateUserPoolDomain",
+                               "DeleteUserPoolDomain"), "UserPoolResourceUpdate")},
+)

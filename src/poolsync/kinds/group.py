@@ -8,7 +8,7 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from poolsync.kinds.base import Kind
+from poolsync.kinds.base import Kind, KindOps
 
 
 def canonical_group(group: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,3 +49,13 @@ def export_groups(found: Mapping[str, Mapping[str, Any]] | None, pool_id: str | 
 GROUPS = Kind("groups", "group", "group", "GroupName", "CreateGroup", "UpdateGroup",
               "DeleteGroup", canonical_group, canonical_group, group_update,
               kept_unlisted=is_federation_group)
+
+
+OPS = KindOps(
+    reads=("ListGroups",),  # ListGroups carries every member: no GetGroup per group
+    apply_reads=("GetGroup",),  # a create looked up before it is resent
+    writes=("CreateGroup", "UpdateGroup", "DeleteGroup"),
+    category={**dict.fromkeys(("ListGroups", "GetGroup"), "UserPoolResourceRead"),
+              **dict.fromkeys(("CreateGroup", "UpdateGroup", "DeleteGroup"),
+                              "UserPoolResourceUpdate")},
+)

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from poolsync import fingerprint as fingerprints
-from poolsync.kinds.base import Kind
+from poolsync.kinds.base import Kind, KindOps
 from poolsync.kinds.client import canonical_live_client, client_payload
 from poolsync.model import (
     MISSING,
@@ -364,3 +364,16 @@ def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> s
         unique, n = f"{name}_{n}", n + 1
     collected.variables.append(Variable(unique, path))
     return f"${{env:{unique}}}"
+
+
+# TagResource records the fingerprint of a write-only secret (Apple's private key) in a
+# ``poolsync:`` pool tag (track_private_key).
+OPS = KindOps(
+    reads=("ListIdentityProviders", "DescribeIdentityProvider"),
+    writes=("CreateIdentityProvider", "UpdateIdentityProvider", "DeleteIdentityProvider",
+            "TagResource"),
+    category={**dict.fromkeys(("ListIdentityProviders", "DescribeIdentityProvider"),
+                              "UserPoolResourceRead"),
+              **dict.fromkeys(("CreateIdentityProvider", "UpdateIdentityProvider",
+                               "DeleteIdentityProvider"), "UserPoolResourceUpdate")},
+)

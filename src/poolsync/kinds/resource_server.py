@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from poolsync.kinds.base import Kind
+from poolsync.kinds.base import Kind, KindOps
 
 
 def canonical_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,3 +66,14 @@ RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server"
                         "DeleteResourceServer", canonical_resource_server,
                         canonical_resource_server, resource_server_update,
                         defaults=lambda written: RESOURCE_SERVER_DEFAULTS)
+
+
+OPS = KindOps(
+    reads=("ListResourceServers",),
+    apply_reads=("DescribeResourceServer",),  # a create looked up before it is resent
+    writes=("CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer"),
+    category={**dict.fromkeys(("ListResourceServers", "DescribeResourceServer"),
+                              "UserPoolResourceRead"),
+              **dict.fromkeys(("CreateResourceServer", "UpdateResourceServer",
+                               "DeleteResourceServer"), "UserPoolResourceUpdate")},
+)
