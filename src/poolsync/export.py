@@ -33,25 +33,12 @@ from poolsync.kinds.domain import export_domain
 from poolsync.kinds.group import export_groups
 from poolsync.kinds.identity_provider import env_name as env_name  # re-exported
 from poolsync.kinds.identity_provider import export_provider
+from poolsync.kinds.mfa import export_mfa
 from poolsync.kinds.resource_server import export_resource_server
+from poolsync.kinds.settings import export_schema as export_schema  # re-exported
+from poolsync.kinds.settings import export_settings, pool_region
 from poolsync.model import MISSING, Path, render_path
-from poolsync.normalize import (
-    CUSTOM_ATTRIBUTE_DEFAULTS,
-    CUSTOM_PREFIX,
-    CUSTOM_STRING_CONSTRAINTS,
-    MFA_DEFAULTS,
-    SETTINGS_DEFAULTS,
-    STANDARD_ATTRIBUTES,
-    UNKNOWN,
-    CarriedUnlessWritten,
-    WhenPresent,
-    canonical_live_mfa,
-    canonical_live_settings,
-    is_custom_attribute,
-    known_keys,
-    pool_region,
-    request_attribute_name,
-)
+from poolsync.normalize import UNKNOWN, CarriedUnlessWritten, WhenPresent, known_keys
 from poolsync.plan import LivePool
 from poolsync.yamlio import dump_yaml
 
@@ -262,109 +249,6 @@ def _member(default: Any, value: Any, root: str, member: str) -> Any:
     if kept is MISSING or kept in ({}, []) or not significant:
         return MISSING
     return kept
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def export_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
-    """DescribeUserPool's ``UserPool`` as the non-default CreateUserPool members."""
-    live = canonical_live_settings(user_pool)
-    schema = live.pop("Schema", None)
-    tier = live.pop("UserPoolTier", UNKNOWN)
-    out: dict[str, Any] = {}
-    for member in sorted(live):
-        kept = _member(SETTINGS_DEFAULTS.get(member, MISSING), live[member], "settings", member)
-        if kept is not MISSING:
-            out[member] = kept
-    _drop_mirrored_pre_token_generation(out)
-    # A pool from before feature plans reports no tier: none is written (plan compares
-    # a written tier with what the pool reports, and gates no feature on an unknown one).
-    if tier is not UNKNOWN and tier != SETTINGS_DEFAULTS["UserPoolTier"]:
-        out["UserPoolTier"] = tier
-    entries = export_schema(schema or {})
-    if entries:
-        out["Schema"] = entries
-    return dict(sorted(out.items()))
-
-
-def _drop_mirrored_pre_token_generation(settings: dict[str, Any]) -> None:
-    """Cognito mirrors LambdaConfig.PreTokenGeneration into PreTokenGenerationConfig
-    (normalize.mirror_pre_token_generation): write the current field only."""
-    lambdas = settings.get("LambdaConfig")
-    if not isinstance(lambdas, dict):
-        return
-    config = lambdas.get("PreTokenGenerationConfig")
-    if isinstance(config, dict) and config.get("LambdaArn") == lambdas.get("PreTokenGeneration"):
-        del lambdas["PreTokenGeneration"]
-
-
-def export_schema(schema: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Canonical schema (by key) as the entries to write: standard attributes only where
-    they differ from their standard shape, custom attributes always, with their
-    ``custom:`` prefix (``custom:locale`` is not the standard ``locale``; a developer-only
-    one as ``custom:X`` with DeveloperOnlyAttribute), with numbers for constraints.
-    Standard attributes poolsync does not know are Cognito's: not written. Entries are
-    compared as a whole block per field (schema_from_desired replaces a written
-    constraints block whole)."""
-    entries = []
-    for key, entry in schema.items():
-        custom = is_custom_attribute(key)
-        if not custom and key not in STANDARD_ATTRIBUTES:
-            continue
-        name = CUSTOM_PREFIX + request_attribute_name(key) if custom else key
-        standard = None if custom else STANDARD_ATTRIBUTES[key]
-        if standard is not None and dict(entry) == standard:
-            continue
-        base: dict[str, Any] = dict(standard) if standard is not None else {
-            **CUSTOM_ATTRIBUTE_DEFAULTS,
-            **({"StringAttributeConstraints": CUSTOM_STRING_CONSTRAINTS}
-               if entry.get("AttributeDataType") == "String" else {}),
-        }
-        out: dict[str, Any] = {"Name": name}
-        for key in sorted(set(entry) & set(_ATTRIBUTE_ORDER), key=_ATTRIBUTE_ORDER.index):
-            # Custom attributes are fixed at creation: always say whether users can change
-            # them; the data type always reads best.
-            keep = key == "AttributeDataType" or (key == "Mutable" and standard is None)
-            if keep or entry[key] != base.get(key, MISSING):
-                out[key] = _numbers(entry[key]) if key.endswith("Constraints") else entry[key]
-        entries.append(out)
-    return entries
-
-
-_ATTRIBUTE_ORDER = ("AttributeDataType", "DeveloperOnlyAttribute", "Mutable", "Required",
-                    "StringAttributeConstraints", "NumberAttributeConstraints")
-
-
-def _numbers(constraints: Mapping[str, Any]) -> dict[str, Any]:
-    """Schema constraints are numeric strings in the API; the config takes numbers."""
-    out: dict[str, Any] = {}
-    for key, value in sorted(constraints.items(), key=lambda kv: (kv[0][:3] != "Min", kv[0])):
-        try:
-            out[key] = int(value)
-        except (TypeError, ValueError):
-            out[key] = value
-    return out
-
-
-# --------------------------------------------------------------------------- MFA
-
-
-def export_mfa(response: Mapping[str, Any], region: str | None = None
-               ) -> dict[str, Any] | None:
-    """GetUserPoolMfaConfig as the ``mfa`` block, or None for MFA off with nothing else
-    configured. SetUserPoolMfaConfig is a full put: every block live has is written."""
-    live = canonical_live_mfa(response, region)
-    if live in ({}, {"MfaConfiguration": "OFF"}):
-        return None
-    out: dict[str, Any] = {"MfaConfiguration": live.get("MfaConfiguration", "OFF")}
-    for member in sorted(live):
-        if member == "MfaConfiguration":
-            continue
-        kept, _ = _minimal(MFA_DEFAULTS.get(member, MISSING), live[member], "mfa", (member,))
-        if kept is not MISSING:
-            out[member] = kept
-    return out
 
 
 # --------------------------------------------------------------------------- rendering

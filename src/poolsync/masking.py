@@ -36,6 +36,7 @@ from urllib.parse import quote, unquote
 
 from poolsync.children import is_secret_path
 from poolsync.kinds import part_by_kind
+from poolsync.kinds.settings import LEGACY_MESSAGE_FIELDS
 from poolsync.model import (
     Config,
     FieldChange,
@@ -46,7 +47,6 @@ from poolsync.model import (
     PoolPlan,
     Substitution,
 )
-from poolsync.normalize import LEGACY_MESSAGE_FIELDS
 
 # A secret at least this long is redacted wherever it appears, even inside other text:
 # no common word or path part is that long by chance. A shorter one is replaced only
@@ -60,7 +60,7 @@ _EMBEDDED = 4
 _COLLECTIONS = {"client": "clients", "identity_provider": "identity_providers",
                 "group": "groups", "resource_server": "resource_servers"}
 # Settings a file may write under a legacy name, and the field the plan shows them at
-# (normalize.fold_legacy_aliases).
+# (kinds.settings.fold_legacy_aliases).
 _ALIASES: dict[Path, Path] = {
     (old,): ("VerificationMessageTemplate", new) for old, new in LEGACY_MESSAGE_FIELDS.items()
 }

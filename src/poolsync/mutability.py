@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from poolsync.kinds.settings import STANDARD_ATTRIBUTES
 from poolsync.model import MISSING, FieldChange, Path
-from poolsync.normalize import (
-    STANDARD_ATTRIBUTES,
-    is_custom_attribute,
-    request_attribute_name,
-)
+from poolsync.normalize import is_custom_attribute, request_attribute_name
 
 
 @dataclass(frozen=True)

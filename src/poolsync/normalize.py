@@ -1,31 +1,30 @@
-"""One canonical shape for desired and live state, so the differ compares like with like.
-
-Every Cognito quirk that would otherwise show as a false diff is absorbed here by a small
-named function saying which AWS behaviour it absorbs and its public source.
-Never diff a raw describe response against raw YAML.
-
-Canonical form of a pool's settings (``canonical_live_settings`` /
-``canonical_desired_settings``):
-- only CreateUserPool input members (read-only response keys dropped);
-- ``Schema`` is a mapping from the bare attribute name to its fully specified entry,
-  constraints as strings, standard attributes at their defaults unless written;
-- lists of scalars sorted (they are sets to Cognito), recovery mechanisms by priority;
-- legacy and placeholder fields folded away.
+"""One canonical shape for desired and live state, so the differ compares like with like:
+the machinery every kind shares. Each kind's Cognito quirks (what would otherwise show
+as a false diff) live in its module in ``poolsync.kinds`` (the pool's settings in
+``kinds.settings``, MFA in ``kinds.mfa``), each a small named function saying which AWS
+behaviour it absorbs and its public source. Never diff a raw describe response against
+raw YAML.
 
 Ownership (README, "What poolsync manages") is applied by ``owned_view``: members the
 user did not write
 are left out of the comparison; inside a written member every field the user left out
-takes Cognito's default (``SETTINGS_DEFAULTS``), except fields whose default is not
-documented (``UNKNOWN``): those are not compared and are carried over from live.
+takes Cognito's default (``kinds.settings.SETTINGS_DEFAULTS``), except fields whose
+default is not documented (``UNKNOWN``): those are not compared and are carried over
+from live (``carry_over``).
+
+The settings and MFA names that moved to ``kinds.settings`` and ``kinds.mfa``
+(docs/design/resource-kinds.md, step 9) are still importable from here: those modules
+import this one, so they are loaded on first use (``__getattr__``).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import importlib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from poolsync.model import MISSING, NOT_REPORTED, Path
 
@@ -60,122 +59,6 @@ class CarriedUnlessWritten:
 
     inner: Mapping[str, Any]
 
-
-# The 20 standard attributes as Cognito creates them (terraform-provider-aws user_pool.go,
-# userPoolSchemaAttributeMatchesStandardAttribute; and the
-# 2024 describe_user_pool example). Constraints are strings because the API returns them so.
-_STRING = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
-           "Required": False, "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}}
-STANDARD_ATTRIBUTES: dict[str, dict[str, Any]] = {
-    "sub": {**_STRING, "Mutable": False, "Required": True,
-            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "2048"}},
-    **{name: dict(_STRING) for name in (
-        "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
-        "profile", "picture", "website", "email", "gender", "zoneinfo", "locale",
-        "phone_number", "address")},
-    "birthdate": {**_STRING, "StringAttributeConstraints": {"MinLength": "10", "MaxLength": "10"}},
-    "email_verified": {"AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False,
-                       "Mutable": True, "Required": False},
-    "phone_number_verified": {"AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False,
-                              "Mutable": True, "Required": False},
-    "updated_at": {"AttributeDataType": "Number", "DeveloperOnlyAttribute": False,
-                   "Mutable": True, "Required": False,
-                   "NumberAttributeConstraints": {"MinValue": "0"}},
-}
-
-# Cognito adds `identities` once an external IdP is attached (terraform-provider-aws
-# user_pool.go).
-AUTO_ATTRIBUTES = frozenset({"identities"})
-
-# Defaults of custom attributes as poolsync sends them. Cognito's own default for Mutable is
-# undocumented (Terraform sends false, the CDK defaults to immutable), so poolsync always
-# sends fully specified entries
-# (amplify-backend #3299 shows what partial entries cost) with these values.
-CUSTOM_ATTRIBUTE_DEFAULTS: dict[str, Any] = {
-    "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
-    "Required": False,
-}
-# An unconstrained custom String comes back with MaxLength "2048" (2024 CLI example; TF).
-CUSTOM_STRING_CONSTRAINTS: dict[str, Any] = {"MaxLength": "2048"}
-
-_VERIFY_CODE = "Your verification code is {####}. "
-_INVITE = "Your username is {username} and temporary password is {####}. "
-
-# Cognito's defaults per CreateUserPool member (botocore member docs; what the AWS CLI's
-# describe-user-pool examples report for unset members). A member with
-# no entry defaults to "not set".
-SETTINGS_DEFAULTS: dict[str, Any] = {
-    "Policies": {
-        "PasswordPolicy": {
-            "MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
-            "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7,
-            "PasswordHistorySize": 0,
-        },
-        # PASSWORD only is the documented behaviour of a pool without passwordless sign-in.
-        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]},
-    },
-    "DeletionProtection": "INACTIVE",
-    "LambdaConfig": {},
-    "AutoVerifiedAttributes": [],
-    "AliasAttributes": [],
-    "UsernameAttributes": [],
-    "VerificationMessageTemplate": {
-        "DefaultEmailOption": "CONFIRM_WITH_CODE",
-        "EmailMessage": _VERIFY_CODE,
-        "EmailSubject": "Your verification code",
-        "SmsMessage": _VERIFY_CODE,
-        # The by-link defaults are not documented: not compared unless written.
-        "EmailMessageByLink": UNKNOWN,
-        "EmailSubjectByLink": UNKNOWN,
-    },
-    "SmsAuthenticationMessage": "Your authentication code is {####}. ",
-    "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": []},
-    "DeviceConfiguration": WhenPresent(
-        {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
-    ),
-    "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
-    # SnsRegion defaults to the pool's region (TF Optional+Computed): not compared unless written.
-    "SmsConfiguration": WhenPresent({"SnsRegion": UNKNOWN}),
-    "UserPoolTags": {},
-    "AdminCreateUserConfig": {
-        "AllowAdminCreateUserOnly": False,
-        "InviteMessageTemplate": {
-            "EmailMessage": _INVITE, "EmailSubject": "Your temporary password",
-            "SMSMessage": _INVITE,
-        },
-    },
-    "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"},
-    # The model documents CaseSensitive=true as the behaviour when the block is absent.
-    "UsernameConfiguration": {"CaseSensitive": True},
-    "UserPoolTier": "ESSENTIALS",
-    "Schema": STANDARD_ATTRIBUTES,
-}
-
-# SetUserPoolMfaConfig is a full put: the whole `mfa` block is owned once written
-# (botocore SetUserPoolMfaConfig; measured by go-to-k/cdkd).
-MFA_DEFAULTS: dict[str, Any] = {
-    "MfaConfiguration": "OFF",
-    "SoftwareTokenMfaConfiguration": WhenPresent({"Enabled": False}),
-    "SmsMfaConfiguration": WhenPresent(
-        # Cognito fills the message and falls back to the pool's SmsConfiguration; a
-        # written SmsConfiguration's SnsRegion defaults to the pool's region (as on the
-        # pool: botocore SmsConfigurationType).
-        {"SmsAuthenticationMessage": UNKNOWN,
-         "SmsConfiguration": CarriedUnlessWritten({"SnsRegion": UNKNOWN})}
-    ),
-    "EmailMfaConfiguration": WhenPresent({"Message": UNKNOWN, "Subject": UNKNOWN}),
-    # Passkeys: GetUserPoolMfaConfig reports RelyingPartyId and UserVerification once set
-    # (AWS CLI get-user-pool-mfa-config example, 2025); FactorConfiguration is
-    # SINGLE_FACTOR "when set to SINGLE_FACTOR or not set" (botocore WebAuthnConfigurationType
-    # doc). The relying party defaults to the pool's domain (same doc): not compared unless
-    # written. UserVerification's default is "preferred" (what the 2025 example reports for
-    # a pool that did not ask for "required"; UNVERIFIED as a documented default).
-    "WebAuthnConfiguration": CarriedUnlessWritten({
-        "RelyingPartyId": UNKNOWN,
-        "UserVerification": "preferred",
-        "FactorConfiguration": "SINGLE_FACTOR",
-    }),
-}
 
 # Members of the pool's own settings that are maps of user data, not structures.
 _OPEN_MAPS: frozenset[Path] = frozenset({("UserPoolTags",)})
@@ -231,108 +114,7 @@ def known_keys(root: str, path: Path) -> frozenset[str] | None:
     return None
 
 
-SETTINGS_MEMBERS_ALL = frozenset(
-    {
-        "Policies", "DeletionProtection", "LambdaConfig", "AutoVerifiedAttributes",
-        "AliasAttributes", "UsernameAttributes", "SmsVerificationMessage",
-        "EmailVerificationMessage", "EmailVerificationSubject", "VerificationMessageTemplate",
-        "SmsAuthenticationMessage", "UserAttributeUpdateSettings", "DeviceConfiguration",
-        "EmailConfiguration", "SmsConfiguration", "UserPoolTags", "AdminCreateUserConfig",
-        "Schema", "UserPoolAddOns", "UsernameConfiguration", "AccountRecoverySetting",
-        "UserPoolTier",
-    }
-)
-# UpdateUserPool accepts every CreateUserPool member except these (botocore: diff of the shapes).
-CREATE_ONLY_MEMBERS = frozenset(
-    {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "Schema"}
-)
-LEGACY_MESSAGE_FIELDS = {
-    "EmailVerificationMessage": "EmailMessage",
-    "EmailVerificationSubject": "EmailSubject",
-    "SmsVerificationMessage": "SmsMessage",
-}
-
-
-# --------------------------------------------------------------------------- live quirks
-
-
-def drop_read_only_members(user_pool: Mapping[str, Any]) -> dict[str, Any]:
-    """DescribeUserPool returns ids, dates, counts, domains and failure strings that no
-    request takes (botocore UserPoolType); keep request members only.
-    ``MfaConfiguration`` is read from GetUserPoolMfaConfig instead."""
-    return {k: copy.deepcopy(v) for k, v in user_pool.items() if k in SETTINGS_MEMBERS_ALL}
-
-
-def fold_legacy_verification_messages(settings: dict[str, Any]) -> None:
-    """Cognito mirrors EmailVerificationMessage/Subject and SmsVerificationMessage with
-    VerificationMessageTemplate and returns both (AWS CLI example;
-    terraform-provider-aws #2423); pools from before the template
-    existed return only the legacy trio. Keep one canonical place: the template."""
-    legacy = {k: settings.pop(k) for k in list(settings) if k in LEGACY_MESSAGE_FIELDS}
-    if not legacy:
-        return
-    template = settings.setdefault("VerificationMessageTemplate", {})
-    for old, new in LEGACY_MESSAGE_FIELDS.items():
-        if old in legacy and legacy[old] is not None and new not in template:
-            template[new] = legacy[old]
-
-
-def drop_unused_account_validity_days(settings: dict[str, Any]) -> None:
-    """AdminCreateUserConfig.UnusedAccountValidityDays is a read-only echo of
-    TemporaryPasswordValidityDays, and Cognito refuses it on write once the latter is set
-    (terraform-provider-aws user_pool.go
-    retries without it). Pools from before the password-policy field (2017
-    recordings) carry the value only here: it moves to its current place."""
-    admin = settings.get("AdminCreateUserConfig")
-    if not isinstance(admin, dict) or "UnusedAccountValidityDays" not in admin:
-        return
-    days = admin.pop("UnusedAccountValidityDays")
-    password = settings.get("Policies", {}).get("PasswordPolicy")
-    if isinstance(password, dict):
-        password.setdefault("TemporaryPasswordValidityDays", days)
-
-
-SYSTEM_TAG_PREFIXES = ("aws:", "poolsync:")
-
-
-def drop_system_tags(settings: dict[str, Any]) -> None:
-    """``aws:*`` tags (CloudFormation and friends) appear in reads and cannot be managed
-    (go-to-k/cdkd); ``poolsync:*`` tags hold poolsync's fingerprints of write-only secrets.
-    Neither is the user's: not compared."""
-    tags = settings.get("UserPoolTags")
-    if isinstance(tags, dict):
-        settings["UserPoolTags"] = {
-            k: v for k, v in tags.items() if not k.startswith(SYSTEM_TAG_PREFIXES)
-        }
-
-
-def poolsync_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
-    """poolsync's own tags on a live pool, which every full update must carry over:
-    ``poolsync:private_key:<provider>``, the scrypt fingerprint of the Apple key last
-    sent (``children.fingerprint``; a ``sha256:`` value from an older poolsync is kept
-    until the next send replaces it)."""
-    tags = user_pool.get("UserPoolTags") or {}
-    return {k: v for k, v in tags.items() if k.startswith("poolsync:")}
-
-
-def drop_empty_placeholders(settings: dict[str, Any]) -> None:
-    """Cognito returns empty objects for unset blocks, and old pools return
-    ``EmailConfiguration: {}`` (AWS CLI example 2024; 2017 placebo recordings). Absent
-    and empty mean the same; requests reject some empty blocks (go-to-k/cdkd
-    isEmptyObjectPlaceholder)."""
-    for member in ("EmailConfiguration", "SmsConfiguration", "DeviceConfiguration"):
-        if settings.get(member) == {}:
-            del settings[member]
-    empty_additional_flows_is_none(settings)
-    if settings.get("UserPoolAddOns") == {}:
-        del settings["UserPoolAddOns"]
-
-
-def tier_not_reported(settings: dict[str, Any]) -> None:
-    """Responses from before feature plans (Nov 2024) carry no UserPoolTier (2024 CLI
-    example), and such a pool's plan is not ESSENTIALS by default: its tier is unknown,
-    so a written tier cannot be compared (it is still sent on every update)."""
-    settings.setdefault("UserPoolTier", UNKNOWN)
+# --------------------------------------------------------------------------- attribute keys
 
 
 CUSTOM_PREFIX = "custom:"
@@ -347,6 +129,8 @@ def attribute_key(name: str, developer_only: bool = False) -> str:
     the standard attribute when one exists by that name, else the custom attribute. A
     developer-only custom attribute is reported as ``dev:custom:X`` (botocore
     SchemaAttributeType.DeveloperOnlyAttribute; AWS developer guide, "Custom attributes")."""
+    from poolsync.kinds.settings import AUTO_ATTRIBUTES, STANDARD_ATTRIBUTES  # imports this
+
     if name.startswith(DEVELOPER_PREFIX):
         return name
     if name.startswith(CUSTOM_PREFIX):
@@ -382,55 +166,6 @@ def request_attribute_name(key: str) -> str:
     return key
 
 
-def _stringify_constraints(entry: dict[str, Any]) -> None:
-    """Schema constraints are numeric strings in the API ("2048"); YAML may give ints."""
-    for key in ("StringAttributeConstraints", "NumberAttributeConstraints"):
-        block = entry.get(key)
-        if isinstance(block, dict):
-            entry[key] = {k: str(v) for k, v in block.items() if v is not None}
-            if not entry[key]:
-                del entry[key]
-
-
-def schema_from_live(attributes: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """SchemaAttributes as a mapping by key (``attribute_key``). Cognito adds
-    ``identities`` once an IdP exists (terraform-provider-aws user_pool.go), and no
-    request can write it: dropped."""
-    out: dict[str, dict[str, Any]] = {}
-    for attribute in attributes:
-        if attribute["Name"] in AUTO_ATTRIBUTES:
-            continue
-        entry = {k: copy.deepcopy(v) for k, v in attribute.items() if k != "Name"}
-        _stringify_constraints(entry)
-        out[live_attribute_key(str(attribute["Name"]))] = entry
-    return out
-
-
-def schema_from_desired(entries: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The written Schema as fully specified entries by key: a standard attribute starts
-    from its standard shape (its AttributeDataType may be left out), a custom one from
-    poolsync's custom defaults."""
-    out: dict[str, dict[str, Any]] = {}
-    for written in entries:
-        key = attribute_key(str(written["Name"]), written.get("DeveloperOnlyAttribute") is True)
-        entry = {k: copy.deepcopy(v) for k, v in written.items() if k != "Name"}
-        _stringify_constraints(entry)
-        if key.startswith(DEVELOPER_PREFIX):
-            # The name says developer-only: the request must too, or Cognito creates the
-            # custom:X attribute instead (and no API removes it).
-            entry["DeveloperOnlyAttribute"] = True
-        custom = is_custom_attribute(key)
-        base = dict(CUSTOM_ATTRIBUTE_DEFAULTS) if custom else copy.deepcopy(
-            STANDARD_ATTRIBUTES.get(key, {}))
-        base.update(entry)
-        if custom and base["AttributeDataType"] == "String":
-            base["StringAttributeConstraints"] = {
-                **CUSTOM_STRING_CONSTRAINTS, **base.get("StringAttributeConstraints", {})
-            }
-        out[key] = base
-    return out
-
-
 def sort_sets(value: Any, path: Path = ()) -> Any:
     """Lists whose order has no meaning compare as sets (README, ownership): every list of
     scalars in the pool settings is one; recovery mechanisms are keyed by priority."""
@@ -445,155 +180,12 @@ def sort_sets(value: Any, path: Path = ()) -> Any:
     return value
 
 
-def sms_region_defaults_to_the_pool_region(sms: Any, region: str | None) -> None:
-    """SmsConfiguration.SnsRegion defaults to the pool's own region (botocore
-    SmsConfigurationType.SnsRegion doc; Terraform marks sns_region Optional+Computed): a
-    response without it means that region, so a file that writes it compares with it."""
-    if isinstance(sms, dict) and region and "SnsCallerArn" in sms:
-        sms.setdefault("SnsRegion", region)
-
-
-def pool_region(user_pool: Mapping[str, Any]) -> str | None:
-    """A pool id is ``<region>_<suffix>`` (botocore UserPoolIdType pattern)."""
-    pool_id = str(user_pool.get("Id") or "")
-    return pool_id.split("_", 1)[0] if "_" in pool_id else None
-
-
-def fold_legacy_aliases(settings: dict[str, Any]) -> None:
-    """The legacy CreateUserPool members a file may write (README, "The config format":
-    CloudFormation and Serverless templates use them) become their current twins:
-    EmailVerificationMessage/Subject and SmsVerificationMessage the
-    VerificationMessageTemplate fields Cognito mirrors them with (botocore: "no longer
-    used"; Terraform copies one into the other), and AdminCreateUserConfig.
-    UnusedAccountValidityDays the PasswordPolicy's TemporaryPasswordValidityDays (which
-    Cognito reports it equal to, and refuses it beside: terraform-provider-aws
-    user_pool.go). The rules refuse both twins written with different values. Writing an
-    alias owns only its twin: where the twin's block is not written, the block's other
-    fields are carried over from the live pool, never reset."""
-    legacy = {k: settings.pop(k) for k in list(settings) if k in LEGACY_MESSAGE_FIELDS}
-    if legacy:
-        template = _alias_block(settings, ("VerificationMessageTemplate",))
-        for old, new in LEGACY_MESSAGE_FIELDS.items():
-            if old in legacy and template.get(new, UNKNOWN) is UNKNOWN:
-                template[new] = legacy[old]
-    admin = settings.get("AdminCreateUserConfig")
-    if isinstance(admin, dict) and "UnusedAccountValidityDays" in admin:
-        days = admin.pop("UnusedAccountValidityDays")
-        password = _alias_block(settings, ("Policies", "PasswordPolicy"))
-        if password.get("TemporaryPasswordValidityDays", UNKNOWN) is UNKNOWN:
-            password["TemporaryPasswordValidityDays"] = days
-
-
-def _alias_block(settings: dict[str, Any], path: Path) -> dict[str, Any]:
-    """The block at ``path``, created when the file does not write it, with every other
-    field Cognito has there marked carried (``UNKNOWN``: not compared, copied from live)."""
-    node: Any = settings
-    defaults: Any = SETTINGS_DEFAULTS
-    for part in path:
-        defaults = defaults.get(part, {}) if isinstance(defaults, Mapping) else {}
-        if not isinstance(node.get(part), dict):
-            node[part] = {k: UNKNOWN for k in defaults} if isinstance(defaults, Mapping) else {}
-        node = node[part]
-    result: dict[str, Any] = node
-    return result
-
-
 def strip_carried(value: Any) -> Any:
     """A desired document without its carried markers: what a request to create an object
     sends (an unwritten field then takes Cognito's default)."""
     if isinstance(value, dict):
         return {k: strip_carried(v) for k, v in value.items() if v is not UNKNOWN}
     return value
-
-
-def mirror_pre_token_generation(settings: dict[str, Any]) -> None:
-    """Cognito keeps LambdaConfig.PreTokenGeneration and PreTokenGenerationConfig.LambdaArn
-    identical (botocore; TF #45529): a file that writes one of them expects both."""
-    lambdas = settings.get("LambdaConfig")
-    if not isinstance(lambdas, dict):
-        return
-    config = lambdas.get("PreTokenGenerationConfig")
-    if isinstance(config, dict) and "LambdaArn" in config:
-        lambdas.setdefault("PreTokenGeneration", config["LambdaArn"])
-    elif "PreTokenGeneration" in lambdas and config is None:
-        lambdas["PreTokenGenerationConfig"] = {
-            "LambdaArn": lambdas["PreTokenGeneration"], "LambdaVersion": "V1_0"
-        }
-
-
-def drop_disabled_totp(mfa: dict[str, Any]) -> None:
-    """``SoftwareTokenMfaConfiguration: {Enabled: false}`` and no block mean the same."""
-    if mfa.get("SoftwareTokenMfaConfiguration") in ({"Enabled": False}, {}):
-        del mfa["SoftwareTokenMfaConfiguration"]
-
-
-def drop_factor_blocks_when_off(mfa: dict[str, Any]) -> None:
-    """With MFA OFF Cognito holds no factor configuration (OFF plus a factor block is
-    rejected), but older reads may echo a disabled SMS block."""
-    if mfa.get("MfaConfiguration", "OFF") == "OFF":
-        for key in ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
-                    "EmailMfaConfiguration"):
-            mfa.pop(key, None)
-
-
-# --------------------------------------------------------------------------- canonical
-
-
-def canonical_live_settings(user_pool: Mapping[str, Any]) -> dict[str, Any]:
-    settings = drop_read_only_members(user_pool)
-    fold_legacy_verification_messages(settings)
-    drop_unused_account_validity_days(settings)
-    drop_system_tags(settings)
-    drop_empty_placeholders(settings)
-    mirror_pre_token_generation(settings)
-    tier_not_reported(settings)
-    sms_region_defaults_to_the_pool_region(settings.get("SmsConfiguration"),
-                                           pool_region(user_pool))
-    schema = user_pool.get("SchemaAttributes")
-    if isinstance(schema, list):
-        settings["Schema"] = schema_from_live(schema)
-    result: dict[str, Any] = sort_sets(settings)
-    return result
-
-
-def empty_additional_flows_is_none(settings: dict[str, Any]) -> None:
-    """``UserPoolAddOns.AdvancedSecurityAdditionalFlows: {}`` is what Cognito reports for
-    no additional flows (AWS CLI describe-user-pool example, 2024), and what CDK and
-    CloudFormation templates write: the same as none (``drop_empty_placeholders``)."""
-    addons = settings.get("UserPoolAddOns")
-    if isinstance(addons, dict) and addons.get("AdvancedSecurityAdditionalFlows") == {}:
-        del addons["AdvancedSecurityAdditionalFlows"]
-
-
-def canonical_desired_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(settings))
-    empty_additional_flows_is_none(out)
-    fold_legacy_aliases(out)
-    mirror_pre_token_generation(out)
-    if isinstance(out.get("Schema"), list):
-        out["Schema"] = schema_from_desired(out["Schema"])
-    result: dict[str, Any] = sort_sets(out)
-    return result
-
-
-def canonical_live_mfa(response: Mapping[str, Any], region: str | None = None
-                       ) -> dict[str, Any]:
-    mfa = {k: copy.deepcopy(v) for k, v in response.items() if k in MFA_DEFAULTS}
-    mfa = {k: v for k, v in mfa.items() if v is not None}
-    sms = mfa.get("SmsMfaConfiguration")
-    if isinstance(sms, dict):
-        sms_region_defaults_to_the_pool_region(sms.get("SmsConfiguration"), region)
-    drop_disabled_totp(mfa)
-    drop_factor_blocks_when_off(mfa)
-    result: dict[str, Any] = sort_sets(mfa)
-    return result
-
-
-def canonical_desired_mfa(mfa: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(mfa))
-    drop_disabled_totp(out)
-    result: dict[str, Any] = sort_sets(out)
-    return result
 
 
 # --------------------------------------------------------------------------- ownership
@@ -711,3 +303,86 @@ def set_path(doc: dict[str, Any], path: Path, value: Any) -> None:
     for part in path[:-1]:
         node = node.setdefault(part, {})
     node[path[-1]] = value
+
+
+def carry_over(payload: dict[str, Any], view: OwnedView, live: Mapping[str, Any],
+               skip: Collection[str]) -> None:
+    """Into a whole-put request (UpdateUserPool, SetUserPoolMfaConfig: each resets what it
+    is not sent), the live value of every field the view carries (default unknown, not
+    written), where the payload has its block; none below a member in ``skip``."""
+    for path in view.carried:
+        if path[0] in skip:
+            continue
+        value = get_path(live, path)
+        if value is not MISSING and get_path(payload, path[:-1]) is not MISSING:
+            set_path(payload, path, copy.deepcopy(value))
+
+
+# --------------------------------------------------------------------------- moved names
+
+_MOVED: dict[str, str] = {
+    **dict.fromkeys((
+        "STANDARD_ATTRIBUTES", "AUTO_ATTRIBUTES", "CUSTOM_ATTRIBUTE_DEFAULTS",
+        "CUSTOM_STRING_CONSTRAINTS", "SETTINGS_DEFAULTS", "SETTINGS_MEMBERS_ALL",
+        "CREATE_ONLY_MEMBERS", "LEGACY_MESSAGE_FIELDS", "SYSTEM_TAG_PREFIXES",
+        "drop_read_only_members", "fold_legacy_verification_messages",
+        "drop_unused_account_validity_days", "drop_system_tags", "poolsync_tags",
+        "drop_empty_placeholders", "tier_not_reported", "schema_from_live",
+        "schema_from_desired", "sms_region_defaults_to_the_pool_region", "pool_region",
+        "fold_legacy_aliases", "mirror_pre_token_generation", "canonical_live_settings",
+        "empty_additional_flows_is_none", "canonical_desired_settings",
+    ), "poolsync.kinds.settings"),
+    **dict.fromkeys((
+        "MFA_DEFAULTS", "drop_disabled_totp", "drop_factor_blocks_when_off",
+        "canonical_live_mfa", "canonical_desired_mfa",
+    ), "poolsync.kinds.mfa"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name that moved to a kind's module (``_MOVED``), from there."""
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:
+    from poolsync.kinds.mfa import MFA_DEFAULTS as MFA_DEFAULTS
+    from poolsync.kinds.mfa import canonical_desired_mfa as canonical_desired_mfa
+    from poolsync.kinds.mfa import canonical_live_mfa as canonical_live_mfa
+    from poolsync.kinds.mfa import drop_disabled_totp as drop_disabled_totp
+    from poolsync.kinds.mfa import drop_factor_blocks_when_off as drop_factor_blocks_when_off
+    from poolsync.kinds.settings import AUTO_ATTRIBUTES as AUTO_ATTRIBUTES
+    from poolsync.kinds.settings import CREATE_ONLY_MEMBERS as CREATE_ONLY_MEMBERS
+    from poolsync.kinds.settings import CUSTOM_ATTRIBUTE_DEFAULTS as CUSTOM_ATTRIBUTE_DEFAULTS
+    from poolsync.kinds.settings import CUSTOM_STRING_CONSTRAINTS as CUSTOM_STRING_CONSTRAINTS
+    from poolsync.kinds.settings import LEGACY_MESSAGE_FIELDS as LEGACY_MESSAGE_FIELDS
+    from poolsync.kinds.settings import SETTINGS_DEFAULTS as SETTINGS_DEFAULTS
+    from poolsync.kinds.settings import SETTINGS_MEMBERS_ALL as SETTINGS_MEMBERS_ALL
+    from poolsync.kinds.settings import STANDARD_ATTRIBUTES as STANDARD_ATTRIBUTES
+    from poolsync.kinds.settings import SYSTEM_TAG_PREFIXES as SYSTEM_TAG_PREFIXES
+    from poolsync.kinds.settings import canonical_desired_settings as canonical_desired_settings
+    from poolsync.kinds.settings import canonical_live_settings as canonical_live_settings
+    from poolsync.kinds.settings import drop_empty_placeholders as drop_empty_placeholders
+    from poolsync.kinds.settings import drop_read_only_members as drop_read_only_members
+    from poolsync.kinds.settings import drop_system_tags as drop_system_tags
+    from poolsync.kinds.settings import (
+        drop_unused_account_validity_days as drop_unused_account_validity_days,
+    )
+    from poolsync.kinds.settings import (
+        empty_additional_flows_is_none as empty_additional_flows_is_none,
+    )
+    from poolsync.kinds.settings import fold_legacy_aliases as fold_legacy_aliases
+    from poolsync.kinds.settings import (
+        fold_legacy_verification_messages as fold_legacy_verification_messages,
+    )
+    from poolsync.kinds.settings import mirror_pre_token_generation as mirror_pre_token_generation
+    from poolsync.kinds.settings import pool_region as pool_region
+    from poolsync.kinds.settings import poolsync_tags as poolsync_tags
+    from poolsync.kinds.settings import schema_from_desired as schema_from_desired
+    from poolsync.kinds.settings import schema_from_live as schema_from_live
+    from poolsync.kinds.settings import (
+        sms_region_defaults_to_the_pool_region as sms_region_defaults_to_the_pool_region,
+    )
+    from poolsync.kinds.settings import tier_not_reported as tier_not_reported

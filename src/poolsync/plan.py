@@ -10,21 +10,42 @@ Rules followed (README, "Plans, apply and safety"; sources at each function):
 - new custom attributes go in place through AddCustomAttributes;
 - a change to a create-only field is a replacement, which carries every setting the
   file does not manage over to the new pool.
+
+The pool's and MFA's request payloads are built by ``kinds.settings`` and ``kinds.mfa``
+(still importable from here).
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from poolsync.children import canonical_live_domain, custom_first
 from poolsync.diff import creation_changes, field_changes
+from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa
+from poolsync.kinds.mfa import mfa_payload as mfa_payload
 from poolsync.kinds.planning import plan_parts
+from poolsync.kinds.settings import (
+    CREATE_ONLY_MEMBERS,
+    SETTINGS_DEFAULTS,
+    STANDARD_ATTRIBUTES,
+    _add_attributes,
+    _kept_tags,
+    canonical_desired_settings,
+    canonical_live_settings,
+    pool_region,
+    poolsync_tags,
+)
+from poolsync.kinds.settings import CREATED_BY_RUN as CREATED_BY_RUN
+from poolsync.kinds.settings import PROTECTION_OFF_BY_RUN as PROTECTION_OFF_BY_RUN
+from poolsync.kinds.settings import RUN_ID as RUN_ID
+from poolsync.kinds.settings import create_payload as create_payload
+from poolsync.kinds.settings import replacement_payload as replacement_payload
+from poolsync.kinds.settings import schema_entries as schema_entries
+from poolsync.kinds.settings import update_payload as update_payload
 from poolsync.model import (
-    MISSING,
     POOL_ID,
     Action,
     ApiCall,
@@ -38,46 +59,14 @@ from poolsync.model import (
 )
 from poolsync.mutability import MIGRATION_ROUTE, replacement_reason, safer_route
 from poolsync.normalize import (
-    CREATE_ONLY_MEMBERS,
-    MFA_DEFAULTS,
-    SETTINGS_DEFAULTS,
-    STANDARD_ATTRIBUTES,
     UNKNOWN,
     OwnedView,
-    canonical_desired_mfa,
-    canonical_desired_settings,
-    canonical_live_mfa,
-    canonical_live_settings,
-    get_path,
     is_custom_attribute,
     owned_view,
-    pool_region,
-    poolsync_tags,
-    request_attribute_name,
-    set_path,
     strip_carried,
 )
 from poolsync.plan_children import LiveChildren, plan_children
 from poolsync.rules import DEFAULT_TIER, state_problems
-
-# poolsync's own records on the pools it writes (``poolsync:`` tags are reserved: rules.
-# reserved_tag_keys; never compared: normalize.drop_system_tags; kept by every full
-# update: normalize.poolsync_tags). RUN_ID stands for the id of the apply run that
-# sends the call; apply puts it in, as it does model.POOL_ID (engine._resolve). A
-# placeholder is the same in every plan, so the plan's value and checksum do not change
-# from run to run.
-RUN_ID = "${poolsync:run-id}"
-# On every pool poolsync creates (a new pool, or the new pool of a replacement): which
-# run made it. A name found twice where the newer copies carry it and have no users is
-# the trace of two applies that raced, or of one killed during CreateUserPool
-# (``stray_removal``).
-CREATED_BY_RUN = "poolsync:created-by-run"
-# Set by the UpdateUserPool that switches deletion protection off before a pool is
-# deleted (``_plan_replacement``, ``removal_calls``); gone with the pool, or removed by
-# the update that switches protection on again. Found on a pool that still exists and
-# is unprotected, it means a run stopped between the two: the plan puts protection back
-# (``_protection_left_off``).
-PROTECTION_OFF_BY_RUN = "poolsync:deletion-protection-off-by-run"
 
 
 @dataclass(frozen=True)
@@ -307,13 +296,6 @@ def _protection_left_off(user_pool: Mapping[str, Any], desired: Mapping[str, Any
         return ""
     return (f"Deletion protection was switched off by poolsync (run {run}) to delete this "
             "pool, and the run stopped before the delete; this switches it back on.")
-
-
-def _kept_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
-    """poolsync's tags a full UpdateUserPool sends back: all of them but the mark of
-    protection switched off, which an update leaves behind (the update either switches
-    protection on, or the file decides it)."""
-    return {k: v for k, v in poolsync_tags(user_pool).items() if k != PROTECTION_OFF_BY_RUN}
 
 
 def split_live_schema(desired: Mapping[str, Any], live_settings: Mapping[str, Any]
@@ -587,156 +569,3 @@ def stray_removal(cfg: PoolConfig, stray: Mapping[str, Any], keeper: str) -> Obj
         calls=tuple(removal_calls(stray)),
         notes=("apply asks Cognito for one user right before DeleteUserPool and deletes "
                "nothing that has one",))
-
-
-# --------------------------------------------------------------------------- payloads
-
-
-def create_payload(name: str, desired: Mapping[str, Any]
-                   ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """CreateUserPool for a new pool: what the file writes, MFA off (a pool created with
-    MFA ON/OPTIONAL needs SMS, and TOTP/email cannot be enabled there: aws/aws-cdk
-    #11478), and the custom attributes CreateUserPool cannot create (``schema_entries``),
-    which AddCustomAttributes adds right after."""
-    payload = {k: copy.deepcopy(v) for k, v in desired.items()}
-    later: dict[str, Any] = {}
-    if "Schema" in payload:
-        payload["Schema"], later = schema_entries(payload["Schema"])
-        if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
-            del payload["Schema"]
-    return _created_by_poolsync({"PoolName": name, **payload, "MfaConfiguration": "OFF"}), later
-
-
-def _created_by_poolsync(payload: dict[str, Any]) -> dict[str, Any]:
-    """A CreateUserPool request tagged ``CREATED_BY_RUN`` (the run's id, put in by apply):
-    the mark that tells a copy left by a race or a killed run (``stray_removal``), and
-    that lets a retry after a lost response find the pool this run created, not another
-    run's (aws.BotoCognito._already_created)."""
-    tags = {**(payload.get("UserPoolTags") or {}), CREATED_BY_RUN: RUN_ID}
-    return {**payload, "UserPoolTags": tags}
-
-
-def _add_attributes(pool_id: str, attributes: Mapping[str, Mapping[str, Any]]
-                    ) -> list[ApiCall]:
-    """AddCustomAttributes for new custom attributes (by key), 1-25 per call (botocore
-    CustomAttributesListType), each by its bare name: Cognito adds the prefix."""
-    entries = [{"Name": request_attribute_name(key), **copy.deepcopy(dict(attribute))}
-               for key, attribute in attributes.items()]
-    return [ApiCall("AddCustomAttributes",
-                    {"UserPoolId": pool_id, "CustomAttributes": entries[start:start + 25]})
-            for start in range(0, len(entries), 25)]
-
-
-def update_payload(
-    live_settings: Mapping[str, Any],
-    view: OwnedView,
-    desired: Mapping[str, Any],
-    keep_tags: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """UpdateUserPool resets every member it is not sent (botocore), so send all of them: live
-    for members the file does not write, the file (defaults filled) for those it does.
-    Create-only members are not accepted; MfaConfiguration is left out, which preserves
-    it (measured by go-to-k/cdkd), because only SetUserPoolMfaConfig may change it."""
-    payload = {k: copy.deepcopy(v) for k, v in live_settings.items()
-               if k not in CREATE_ONLY_MEMBERS and v is not UNKNOWN}
-    for member in desired:
-        if member in CREATE_ONLY_MEMBERS:
-            continue
-        if member in view.expected:
-            payload[member] = copy.deepcopy(view.expected[member])
-        else:
-            payload.pop(member, None)
-    _carry(payload, view, live_settings, skip=CREATE_ONLY_MEMBERS)
-    if keep_tags:
-        payload["UserPoolTags"] = {**payload.get("UserPoolTags", {}), **keep_tags}
-    return payload
-
-
-def replacement_payload(
-    name: str, live_settings: Mapping[str, Any], view: OwnedView, desired: Mapping[str, Any],
-    unmanaged: Collection[str] = (),
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """CreateUserPool for the new pool of a replacement: every setting the file does not
-    manage is carried over from the old pool, so a replacement loses nothing it need not;
-    so are the live custom attributes the file does not list. Returns the payload and the
-    custom attributes AddCustomAttributes adds after it (``schema_entries``)."""
-    payload = {k: copy.deepcopy(v) for k, v in live_settings.items() if v is not UNKNOWN}
-    for member in desired:
-        if member in view.expected:
-            payload[member] = copy.deepcopy(view.expected[member])
-        else:
-            payload.pop(member, None)
-    _carry(payload, view, live_settings, skip=frozenset())
-    _one_sign_in_choice(payload, desired)
-    payload = strip_carried(payload)
-    later: dict[str, Any] = {}
-    if "Schema" in payload:
-        schema = dict(strip_carried(desired["Schema"])) if "Schema" in desired else (
-            _non_default_attributes(payload["Schema"]))
-        live_schema = live_settings.get("Schema") or {}
-        schema.update({k: live_schema[k] for k in unmanaged if k in live_schema})
-        payload["Schema"], later = schema_entries(schema)
-        if not payload["Schema"]:  # CreateUserPool refuses an empty Schema (min length 1)
-            del payload["Schema"]
-    return _created_by_poolsync({"PoolName": name, **payload, "MfaConfiguration": "OFF"}), later
-
-
-def _one_sign_in_choice(payload: dict[str, Any], desired: Mapping[str, Any]) -> None:
-    """UsernameAttributes and AliasAttributes are mutually exclusive (botocore
-    CreateUserPool; terraform-provider-aws user_pool.go ConflictsWith;
-    rules.username_and_alias_attributes): a replacement that switches from one to the
-    other creates the pool with the one the file writes, not also the old pool's."""
-    for written, other in (("UsernameAttributes", "AliasAttributes"),
-                           ("AliasAttributes", "UsernameAttributes")):
-        if desired.get(written):
-            payload.pop(other, None)
-
-
-def mfa_payload(view: OwnedView | None, live_mfa: Mapping[str, Any]) -> dict[str, Any]:
-    """SetUserPoolMfaConfig is a full put (go-to-k/cdkd): the file's MFA block with defaults filled
-    in, plus the live values of fields whose default is unknown."""
-    if view is None:
-        return dict(live_mfa)
-    payload = copy.deepcopy(view.expected)
-    _carry(payload, view, live_mfa, skip=frozenset())
-    if payload.get("MfaConfiguration", "OFF") == "OFF":
-        # OFF together with any factor block is rejected (go-to-k/cdkd).
-        for key in ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
-                    "EmailMfaConfiguration"):
-            payload.pop(key, None)
-    return payload
-
-
-def _carry(
-    payload: dict[str, Any], view: OwnedView, live: Mapping[str, Any], skip: Collection[str]
-) -> None:
-    for path in view.carried:
-        if path[0] in skip:
-            continue
-        value = get_path(live, path)
-        if value is not MISSING and get_path(payload, path[:-1]) is not MISSING:
-            set_path(payload, path, copy.deepcopy(value))
-
-
-def schema_entries(schema: Mapping[str, Mapping[str, Any]]
-                   ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Canonical schema (by key) back to CreateUserPool's list of fully specified
-    entries, custom attributes by their bare names. A custom attribute whose bare name is
-    a standard attribute's (``custom:sub``) cannot be created there, where that name
-    configures the standard attribute: it is returned apart, for AddCustomAttributes,
-    which only ever creates custom attributes (botocore AddCustomAttributes)."""
-    entries: list[dict[str, Any]] = []
-    later: dict[str, Any] = {}
-    for key, entry in schema.items():
-        bare = request_attribute_name(key)
-        if is_custom_attribute(key) and bare in STANDARD_ATTRIBUTES:
-            later[key] = copy.deepcopy(dict(entry))
-        else:
-            entries.append({"Name": bare, **copy.deepcopy(dict(entry))})
-    return entries, later
-
-
-def _non_default_attributes(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """Standard attributes at their defaults need not (and, with 50 entries max, should
-    not) be sent again; custom ones and changed standard ones must."""
-    return {n: a for n, a in schema.items() if STANDARD_ATTRIBUTES.get(n) != a}

@@ -1,7 +1,9 @@
 """Offline rule checks: what Cognito refuses only at apply time, caught before any call.
 
-The README ("The config format") lists them; each rule below
-is one named function citing where the rule comes from. Rules read a pool as written
+The README ("The config format") lists them; each rule
+is one named function citing where the rule comes from: the pool's settings and MFA
+rules in their kinds' modules (``kinds.settings``, ``kinds.mfa``), the others below;
+``RULES`` runs them all in one order. Rules read a pool as written
 (``{"region": ..., "settings": ..., "mfa": ..., "clients": ..., ...}``) and return
 problems with paths inside the document. They tolerate values of the wrong type (schema
 validation reports those) and skip any decision that depends on a ``${env:...}`` value,
@@ -17,33 +19,20 @@ proves it (its own resource server, its pruned providers); the planner checks th
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from poolsync import normalize
 from poolsync.kinds import part_keys, parts
-from poolsync.model import Path, Problem, render_path
-
-# The 20 standard attributes every pool has (AWS developer guide, "User pool
-# attributes"), plus the ``identities`` attribute Cognito adds once an external IdP is
-# attached.
-STANDARD_ATTRIBUTES = frozenset(normalize.STANDARD_ATTRIBUTES) | normalize.AUTO_ATTRIBUTES
-MAX_CUSTOM_ATTRIBUTES = 50
-MAX_CUSTOM_NAME = 20
+from poolsync.model import Path, Problem
 
 TIERS = ("LITE", "ESSENTIALS", "PLUS")
 # A new pool without UserPoolTier gets ESSENTIALS (botocore UserPoolTier doc; TF issue #40467).
 DEFAULT_TIER = "ESSENTIALS"
-MFA_FACTORS = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration")
-
-LEGACY_MESSAGES = normalize.LEGACY_MESSAGE_FIELDS
-# A Schema list holds at most 50 entries, standard ones included (botocore
-# SchemaAttributesListType).
-MAX_SCHEMA_ENTRIES = 50
 
 # The legacy ExplicitAuthFlows values, which cannot be mixed with the ALLOW_* ones, and
 # the ALLOW_* value that replaces each (botocore ExplicitAuthFlows: ALLOW_ADMIN_USER_PASSWORD_AUTH
@@ -159,7 +148,7 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         parts={key: pool[key] for key in part_keys() if pool.get(key) is not None},
     )
     own = tuple(rule for part in parts() for rule in part.rules)
-    return [problem for rule in (*RULES, *own) for problem in rule(view)]
+    return [problem for rule in (*_rules(), *own) for problem in rule(view)]
 
 
 def state_problems(
@@ -179,7 +168,7 @@ def state_problems(
     written feature) and decides the order of writes (``plan``). Paths are below the
     pool (``("mfa", "EmailMfaConfiguration")``)."""
     view = _Pool(settings, mfa, (), clients=clients or {}, domain=domain or {}, merged=True)
-    return [problem for rule in STATE_RULES for problem in rule(view)]
+    return [problem for rule in _state_rules() for problem in rule(view)]
 
 
 # --- Helpers --------------------------------------------------------------------------
@@ -206,29 +195,6 @@ def _unknown(value: Any) -> bool:
     return isinstance(value, str) and "${" in value
 
 
-def _schema_names(pool: _Pool) -> Iterator[tuple[int, str]]:
-    """(index, name) of each Schema entry that has a string name."""
-    for index, entry in enumerate(_list(pool.settings.get("Schema"))):
-        name = _dig(entry, "Name")
-        if isinstance(name, str):
-            yield index, name
-
-
-def _custom_attributes(pool: _Pool) -> Iterator[tuple[int, str]]:
-    """Schema entries that declare a custom attribute: a ``custom:`` name, or a bare name
-    that is not a standard attribute's (``custom:sub`` is custom, ``sub`` standard)."""
-    for index, name in _schema_names(pool):
-        if normalize.is_custom_attribute(normalize.attribute_key(name)) and not _unknown(name):
-            yield index, name
-
-
-def _mfa_mode(mfa: Mapping[str, Any]) -> str | None:
-    """The written MfaConfiguration; omitted means OFF (SetUserPoolMfaConfig reads a
-    missing mode as OFF, measured by go-to-k/cdkd). None when unknown offline."""
-    mode = mfa.get("MfaConfiguration", "OFF")
-    return None if _unknown(mode) or not isinstance(mode, str) else mode
-
-
 def _tier(pool: _Pool) -> str | None:
     """The pool's UserPoolTier, or None when it is not known: not written (offline, the
     pool may exist with any tier; a new one gets ESSENTIALS, which the planner checks),
@@ -239,174 +205,6 @@ def _tier(pool: _Pool) -> str | None:
 
 
 # --- Rules ----------------------------------------------------------------------------
-
-
-def username_and_alias_attributes(pool: _Pool) -> Iterator[Problem]:
-    """UsernameAttributes and AliasAttributes are mutually exclusive (botocore CreateUserPool
-    docs; terraform-provider-aws user_pool.go ConflictsWith)."""
-    if _list(pool.settings.get("UsernameAttributes")) and _list(
-        pool.settings.get("AliasAttributes")
-    ):
-        yield Problem(
-            "AliasAttributes and UsernameAttributes are mutually exclusive: write only one",
-            pool.at("settings", "AliasAttributes"),
-        )
-
-
-def required_custom_attribute(pool: _Pool) -> Iterator[Problem]:
-    """Cognito refuses ``Required: true`` on a custom attribute ("Required custom
-    attributes are not supported currently": terraform-provider-aws #18430)."""
-    schema = _list(pool.settings.get("Schema"))
-    for index, _name in _custom_attributes(pool):
-        if _dig(schema[index], "Required") is True:
-            yield Problem(
-                "Required custom attributes are not supported by Cognito",
-                pool.at("settings", "Schema", index, "Required"),
-            )
-
-
-def too_many_custom_attributes(pool: _Pool) -> Iterator[Problem]:
-    """A pool holds at most 50 custom attributes (AWS developer guide, "Quotas in Amazon
-    Cognito"), and the Schema list at most 50 entries, standard ones included (botocore
-    SchemaAttributesListType). The schema leaves this limit to this rule (schema.py)."""
-    count = sum(1 for _ in _custom_attributes(pool))
-    entries = len(_list(pool.settings.get("Schema")))
-    if count > MAX_CUSTOM_ATTRIBUTES:
-        message = f"at most {MAX_CUSTOM_ATTRIBUTES} custom attributes are allowed (got {count})"
-    elif entries > MAX_SCHEMA_ENTRIES:
-        message = (
-            f"Schema lists at most {MAX_SCHEMA_ENTRIES} attributes, standard ones included "
-            f"(got {entries})"
-        )
-    else:
-        return
-    yield Problem(message, pool.at("settings", "Schema"))
-
-
-def custom_attribute_name_length(pool: _Pool) -> Iterator[Problem]:
-    """A custom attribute name is 1-20 characters without its ``custom:`` prefix (botocore
-    CustomAttributeNameType; the schema allows the prefix on top)."""
-    for index, name in _custom_attributes(pool):
-        bare = normalize.request_attribute_name(normalize.attribute_key(name))
-        if len(bare) > MAX_CUSTOM_NAME:
-            yield Problem(
-                f"a custom attribute name has at most {MAX_CUSTOM_NAME} characters without "
-                f'the "custom:" prefix (got {len(bare)})',
-                pool.at("settings", "Schema", index, "Name"),
-            )
-
-
-def duplicate_attribute(pool: _Pool) -> Iterator[Problem]:
-    """An attribute declared twice ("tenant" and "custom:tenant" are one attribute;
-    "sub" and "custom:sub" are two): Cognito refuses it ("Existing attribute already has
-    name custom:t.", the AddCustomAttributes error)."""
-    first: dict[str, int] = {}
-    for index, name in _schema_names(pool):
-        bare = normalize.attribute_key(name)
-        if bare in first:
-            where = render_path(("Schema", first[bare]))
-            yield Problem(
-                f'attribute "{bare}" is declared twice (first at {where})',
-                pool.at("settings", "Schema", index, "Name"),
-            )
-        else:
-            first[bare] = index
-
-
-MAX_STRING_ATTRIBUTE_LENGTH = 2048
-
-
-def _digits(value: Any) -> int | None:
-    """A schema constraint written as a number or a numeric string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 20:
-        return int(value)
-    return None
-
-
-def attribute_constraints(pool: _Pool) -> Iterator[Problem]:
-    """String constraints stay within 2048 characters and a minimum is not above its
-    maximum, for strings and numbers: Cognito refuses others ("user.X: String attributes
-    cannot have a length of more than 2048", as moto reproduces it in its CreateUserPool
-    and AddCustomAttributes emulation, with a "Max length cannot ..." twin for the order)."""
-    for index, entry in enumerate(_list(pool.settings.get("Schema"))):
-        for key, low, high, limit in (
-                ("StringAttributeConstraints", "MinLength", "MaxLength",
-                 MAX_STRING_ATTRIBUTE_LENGTH),
-                ("NumberAttributeConstraints", "MinValue", "MaxValue", None)):
-            block = _mapping(_dig(entry, key))
-            where = pool.at("settings", "Schema", index, key)
-            lower, upper = _digits(block.get(low)), _digits(block.get(high))
-            for name, value in ((low, lower), (high, upper)):
-                if limit is not None and value is not None and value > limit:
-                    yield Problem(f"a string attribute is at most {limit} characters long "
-                                  f"(got {value})", (*where, name))
-            if lower is not None and upper is not None and lower > upper:
-                yield Problem(f"{low} ({lower}) is greater than {high} ({upper})",
-                              (*where, low))
-
-
-def developer_only_name(pool: _Pool) -> Iterator[Problem]:
-    """``dev:custom:X`` names a developer-only attribute; DeveloperOnlyAttribute false
-    beside it asks for the other one (``custom:X``). Written both ways, the file
-    contradicts itself (botocore SchemaAttributeType.DeveloperOnlyAttribute)."""
-    for index, entry in enumerate(_list(pool.settings.get("Schema"))):
-        name = _dig(entry, "Name")
-        if (isinstance(name, str) and name.startswith(normalize.DEVELOPER_PREFIX)
-                and _dig(entry, "DeveloperOnlyAttribute") is False):
-            yield Problem(
-                "a dev:custom: name is a developer-only attribute: remove "
-                "DeveloperOnlyAttribute: false, or name it custom:"
-                + name[len(normalize.DEVELOPER_PREFIX):],
-                pool.at("settings", "Schema", index, "DeveloperOnlyAttribute"))
-
-
-RESERVED_TAG_PREFIXES = ("aws:", "poolsync:")
-
-
-def reserved_tag_keys(pool: _Pool) -> Iterator[Problem]:
-    """Tag keys starting with ``aws:`` are reserved for AWS (AWS tagging guide, "Tag
-    naming limits and requirements"); ``poolsync:`` keys are poolsync's own records (of
-    write-only secrets). Neither can be managed from the file."""
-    tags = _mapping(pool.settings.get("UserPoolTags"))
-    for key in tags:
-        if isinstance(key, str) and key.lower().startswith(RESERVED_TAG_PREFIXES):
-            yield Problem(
-                f"tag keys starting with {key.split(':', 1)[0]}: are reserved "
-                "(aws: for AWS, poolsync: for poolsync's own records)",
-                pool.at("settings", "UserPoolTags", key))
-
-
-# Characters a tag key may hold besides letters, numbers and separators (spaces).
-TAG_KEY_PUNCTUATION = frozenset("_.:/=+-@")
-_TAG_KEY_CATEGORIES = ("L", "N", "Z")  # Unicode's letters, numbers, separators
-
-
-def tag_key_characters(pool: _Pool) -> Iterator[Problem]:
-    """A tag key holds only letters, numbers, spaces (Unicode separators) and
-    ``_ . : / = + - @``: the pattern ``^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$`` AWS's API
-    references give TagKey (AWS Tag Editor guide, "Tag naming limits and requirements":
-    https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). botocore's
-    TagKeysType for Cognito gives only the length (1-128, which the schema checks), and
-    Python's ``re`` (the schema's) cannot spell ``\\p{L}``: the categories are checked
-    here. A key holding ``${env:...}`` is the schema's to report."""
-    for key in _mapping(pool.settings.get("UserPoolTags")):
-        if not isinstance(key, str) or _unknown(key):
-            continue
-        bad = [c for c in dict.fromkeys(key) if not _tag_key_character(c)]
-        if bad:
-            shown = ", ".join(json.dumps(c) for c in bad[:5])
-            yield Problem(
-                f"a tag key holds only letters, numbers, spaces and _ . : / = + - @"
-                f" (got {shown})",
-                pool.at("settings", "UserPoolTags", key))
-
-
-def _tag_key_character(char: str) -> bool:
-    return char in TAG_KEY_PUNCTUATION or unicodedata.category(char)[0] in _TAG_KEY_CATEGORIES
 
 
 RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
@@ -440,127 +238,6 @@ def domain_rules(pool: _Pool) -> Iterator[Problem]:
                 f"a custom domain's certificate must be in {CERTIFICATE_REGION} (US East, "
                 f"N. Virginia), where CloudFront takes it (got {parts[3] or 'no region'})",
                 pool.at("domain", "CustomDomainConfig", "CertificateArn"))
-
-
-def mfa_without_factor(pool: _Pool) -> Iterator[Problem]:
-    """MFA ON/OPTIONAL needs SMS, TOTP or email MFA enabled ("SMS MFA, Email MFA, or
-    Software Token MFA must be enabled"; WebAuthn alone does not count:
-    measured by go-to-k/cdkd; anomalyco/sst #5177)."""
-    if pool.mfa is None:
-        return
-    mode = _mfa_mode(pool.mfa)
-    if mode not in ("ON", "OPTIONAL"):
-        return
-    if _factor_enabled(pool.mfa):
-        return
-    yield Problem(
-        f"MfaConfiguration {mode} needs a factor: SmsMfaConfiguration, "
-        "SoftwareTokenMfaConfiguration with Enabled: true, or EmailMfaConfiguration "
-        "(WebAuthn alone does not count)",
-        pool.at("mfa", "MfaConfiguration"),
-    )
-
-
-def mfa_required_with_passwordless_sign_in(pool: _Pool) -> Iterator[Problem]:
-    """With MFA ON, Cognito refuses EMAIL_OTP and SMS_OTP as first sign-in factors ("Only
-    PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is
-    enabled"), and WEB_AUTHN needs FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION
-    ("Cannot set WebAuthn factor configuration to SINGLE_FACTOR if MFA is required"):
-    measured by go-to-k/cdkd (issues #1968, #1979); OPTIONAL is accepted. Offline, an
-    unwritten WebAuthnConfiguration is the live one (SetUserPoolMfaConfig carries it):
-    undecided."""
-    if pool.mfa is None or _mfa_mode(pool.mfa) != "ON":
-        return
-    factors = _list(_dig(pool.settings, "Policies", "SignInPolicy", "AllowedFirstAuthFactors"))
-    where = pool.at("settings", "Policies", "SignInPolicy", "AllowedFirstAuthFactors")
-    passwordless = sorted(f for f in factors if f in ("EMAIL_OTP", "SMS_OTP"))
-    if passwordless:
-        yield Problem(
-            f"MfaConfiguration ON does not allow {', '.join(passwordless)} as a first "
-            "sign-in factor (only PASSWORD and WEB_AUTHN): use MFA OPTIONAL, or remove "
-            "them from AllowedFirstAuthFactors", where)
-    if "WebAuthnConfiguration" not in pool.mfa and not pool.merged:
-        return
-    factor = _dig(pool.mfa, "WebAuthnConfiguration", "FactorConfiguration")
-    if "WEB_AUTHN" in factors and factor != "MULTI_FACTOR_WITH_USER_VERIFICATION" and not (
-            _unknown(factor)):
-        yield Problem(
-            "with MfaConfiguration ON, WEB_AUTHN as a first factor needs "
-            "WebAuthnConfiguration.FactorConfiguration: MULTI_FACTOR_WITH_USER_VERIFICATION",
-            pool.at("mfa", "MfaConfiguration"))
-
-
-def _factor_enabled(mfa: Mapping[str, Any]) -> bool:
-    """SMS and email MFA are on when their block is sent; TOTP needs Enabled: true."""
-    totp = _dig(mfa, "SoftwareTokenMfaConfiguration", "Enabled")
-    if totp is True or _unknown(totp):
-        return True
-    return isinstance(mfa.get("SmsMfaConfiguration"), Mapping) or isinstance(
-        mfa.get("EmailMfaConfiguration"), Mapping
-    )
-
-
-def factor_with_mfa_off(pool: _Pool) -> Iterator[Problem]:
-    """MFA OFF with any factor block, even ``Enabled: false``, is refused ("can't turn
-    off MFA and configure an MFA together": go-to-k/cdkd; terraform-provider-aws
-    user_pool.go)."""
-    if pool.mfa is None or _mfa_mode(pool.mfa) != "OFF":
-        return
-    written = "OFF" if "MfaConfiguration" in pool.mfa else "not written (OFF)"
-    for factor in MFA_FACTORS:
-        if factor in pool.mfa:
-            yield Problem(
-                f"MfaConfiguration is {written}, and Cognito refuses a factor block with "
-                f"MFA off: remove {factor} or set MfaConfiguration to ON or OPTIONAL",
-                pool.at("mfa", factor),
-            )
-
-
-def sms_mfa_without_sms_configuration(pool: _Pool) -> Iterator[Problem]:
-    """SMS MFA needs an SmsConfiguration (SNS caller role), in the MFA block or on the
-    pool (botocore SmsMfaConfigType: "...the SMS configuration..."; AWS developer guide,
-    "SMS message settings"). Offline, an unwritten settings.SmsConfiguration is the live
-    one: undecided."""
-    if pool.mfa is None:
-        return
-    sms = pool.mfa.get("SmsMfaConfiguration")
-    if not isinstance(sms, Mapping):
-        return
-    if "SmsConfiguration" in sms or pool.settings.get("SmsConfiguration"):
-        return
-    if not pool.knows("SmsConfiguration"):
-        return
-    yield Problem(
-        "SMS MFA needs an SmsConfiguration: write mfa.SmsMfaConfiguration.SmsConfiguration "
-        "or settings.SmsConfiguration",
-        pool.at("mfa", "SmsMfaConfiguration"),
-    )
-
-
-def email_mfa_without_developer_email(pool: _Pool) -> Iterator[Problem]:
-    """Email MFA needs EmailSendingAccount DEVELOPER (Amazon SES); the default is
-    COGNITO_DEFAULT ("Cannot set EmailMfaConfiguration when user pool EmailConfiguration
-    contains an EmailSendingAccount of COGNITO_DEFAULT", measured by go-to-k/cdkd; botocore
-    EmailMfaConfigType). Offline, an unwritten EmailConfiguration is the live one:
-    undecided (a live DEVELOPER account carries over)."""
-    if pool.mfa is None or "EmailMfaConfiguration" not in pool.mfa:
-        return
-    if not pool.knows("EmailConfiguration"):
-        return
-    account = _dig(pool.settings, "EmailConfiguration", "EmailSendingAccount")
-    if account == "DEVELOPER" or _unknown(account):
-        return
-    if isinstance(account, str):
-        shown = account
-    elif pool.merged and "EmailConfiguration" not in pool.settings:
-        shown = "the pool has no EmailConfiguration: COGNITO_DEFAULT"
-    else:
-        shown = "not written (COGNITO_DEFAULT)"
-    yield Problem(
-        "email MFA needs settings.EmailConfiguration.EmailSendingAccount: DEVELOPER "
-        f"(Amazon SES); Cognito refuses it with COGNITO_DEFAULT (here: {shown})",
-        pool.at("mfa", "EmailMfaConfiguration"),
-    )
 
 
 @dataclass(frozen=True)
@@ -618,78 +295,6 @@ def _tier_features(pool: _Pool) -> Iterator[_TierFeature]:
     if factor == "MULTI_FACTOR_WITH_USER_VERIFICATION":
         where = pool.at("mfa", "WebAuthnConfiguration", "FactorConfiguration")
         yield _TierFeature(f"WebAuthn FactorConfiguration {factor}", "ESSENTIALS", where)
-
-
-def legacy_alias_conflict(pool: _Pool) -> Iterator[Problem]:
-    """The legacy CreateUserPool members are accepted as aliases of their current twins
-    (README, "The config format"): Cognito mirrors EmailVerificationMessage/Subject and
-    SmsVerificationMessage with VerificationMessageTemplate (botocore: "no longer used"),
-    and UnusedAccountValidityDays with TemporaryPasswordValidityDays (which it refuses
-    beside: terraform-provider-aws user_pool.go). Both twins with different values
-    cannot both hold: refused (Terraform declares them ConflictsWith)."""
-    template = _mapping(pool.settings.get("VerificationMessageTemplate"))
-    for legacy, member in LEGACY_MESSAGES.items():
-        if legacy in pool.settings and member in template:
-            yield from _twins_differ(
-                pool, ("settings", legacy), pool.settings[legacy],
-                ("settings", "VerificationMessageTemplate", member), template[member])
-    admin = _mapping(pool.settings.get("AdminCreateUserConfig"))
-    password = _mapping(_dig(pool.settings, "Policies", "PasswordPolicy"))
-    if "UnusedAccountValidityDays" in admin and "TemporaryPasswordValidityDays" in password:
-        yield from _twins_differ(
-            pool, ("settings", "AdminCreateUserConfig", "UnusedAccountValidityDays"),
-            admin["UnusedAccountValidityDays"],
-            ("settings", "Policies", "PasswordPolicy", "TemporaryPasswordValidityDays"),
-            password["TemporaryPasswordValidityDays"])
-
-
-def _twins_differ(pool: _Pool, legacy: Path, old: Any, current: Path, new: Any
-                  ) -> Iterator[Problem]:
-    if old == new or _unknown(old) or _unknown(new):
-        return
-    yield Problem(
-        f"is the legacy twin of {render_path(current)} and the two differ: Cognito keeps "
-        "them equal, so write one of them (or the same value in both)",
-        pool.at(*legacy),
-    )
-
-
-def attributes_require_verification_are_auto_verified(pool: _Pool) -> Iterator[Problem]:
-    """UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate may name only
-    attributes that Cognito verifies automatically, or CreateUserPool/UpdateUserPool fail
-    with InvalidParameterException (AWS developer guide, "Verifying updates to email
-    addresses and phone numbers", which botocore's UserAttributeUpdateSettingsType links).
-    Offline, an unwritten AutoVerifiedAttributes is the live one: undecided."""
-    names = _list(_dig(pool.settings, "UserAttributeUpdateSettings",
-                       "AttributesRequireVerificationBeforeUpdate"))
-    if not names or not pool.knows("AutoVerifiedAttributes"):
-        return
-    verified = set(_strings(pool.settings.get("AutoVerifiedAttributes")))
-    for index, name in enumerate(names):
-        if isinstance(name, str) and not _unknown(name) and name not in verified:
-            yield Problem(
-                f"{name} is not in AutoVerifiedAttributes: Cognito keeps the original "
-                "value only of an attribute it verifies automatically; add it there",
-                pool.at("settings", "UserAttributeUpdateSettings",
-                        "AttributesRequireVerificationBeforeUpdate", index),
-            )
-
-
-def pre_token_generation_mismatch(pool: _Pool) -> Iterator[Problem]:
-    """PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same
-    function when both are set (botocore LambdaConfigType)."""
-    lambdas = _mapping(pool.settings.get("LambdaConfig"))
-    legacy = lambdas.get("PreTokenGeneration")
-    current = _dig(lambdas, "PreTokenGenerationConfig", "LambdaArn")
-    if not (isinstance(legacy, str) and isinstance(current, str)) or legacy == current:
-        return
-    if _unknown(legacy) or _unknown(current):
-        return
-    yield Problem(
-        "must equal LambdaConfig.PreTokenGeneration when both are set (Cognito requires "
-        "the same function in both)",
-        pool.at("settings", "LambdaConfig", "PreTokenGenerationConfig", "LambdaArn"),
-    )
 
 
 # --- App clients (botocore CreateUserPoolClient) ---------------------------------------
@@ -988,42 +593,141 @@ def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]
                     (*path, "SupportedIdentityProviders", index))
 
 
-# The rules that read several members, run again by the planner on the state after
-# apply (``state_problems``).
-STATE_RULES: tuple[_Rule, ...] = (
-    username_and_alias_attributes,
-    mfa_without_factor,
-    factor_with_mfa_off,
-    mfa_required_with_passwordless_sign_in,
-    sms_mfa_without_sms_configuration,
-    email_mfa_without_developer_email,
-    tier_gated_features,
-    attributes_require_verification_are_auto_verified,
-)
+# --- The rules, in the order their problems are reported ------------------------------
+# The pool's settings and MFA rules live in their kinds' modules (kinds.settings,
+# kinds.mfa), which import this module's helpers: they are imported on first use.
 
-RULES: tuple[_Rule, ...] = (
-    required_custom_attribute,
-    too_many_custom_attributes,
-    custom_attribute_name_length,
-    duplicate_attribute,
-    attribute_constraints,
-    developer_only_name,
-    reserved_tag_keys,
-    tag_key_characters,
-    domain_rules,
-    *STATE_RULES,
-    legacy_alias_conflict,
-    pre_token_generation_mismatch,
-    social_provider_name,
-    saml_metadata,
-    default_redirect_not_a_callback,
-    client_credentials_flow,
-    oauth_without_user_pool_client_flag,
-    code_or_implicit_without_callback,
-    redirect_urls,
-    mixed_explicit_auth_flows,
-    user_context_data_without_secret,
-    generate_secret_with_client_secret,
-    token_validity,
-    client_names_what_the_file_does_not_define,
-)
+
+@functools.cache
+def _state_rules() -> tuple[_Rule, ...]:
+    """The rules that read several members, run again by the planner on the state after
+    apply (``state_problems``)."""
+    from poolsync.kinds import mfa, settings
+
+    return (
+        settings.username_and_alias_attributes,
+        mfa.mfa_without_factor,
+        mfa.factor_with_mfa_off,
+        mfa.mfa_required_with_passwordless_sign_in,
+        mfa.sms_mfa_without_sms_configuration,
+        mfa.email_mfa_without_developer_email,
+        tier_gated_features,
+        settings.attributes_require_verification_are_auto_verified,
+    )
+
+
+@functools.cache
+def _rules() -> tuple[_Rule, ...]:
+    """Every rule ``check_pool`` runs (golden output shows their problems' order)."""
+    from poolsync.kinds import settings
+
+    return (
+        settings.required_custom_attribute,
+        settings.too_many_custom_attributes,
+        settings.custom_attribute_name_length,
+        settings.duplicate_attribute,
+        settings.attribute_constraints,
+        settings.developer_only_name,
+        settings.reserved_tag_keys,
+        settings.tag_key_characters,
+        domain_rules,
+        *_state_rules(),
+        settings.legacy_alias_conflict,
+        settings.pre_token_generation_mismatch,
+        social_provider_name,
+        saml_metadata,
+        default_redirect_not_a_callback,
+        client_credentials_flow,
+        oauth_without_user_pool_client_flag,
+        code_or_implicit_without_callback,
+        redirect_urls,
+        mixed_explicit_auth_flows,
+        user_context_data_without_secret,
+        generate_secret_with_client_secret,
+        token_validity,
+        client_names_what_the_file_does_not_define,
+    )
+
+
+# Names that moved to the kinds' modules (docs/design/resource-kinds.md, step 8),
+# still importable from here; loaded on first use, as the rules are.
+_MOVED: dict[str, str] = {
+    **dict.fromkeys((
+        "MAX_CUSTOM_ATTRIBUTES", "MAX_CUSTOM_NAME", "MAX_SCHEMA_ENTRIES",
+        "MAX_STRING_ATTRIBUTE_LENGTH", "RESERVED_TAG_PREFIXES", "TAG_KEY_PUNCTUATION",
+        "username_and_alias_attributes", "required_custom_attribute",
+        "too_many_custom_attributes", "custom_attribute_name_length", "duplicate_attribute",
+        "attribute_constraints", "developer_only_name", "reserved_tag_keys",
+        "tag_key_characters", "legacy_alias_conflict", "pre_token_generation_mismatch",
+        "attributes_require_verification_are_auto_verified",
+    ), "poolsync.kinds.settings"),
+    **dict.fromkeys((
+        "MFA_FACTORS", "mfa_without_factor", "factor_with_mfa_off",
+        "mfa_required_with_passwordless_sign_in", "sms_mfa_without_sms_configuration",
+        "email_mfa_without_developer_email",
+    ), "poolsync.kinds.mfa"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """``RULES``, ``STATE_RULES``, the names that moved (``_MOVED``), and two aliases of
+    kinds.settings tables: ``STANDARD_ATTRIBUTES`` (the names of the standard attributes
+    and of ``identities``, which Cognito adds once an external IdP is attached) and
+    ``LEGACY_MESSAGES``."""
+    if name == "RULES":
+        return _rules()
+    if name == "STATE_RULES":
+        return _state_rules()
+    if name in ("STANDARD_ATTRIBUTES", "LEGACY_MESSAGES"):
+        from poolsync.kinds import settings
+
+        if name == "LEGACY_MESSAGES":
+            return settings.LEGACY_MESSAGE_FIELDS
+        return frozenset(settings.STANDARD_ATTRIBUTES) | settings.AUTO_ATTRIBUTES
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:
+    RULES: tuple[_Rule, ...]
+    STATE_RULES: tuple[_Rule, ...]
+    STANDARD_ATTRIBUTES: frozenset[str]
+    LEGACY_MESSAGES: dict[str, str]
+    from poolsync.kinds.mfa import MFA_FACTORS as MFA_FACTORS
+    from poolsync.kinds.mfa import (
+        email_mfa_without_developer_email as email_mfa_without_developer_email,
+    )
+    from poolsync.kinds.mfa import factor_with_mfa_off as factor_with_mfa_off
+    from poolsync.kinds.mfa import (
+        mfa_required_with_passwordless_sign_in as mfa_required_with_passwordless_sign_in,
+    )
+    from poolsync.kinds.mfa import mfa_without_factor as mfa_without_factor
+    from poolsync.kinds.mfa import (
+        sms_mfa_without_sms_configuration as sms_mfa_without_sms_configuration,
+    )
+    from poolsync.kinds.settings import MAX_CUSTOM_ATTRIBUTES as MAX_CUSTOM_ATTRIBUTES
+    from poolsync.kinds.settings import MAX_CUSTOM_NAME as MAX_CUSTOM_NAME
+    from poolsync.kinds.settings import MAX_SCHEMA_ENTRIES as MAX_SCHEMA_ENTRIES
+    from poolsync.kinds.settings import MAX_STRING_ATTRIBUTE_LENGTH as MAX_STRING_ATTRIBUTE_LENGTH
+    from poolsync.kinds.settings import RESERVED_TAG_PREFIXES as RESERVED_TAG_PREFIXES
+    from poolsync.kinds.settings import TAG_KEY_PUNCTUATION as TAG_KEY_PUNCTUATION
+    from poolsync.kinds.settings import attribute_constraints as attribute_constraints
+    from poolsync.kinds.settings import (
+        attributes_require_verification_are_auto_verified as attributes_require_verification_are_auto_verified,
+    )
+    from poolsync.kinds.settings import custom_attribute_name_length as custom_attribute_name_length
+    from poolsync.kinds.settings import developer_only_name as developer_only_name
+    from poolsync.kinds.settings import duplicate_attribute as duplicate_attribute
+    from poolsync.kinds.settings import legacy_alias_conflict as legacy_alias_conflict
+    from poolsync.kinds.settings import (
+        pre_token_generation_mismatch as pre_token_generation_mismatch,
+    )
+    from poolsync.kinds.settings import required_custom_attribute as required_custom_attribute
+    from poolsync.kinds.settings import reserved_tag_keys as reserved_tag_keys
+    from poolsync.kinds.settings import tag_key_characters as tag_key_characters
+    from poolsync.kinds.settings import too_many_custom_attributes as too_many_custom_attributes
+    from poolsync.kinds.settings import (
+        username_and_alias_attributes as username_and_alias_attributes,
+    )
