@@ -1,10 +1,11 @@
 """The least-privilege IAM policy for running poolsync: exactly the ``cognito-idp``
 actions each use calls, as data, and the policy document built from them.
 
-The lists follow what the code calls (``aws.BotoCognito``'s reads, the ``ApiCall``
-operations ``plan``/``plan_children`` put in a plan, and the look-ups before retrying a
-create); ``tests/test_iam.py`` runs every path through the CLI on the stand-in and fails
-if a call is missing here, or if an action here is never called.
+The lists are the union of what each resource kind declares it calls
+(``kinds.base.KindOps``: its reads, the ``ApiCall`` operations its plans hold, and the
+look-ups before retrying a create); ``tests/test_iam.py`` runs every path through the
+CLI on the stand-in and fails if a call is missing here, or if an action here is never
+called.
 
 Only Cognito actions are listed. Settings that point at other services need rights on
 those, which no policy derived from poolsync's calls can know: an SMS role
@@ -19,64 +20,28 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from poolsync.kinds import operations as kind_operations
 from poolsync.kinds import parts
 
 # --------------------------------------------------------------------------- operations
+#
+# Each kind declares the operations it calls (kinds.base.KindOps, kinds.operations()):
+# the lists below are their union, in the order a pool is written.
 
-# plan and drift: find the pools (by name), read each and the collections the file
-# manages (engine.read_live / _read_children).
-READS: Final = (
-    "ListUserPools",
-    "DescribeUserPool",
-    "GetUserPoolMfaConfig",
-    "ListUserPoolClients",
-    "DescribeUserPoolClient",
-    "ListIdentityProviders",
-    "DescribeIdentityProvider",
-    "DescribeUserPoolDomain",
-    "ListGroups",
-    "ListResourceServers",
-    # The kinds that plan themselves (kinds.parts()) name their own operations.
-    *(op for part in parts() for op in part.reads),
-)
+# plan and drift: find the pools (by name), read each and the collections and kinds the
+# file manages (engine.read_live / _read_children).
+READS: Final = tuple(dict.fromkeys(op for ops in kind_operations() for op in ops.reads))
 
 # Reads only apply makes: ListUsers asks for one user before a pool is replaced
-# (engine.check_apply: never delete a pool with users); GetGroup and
-# DescribeResourceServer look a create up before it is sent again after a lost response
-# (aws.BotoCognito._already_created; the other creates are looked up with READS).
-APPLY_READS: Final = (
-    "ListUsers",
-    "GetGroup",
-    "DescribeResourceServer",
-    *(op for part in parts() for op in part.apply_reads),
-)
+# (engine.check_apply: never delete a pool with users); the look-ups before a create is
+# sent again after a lost response that READS do not cover (aws.BotoCognito.
+# _already_created).
+APPLY_READS: Final = tuple(dict.fromkeys(op for ops in kind_operations() for op in ops.apply_reads
+                                         if op not in READS))
 
-# Every write a plan can hold (plan.py, plan_children.py). TagResource records the
-# fingerprints of write-only secrets (Apple's private_key) in ``poolsync:`` tags.
-WRITES: Final = (
-    "CreateUserPool",
-    "UpdateUserPool",
-    "DeleteUserPool",
-    "SetUserPoolMfaConfig",
-    "AddCustomAttributes",
-    "TagResource",
-    "CreateUserPoolClient",
-    "UpdateUserPoolClient",
-    "DeleteUserPoolClient",
-    "CreateIdentityProvider",
-    "UpdateIdentityProvider",
-    "DeleteIdentityProvider",
-    "CreateUserPoolDomain",
-    "UpdateUserPoolDomain",
-    "DeleteUserPoolDomain",
-    "CreateGroup",
-    "UpdateGroup",
-    "DeleteGroup",
-    "CreateResourceServer",
-    "UpdateResourceServer",
-    "DeleteResourceServer",
-    *(op for part in parts() for op in part.writes),
-)
+# Every write a plan can hold. TagResource records the fingerprints of write-only
+# secrets (Apple's private key) and images in ``poolsync:`` tags.
+WRITES: Final = tuple(dict.fromkeys(op for ops in kind_operations() for op in ops.writes))
 
 USES: Final[Mapping[str, tuple[str, ...]]] = {
     "plan": READS,

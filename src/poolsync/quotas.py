@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from poolsync.kinds import parts
+from poolsync.kinds import operations
 
 # Requests per second, account-wide per region (quotas page), and the per-pool cap of
 # 5 RPS per operation for the client and resource categories.
@@ -32,27 +32,9 @@ PER_POOL_CAP: Final[dict[str, float]] = {
     "UserPoolResourceUpdate": 5,
 }
 
-CATEGORY: Final[dict[str, str]] = {
-    **dict.fromkeys(("ListUserPools", "DescribeUserPool", "GetUserPoolMfaConfig"),
-                    "UserPoolRead"),
-    **dict.fromkeys(("CreateUserPool", "UpdateUserPool", "DeleteUserPool",
-                     "SetUserPoolMfaConfig", "AddCustomAttributes"), "UserPoolUpdate"),
-    **dict.fromkeys(("ListUserPoolClients", "DescribeUserPoolClient"), "UserPoolClientRead"),
-    **dict.fromkeys(("CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient"),
-                    "UserPoolClientUpdate"),
-    **dict.fromkeys(("ListIdentityProviders", "DescribeIdentityProvider",
-                     "DescribeUserPoolDomain", "ListGroups", "GetGroup",
-                     "ListResourceServers", "DescribeResourceServer",
-                     "ListTagsForResource"), "UserPoolResourceRead"),
-    **dict.fromkeys(("CreateIdentityProvider", "UpdateIdentityProvider",
-                     "DeleteIdentityProvider", "CreateUserPoolDomain", "UpdateUserPoolDomain",
-                     "DeleteUserPoolDomain", "CreateGroup", "UpdateGroup", "DeleteGroup",
-                     "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer",
-                     "TagResource", "UntagResource"), "UserPoolResourceUpdate"),
-    "ListUsers": "UserList",
-    # The kinds that plan themselves name their operations' categories.
-    **{op: category for part in parts() for op, category in part.category.items()},
-}
+# Each operation's category, as each kind declares it (kinds.base.KindOps).
+CATEGORY: Final[dict[str, str]] = {op: category for ops in operations()
+                                   for op, category in ops.category.items()}
 
 # Throttling: Cognito answers TooManyRequestsException on HTTP 400 (boto/botocore #1732,
 # aws/aws-sdk-java #2301), which botocore's default retry mode never retries

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from poolsync.kinds.base import Part
+from poolsync.kinds.base import KindOps, Part
 
 
 @functools.cache
@@ -37,3 +37,24 @@ def part_keys() -> tuple[str, ...]:
 
 def part_by_kind(kind: str) -> Part | None:
     return next((p for p in parts() if p.kind == kind), None)
+
+
+@functools.cache
+def operations() -> tuple[KindOps, ...]:
+    """The operations of every kind, in the order a pool is written: the pool, its MFA,
+    the domain, identity providers, resource servers, clients, groups, then the kinds
+    that plan themselves. ``iam-policy`` (iam.py) and the pacer's categories
+    (quotas.py) are built from these; no list elsewhere names an operation."""
+    from poolsync.kinds import (
+        client,
+        domain,
+        group,
+        identity_provider,
+        mfa,
+        resource_server,
+        settings,
+    )
+
+    own = (settings.OPS, mfa.OPS, domain.OPS, identity_provider.OPS, resource_server.OPS,
+           client.OPS, group.OPS)
+    return (*own, *(p.ops for p in parts()))

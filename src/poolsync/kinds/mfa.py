@@ -19,6 +19,7 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from poolsync.kinds.base import KindOps
 from poolsync.kinds.settings import sms_region_defaults_to_the_pool_region
 from poolsync.model import MISSING, Problem
 from poolsync.normalize import (
@@ -269,3 +270,10 @@ def email_mfa_without_developer_email(pool: _Pool) -> Iterator[Problem]:
         f"(Amazon SES); Cognito refuses it with COGNITO_DEFAULT (here: {shown})",
         pool.at("mfa", "EmailMfaConfiguration"),
     )
+
+
+OPS = KindOps(
+    reads=("GetUserPoolMfaConfig",),
+    writes=("SetUserPoolMfaConfig",),
+    category={"GetUserPoolMfaConfig": "UserPoolRead", "SetUserPoolMfaConfig": "UserPoolUpdate"},
+)

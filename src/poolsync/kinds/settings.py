@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from poolsync.kinds.base import KindOps
 from poolsync.model import MISSING, ApiCall, Path, Problem, render_path
 from poolsync.normalize import (
     CUSTOM_PREFIX,
@@ -907,3 +908,21 @@ def pre_token_generation_mismatch(pool: _Pool) -> Iterator[Problem]:
         "the same function in both)",
         pool.at("settings", "LambdaConfig", "PreTokenGenerationConfig", "LambdaArn"),
     )
+
+
+# The pool itself: found by name (ListUserPools, one pass per region), read, created,
+# updated and deleted; ListUsers asks for one user before a pool is deleted (a
+# replacement: engine.check_apply never deletes a pool with users). Its tags are
+# written by the kinds that record fingerprints in ``poolsync:`` tags (TagResource,
+# UntagResource: categories here, the calls in those kinds' ops).
+OPS = KindOps(
+    reads=("ListUserPools", "DescribeUserPool"),
+    apply_reads=("ListUsers",),
+    writes=("CreateUserPool", "UpdateUserPool", "DeleteUserPool", "AddCustomAttributes"),
+    category={**dict.fromkeys(("ListUserPools", "DescribeUserPool"), "UserPoolRead"),
+              **dict.fromkeys(("CreateUserPool", "UpdateUserPool", "DeleteUserPool",
+                               "AddCustomAttributes"), "UserPoolUpdate"),
+              "ListUsers": "UserList",
+              "ListTagsForResource": "UserPoolResourceRead",
+              **dict.fromkeys(("TagResource", "UntagResource"), "UserPoolResourceUpdate")},
+)
