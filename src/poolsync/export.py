@@ -26,17 +26,19 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from poolsync.kinds import part_keys, parts
+from poolsync.kinds import exporters, part_keys, parts
 from poolsync.kinds.base import ExportContext
-from poolsync.kinds.client import export_client
-from poolsync.kinds.domain import export_domain
-from poolsync.kinds.group import export_groups
-from poolsync.kinds.identity_provider import env_name as env_name  # re-exported
-from poolsync.kinds.identity_provider import export_provider
-from poolsync.kinds.mfa import export_mfa
-from poolsync.kinds.resource_server import export_resource_server
-from poolsync.kinds.settings import export_schema as export_schema  # re-exported
-from poolsync.kinds.settings import export_settings, pool_region
+
+# Re-exported (older imports): the kinds' export functions.
+from poolsync.kinds.client import export_client as export_client
+from poolsync.kinds.domain import export_domain as export_domain
+from poolsync.kinds.group import export_groups as export_groups
+from poolsync.kinds.identity_provider import env_name as env_name
+from poolsync.kinds.identity_provider import export_provider as export_provider
+from poolsync.kinds.mfa import export_mfa as export_mfa
+from poolsync.kinds.resource_server import export_resource_server as export_resource_server
+from poolsync.kinds.settings import export_schema as export_schema
+from poolsync.kinds.settings import export_settings as export_settings
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import UNKNOWN, CarriedUnlessWritten, WhenPresent, known_keys
 from poolsync.plan import LivePool
@@ -97,8 +99,8 @@ def export_pools(pools: Sequence[LivePool], region: str, *, pin_ids: bool = Fals
                   frozenset(collected.withheld))
 
 
-PARTS = ("settings", "mfa", "domain", "clients", "identity_providers", "groups",
-         "resource_servers", *part_keys())
+# What ``--only`` takes: every kind's config key.
+PARTS = (*(key for key, _ in exporters()), *part_keys())
 
 
 def check_part(part: str) -> tuple[str, str]:
@@ -151,36 +153,19 @@ def _lacks(export: Export, member: str, item: str) -> str:
 def _export_pool(
     live: LivePool, region: str, *, pin_id: bool = False, collected: _Collected | None = None
 ) -> dict[str, Any]:
-    """One pool's config body: region, settings, MFA and every sub-resource collection
-    the pool has (so that plan of the export manages them)."""
+    """One pool's config body: region, then what each kind exports (kinds.exporters(),
+    then kinds.parts()): every part the pool has, so that plan of the export manages
+    them."""
     collected = collected if collected is not None else _Collected()
     name = str(live.pool["Name"])
     body: dict[str, Any] = {"region": region}
     if pin_id:
         body["id"] = live.id
-    body["settings"] = export_settings(live.pool)
-    mfa = export_mfa(live.mfa, pool_region(live.pool))
-    if mfa is not None:
-        body["mfa"] = mfa
+    for key, export_from in exporters():
+        value = export_from(live, collected)
+        if value is not None:
+            body[key] = value
     kids = live.children
-    if kids.clients:
-        body["clients"] = {n: export_client(c) for n, c in sorted(kids.clients.items())}
-        collected.withheld |= {str(c["ClientSecret"]) for c in kids.clients.values()
-                               if c.get("ClientSecret")}
-    if kids.providers:
-        body["identity_providers"] = {
-            n: export_provider(name, n, p, collected) for n, p in sorted(kids.providers.items())
-        }
-    domain = export_domain(kids.domains, collected)
-    if domain is not None:
-        body["domain"] = domain
-    groups = export_groups(kids.groups, live.id, kids.providers)
-    if groups:
-        body["groups"] = groups
-    if kids.resource_servers:
-        body["resource_servers"] = {
-            i: export_resource_server(s) for i, s in sorted(kids.resource_servers.items())
-        }
     context = ExportContext(name, region, kids.clients or {},
                             partial(_part_variable, collected, name), collected.notes.append)
     for part in parts():

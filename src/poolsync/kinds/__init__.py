@@ -9,6 +9,8 @@ use, so importing a kind module costs nothing else."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from poolsync.kinds.base import KindOps, Part
 
@@ -58,3 +60,28 @@ def operations() -> tuple[KindOps, ...]:
     own = (settings.OPS, mfa.OPS, domain.OPS, identity_provider.OPS, resource_server.OPS,
            client.OPS, group.OPS)
     return (*own, *(p.ops for p in parts()))
+
+
+Exporter = Callable[[Any, Any], Any]
+
+
+@functools.cache
+def exporters() -> tuple[tuple[str, Exporter], ...]:
+    """Each kind's config key and its ``export_from(live, collected)`` (a plan.LivePool
+    and export's collected variables, notes and withheld secrets; None: nothing to
+    write), in the order an exported pool lists them. The kinds that plan themselves
+    follow (``Part.export``)."""
+    from poolsync.kinds import (
+        client,
+        domain,
+        group,
+        identity_provider,
+        mfa,
+        resource_server,
+        settings,
+    )
+
+    return (("settings", settings.export_from), ("mfa", mfa.export_from),
+            ("clients", client.export_from), ("identity_providers", identity_provider.export_from),
+            ("domain", domain.export_from), ("groups", group.export_from),
+            ("resource_servers", resource_server.export_from))

@@ -351,3 +351,14 @@ OPS = KindOps(
               **dict.fromkeys(("CreateUserPoolClient", "UpdateUserPoolClient",
                                "DeleteUserPoolClient"), "UserPoolClientUpdate")},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
+    """``clients`` of an export (``live``: a plan.LivePool). A client's secret is never
+    written: it is withheld from the output (``collected.withheld``)."""
+    clients = live.children.clients
+    if not clients:
+        return None
+    collected.withheld |= {str(c["ClientSecret"]) for c in clients.values()
+                           if c.get("ClientSecret")}
+    return {n: export_client(c) for n, c in sorted(clients.items())}

@@ -215,3 +215,8 @@ OPS = KindOps(
               **dict.fromkeys(("CreateUserPoolDomain", "UpdateUserPoolDomain",
                                "DeleteUserPoolDomain"), "UserPoolResourceUpdate")},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
+    """``domain`` of an export (``live``: a plan.LivePool)."""
+    return export_domain(live.children.domains, collected)

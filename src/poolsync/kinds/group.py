@@ -59,3 +59,9 @@ OPS = KindOps(
               **dict.fromkeys(("CreateGroup", "UpdateGroup", "DeleteGroup"),
                               "UserPoolResourceUpdate")},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
+    """``groups`` of an export (``live``: a plan.LivePool), without federation groups."""
+    kids = live.children
+    return export_groups(kids.groups, live.id, kids.providers) or None

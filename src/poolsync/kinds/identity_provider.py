@@ -377,3 +377,13 @@ OPS = KindOps(
               **dict.fromkeys(("CreateIdentityProvider", "UpdateIdentityProvider",
                                "DeleteIdentityProvider"), "UserPoolResourceUpdate")},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
+    """``identity_providers`` of an export (``live``: a plan.LivePool), every secret
+    as an ``${env:...}`` placeholder."""
+    providers = live.children.providers
+    if not providers:
+        return None
+    pool = str(live.pool["Name"])
+    return {n: export_provider(pool, n, p, collected) for n, p in sorted(providers.items())}

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from poolsync.kinds.base import KindOps
-from poolsync.kinds.settings import sms_region_defaults_to_the_pool_region
+from poolsync.kinds.settings import pool_region, sms_region_defaults_to_the_pool_region
 from poolsync.model import MISSING, Problem
 from poolsync.normalize import (
     UNKNOWN,
@@ -277,3 +277,9 @@ OPS = KindOps(
     writes=("SetUserPoolMfaConfig",),
     category={"GetUserPoolMfaConfig": "UserPoolRead", "SetUserPoolMfaConfig": "UserPoolUpdate"},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
+    """``mfa`` of an export (``live``: a plan.LivePool); None when it is Cognito's
+    default."""
+    return export_mfa(live.mfa, pool_region(live.pool))

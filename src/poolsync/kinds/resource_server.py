@@ -77,3 +77,11 @@ OPS = KindOps(
               **dict.fromkeys(("CreateResourceServer", "UpdateResourceServer",
                                "DeleteResourceServer"), "UserPoolResourceUpdate")},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
+    """``resource_servers`` of an export (``live``: a plan.LivePool)."""
+    servers = live.children.resource_servers
+    if not servers:
+        return None
+    return {i: export_resource_server(s) for i, s in sorted(servers.items())}

@@ -926,3 +926,8 @@ OPS = KindOps(
               "ListTagsForResource": "UserPoolResourceRead",
               **dict.fromkeys(("TagResource", "UntagResource"), "UserPoolResourceUpdate")},
 )
+
+
+def export_from(live: Any, collected: Any) -> dict[str, Any]:
+    """``settings`` of an export (``live``: a plan.LivePool)."""
+    return export_settings(live.pool)
