@@ -27,8 +27,9 @@ from poolsync.errors import (
     PoolsyncError,
     SafetyRefusal,
 )
-from poolsync.kinds import parts
+from poolsync.kinds import parts, readers
 from poolsync.kinds.base import client_placeholder
+from poolsync.kinds.client import read_all as read_all_clients
 from poolsync.model import (
     POOL_ARN,
     POOL_ID,
@@ -299,84 +300,22 @@ def _read_pool(cognito: Cognito, pool: PoolConfig, pool_id: str | None,
     return LivePool(described, mfa, _read_children(cognito, pool, described), strays)
 
 
-def _read_clients(cognito: Cognito, described: Mapping[str, Any]
-                  ) -> dict[str, Mapping[str, Any]]:
-    """The pool's app clients by name. Cognito does not keep client names unique
-    (botocore CreateUserPoolClient has no error for a name in use; a client's key is its
-    ClientId), but poolsync addresses clients by name: two clients of one name would
-    hide one of them from plan, drift and prune. Raised as an error naming both ids.
-    The other collections are unique by API: GroupName (CreateGroup:
-    GroupExistsException), ProviderName (CreateIdentityProvider:
-    DuplicateProviderException), a resource server's Identifier (its key in
-    DescribeResourceServer), and a pool has at most one prefix and one custom domain
-    (DescribeUserPool's Domain and CustomDomain)."""
-    pool_id = str(described["Id"])
-    listed = cognito.list_clients(pool_id)
-    ids: dict[str, list[str]] = {}
-    for client in listed:
-        ids.setdefault(str(client["ClientName"]), []).append(str(client["ClientId"]))
-    twice = {name: found for name, found in ids.items() if len(found) > 1}
-    if twice:
-        named = "; ".join(f"{len(found)} named {name!r} ({', '.join(found)})"
-                          for name, found in sorted(twice.items()))
-        raise LiveStateError(
-            f"the pool {described.get('Name')!r} ({pool_id}) has app clients with the same "
-            f"name: {named}. Cognito allows it, but poolsync finds clients by name and would "
-            "see only one of each. Rename one (in the console) or delete the one not in use "
-            f"(aws cognito-idp delete-user-pool-client --user-pool-id {pool_id} "
-            "--client-id ID), then run again."
-        )
-    return {name: cognito.describe_client(pool_id, found[0]) for name, found in ids.items()}
-
-
 def _read_children(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
                    ) -> LiveChildren:
     """Read only the collections the file manages, or needs to check a client's
     references and print its sign-in URL (and the domain when the file sets the tier:
     managed login needs ESSENTIALS); no per-item call where the list already carries the
     data (groups, resource servers)."""
-    pool_id = str(described["Id"])
-    clients = pool.clients is not None
-    named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
-    providers: dict[str, Mapping[str, Any]] | None = None
-    if pool.identity_providers is not None:
-        providers = {str(p["ProviderName"]): cognito.describe_provider(pool_id,
-                                                                        str(p["ProviderName"]))
-                     for p in cognito.list_providers(pool_id)}
-    elif any(set(c.get("SupportedIdentityProviders") or []) - {"COGNITO"} for c in named):
-        # Only to check that the providers a client names exist: names are enough.
-        providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
-    scopes_named = any("/" in str(s) for c in named for s in c.get("AllowedOAuthScopes") or [])
-    hosted_ui = any({"code", "implicit"} & set(c.get("AllowedOAuthFlows") or []) for c in named)
-    groups = ({str(g["GroupName"]): g for g in cognito.list_groups(pool_id)}
-              if pool.groups is not None else None)
-    if providers is None and any(name.startswith(f"{pool_id}_") for name in groups or ()):
-        # Only to tell Cognito's federation groups from ordinary ones: names are enough.
-        providers = {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
-    live_clients = _read_clients(cognito, described) if clients else None
+    so_far: dict[str, Any] = {}
+    for field_name, read in readers():
+        so_far[field_name] = read(cognito, pool, described, so_far)
     return LiveChildren(
-        pool_id=pool_id,
+        pool_id=str(described["Id"]),
         pool_arn=str(described.get("Arn", "")),
         fingerprints=poolsync_tags(described),
-        clients=live_clients,
-        providers=providers,
-        domains=tuple(
-            d for d in (cognito.describe_domain(str(described[key]))
-                        for key in ("Domain", "CustomDomain")
-                        if described.get(key) and (pool.domain is not None or hosted_ui
-                                                    or "UserPoolTier" in pool.settings
-                                                    or _part_needs_domain(pool)))
-            if d is not None
-        ),
-        groups=groups,
-        resource_servers={str(r["Identifier"]): r for r in cognito.list_resource_servers(pool_id)}
-        if pool.resource_servers is not None or scopes_named else None,
-        **_read_parts(cognito, pool, described, live_clients),
+        **so_far,
+        **_read_parts(cognito, pool, described, so_far["clients"]),
     )
-
-
-def _part_needs_domain(pool: PoolConfig) -> bool:
-    return any(p.needs_domain for p in parts() if p.key in pool.parts)
 
 
 def _read_parts(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any],
@@ -500,8 +439,8 @@ def plan(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS) 
     for pool, reading in unread:
         assert reading is not None
         live[(pool.region, pool.name)] = replace(reading, children=replace(
-            reading.children, clients=_read_clients(session.cognito(pool.region),
-                                                    reading.pool)))
+            reading.children, clients=read_all_clients(session.cognito(pool.region),
+                                                        reading.pool)))
     if replaced or unread:
         for pool, found in replaced:
             assert found is not None
@@ -1106,7 +1045,7 @@ class _PoolApply:
         of its name? Cognito does not keep client names unique (botocore
         CreateUserPoolClient has no error for a name in use), so two applies adding one
         client to an existing pool at once both create it, and every later plan stops on
-        the duplicate (``_read_clients``). A run whose client is not older than every
+        the duplicate (``kinds.client.read_all``). A run whose client is not older than every
         other of its name deletes it (just made: no app uses its id yet) and says so
         (exit 1). A tie (CreationDate has whole seconds in some answers) costs both
         copies when both runs see it: the next apply creates the client once; never

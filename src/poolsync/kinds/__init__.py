@@ -85,3 +85,22 @@ def exporters() -> tuple[tuple[str, Exporter], ...]:
             ("clients", client.export_from), ("identity_providers", identity_provider.export_from),
             ("domain", domain.export_from), ("groups", group.export_from),
             ("resource_servers", resource_server.export_from))
+
+
+Reader = Callable[[Any, Any, Any, Any], Any]
+
+
+@functools.cache
+def readers() -> tuple[tuple[str, Reader], ...]:
+    """Each sub-resource kind's field of ``plan_children.LiveChildren`` and its
+    ``read_live(cognito, pool, described, so_far)``: the fewest calls for what the file
+    (a PoolConfig) manages or needs to check, given what the kinds before it read
+    (``so_far``, by field). In reading order: groups before identity providers (a
+    group named like a federation group asks for the providers' names). The pool's
+    settings and MFA are read before these (engine._read_pool), the kinds that plan
+    themselves after (``parts``)."""
+    from poolsync.kinds import client, domain, group, identity_provider, resource_server
+
+    return (("groups", group.read_live), ("providers", identity_provider.read_live),
+            ("clients", client.read_live), ("domains", domain.read_live),
+            ("resource_servers", resource_server.read_live))

@@ -362,3 +362,41 @@ def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
     collected.withheld |= {str(c["ClientSecret"]) for c in clients.values()
                            if c.get("ClientSecret")}
     return {n: export_client(c) for n, c in sorted(clients.items())}
+
+
+def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
+              so_far: Mapping[str, Any]) -> dict[str, Mapping[str, Any]] | None:
+    """The pool's app clients by name, when the file manages clients. Cognito does not
+    keep client names unique (botocore CreateUserPoolClient has no error for a name in
+    use; a client's key is its ClientId), but poolsync addresses clients by name: two
+    clients of one name would hide one of them from plan, drift and prune. Raised as a
+    LiveStateError naming both ids. The other collections are unique by API:
+    GroupName (CreateGroup: GroupExistsException), ProviderName
+    (CreateIdentityProvider: DuplicateProviderException), a resource server's
+    Identifier (its key in DescribeResourceServer), and a pool has at most one prefix
+    and one custom domain (DescribeUserPool's Domain and CustomDomain)."""
+    if pool.clients is None:
+        return None
+    return read_all(cognito, described)
+
+
+def read_all(cognito: Any, described: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Every app client of the pool, described, by name (``read_live``)."""
+    from poolsync.errors import LiveStateError
+
+    pool_id = str(described["Id"])
+    ids: dict[str, list[str]] = {}
+    for client in cognito.list_clients(pool_id):
+        ids.setdefault(str(client["ClientName"]), []).append(str(client["ClientId"]))
+    twice = {name: found for name, found in ids.items() if len(found) > 1}
+    if twice:
+        named = "; ".join(f"{len(found)} named {name!r} ({', '.join(found)})"
+                          for name, found in sorted(twice.items()))
+        raise LiveStateError(
+            f"the pool {described.get('Name')!r} ({pool_id}) has app clients with the same "
+            f"name: {named}. Cognito allows it, but poolsync finds clients by name and would "
+            "see only one of each. Rename one (in the console) or delete the one not in use "
+            f"(aws cognito-idp delete-user-pool-client --user-pool-id {pool_id} "
+            "--client-id ID), then run again."
+        )
+    return {name: cognito.describe_client(pool_id, found[0]) for name, found in ids.items()}

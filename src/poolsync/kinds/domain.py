@@ -220,3 +220,23 @@ OPS = KindOps(
 def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
     """``domain`` of an export (``live``: a plan.LivePool)."""
     return export_domain(live.children.domains, collected)
+
+
+def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
+              so_far: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """DescribeUserPoolDomain for the pool's domains (DescribeUserPool names its prefix
+    and custom domain) when the file manages the domain, a client uses the hosted UI
+    (its sign-in URL), the file sets the tier (managed login needs ESSENTIALS), or a
+    kind the file writes needs it (``Part.needs_domain``)."""
+    from poolsync.kinds import parts
+
+    named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
+    hosted_ui = any({"code", "implicit"} & set(c.get("AllowedOAuthFlows") or [])
+                    for c in named)
+    wanted = (pool.domain is not None or hosted_ui or "UserPoolTier" in pool.settings
+              or any(p.needs_domain for p in parts() if p.key in pool.parts))
+    if not wanted:
+        return ()
+    found = (cognito.describe_domain(str(described[key])) for key in ("Domain", "CustomDomain")
+             if described.get(key))
+    return tuple(d for d in found if d is not None)

@@ -65,3 +65,11 @@ def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
     """``groups`` of an export (``live``: a plan.LivePool), without federation groups."""
     kids = live.children
     return export_groups(kids.groups, live.id, kids.providers) or None
+
+
+def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
+              so_far: Mapping[str, Any]) -> dict[str, Mapping[str, Any]] | None:
+    """ListGroups when the file manages groups: it carries every member (no GetGroup)."""
+    if pool.groups is None:
+        return None
+    return {str(g["GroupName"]): g for g in cognito.list_groups(str(described["Id"]))}

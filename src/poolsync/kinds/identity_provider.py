@@ -387,3 +387,22 @@ def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
         return None
     pool = str(live.pool["Name"])
     return {n: export_provider(pool, n, p, collected) for n, p in sorted(providers.items())}
+
+
+def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
+              so_far: Mapping[str, Any]) -> dict[str, Mapping[str, Any]] | None:
+    """Every provider described when the file manages them; otherwise their names only
+    (ListIdentityProviders), when a client names a provider (does it exist?) or a
+    group read earlier (``so_far["groups"]``) is named like a federation group (is it
+    Cognito's?); else none."""
+    pool_id = str(described["Id"])
+    if pool.identity_providers is not None:
+        return {str(p["ProviderName"]): cognito.describe_provider(pool_id, str(p["ProviderName"]))
+                for p in cognito.list_providers(pool_id)}
+    named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
+    federated = any(set(c.get("SupportedIdentityProviders") or []) - {"COGNITO"}
+                    for c in named)
+    lookalike = any(name.startswith(f"{pool_id}_") for name in so_far.get("groups") or ())
+    if federated or lookalike:
+        return {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
+    return None

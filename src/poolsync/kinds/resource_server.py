@@ -85,3 +85,15 @@ def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
     if not servers:
         return None
     return {i: export_resource_server(s) for i, s in sorted(servers.items())}
+
+
+def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
+              so_far: Mapping[str, Any]) -> dict[str, Mapping[str, Any]] | None:
+    """ListResourceServers (it carries every member) when the file manages resource
+    servers, or a client names a custom scope (does it exist?)."""
+    named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
+    scopes = any("/" in str(s) for c in named for s in c.get("AllowedOAuthScopes") or [])
+    if pool.resource_servers is None and not scopes:
+        return None
+    return {str(r["Identifier"]): r
+            for r in cognito.list_resource_servers(str(described["Id"]))}
