@@ -1,16 +1,23 @@
 """Shared fixtures: a Cognito for every test that needs one, behaving like AWS.
 
 ``cognito`` is moto 5.2.1 behind poolsync's stand-in (the default); ``plain_moto`` is
-moto as shipped, for the few tests that show where the two differ.
+moto as shipped, for the few tests that show where the two differ. Below the fixtures,
+the helpers tests import: ``cli``, ``boto_cognito``, and what the kinds' tests
+(tests/test_kind_*.py) share.
 """
 
 from __future__ import annotations
 
+import json
 import textwrap
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from botocore.exceptions import ConnectionClosedError
 from moto import mock_aws
 
 from poolsync import standin
@@ -80,3 +87,82 @@ def boto_cognito(session: AwsSession, region: str = REGION) -> BotoCognito:
     cognito = session.cognito(region)
     assert isinstance(cognito, BotoCognito)
     return cognito
+
+
+# --------------------------------------------------------------------------- the kinds' tests
+#
+# What the tests of each kind (tests/test_kind_*.py) do outside poolsync: look at the pool
+# through boto3 as a console user would, read a JSON plan or an export, count a plan's
+# reads, lose a response.
+
+
+def boto(session: AwsSession) -> Any:
+    """The session's boto3 client, for calls a test makes itself (not recorded)."""
+    return boto_cognito(session)._boto()
+
+
+def pool_id(session: AwsSession) -> str:
+    """The id of the one user pool."""
+    return str(boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
+
+
+def client_id(session: AwsSession, name: str) -> str:
+    """The id of the pool's app client ``name``."""
+    clients = boto(session).list_user_pool_clients(UserPoolId=pool_id(session),
+                                                   MaxResults=60)["UserPoolClients"]
+    return str(next(c["ClientId"] for c in clients if c["ClientName"] == name))
+
+
+def plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
+              *extra: str) -> dict[str, Any]:
+    """``plan PATH -o json EXTRA...`` (exit 0, 2 or 3), its output parsed."""
+    capsys.readouterr()
+    assert cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def plan_object(plan: dict[str, Any], address: str) -> dict[str, Any]:
+    """The object at ``address`` of a JSON plan."""
+    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
+
+
+def export_yaml(session: AwsSession, capsys: pytest.CaptureFixture[str],
+                *extra: str) -> dict[str, Any]:
+    """``export --region REGION --all EXTRA...`` (exit 0), its output parsed."""
+    capsys.readouterr()
+    assert cli(session, "export", "--region", REGION, "--all", *extra) == 0
+    return dict(yaml.safe_load(capsys.readouterr().out))
+
+
+def plan_reads(session: AwsSession, path: str) -> Counter[str]:
+    """``plan PATH --detailed-exitcode`` (exit 0: nothing to do), and how many times it
+    called each operation, retries not counted."""
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    assert cli(session, "plan", path, "--detailed-exitcode") == 0
+    return Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+
+
+class LosingFirstResponse:
+    """A boto client whose methods named with one of ``prefixes`` lose their first
+    response after the server acted (as when the connection drops): the retry must look
+    the object up, not send the create again."""
+
+    def __init__(self, inner: Any, *prefixes: str) -> None:
+        self._inner = inner
+        self._prefixes = prefixes
+        self._lost: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+        if not name.startswith(self._prefixes):
+            return method
+
+        def lose_first(**params: Any) -> Any:
+            response = method(**params)
+            if name not in self._lost:
+                self._lost.add(name)
+                raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
+            return response
+
+        return lose_first

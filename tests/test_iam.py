@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ConnectionClosedError
 
 from poolsync import iam
 from poolsync.aws import AwsSession, RetryPolicy
 from poolsync.cli import run
 from poolsync.kinds import client_secret
 from poolsync.standin import client_secrets as standin_secrets
-from tests.conftest import EXAMPLES, REGION
+from tests.conftest import EXAMPLES, REGION, LosingFirstResponse
 from tests.conftest import boto_cognito as _cognito
 from tests.conftest import cli as _cli
 
@@ -166,29 +165,6 @@ class _Recorder:
         self.seen[use] |= {c.operation for c in cognito.calls[before:]}
 
 
-class _LosingResponses:
-    """The boto client, except that the first response of every create is lost after
-    the server acted (as when the connection drops): the retry looks the object up."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-        self._lost: set[str] = set()
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._inner, name)
-        if not name.startswith(("create_", "add_custom_attributes")):
-            return method
-
-        def lose_first(**params: Any) -> Any:
-            response = method(**params)
-            if name not in self._lost:
-                self._lost.add(name)
-                raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
-            return response
-
-        return lose_first
-
-
 @pytest.fixture
 def record(session: AwsSession, monkeypatch: pytest.MonkeyPatch) -> Iterator[_Recorder]:
     monkeypatch.setenv("APPLE_KEY", APPLE_KEY)
@@ -274,7 +250,7 @@ def every_path(record: _Recorder, session: AwsSession, write: Callable[..., str]
     # Creates whose responses are lost: the retries look each object up first.
     _delete_pools(session)
     cognito = _cognito(session)
-    cognito._client = _LosingResponses(cognito._boto())
+    cognito._client = LosingFirstResponse(cognito._boto(), "create_", "add_custom_attributes")
     record("apply", v1, "--yes")
     assert len(cognito.list_user_pools()) == 1
     pinned = write(V1.replace("        region: eu-west-1\n", "        region: eu-west-1\n"

@@ -23,8 +23,14 @@ from poolsync.kinds import client_secret
 from poolsync.kinds.base import PartContext, client_placeholder
 from poolsync.model import POOL_ARN, POOL_ID, Action
 from poolsync.standin import client_secrets as standin_secrets
-from tests.conftest import REGION, boto_cognito
+from tests.conftest import REGION, LosingFirstResponse, boto_cognito
+from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
+from tests.conftest import client_id as _client_id
+from tests.conftest import plan_json as _plan_json
+from tests.conftest import plan_object as _object
+from tests.conftest import plan_reads as _plan_reads
+from tests.conftest import pool_id as _pool_id
 
 WEB_SECRET = "given_web_secret_value_aaaa1111"
 NEW_WEB_SECRET = "given_web_secret_value_bbbb2222"
@@ -69,20 +75,6 @@ def web_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEB_SECRET", WEB_SECRET)
 
 
-def _boto(session: AwsSession) -> Any:
-    return boto_cognito(session)._boto()
-
-
-def _pool_id(session: AwsSession) -> str:
-    return str(_boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
-
-
-def _client_id(session: AwsSession, name: str) -> str:
-    clients = _boto(session).list_user_pool_clients(UserPoolId=_pool_id(session),
-                                                    MaxResults=10)["UserPoolClients"]
-    return str(next(c["ClientId"] for c in clients if c["ClientName"] == name))
-
-
 def _secrets(session: AwsSession, name: str) -> list[dict[str, Any]]:
     found = _boto(session).list_user_pool_client_secrets(UserPoolId=_pool_id(session),
                                                          ClientId=_client_id(session, name))
@@ -95,17 +87,6 @@ def _values(session: AwsSession, name: str) -> list[str]:
     client = cognitoidp_backends["123456789012"][REGION].user_pools[pool_id].clients[
         _client_id(session, name)]
     return [s["ClientSecretValue"] for s in standin_secrets.secrets_of(client)]
-
-
-def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
-               *extra: str) -> dict[str, Any]:
-    capsys.readouterr()
-    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
-    return dict(json.loads(capsys.readouterr().out))
-
-
-def _object(plan: dict[str, Any], address: str) -> dict[str, Any]:
-    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
 
 
 def _writes(session: AwsSession, before: int) -> list[str]:
@@ -318,17 +299,10 @@ def test_export_writes_no_client_secrets_and_round_trips(
 def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> None:
     path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
-    cognito = boto_cognito(session)
-
-    def plan_calls(config: str) -> Counter[str]:
-        before = len(cognito.calls)
-        assert _cli(session, "plan", config, "--detailed-exitcode") == 0
-        return Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
-
     pool = {"ListUserPools": 1, "DescribeUserPool": 1, "GetUserPoolMfaConfig": 1}
-    assert plan_calls(path) == Counter({**pool, "ListUserPoolClients": 1,
-                                        "DescribeUserPoolClient": 2,
-                                        "ListUserPoolClientSecrets": 2})
+    assert _plan_reads(session, path) == Counter({**pool, "ListUserPoolClients": 1,
+                                                  "DescribeUserPoolClient": 2,
+                                                  "ListUserPoolClientSecrets": 2})
     # Without the clients in the file: their ids from one listing, no Describe.
     only = write("""
         version: 1
@@ -339,9 +313,9 @@ def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> No
               backend: {rotate_after: 90d, overlap: 7d}
               web: {value: "${env:WEB_SECRET}", overlap: 7d}
     """, "only.yaml")
-    assert plan_calls(only) == Counter({**pool, "ListUserPoolClients": 1,
-                                        "ListUserPoolClientSecrets": 2})
-    assert plan_calls(write(WITHOUT, "without.yaml")) == Counter(
+    assert _plan_reads(session, only) == Counter({**pool, "ListUserPoolClients": 1,
+                                                  "ListUserPoolClientSecrets": 2})
+    assert _plan_reads(session, write(WITHOUT, "without.yaml")) == Counter(
         {**pool, "ListUserPoolClients": 1, "DescribeUserPoolClient": 2})
 
 
@@ -686,34 +660,13 @@ def test_a_literal_value_in_the_file_is_never_printed(
 
 def test_a_lost_add_answer_is_looked_up_not_sent_again(
         session: AwsSession, write: Callable[..., str], clock: Clock) -> None:
-    from botocore.exceptions import ConnectionClosedError
-
     from poolsync.aws import RetryPolicy
 
     path = write(ROTATED_ONLY)
     assert _cli(session, "apply", path, "--yes") == 0
     cognito = boto_cognito(session)
     cognito.retry = RetryPolicy(sleep=lambda seconds: None)
-    boto = cognito._boto()
-
-    class Losing:
-        lost = False
-
-        def __getattr__(self, name: str) -> Any:
-            method = getattr(boto, name)
-            if name != "add_user_pool_client_secret":
-                return method
-
-            def lose_first(**params: Any) -> Any:
-                response = method(**params)
-                if not Losing.lost:
-                    Losing.lost = True
-                    raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
-                return response
-
-            return lose_first
-
-    cognito._client = Losing()
+    cognito._client = LosingFirstResponse(cognito._boto(), "add_user_pool_client_secret")
     clock.forward(100)
     assert _cli(session, "apply", path, "--yes") == 0
     outcomes = [c.outcome for c in cognito.calls if c.operation == "AddUserPoolClientSecret"]

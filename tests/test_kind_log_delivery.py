@@ -4,7 +4,6 @@ plan, a console change found and reverted, an event source the file does not lis
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,13 @@ from poolsync.aws import AwsSession
 from poolsync.kinds import log_delivery
 from poolsync.kinds.base import PartContext
 from tests.conftest import REGION, boto_cognito
+from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
+from tests.conftest import export_yaml as _export
+from tests.conftest import plan_json as _plan_json
+from tests.conftest import plan_object as _object
+from tests.conftest import plan_reads as _plan_reads
+from tests.conftest import pool_id as _pool_id
 
 GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/app"
 OTHER_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/other"
@@ -36,28 +41,9 @@ POOL = """
 """
 
 
-def _boto(session: AwsSession) -> Any:
-    return boto_cognito(session)._boto()
-
-
-def _pool_id(session: AwsSession) -> str:
-    return str(_boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
-
-
 def _live(session: AwsSession) -> list[dict[str, Any]]:
     found = _boto(session).get_log_delivery_configuration(UserPoolId=_pool_id(session))
     return list(found["LogDeliveryConfiguration"]["LogConfigurations"])
-
-
-def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
-               *extra: str) -> dict[str, Any]:
-    capsys.readouterr()
-    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
-    return dict(json.loads(capsys.readouterr().out))
-
-
-def _object(plan: dict[str, Any], address: str) -> dict[str, Any]:
-    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
 
 
 def test_apply_then_plan_is_clean(session: AwsSession, write: Callable[..., str]) -> None:
@@ -141,28 +127,21 @@ def test_export_round_trips(session: AwsSession, write: Callable[..., str], tmp_
                             capsys: pytest.CaptureFixture[str]) -> None:
     path = write(POOL.format(tier="ESSENTIALS", group=GROUP))
     assert _cli(session, "apply", path, "--yes") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all") == 0
-    document = yaml.safe_load(capsys.readouterr().out)
+    document = _export(session, capsys)
     assert document["pools"]["app"]["log_delivery"] == {
         "userNotification": {"LogLevel": "ERROR",
                              "CloudWatchLogsConfiguration": {"LogGroupArn": GROUP}}}
     exported = tmp_path / "exported.yaml"
     exported.write_text(yaml.safe_dump(document))
     assert _cli(session, "plan", str(exported), "--detailed-exitcode") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all", "--only", "log_delivery") == 0
-    only = yaml.safe_load(capsys.readouterr().out)
+    only = _export(session, capsys, "--only", "log_delivery")
     assert set(only["pools"]["app"]) == {"region", "log_delivery"}
 
 
 def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> None:
     path = write(POOL.format(tier="ESSENTIALS", group=GROUP))
     assert _cli(session, "apply", path, "--yes") == 0
-    cognito = boto_cognito(session)
-    before = len(cognito.calls)
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
-    calls = Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+    calls = _plan_reads(session, path)
     assert calls == Counter({"ListUserPools": 1, "DescribeUserPool": 1,
                              "GetUserPoolMfaConfig": 1, "GetLogDeliveryConfiguration": 1})
 

@@ -21,8 +21,14 @@ from poolsync.aws import AwsSession
 from poolsync.kinds import managed_login_branding as mlb
 from poolsync.kinds.base import ExportContext, PartContext
 from poolsync.model import NOT_REPORTED, POOL_ID, Action
-from tests.conftest import REGION, boto_cognito
+from tests.conftest import REGION, LosingFirstResponse, boto_cognito, plan_object
+from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
+from tests.conftest import client_id as _client_id
+from tests.conftest import export_yaml as _export
+from tests.conftest import plan_json as _plan_json
+from tests.conftest import plan_reads as _plan_reads
+from tests.conftest import pool_id as _pool_id
 
 LOGO = b"\x89PNG\r\n\x1a\n" + b"first logo" * 20
 OTHER_LOGO = b"\x89PNG\r\n\x1a\n" + b"second logo" * 20
@@ -62,15 +68,8 @@ def files(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _boto(session: AwsSession) -> Any:
-    return boto_cognito(session)._boto()
-
-
 def _ids(session: AwsSession) -> tuple[str, str]:
-    boto = _boto(session)
-    pool_id = boto.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
-    clients = boto.list_user_pool_clients(UserPoolId=pool_id, MaxResults=10)["UserPoolClients"]
-    return str(pool_id), str(next(c["ClientId"] for c in clients if c["ClientName"] == "web"))
+    return _pool_id(session), _client_id(session, "web")
 
 
 def _live(session: AwsSession) -> dict[str, Any]:
@@ -87,16 +86,8 @@ def _update(session: AwsSession, **members: Any) -> None:
         **members)
 
 
-def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
-               *extra: str) -> dict[str, Any]:
-    capsys.readouterr()
-    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
-    return dict(json.loads(capsys.readouterr().out))
-
-
-def _object(plan: dict[str, Any], address: str = "app/managed_login_branding/web"
-            ) -> dict[str, Any]:
-    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
+def _object(plan: dict[str, Any]) -> dict[str, Any]:
+    return plan_object(plan, "app/managed_login_branding/web")
 
 
 def _writes(session: AwsSession, since: int) -> list[str]:
@@ -276,8 +267,7 @@ def test_a_pool_that_does_not_write_it_makes_none_of_its_calls(
 def test_the_minimal_reads(session: AwsSession, applied: str) -> None:
     cognito = boto_cognito(session)
     before = len(cognito.calls)
-    assert _cli(session, "plan", applied, "--detailed-exitcode") == 0
-    calls = Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+    calls = _plan_reads(session, applied)
     assert calls == Counter({"ListUserPools": 1, "DescribeUserPool": 1,
                              "GetUserPoolMfaConfig": 1, "ListUserPoolClients": 1,
                              "DescribeUserPoolClient": 1, "DescribeUserPoolDomain": 1,
@@ -288,9 +278,7 @@ def test_the_minimal_reads(session: AwsSession, applied: str) -> None:
 
 def test_export_round_trips(session: AwsSession, applied: str, tmp_path: Path,
                             capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all") == 0
-    document = yaml.safe_load(capsys.readouterr().out)
+    document = _export(session, capsys)
     assert document["pools"]["app"]["managed_login_branding"] == {"web": {
         "UseCognitoProvidedValues": False,
         "Settings": {"categories": {"global": {"colorSchemeMode": "DARK"},
@@ -298,10 +286,7 @@ def test_export_round_trips(session: AwsSession, applied: str, tmp_path: Path,
     exported = tmp_path / "exported.yaml"
     exported.write_text(yaml.safe_dump(document))
     assert _cli(session, "plan", str(exported), "--detailed-exitcode") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all",
-                "--only", "managed_login_branding/web") == 0
-    only = yaml.safe_load(capsys.readouterr().out)
+    only = _export(session, capsys, "--only", "managed_login_branding/web")
     assert set(only["pools"]["app"]) == {"region", "managed_login_branding"}
 
 
@@ -630,32 +615,11 @@ def test_a_lost_create_answer_is_looked_up_not_sent_again(
         session: AwsSession, write: Callable[..., str], files: Path) -> None:
     """A create whose response is lost may have acted; sent again it would be refused
     (ManagedLoginBrandingExistsException): the client's style is looked up first."""
-    from botocore.exceptions import ConnectionClosedError
-
     from poolsync.aws import RetryPolicy
 
     cognito = boto_cognito(session)
     cognito.retry = RetryPolicy(sleep=lambda seconds: None)
-    boto = cognito._boto()
-
-    class Losing:
-        lost = False
-
-        def __getattr__(self, name: str) -> Any:
-            method = getattr(boto, name)
-            if name != "create_managed_login_branding":
-                return method
-
-            def lose_first(**params: Any) -> Any:
-                response = method(**params)
-                if not Losing.lost:
-                    Losing.lost = True
-                    raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
-                return response
-
-            return lose_first
-
-    cognito._client = Losing()
+    cognito._client = LosingFirstResponse(cognito._boto(), "create_managed_login_branding")
     path = write(_pool())
     assert _cli(session, "apply", path, "--yes") == 0
     outcomes = [c.outcome for c in cognito.calls if c.operation == "CreateManagedLoginBranding"]

@@ -7,7 +7,6 @@ at plan time before any write, and the stand-in's)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,14 @@ from poolsync.kinds import risk_configuration
 from poolsync.kinds.base import PartContext, client_placeholder
 from poolsync.model import POOL_ID
 from tests.conftest import REGION, boto_cognito
+from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
+from tests.conftest import client_id as _client_id
+from tests.conftest import export_yaml as _export
+from tests.conftest import plan_json as _plan_json
+from tests.conftest import plan_object as _object
+from tests.conftest import plan_reads as _plan_reads
+from tests.conftest import pool_id as _pool_id
 
 SETTINGS = """\
         settings:
@@ -53,20 +59,6 @@ WEB_TAKEOVER = {"Actions": {"HighAction": {"EventAction": "BLOCK", "Notify": Fal
 EXCEPTIONS = {"SkippedIPRangeList": ["203.0.113.0/24"]}
 
 
-def _boto(session: AwsSession) -> Any:
-    return boto_cognito(session)._boto()
-
-
-def _pool_id(session: AwsSession) -> str:
-    return str(_boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
-
-
-def _client_id(session: AwsSession, name: str) -> str:
-    clients = _boto(session).list_user_pool_clients(UserPoolId=_pool_id(session),
-                                                    MaxResults=60)["UserPoolClients"]
-    return str(next(c["ClientId"] for c in clients if c["ClientName"] == name))
-
-
 def _live(session: AwsSession, client: str | None = None) -> dict[str, Any]:
     params = {"UserPoolId": _pool_id(session)}
     if client is not None:
@@ -75,17 +67,6 @@ def _live(session: AwsSession, client: str | None = None) -> dict[str, Any]:
     found.pop("LastModifiedDate", None)
     found.pop("UserPoolId")
     return dict(found)
-
-
-def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
-               *extra: str) -> dict[str, Any]:
-    capsys.readouterr()
-    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
-    return dict(json.loads(capsys.readouterr().out))
-
-
-def _object(plan: dict[str, Any], address: str) -> dict[str, Any]:
-    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
 
 
 def _objects(plan: dict[str, Any]) -> list[dict[str, Any]]:
@@ -221,19 +202,14 @@ def test_a_client_configuration_the_file_does_not_list_is_kept_until_pruned(
 def test_export_round_trips(session: AwsSession, write: Callable[..., str], tmp_path: Any,
                             capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(session, "apply", write(POOL), "--yes") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all") == 0
-    document = yaml.safe_load(capsys.readouterr().out)
+    document = _export(session, capsys)
     exported = document["pools"]["app"]["risk_configuration"]
     assert list(exported) == ["ALL", "web"]  # mobile inherits: nothing of its own
     assert exported["web"]["AccountTakeoverRiskConfiguration"] == WEB_TAKEOVER
     path = tmp_path / "exported.yaml"
     path.write_text(yaml.safe_dump(document))
     assert _cli(session, "plan", str(path), "--detailed-exitcode") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all", "--only",
-                "risk_configuration/web") == 0
-    only = yaml.safe_load(capsys.readouterr().out)
+    only = _export(session, capsys, "--only", "risk_configuration/web")
     assert set(only["pools"]["app"]) == {"region", "risk_configuration"}
     assert list(only["pools"]["app"]["risk_configuration"]) == ["web"]
 
@@ -241,16 +217,14 @@ def test_export_round_trips(session: AwsSession, write: Callable[..., str], tmp_
 def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> None:
     path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
-    cognito = boto_cognito(session)
-    before = len(cognito.calls)
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
-    calls = Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+    calls = _plan_reads(session, path)
     # The pool-wide configuration and one per live client (a client's own is seen only
     # through its own request).
     assert calls == Counter({"ListUserPools": 1, "DescribeUserPool": 1,
                              "GetUserPoolMfaConfig": 1, "ListUserPoolClients": 1,
                              "DescribeUserPoolClient": 2, "DescribeRiskConfiguration": 3})
     without = write(POOL.split("        risk_configuration:")[0], "without.yaml")
+    cognito = boto_cognito(session)
     before = len(cognito.calls)
     assert _cli(session, "plan", without, "--detailed-exitcode") == 0
     assert "DescribeRiskConfiguration" not in {c.operation for c in cognito.calls[before:]}

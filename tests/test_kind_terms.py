@@ -12,14 +12,21 @@ from typing import Any
 
 import pytest
 import yaml
-from botocore.exceptions import ClientError, ConnectionClosedError
+from botocore.exceptions import ClientError
 
 from poolsync.aws import AwsSession, RetryPolicy
 from poolsync.kinds import terms
 from poolsync.kinds.base import PartContext, client_placeholder
 from poolsync.model import POOL_ID, Action
-from tests.conftest import REGION, boto_cognito
+from tests.conftest import REGION, LosingFirstResponse, boto_cognito
+from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
+from tests.conftest import client_id as _client_id
+from tests.conftest import export_yaml as _export
+from tests.conftest import plan_json as _plan_json
+from tests.conftest import plan_object as _object
+from tests.conftest import plan_reads as _plan_reads
+from tests.conftest import pool_id as _pool_id
 
 TERMS = "https://example.com/terms"
 PRIVACY = "https://example.com/privacy"
@@ -45,20 +52,6 @@ ONLY_TERMS_OF_USE = POOL.replace(f"""            privacy-policy:
 """, "")
 
 
-def _boto(session: AwsSession) -> Any:
-    return boto_cognito(session)._boto()
-
-
-def _pool_id(session: AwsSession) -> str:
-    return str(_boto(session).list_user_pools(MaxResults=10)["UserPools"][0]["Id"])
-
-
-def _client_id(session: AwsSession, name: str) -> str:
-    clients = _boto(session).list_user_pool_clients(UserPoolId=_pool_id(session),
-                                                    MaxResults=60)["UserPoolClients"]
-    return str(next(c["ClientId"] for c in clients if c["ClientName"] == name))
-
-
 def _live(session: AwsSession) -> dict[tuple[str, str], dict[str, Any]]:
     """(client id, TermsName) -> DescribeTerms' Terms."""
     boto, pool_id = _boto(session), _pool_id(session)
@@ -66,17 +59,6 @@ def _live(session: AwsSession) -> dict[tuple[str, str], dict[str, Any]]:
     described = [boto.describe_terms(UserPoolId=pool_id, TermsId=t["TermsId"])["Terms"]
                  for t in listed]
     return {(t["ClientId"], t["TermsName"]): t for t in described}
-
-
-def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
-               *extra: str) -> dict[str, Any]:
-    capsys.readouterr()
-    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
-    return dict(json.loads(capsys.readouterr().out))
-
-
-def _object(plan: dict[str, Any], address: str) -> dict[str, Any]:
-    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
 
 
 def _writes(session: AwsSession, before: int) -> list[Any]:
@@ -202,9 +184,7 @@ def test_a_re_created_client_gets_its_terms_again(
 def test_export_round_trips(session: AwsSession, write: Callable[..., str], tmp_path: Any,
                             capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(session, "apply", write(POOL), "--yes") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all") == 0
-    document = yaml.safe_load(capsys.readouterr().out)
+    document = _export(session, capsys)
     assert document["pools"]["app"]["terms"] == {"web": {
         "privacy-policy": {"Links": {"cognito:default": PRIVACY}},
         "terms-of-use": {"Links": {"cognito:default": TERMS, "cognito:french": f"{TERMS}/fr"}},
@@ -212,9 +192,7 @@ def test_export_round_trips(session: AwsSession, write: Callable[..., str], tmp_
     exported = tmp_path / "exported.yaml"
     exported.write_text(yaml.safe_dump(document))
     assert _cli(session, "plan", str(exported), "--detailed-exitcode") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all", "--only", "terms/web") == 0
-    only = yaml.safe_load(capsys.readouterr().out)
+    only = _export(session, capsys, "--only", "terms/web")
     assert set(only["pools"]["app"]) == {"region", "terms"}
     assert set(only["pools"]["app"]["terms"]) == {"web"}
 
@@ -222,10 +200,7 @@ def test_export_round_trips(session: AwsSession, write: Callable[..., str], tmp_
 def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> None:
     path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
-    cognito = boto_cognito(session)
-    before = len(cognito.calls)
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
-    calls = Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+    calls = _plan_reads(session, path)
     assert calls == Counter({"ListUserPools": 1, "DescribeUserPool": 1,
                              "GetUserPoolMfaConfig": 1, "DescribeUserPoolDomain": 1,
                              "ListUserPoolClients": 1, "DescribeUserPoolClient": 1,
@@ -303,26 +278,7 @@ def test_a_lost_create_terms_answer_is_looked_up_not_sent_again(
         session: AwsSession, write: Callable[..., str]) -> None:
     cognito = boto_cognito(session)
     cognito.retry = RetryPolicy(sleep=lambda seconds: None)
-    boto = cognito._boto()
-
-    class Losing:
-        lost = False
-
-        def __getattr__(self, name: str) -> Any:
-            method = getattr(boto, name)
-            if name != "create_terms":
-                return method
-
-            def lose_first(**params: Any) -> Any:
-                response = method(**params)
-                if not Losing.lost:
-                    Losing.lost = True
-                    raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
-                return response
-
-            return lose_first
-
-    cognito._client = Losing()
+    cognito._client = LosingFirstResponse(cognito._boto(), "create_terms")
     path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
     assert [c.outcome for c in cognito.calls if c.operation == "CreateTerms"][-3:] == [

@@ -24,7 +24,14 @@ from poolsync.kinds import ui_customization as ui
 from poolsync.kinds.base import ExportContext, PartContext, client_placeholder
 from poolsync.model import POOL_ARN, POOL_ID, Action
 from tests.conftest import REGION, boto_cognito
+from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
+from tests.conftest import client_id as _client_id
+from tests.conftest import export_yaml as _export
+from tests.conftest import plan_json as _plan_json
+from tests.conftest import plan_object as _object
+from tests.conftest import plan_reads as _plan_reads
+from tests.conftest import pool_id as _pool_id
 
 LOGO = b"\x89PNG\r\n\x1a\n" + b"first logo " * 40
 OTHER_LOGO = b"\xff\xd8\xff\xe0" + b"second logo " * 40
@@ -60,21 +67,8 @@ def path(write: Callable[..., str], tmp_path: Path) -> str:
     return str(write(POOL))
 
 
-def _boto(session: AwsSession) -> Any:
-    return boto_cognito(session)._boto()
-
-
 def _pool(session: AwsSession) -> dict[str, Any]:
-    boto = _boto(session)
-    pool_id = boto.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
-    return dict(boto.describe_user_pool(UserPoolId=pool_id)["UserPool"])
-
-
-def _client_id(session: AwsSession, name: str) -> str:
-    boto = _boto(session)
-    clients = boto.list_user_pool_clients(UserPoolId=_pool(session)["Id"],
-                                          MaxResults=10)["UserPoolClients"]
-    return str(next(c["ClientId"] for c in clients if c["ClientName"] == name))
+    return dict(_boto(session).describe_user_pool(UserPoolId=_pool_id(session))["UserPool"])
 
 
 def _live(session: AwsSession, client: str = "ALL") -> dict[str, Any]:
@@ -88,17 +82,6 @@ def _console_set(session: AwsSession, client: str = "ALL", **members: Any) -> No
     client_id = "ALL" if client == "ALL" else _client_id(session, client)
     _boto(session).set_ui_customization(UserPoolId=_pool(session)["Id"], ClientId=client_id,
                                         **members)
-
-
-def _plan_json(session: AwsSession, path: str, capsys: pytest.CaptureFixture[str],
-               *extra: str) -> dict[str, Any]:
-    capsys.readouterr()
-    assert _cli(session, "plan", path, "-o", "json", *extra) in (0, 2, 3)
-    return dict(json.loads(capsys.readouterr().out))
-
-
-def _object(plan: dict[str, Any], address: str) -> dict[str, Any]:
-    return next(o for p in plan["pools"] for o in p["objects"] if o["address"] == address)
 
 
 def _sha(data: bytes) -> str:
@@ -304,10 +287,7 @@ def test_the_minimal_reads(session: AwsSession, write: Callable[..., str],
     lean = write(POOL.replace("        clients:\n          web: {}\n          mobile: {}\n", "")
                  .replace("        domain: {Domain: ui-customization-test, "
                           "ManagedLoginVersion: 1}\n", ""), "lean.yaml")
-    cognito = boto_cognito(session)
-    before = len(cognito.calls)
-    assert _cli(session, "plan", lean, "--detailed-exitcode") == 0
-    calls = Counter(c.operation for c in cognito.calls[before:] if c.attempt == 1)
+    calls = _plan_reads(session, lean)
     assert calls == Counter({"ListUserPools": 1, "DescribeUserPool": 1,
                              "GetUserPoolMfaConfig": 1, "DescribeUserPoolDomain": 1,
                              "ListUserPoolClients": 1, "GetUICustomization": 2})
@@ -316,9 +296,7 @@ def test_the_minimal_reads(session: AwsSession, write: Callable[..., str],
 def test_export_round_trips(session: AwsSession, path: str, tmp_path: Path,
                             capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(session, "apply", path, "--yes") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all") == 0
-    document = yaml.safe_load(capsys.readouterr().out)
+    document = _export(session, capsys)
     # The logo cannot be exported (Get gives only its URL): the entry keeps it.
     assert document["pools"]["app"]["ui_customization"] == {"ALL": {"CSS": BANNER},
                                                             "web": {"CSS": LABEL}}
@@ -326,10 +304,7 @@ def test_export_round_trips(session: AwsSession, path: str, tmp_path: Path,
     exported.parent.mkdir()
     exported.write_text(yaml.safe_dump(document))
     assert _cli(session, "plan", str(exported), "--detailed-exitcode") == 0
-    capsys.readouterr()
-    assert _cli(session, "export", "--region", REGION, "--all",
-                "--only", "ui_customization/web") == 0
-    only = yaml.safe_load(capsys.readouterr().out)
+    only = _export(session, capsys, "--only", "ui_customization/web")
     assert only["pools"]["app"]["ui_customization"] == {"web": {"CSS": LABEL}}
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from poolsync.model import FieldChange
+from poolsync.model import POOL_ARN, POOL_ID, FieldChange
 
 
 def _no_defaults(written: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -133,6 +133,15 @@ class PartContext:
         """The pool is created in this run from the file alone: no live pool (a replaced
         pool's new copy carries the live settings the file does not write)."""
         return not self.described
+
+    @property
+    def pool_arn(self) -> str:
+        """The pool's ARN, for TagResource: POOL_ARN for a pool created in this run (a
+        new one, or a replaced pool's new copy), which apply fills in as it does
+        POOL_ID."""
+        if self.pool_id == POOL_ID:
+            return POOL_ARN
+        return str(self.described.get("Arn") or POOL_ARN)
 
 
 def _no_note(text: str) -> None:

@@ -54,9 +54,9 @@ from typing import Any
 
 from poolsync import children as ch
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
+from poolsync.kinds.common import map_schema, ref, tag_call, written_entries
 from poolsync.model import (
     MISSING,
-    POOL_ARN,
     POOL_ID,
     Action,
     ApiCall,
@@ -302,10 +302,10 @@ def _record(ctx: PartContext, name: str, given: str) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
     taggable: botocore TagResource), as plan_children._track_private_key records
     Apple's key: scrypt salted with the value's location, never keyed. A pool created
-    in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN."""
-    arn = POOL_ARN if ctx.pool_id == POOL_ID else str(ctx.described.get("Arn") or POOL_ARN)
+    in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN
+    (``PartContext.pool_arn``)."""
     fingerprint = ch.fingerprint(given, value_location(ctx.pool, name))
-    return ApiCall("TagResource", {"ResourceArn": arn, "Tags": {tag_key(name): fingerprint}})
+    return tag_call(ctx, {tag_key(name): fingerprint})
 
 
 def export(found: Any, ctx: ExportContext) -> None:
@@ -321,7 +321,7 @@ def one_way_to_rotate(pool: Any) -> Iterator[Problem]:
     """Each client gives ``rotate_after`` (Cognito generates the new secret) or
     ``value`` (the file gives it), not both; and a rotation period longer than the
     overlap (else the client would always have two secrets)."""
-    for name, policy in _written(pool):
+    for name, policy in written_entries(pool, KEY):
         at = pool.at(KEY, name)
         has_rotate, has_value = "rotate_after" in policy, "value" in policy
         if has_rotate == has_value:
@@ -340,7 +340,7 @@ def confidential_client(pool: Any) -> Iterator[Problem]:
     """A client the file defines must be confidential: AddUserPoolClientSecret is "for an
     existing confidential user pool app client" (botocore). A client the file does not
     define is checked at plan time against the live one."""
-    for name, _ in _written(pool):
+    for name, _ in written_entries(pool, KEY):
         client = pool.clients.get(name)
         if isinstance(client, Mapping) and not (
                 client.get("GenerateSecret") is True or isinstance(client.get("ClientSecret"), str)):
@@ -355,7 +355,7 @@ def no_create_time_secret(pool: Any) -> Iterator[Problem]:
     DescribeUserPoolClient returns; which secret that is once a rotation added another
     is UNVERIFIED, and a difference would replace the client (a new id). Write
     ``GenerateSecret: true`` and give the value under client_secrets."""
-    for name, _ in _written(pool):
+    for name, _ in written_entries(pool, KEY):
         client = pool.clients.get(name)
         if isinstance(client, Mapping) and "ClientSecret" in client:
             yield Problem(f"clients.{name}.ClientSecret is the client's create-time secret; "
@@ -363,14 +363,6 @@ def no_create_time_secret(pool: Any) -> Iterator[Problem]:
                           "rotated one and replace the client: write GenerateSecret: true "
                           f"and give the value as client_secrets.{name}.value",
                           pool.at("clients", name, "ClientSecret"))
-
-
-def _written(pool: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    value = pool.parts.get(KEY)
-    if isinstance(value, Mapping):
-        for name, policy in value.items():
-            if isinstance(policy, Mapping):
-                yield str(name), policy
 
 
 def schema(conv: Any) -> dict[str, Any]:
@@ -395,13 +387,8 @@ def schema(conv: Any) -> dict[str, Any]:
         "required": ["overlap"],
         "additionalProperties": False,
     }
-    return {
-        "type": "object",
-        "description": "App client name -> how its secrets rotate, without replacing "
-                       "the client.",
-        "propertyNames": conv.ref(conv.model.shape_for("ClientNameType")),
-        "additionalProperties": {"$ref": "#/$defs/poolsync.ClientSecretRotation"},
-    }
+    return map_schema(conv, "App client name -> how its secrets rotate, without replacing "
+                            "the client.", ref("poolsync.ClientSecretRotation"))
 
 
 PART = Part(

@@ -29,6 +29,7 @@ from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import ExportContext, Part, PartContext
+from poolsync.kinds.common import map_schema, ref, written_entries
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
 KEY = "log_delivery"
@@ -165,7 +166,7 @@ def log_configuration_pairs(pool: Any) -> Iterator[Problem]:
     with CloudWatchLogsConfiguration. To send userAuthEvents activity ... choose INFO
     with one of CloudWatchLogsConfiguration, FirehoseConfiguration, or
     S3Configuration"), and one destination per configuration."""
-    for source, config in _written(pool):
+    for source, config in written_entries(pool, KEY):
         at = pool.at(KEY, source)
         destinations = [d for d in DESTINATIONS if d in config]
         if source == "userNotification":
@@ -192,18 +193,10 @@ def log_delivery_tier(pool: Any) -> Iterator[Problem]:
     tier = pool.settings.get("UserPoolTier") if isinstance(pool.settings, Mapping) else None
     if not isinstance(tier, str) or tier == "PLUS":
         return
-    desired = dict(_written(pool))
+    desired = dict(written_entries(pool, KEY))
     for what in plus_features(desired):
         yield Problem(f"{what} needs UserPoolTier PLUS (the file sets {tier}): set "
                       "UserPoolTier: PLUS", pool.at(KEY))
-
-
-def _written(pool: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    value = pool.parts.get(KEY)
-    if isinstance(value, Mapping):
-        for source, config in value.items():
-            if isinstance(config, Mapping):
-                yield str(source), config
 
 
 def schema(conv: Any) -> dict[str, Any]:
@@ -212,12 +205,8 @@ def schema(conv: Any) -> dict[str, Any]:
     item = conv.structure(shape, exclude=frozenset({"EventSource"}))
     item["description"] = "LogConfigurationType members, minus EventSource (the key)."
     conv.defs["poolsync.LogConfiguration"] = item
-    return {
-        "type": "object",
-        "description": "EventSource -> where SetLogDeliveryConfiguration sends its logs.",
-        "propertyNames": conv.ref(conv.model.shape_for("EventSourceName")),
-        "additionalProperties": {"$ref": "#/$defs/poolsync.LogConfiguration"},
-    }
+    return map_schema(conv, "EventSource -> where SetLogDeliveryConfiguration sends its logs.",
+                      ref("poolsync.LogConfiguration"), names="EventSourceName")
 
 
 PART = Part(

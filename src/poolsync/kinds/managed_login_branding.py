@@ -32,19 +32,24 @@ DescribeManagedLoginBranding (by id) is never needed.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import ExportContext, Part, PartContext
+from poolsync.kinds.common import (
+    beside_yaml,
+    content_digest,
+    map_schema,
+    record_tag_key,
+    ref,
+    tag_call,
+    written_entries,
+)
 from poolsync.model import (
     NOT_REPORTED,
-    POOL_ARN,
-    POOL_ID,
     Action,
     ApiCall,
     ObjectPlan,
@@ -68,9 +73,6 @@ REQUEST_LIMIT = 2_000_000
 # The pool tag that records the assets poolsync last sent a client's style, for a
 # Describe that answers without their Bytes (``recorded_contents``).
 TAG_PREFIX = "poolsync:branding:"
-# TagKeysType: at most 128 characters (botocore).
-_TAG_KEY_MAX = 128
-_TAG_PUNCTUATION = frozenset("_.:/=+-@ ")
 
 
 # --------------------------------------------------------------------------- reading
@@ -108,11 +110,6 @@ def asset_key(asset: Mapping[str, Any]) -> str:
     if asset.get("ResourceId"):
         parts.append(str(asset["ResourceId"]))
     return "/".join(parts)
-
-
-def content_digest(data: bytes) -> str:
-    """How an image shows in a plan: ``sha256:`` and the hex digest, never its bytes."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def asset_view(asset: Mapping[str, Any]) -> dict[str, Any]:
@@ -163,11 +160,8 @@ def assets_digest(assets: Mapping[str, Mapping[str, Any]]) -> str:
 
 def tag_key(client: str) -> str:
     """``poolsync:branding:<client>``; a client name a tag key cannot hold (a comma,
-    more than 128 characters: rules.tag_key_characters) is replaced by its digest."""
-    key = TAG_PREFIX + client
-    if len(key) <= _TAG_KEY_MAX and all(c.isalnum() or c in _TAG_PUNCTUATION for c in client):
-        return key
-    return TAG_PREFIX + "sha256-" + hashlib.sha256(client.encode()).hexdigest()[:32]
+    more than 128 characters) is replaced by its digest (``record_tag_key``)."""
+    return record_tag_key(TAG_PREFIX, client)
 
 
 def recorded_contents(live: Mapping[str, Mapping[str, Any]],
@@ -286,7 +280,7 @@ def load_assets(ctx: PartContext, name: str, entry: Mapping[str, Any]
     out = []
     for index, asset in enumerate(entry.get("Assets") or []):
         where: ConfigPath = (KEY, name, "Assets", index, "File")
-        path = written_path(ctx, where, str(asset.get("File", "")))
+        path = beside_yaml(ctx, where, str(asset.get("File", "")))
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -299,15 +293,6 @@ def load_assets(ctx: PartContext, name: str, entry: Mapping[str, Any]
         out.append({**{k: asset[k] for k in ASSET_MEMBERS if asset.get(k) is not None},
                     "Bytes": data})
     return out
-
-
-def written_path(ctx: PartContext, where: ConfigPath, file: str) -> Path:
-    """``file`` as written at ``where``: relative to the directory of the YAML file
-    that writes it (a template's, for a pool built from one)."""
-    cfg = ctx.cfg
-    if cfg is None or getattr(cfg, "locate", None) is None:
-        return Path(file)
-    return Path(cfg.locate(where).file).parent / file
 
 
 def _created(ctx: PartContext, address: str, name: str, client_id: str,
@@ -455,10 +440,7 @@ def recorded(ctx: PartContext, name: str, desired: Mapping[str, Any],
     at most 50 tags: botocore UserPoolTagsType)."""
     if "Assets" not in desired or not any("Assets" in c.params for c in calls):
         return calls
-    arn = str(ctx.described.get("Arn") or POOL_ARN) if ctx.pool_id != POOL_ID else POOL_ARN
-    tag = ApiCall("TagResource", {"ResourceArn": arn,
-                                  "Tags": {tag_key(name): assets_digest(desired["Assets"])}})
-    return (*calls, tag)
+    return (*calls, tag_call(ctx, {tag_key(name): assets_digest(desired["Assets"])}))
 
 
 def request_size(params: Mapping[str, Any]) -> int:
@@ -522,7 +504,7 @@ def cognito_values_alone(pool: Any) -> Iterator[Problem]:
     """UseCognitoProvidedValues true goes with neither Settings nor Assets (botocore
     CreateManagedLoginBrandingRequest.UseCognitoProvidedValues: "you must also omit
     values for Settings and Assets")."""
-    for name, entry in _entries(pool):
+    for name, entry in written_entries(pool, KEY):
         if entry.get(UCPV) is True and ("Settings" in entry or "Assets" in entry):
             yield Problem("UseCognitoProvidedValues: true takes neither Settings nor Assets "
                           "(Cognito refuses them together)", pool.at(KEY, name, UCPV))
@@ -532,7 +514,7 @@ def one_asset_per_slot(pool: Any) -> Iterator[Problem]:
     """One asset per Category, ColorMode (and ResourceId): a second one in the same
     slot replaces the first (terraform-provider-aws managed_login_branding.go), so the
     style could never match the file."""
-    for name, entry in _entries(pool):
+    for name, entry in written_entries(pool, KEY):
         seen: dict[str, int] = {}
         for index, asset in enumerate(entry.get("Assets") or []):
             if not isinstance(asset, Mapping):
@@ -549,7 +531,7 @@ def branding_needs_managed_login(pool: Any) -> Iterator[Problem]:
     """Styles brand the managed login pages of a domain with ManagedLoginVersion 2
     (``refuse_without_managed_login``), decided offline when the file writes the
     domain; otherwise at plan time against the live one."""
-    if not any(True for _ in _entries(pool)) or not pool.domain:
+    if not any(True for _ in written_entries(pool, KEY)) or not pool.domain:
         return
     version = pool.domain.get("ManagedLoginVersion", 1)
     if version == 2 or (isinstance(version, str) and version.startswith("${")):
@@ -558,14 +540,6 @@ def branding_needs_managed_login(pool: Any) -> Iterator[Problem]:
              else pool.at(KEY))
     yield Problem("managed login branding needs the domain's ManagedLoginVersion 2 (the file's "
                   f"domain has {version}: the classic hosted UI)", where)
-
-
-def _entries(pool: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    value = pool.parts.get(KEY)
-    if isinstance(value, Mapping):
-        for name, entry in value.items():
-            if isinstance(entry, Mapping):
-                yield str(name), entry
 
 
 def schema(conv: Any) -> dict[str, Any]:
@@ -595,12 +569,8 @@ def schema(conv: Any) -> dict[str, Any]:
                        "items": {"$ref": "#/$defs/poolsync.ManagedLoginAsset"}},
         },
     }
-    return {
-        "type": "object",
-        "description": "App client name -> its managed login style (null: none).",
-        "propertyNames": conv.ref(conv.model.shape_for("ClientNameType")),
-        "additionalProperties": {"$ref": "#/$defs/poolsync.ManagedLoginBranding"},
-    }
+    return map_schema(conv, "App client name -> its managed login style (null: none).",
+                      ref("poolsync.ManagedLoginBranding"))
 
 
 PART = Part(

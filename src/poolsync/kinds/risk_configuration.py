@@ -48,6 +48,7 @@ from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
+from poolsync.kinds.common import map_schema, ref
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
 KEY = "risk_configuration"
@@ -399,13 +400,9 @@ def schema(conv: Any) -> dict[str, Any]:
     item["description"] = ("SetRiskConfiguration members, minus UserPoolId and ClientId "
                            "(the key). Blocks left out are kept as they are live.")
     conv.defs["poolsync.RiskConfiguration"] = item
-    return {
-        "type": "object",
-        "description": ("App client name (or ALL: the pool-wide configuration) -> its "
-                        "threat protection risk configuration (SetRiskConfiguration)."),
-        "propertyNames": conv.ref(conv.model.shape_for("ClientNameType")),
-        "additionalProperties": {"$ref": "#/$defs/poolsync.RiskConfiguration"},
-    }
+    return map_schema(conv, "App client name (or ALL: the pool-wide configuration) -> its "
+                            "threat protection risk configuration (SetRiskConfiguration).",
+                      ref("poolsync.RiskConfiguration"))
 
 
 PART = Part(

@@ -825,7 +825,7 @@ def tag_key_characters(pool: _Pool) -> Iterator[Problem]:
     for key in _mapping(pool.settings.get("UserPoolTags")):
         if not isinstance(key, str) or _unknown(key):
             continue
-        bad = [c for c in dict.fromkeys(key) if not _tag_key_character(c)]
+        bad = [c for c in dict.fromkeys(key) if not tag_key_character(c)]
         if bad:
             shown = ", ".join(json.dumps(c) for c in bad[:5])
             yield Problem(
@@ -834,7 +834,9 @@ def tag_key_characters(pool: _Pool) -> Iterator[Problem]:
                 pool.at("settings", "UserPoolTags", key))
 
 
-def _tag_key_character(char: str) -> bool:
+def tag_key_character(char: str) -> bool:
+    """One character ``tag_key_characters`` allows (also what a ``poolsync:`` record's
+    key may hold: kinds.common.record_tag_key)."""
     return char in TAG_KEY_PUNCTUATION or unicodedata.category(char)[0] in _TAG_KEY_CATEGORIES
 
 

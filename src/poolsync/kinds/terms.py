@@ -53,6 +53,7 @@ from typing import Any
 from poolsync.diff import creation_changes, field_changes
 from poolsync.errors import LiveStateError
 from poolsync.kinds.base import ExportContext, Part, PartContext
+from poolsync.kinds.common import map_schema, ref
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
 KEY = "terms"
@@ -376,18 +377,10 @@ def schema(conv: Any) -> dict[str, Any]:
     item["description"] = ("CreateTerms members but UserPoolId, ClientId and TermsName (the "
                            "keys); TermsSource LINK and Enforcement NONE when left out.")
     conv.defs["poolsync.Terms"] = item
-    return {
-        "type": "object",
-        "description": "App client name -> its terms documents (CreateTerms), shown on "
-                       "managed login's sign-up page.",
-        "propertyNames": conv.ref(conv.model.shape_for("ClientNameType")),
-        "additionalProperties": {
-            "type": "object",
-            "description": "TermsName -> the document.",
-            "propertyNames": conv.ref(conv.model.shape_for("TermsNameType")),
-            "additionalProperties": {"$ref": "#/$defs/poolsync.Terms"},
-        },
-    }
+    documents = map_schema(conv, "TermsName -> the document.", ref("poolsync.Terms"),
+                           names="TermsNameType")
+    return map_schema(conv, "App client name -> its terms documents (CreateTerms), shown on "
+                            "managed login's sign-up page.", documents)
 
 
 PART = Part(

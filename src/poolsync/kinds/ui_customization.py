@@ -58,8 +58,6 @@ category descriptions; UNVERIFIED, no public list names these operations).
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +65,15 @@ from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
-from poolsync.model import POOL_ARN, POOL_ID, Action, ApiCall, ObjectPlan, Problem
+from poolsync.kinds.common import (
+    beside_yaml,
+    content_digest,
+    map_schema,
+    record_tag_key,
+    ref,
+    written_entries,
+)
+from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 from poolsync.normalize import poolsync_tags
 
 KEY = "ui_customization"
@@ -80,10 +86,6 @@ MAX_IMAGE = 131072
 # count (AWS tagging guide, "Tag naming limits and requirements").
 MAX_TAGS = 50
 TAG_PREFIX = "poolsync:ui-image:"
-_TAG_KEY_MAX = 128  # botocore TagKeysType
-# Characters a tag key may hold besides letters, numbers and separators (rules.py,
-# tag_key_characters: the AWS Tag Editor guide's pattern).
-_TAG_PUNCTUATION = frozenset("_.:/=+-@")
 # The live logo when no tag says what poolsync sent (set in the console, or before
 # poolsync managed it): never equal to a file's logo, so adopting it sends the file's.
 UNRECORDED = "(a logo poolsync did not send)"
@@ -171,24 +173,10 @@ def empty_css_is_none(css: Any) -> str | None:
     return css if isinstance(css, str) and css else None
 
 
-def image_fingerprint(data: bytes) -> str:
-    """The logo as compared and recorded: a content hash, never the bytes."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
 def image_tag(entry: str) -> str:
-    """The pool tag recording the logo of ``entry`` (``ALL`` or a client name). A client
-    name may hold what a tag key cannot (a comma, a tab: botocore ClientNameType
-    against the tag key pattern), or be too long for the 128-character key: such a name
-    is recorded under a hash of it."""
-    key = TAG_PREFIX + entry
-    if len(key) <= _TAG_KEY_MAX and all(_tag_key_character(c) for c in entry):
-        return key
-    return f"{TAG_PREFIX}sha256-{hashlib.sha256(entry.encode()).hexdigest()[:32]}"
-
-
-def _tag_key_character(char: str) -> bool:
-    return char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in ("L", "N", "Z")
+    """The pool tag recording the logo of ``entry`` (``ALL`` or a client name; a name a
+    tag key cannot hold is hashed: ``record_tag_key``)."""
+    return record_tag_key(TAG_PREFIX, entry)
 
 
 # --------------------------------------------------------------------------- the file
@@ -218,26 +206,20 @@ def wanted(ctx: PartContext, name: str, written: Mapping[str, Any]) -> Wanted:
         else:
             out.image, out.problem = _image_file(ctx, name, written["ImageFile"])
             if out.image is not None:
-                out.members["ImageFile"] = image_fingerprint(out.image)
+                out.members["ImageFile"] = content_digest(out.image)
     return out
 
 
-def beside_yaml(ctx: PartContext, path: tuple[str, ...], written: str) -> Path:
-    """A path written in the file, relative to the YAML file that wrote it (a template's
-    file for an entry the template writes: ``PoolConfig.locate``)."""
-    target = Path(written).expanduser()
-    if target.is_absolute():
-        return target
-    locate = getattr(ctx.cfg, "locate", None)
-    if locate is None:
-        return target
-    return Path(locate((KEY, *path)).file).parent / target
+def _file(ctx: PartContext, name: str, member: str, written: Any) -> Path:
+    """The file an entry's CSSFile or ImageFile names (``~`` is the user's home), next
+    to the YAML file that writes it."""
+    return beside_yaml(ctx, (KEY, name, member), str(Path(str(written)).expanduser()))
 
 
 def _css_file(ctx: PartContext, name: str, written: Any
               ) -> tuple[str | None, tuple[str, tuple[str, ...]] | None]:
     where = (KEY, name, "CSSFile")
-    path = beside_yaml(ctx, (name, "CSSFile"), str(written))
+    path = _file(ctx, name, "CSSFile", written)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -253,7 +235,7 @@ def _css_file(ctx: PartContext, name: str, written: Any
 def _image_file(ctx: PartContext, name: str, written: Any
                 ) -> tuple[bytes | None, tuple[str, tuple[str, ...]] | None]:
     where = (KEY, name, "ImageFile")
-    path = beside_yaml(ctx, (name, "ImageFile"), str(written))
+    path = _file(ctx, name, "ImageFile", written)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -309,7 +291,7 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
 def _pool(ctx: PartContext) -> _Pool:
     tags = poolsync_tags(ctx.described) if not ctx.new_pool else {}
     return _Pool(pool_id=ctx.pool_id,
-                 arn=POOL_ARN if ctx.pool_id == POOL_ID else str(ctx.described.get("Arn")),
+                 arn=ctx.pool_arn,
                  tags=tags, no_domain=domain_refusal(ctx), classic_note=classic_note(ctx),
                  tag_room=MAX_TAGS - tags_after_apply(ctx))
 
@@ -403,7 +385,7 @@ def tag_calls(pool: _Pool, tag: str, want: Wanted, desired: Mapping[str, Any]
               ) -> tuple[ApiCall, ...]:
     """After the Set: record the logo sent, or forget the one removed."""
     if want.image is not None:
-        fingerprint = image_fingerprint(want.image)
+        fingerprint = content_digest(want.image)
         if pool.tags.get(tag) == fingerprint:
             return ()
         return (ApiCall("TagResource", {"ResourceArn": pool.arn, "Tags": {tag: fingerprint}}),)
@@ -507,7 +489,7 @@ def _export_note(ctx: ExportContext, note: str) -> None:
 
 def one_css_source(pool: Any) -> Iterator[Problem]:
     """CSS is either written inline or read from a file, not both."""
-    for name, entry in _written(pool):
+    for name, entry in written_entries(pool, KEY):
         if "CSS" in entry and "CSSFile" in entry:
             yield Problem("write CSS or CSSFile, not both", pool.at(KEY, name, "CSSFile"))
 
@@ -518,19 +500,12 @@ def image_tags_within_budget(pool: Any) -> Iterator[Problem]:
     at plan time, against the live pool)."""
     tags = pool.settings.get("UserPoolTags") if isinstance(pool.settings, Mapping) else None
     user = [k for k in tags if not str(k).startswith("aws:")] if isinstance(tags, Mapping) else []
-    logos = [name for name, entry in _written(pool) if isinstance(entry.get("ImageFile"), str)]
+    logos = [name for name, entry in written_entries(pool, KEY)
+             if isinstance(entry.get("ImageFile"), str)]
     if logos and len(user) + len(logos) > MAX_TAGS:
         yield Problem(f"{len(logos)} logos need {len(logos)} pool tags to record them and "
                       f"settings.UserPoolTags has {len(user)}: a user pool has at most "
                       f"{MAX_TAGS} tags", pool.at(KEY, logos[-1], "ImageFile"))
-
-
-def _written(pool: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    value = pool.parts.get(KEY)
-    if isinstance(value, Mapping):
-        for name, entry in value.items():
-            if isinstance(entry, Mapping):
-                yield str(name), entry
 
 
 # --------------------------------------------------------------------------- schema
@@ -557,13 +532,9 @@ def schema(conv: Any) -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
-    return {
-        "type": "object",
-        "description": "Hosted UI (classic) customization by app client name; ALL is the "
-                       "pool-wide default (SetUICustomization ClientId ALL).",
-        "propertyNames": conv.ref(conv.model.shape_for("ClientNameType")),
-        "additionalProperties": {"$ref": "#/$defs/poolsync.UICustomization"},
-    }
+    return map_schema(conv, "Hosted UI (classic) customization by app client name; ALL is "
+                            "the pool-wide default (SetUICustomization ClientId ALL).",
+                      ref("poolsync.UICustomization"))
 
 
 PART = Part(

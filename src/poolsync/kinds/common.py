@@ -1,0 +1,80 @@
+"""What several kinds that plan themselves (``base.Part``) do alike: walk the entries
+the file writes, read a file named next to the YAML, record a digest in a ``poolsync:``
+pool tag, and give their JSON Schema a map keyed by name. One function each, so the
+kinds cannot drift apart."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from poolsync.kinds.base import PartContext
+from poolsync.kinds.settings import tag_key_character
+from poolsync.model import ApiCall
+from poolsync.model import Path as ConfigPath
+
+# botocore TagKeysType: at most 128 characters.
+TAG_KEY_MAX = 128
+
+
+def written_entries(pool: Any, key: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each entry the file writes as a mapping under the pool's ``key`` (``rules._Pool``),
+    by name; what is not a mapping is the schema's to report."""
+    value = pool.parts.get(key)
+    if isinstance(value, Mapping):
+        for name, entry in value.items():
+            if isinstance(entry, Mapping):
+                yield str(name), entry
+
+
+def beside_yaml(ctx: PartContext, where: ConfigPath, file: str) -> Path:
+    """``file`` as written at ``where`` (a path below the pool): relative to the
+    directory of the YAML file that writes it (a template's, for an entry a template
+    writes: ``PoolConfig.locate``); an absolute path is itself."""
+    locate = getattr(ctx.cfg, "locate", None)
+    if locate is None:
+        return Path(file)
+    return Path(locate(where).file).parent / file
+
+
+def content_digest(data: bytes) -> str:
+    """How file content is compared, recorded and shown: ``sha256:`` and the hex
+    digest, never the bytes (for public content: an image, not a secret)."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def record_tag_key(prefix: str, name: str) -> str:
+    """The pool tag ``<prefix><name>`` that records something of the entry ``name``.
+    A client name may hold what a tag key cannot (a comma, a tab: botocore
+    ClientNameType against the tag key pattern, settings.tag_key_characters), or be too
+    long for the 128-character key (TagKeysType): such a name is recorded under a hash
+    of it."""
+    key = prefix + name
+    if len(key) <= TAG_KEY_MAX and all(tag_key_character(c) for c in name):
+        return key
+    return f"{prefix}sha256-{hashlib.sha256(name.encode()).hexdigest()[:32]}"
+
+
+def tag_call(ctx: PartContext, tags: Mapping[str, str]) -> ApiCall:
+    """TagResource on the pool (only user pools are taggable: botocore TagResource),
+    named by ``PartContext.pool_arn``."""
+    return ApiCall("TagResource", {"ResourceArn": ctx.pool_arn, "Tags": dict(tags)})
+
+
+def map_schema(conv: Any, description: str, values: Mapping[str, Any],
+               names: str = "ClientNameType") -> dict[str, Any]:
+    """The JSON Schema of a map from a name (the botocore shape ``names``: an app
+    client's name unless said) to ``values``."""
+    return {
+        "type": "object",
+        "description": description,
+        "propertyNames": conv.ref(conv.model.shape_for(names)),
+        "additionalProperties": dict(values),
+    }
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to the schema's ``$defs`` entry ``name``."""
+    return {"$ref": f"#/$defs/{name}"}
