@@ -672,3 +672,9 @@ def test_a_lost_add_answer_is_looked_up_not_sent_again(
     outcomes = [c.outcome for c in cognito.calls if c.operation == "AddUserPoolClientSecret"]
     assert outcomes[-2:] == ["connection", "found"]
     assert len(_values(session, "backend")) == 2  # one secret added, not two
+
+
+def test_a_client_name_a_tag_key_cannot_hold_is_recorded_under_its_hash() -> None:
+    assert client_secret.tag_key("web") == "poolsync:client_secret:web"
+    odd = client_secret.tag_key("web, admin")
+    assert odd.startswith("poolsync:client_secret:sha256-") and "," not in odd

@@ -54,7 +54,7 @@ from typing import Any
 
 from poolsync import children as ch
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
-from poolsync.kinds.common import map_schema, ref, tag_call, written_entries
+from poolsync.kinds.common import map_schema, record_tag_key, ref, tag_call, written_entries
 from poolsync.model import (
     MISSING,
     POOL_ID,
@@ -93,7 +93,9 @@ def parse_duration(text: Any) -> datetime.timedelta | None:
 
 
 def tag_key(client: str) -> str:
-    return f"{TAG_PREFIX}{client}"
+    """The pool tag recording the fingerprint of the value last added for ``client``
+    (a client name a tag key cannot hold is recorded under its hash: record_tag_key)."""
+    return record_tag_key(TAG_PREFIX, client)
 
 
 def value_location(pool: str, client: str) -> str:
