@@ -678,3 +678,15 @@ def test_a_client_name_a_tag_key_cannot_hold_is_recorded_under_its_hash() -> Non
     assert client_secret.tag_key("web") == "poolsync:client_secret:web"
     odd = client_secret.tag_key("web, admin")
     assert odd.startswith("poolsync:client_secret:sha256-") and "," not in odd
+
+
+@pytest.mark.parametrize("body", ["{rotate_after: 99999999999d, overlap: 7d}",
+                                  "{rotate_after: 90d, overlap: 99999999d}"])
+def test_a_duration_beyond_the_calendar_is_a_clear_error(
+        body: str, write: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
+    from poolsync.cli import run
+
+    path = write(POOL.replace("{rotate_after: 90d, overlap: 7d}", body))
+    assert run(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert "pools.app.client_secrets.backend" in err and "internal error" not in err

@@ -88,7 +88,8 @@ def test_an_event_source_the_file_does_not_list_is_resent_and_pruned_only_on_req
     assert _cli(session, "apply", path, "--yes") == 0
     # SetLogDeliveryConfiguration replaces the list: the unlisted source was sent again.
     assert auth in _live(session)
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+    # Only the unmanaged source is left (exit 2, as for any live item the file does not list).
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 2
     pruned = _object(_plan_json(session, path, capsys, "--prune"), "app/log_delivery")
     assert pruned["action"] == "update"
     assert [f["path"] for f in pruned["fields"]] == ["userAuthEvents"]
@@ -103,7 +104,7 @@ def test_an_empty_map_with_prune_removes_log_delivery(
     assert _cli(session, "apply", path, "--yes") == 0
     empty = write(POOL.format(tier="ESSENTIALS", group=GROUP).split("        log_delivery:")[0]
                   + "        log_delivery: {}\n", "empty.yaml")
-    assert _cli(session, "plan", empty, "--detailed-exitcode") == 0  # kept: not pruned
+    assert _cli(session, "plan", empty, "--detailed-exitcode") == 2  # kept, unmanaged
     obj = _object(_plan_json(session, empty, capsys, "--prune"), "app/log_delivery")
     assert obj["action"] == "delete"
     assert _cli(session, "apply", empty, "--yes", "--prune") == 0
@@ -291,3 +292,43 @@ def test_a_replaced_pool_gets_its_log_delivery_again(
     assert _pool_id(session) != old
     assert _live(session)[0]["CloudWatchLogsConfiguration"]["LogGroupArn"] == GROUP
     assert _cli(session, "plan", replaced, "--detailed-exitcode") == 0
+
+
+def test_lowering_the_tier_beneath_logs_the_file_keeps_cannot_be_applied(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file lowers the tier and does not list the live userAuthEvents logs (kept,
+    without prune): UpdateUserPool would be refused, so the plan refuses first."""
+    auth = ("          userAuthEvents:\n            LogLevel: INFO\n"
+            f"            S3Configuration: {{BucketArn: '{BUCKET}'}}\n")
+    assert _cli(session, "apply", write(POOL.format(tier="PLUS", group=GROUP) + auth),
+                "--yes") == 0
+    down = write(POOL.format(tier="ESSENTIALS", group=GROUP), "down.yaml")
+    plan = _plan_json(session, down, capsys)
+    obj = _object(plan, "app/log_delivery")
+    assert obj["action"] == "cannot-apply"
+    assert "userAuthEvents logs" in obj["reason"] and "prune" in obj["reason"]
+    kept = _object(plan, "app/log_delivery/userAuthEvents")
+    assert kept["unmanaged"] and kept["action"] == "no-op"
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    assert _cli(session, "apply", down, "--yes") == 3
+    assert not [c for c in cognito.calls[before:] if c.operation.startswith(("Update", "Set"))]
+
+
+def test_an_unlisted_event_source_shows_as_unmanaged_in_plan_and_drift(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(POOL.format(tier="PLUS", group=GROUP))
+    assert _cli(session, "apply", path, "--yes") == 0
+    _boto(session).set_log_delivery_configuration(UserPoolId=_pool_id(session), LogConfigurations=[
+        {"EventSource": "userNotification", "LogLevel": "ERROR",
+         "CloudWatchLogsConfiguration": {"LogGroupArn": GROUP}},
+        {"EventSource": "userAuthEvents", "LogLevel": "INFO",
+         "S3Configuration": {"BucketArn": BUCKET}}])
+    capsys.readouterr()
+    assert _cli(session, "plan", path) == 0
+    assert "app/log_delivery/userAuthEvents" in capsys.readouterr().out
+    assert _cli(session, "drift", path) == 2
+    out = capsys.readouterr().out
+    assert "UNMANAGED" in out and "app/log_delivery/userAuthEvents" in out and "--prune" in out

@@ -439,3 +439,20 @@ def test_terms_of_a_client_this_run_deletes_get_no_call() -> None:
     orphan = by_address["app/terms/id-gone"]
     assert orphan.action is Action.DELETE
     assert [c.params for c in orphan.calls] == [{"TermsId": "t2", "UserPoolId": "eu-west-1_x"}]
+
+
+def test_two_live_clients_of_one_name_are_an_error_without_a_clients_key(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry keyed by a client name cannot tell two clients of that name apart: the
+    same error as when the file manages clients (kinds.client.unique_ids)."""
+    assert _cli(session, "apply", write(POOL), "--yes") == 0
+    boto = boto_cognito(session)._boto()
+    pool_id = boto.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    boto.create_user_pool_client(UserPoolId=pool_id, ClientName="web")
+    without_clients = write("\n".join(line for line in POOL.splitlines()
+                                      if "clients:" not in line and "web: {}" not in line)
+                            + "\n", "terms-only.yaml")
+    capsys.readouterr()
+    assert _cli(session, "plan", without_clients) == 1
+    assert "app clients with the same name: 2 named 'web'" in capsys.readouterr().err

@@ -129,8 +129,7 @@ def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
 
 # What ``--prune`` deletes (plan_children: live items of a managed collection that the
 # file does not list). A custom attribute is unmanaged too, but no API removes one.
-PRUNABLE = frozenset({*(kind.kind for kind in COLLECTIONS),
-                      *(part.kind for part in parts() if part.per_client)})
+PRUNABLE = frozenset({*(kind.kind for kind in COLLECTIONS), *(part.kind for part in parts())})
 
 
 def revert_command(plan: Plan, paths: str | Sequence[str],

@@ -30,6 +30,7 @@ from poolsync.errors import (
 from poolsync.kinds import parts, readers
 from poolsync.kinds.base import client_placeholder
 from poolsync.kinds.client import read_all as read_all_clients
+from poolsync.kinds.client import unique_ids as unique_client_ids
 from poolsync.model import (
     POOL_ARN,
     POOL_ID,
@@ -331,8 +332,7 @@ def _read_parts(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
     found: dict[str, Any] = {}
     for part in wanted:
         if part.needs_clients and ids is None:
-            ids = {str(c["ClientName"]): str(c["ClientId"])
-                   for c in cognito.list_clients(str(described["Id"]))}
+            ids = unique_client_ids(cognito.list_clients(str(described["Id"])), described)
         found[part.key] = part.read(cognito, described, pool.parts[part.key], ids or {})
     return {"others": found, "client_ids": ids or {}}
 

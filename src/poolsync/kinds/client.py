@@ -382,11 +382,19 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
 
 def read_all(cognito: Any, described: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Every app client of the pool, described, by name (``read_live``)."""
+    pool_id = str(described["Id"])
+    ids = unique_ids(cognito.list_clients(pool_id), described)
+    return {name: cognito.describe_client(pool_id, found) for name, found in ids.items()}
+
+
+def unique_ids(listed: Any, described: Mapping[str, Any]) -> dict[str, str]:
+    """ListUserPoolClients' answer as name -> id; LiveStateError when two clients share
+    a name (``read_live``): an entry keyed by that name could not tell them apart."""
     from poolsync.errors import LiveStateError
 
     pool_id = str(described["Id"])
     ids: dict[str, list[str]] = {}
-    for client in cognito.list_clients(pool_id):
+    for client in listed:
         ids.setdefault(str(client["ClientName"]), []).append(str(client["ClientId"]))
     twice = {name: found for name, found in ids.items() if len(found) > 1}
     if twice:
@@ -399,4 +407,4 @@ def read_all(cognito: Any, described: Mapping[str, Any]) -> dict[str, Mapping[st
             f"(aws cognito-idp delete-user-pool-client --user-pool-id {pool_id} "
             "--client-id ID), then run again."
         )
-    return {name: cognito.describe_client(pool_id, found[0]) for name, found in ids.items()}
+    return {name: found[0] for name, found in ids.items()}

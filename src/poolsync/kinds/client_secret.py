@@ -73,7 +73,9 @@ TAG_PREFIX = "poolsync:client_secret:"
 # At most two secrets per client (botocore AddUserPoolClientSecret and
 # ListUserPoolClientSecrets: "there are only 2 secrets at any given time").
 MAX_SECRETS = 2
-DURATION = re.compile(r"^([0-9]+)([dhm])$")
+# At most five digits (99999 days is 273 years): a longer one would take the planner's
+# date arithmetic out of range.
+DURATION = re.compile(r"^([0-9]{1,5})([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 NEW = "(added by this run)"
 OWN = "(the client's own)"

@@ -94,11 +94,19 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
                            creation_changes(desired), (call,))]
     changes = field_changes(live, desired, written)
     notes = tuple(kept_note(source) for source in unlisted if not ctx.prune)
-    if not changes:
-        return [ObjectPlan(address, "log_delivery", Action.NOOP, notes=notes)]
-    if refusal:
+    # Each event source the file does not list shows as unmanaged, as a client the file
+    # does not list does (plan_children): kept, resent, deleted only with prune.
+    kept = [ObjectPlan(f"{address}/{source}", "log_delivery", Action.NOOP,
+                       "this event source is not in the file; kept (resent with the list; "
+                       "prune: true or --prune removes it)", unmanaged=True)
+            for source in unlisted if not ctx.prune]
+    if refusal and (changes or _lowers_tier(ctx)):
+        # Also with nothing to change here: the pool's update lowers the tier beneath
+        # logs the pool keeps sending, which UpdateUserPool refuses.
         return [ObjectPlan(address, "log_delivery", Action.CANNOT_APPLY, refusal, changes,
-                           where=(KEY,))]
+                           where=(KEY,)), *kept]
+    if not changes:
+        return [ObjectPlan(address, "log_delivery", Action.NOOP, notes=notes), *kept]
     if not desired:
         return [ObjectPlan(address, "log_delivery", Action.DELETE,
                            "no log delivery left (SetLogDeliveryConfiguration with an empty "
@@ -106,7 +114,13 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     return [ObjectPlan(address, "log_delivery", Action.UPDATE,
                        "in place with SetLogDeliveryConfiguration, the whole list (it "
                        "replaces what it is not sent)",
-                       changes, (call,), notes)]
+                       changes, (call,), notes), *kept]
+
+
+def _lowers_tier(ctx: PartContext) -> bool:
+    """The file sets a tier other than the live pool's."""
+    written = ctx.settings.get("UserPoolTier")
+    return written is not None and written != ctx.described.get("UserPoolTier")
 
 
 def stops_plus_logs(ctx: PartContext) -> bool:
@@ -142,7 +156,8 @@ def tier_refusal(ctx: PartContext, desired: Mapping[str, Mapping[str, Any]]) -> 
     if not needs:
         return ""
     return (f"{' and '.join(needs)} need UserPoolTier PLUS (the pool's is {tier}): Cognito "
-            "refuses it with FeatureUnavailableInTierException")
+            "refuses it with FeatureUnavailableInTierException; stop them (remove them "
+            "from the file with prune) or keep the tier")
 
 
 def plus_features(desired: Mapping[str, Mapping[str, Any]]) -> list[str]:
