@@ -690,3 +690,44 @@ def test_a_duration_beyond_the_calendar_is_a_clear_error(
     assert run(["validate", path]) == 1
     err = capsys.readouterr().err
     assert "pools.app.client_secrets.backend" in err and "internal error" not in err
+
+
+def test_the_files_value_is_kept_when_a_newer_secret_is_added_outside_poolsync(
+        session: AwsSession, write: Callable[..., str], clock: Clock) -> None:
+    """A fresh user's break: a secret added with boto after the file's value made the
+    file's value the older one, which was then deleted, and plan said clean. The file's
+    secret is the one its run added (the tag's moment): the other one goes."""
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(8)
+    assert _cli(session, "apply", path, "--yes") == 0  # the client's own secret goes
+    assert _values(session, "web") == [WEB_SECRET]
+    clock.forward(2)
+    _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
+                                               ClientId=_client_id(session, "web"))
+    clock.forward(8)  # past the overlap
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert _values(session, "web") == [WEB_SECRET]
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_the_files_value_deleted_outside_poolsync_is_added_again(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(8)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(1)
+    boto, pool_id, client_id = _boto(session), _pool_id(session), _client_id(session, "web")
+    boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id)
+    listed = boto.list_user_pool_client_secrets(UserPoolId=pool_id, ClientId=client_id)
+    oldest = min(listed["ClientSecrets"], key=lambda s: s["ClientSecretCreateDate"])
+    boto.delete_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id,
+                                        ClientSecretId=oldest["ClientSecretId"])
+    assert WEB_SECRET not in _values(session, "web")
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/web")
+    assert obj["action"] == "update"
+    assert "no longer in Cognito" in obj["reason"]
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert WEB_SECRET in _values(session, "web")

@@ -185,7 +185,7 @@ def plan_client(ctx: PartContext, name: str, policy: Mapping[str, Any],
                           "give overlap and one of rotate_after or value", where=(KEY, name))
     given = str(value) if value is not None else None
     if client_id.startswith(CLIENT_ID_PREFIX) or ctx.pool_id == POOL_ID:
-        return _new_client(ctx, address, name, client_id, given)
+        return _new_client(ctx, address, name, client_id, given, moment)
     secrets = list((ctx.found or {}).get(name) or [])
     if not secrets:
         return _public(address, name)
@@ -204,7 +204,7 @@ def _public(address: str, name: str) -> ObjectPlan:
 
 
 def _new_client(ctx: PartContext, address: str, name: str, client_id: str,
-                given: str | None) -> ObjectPlan:
+                given: str | None, moment: datetime.datetime) -> ObjectPlan:
     """A client this run creates (or re-creates) starts with one secret, its own: a
     rotation is due ``rotate_after`` from now, so nothing is planned; with ``value``,
     the value is added next to it, and the client's own secret goes after ``overlap``."""
@@ -212,7 +212,7 @@ def _new_client(ctx: PartContext, address: str, name: str, client_id: str,
         return ObjectPlan(address, KIND, Action.NOOP, notes=(
             f"the app client {name!r} is created in this run with one secret (its own); "
             "it is rotated once it is older than rotate_after",))
-    calls = (_add(ctx, client_id, given), _record(ctx, name, given))
+    calls = (_add(ctx, client_id, given), _record(ctx, name, given, moment))
     changes = (FieldChange(("secrets",), MISSING, [OWN, NEW]),
                FieldChange(("value",), MISSING, "(new)", sensitive=True))
     return ObjectPlan(address, KIND, Action.CREATE,
@@ -225,11 +225,14 @@ def _due(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]],
          given: str | None) -> str:
     """Why a rotation is due, or "" when it is not."""
     if given is not None:
-        recorded = poolsync_tags(ctx.described).get(tag_key(name))
-        if ch.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
-            return ""
-        return ("the file gives a new value" if recorded else
-                "the file's value was never added by poolsync (no recorded fingerprint)")
+        recorded, _ = _recorded(ctx, name)
+        if not ch.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
+            return ("the file gives a new value" if recorded else
+                    "the file's value was never added by poolsync (no recorded fingerprint)")
+        if _file_secret(ctx, name, secrets) is None:
+            return ("the file's secret is no longer in Cognito (deleted outside poolsync): "
+                    "it is added again")
+        return ""
     assert rotate_after is not None
     newest = secrets[-1]["ClientSecretCreateDate"]
     if moment - newest < rotate_after:
@@ -240,12 +243,15 @@ def _due(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]],
 def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
               secrets: Sequence[Mapping[str, Any]], moment: datetime.datetime,
               overlap: datetime.timedelta, due: str, given: str | None) -> ObjectPlan:
+    # The secret kept: the file's value (when Cognito still has it), else the newest;
+    # the others are deleted once it is older than overlap.
+    newer = (_file_secret(ctx, name, secrets) if given is not None and not due else None
+             ) or secrets[-1]
+    older = [s for s in secrets if s is not newer]
+    secrets = [*older, newer]
     ids = [str(s["ClientSecretId"]) for s in secrets]
-    older, newer = secrets[:-1], secrets[-1]
     settled = moment - newer["ClientSecretCreateDate"] >= overlap
     notes: list[str] = []
-    if given is not None and len(secrets) > 1:
-        notes.append(_newest_kept_note())
     if older and not settled:
         until = newer["ClientSecretCreateDate"] + overlap
         notes.append(f"{len(secrets)} secrets: the older ({', '.join(ids[:-1])}) is deleted "
@@ -265,8 +271,8 @@ def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
         after.append(NEW)
         reasons.append(f"rotation: {due} (AddUserPoolClientSecret)")
         if given is not None:
-            calls.append(_record(ctx, name, given))
-            recorded = poolsync_tags(ctx.described).get(tag_key(name))
+            calls.append(_record(ctx, name, given, moment))
+            recorded, _ = _recorded(ctx, name)
             changes.append(FieldChange(("value",), "(recorded)" if recorded else MISSING,
                                        "(new)", sensitive=True))
         if overlap == datetime.timedelta(0):
@@ -280,9 +286,39 @@ def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
                       tuple(calls), tuple(notes))
 
 
-def _newest_kept_note() -> str:
-    return ("poolsync keeps the newer secret and deletes the older: a secret added "
-            "outside poolsync after the file's value makes the file's value the older one")
+# How much earlier than the plan's clock Cognito may date the secret apply adds (the
+# two clocks differ), and how long after it: a run (plan, then apply) takes less. The
+# file's secret is the newest one created in that window after the recorded moment:
+# a client created in the same run has its own secret in it too, made just before.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+RUN_WINDOW = datetime.timedelta(hours=1)
+
+
+def _recorded(ctx: PartContext, name: str) -> tuple[str | None, datetime.datetime | None]:
+    """The fingerprint of the value poolsync last added for ``name`` and the moment of
+    the plan that added it, from the pool tag ``<fingerprint> <epoch seconds>`` (a tag
+    of an earlier poolsync holds the fingerprint only: moment None)."""
+    tag = poolsync_tags(ctx.described).get(tag_key(name))
+    if not tag:
+        return None, None
+    fingerprint, _, epoch = tag.partition(" ")
+    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+              if epoch.isdigit() else None)
+    return fingerprint, moment
+
+
+def _file_secret(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]]
+                 ) -> Mapping[str, Any] | None:
+    """Which live secret is the file's value: values are never returned, so it is the
+    newest secret created in the run that added it (from the tag's moment less
+    CLOCK_SKEW to RUN_WINDOW after it); None when there is none (deleted outside
+    poolsync). With a tag from before poolsync recorded the moment, the newest."""
+    _, since = _recorded(ctx, name)
+    if since is None:
+        return secrets[-1] if secrets else None
+    made = [s for s in secrets
+            if since - CLOCK_SKEW <= s["ClientSecretCreateDate"] <= since + RUN_WINDOW]
+    return made[-1] if made else None
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -302,14 +338,16 @@ def _delete(ctx: PartContext, client_id: str, secret: Mapping[str, Any]) -> ApiC
         "ClientSecretId": secret["ClientSecretId"]})
 
 
-def _record(ctx: PartContext, name: str, given: str) -> ApiCall:
+def _record(ctx: PartContext, name: str, given: str, moment: datetime.datetime) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
     taggable: botocore TagResource), as plan_children._track_private_key records
-    Apple's key: scrypt salted with the value's location, never keyed. A pool created
+    Apple's key: scrypt salted with the value's location, never keyed, followed by the
+    plan's moment (epoch seconds), which tells the file's secret from others
+    (``_file_secret``). A pool created
     in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN
     (``PartContext.pool_arn``)."""
     fingerprint = ch.fingerprint(given, value_location(ctx.pool, name))
-    return tag_call(ctx, {tag_key(name): fingerprint})
+    return tag_call(ctx, {tag_key(name): f"{fingerprint} {int(moment.timestamp())}"})
 
 
 def export(found: Any, ctx: ExportContext) -> None:
