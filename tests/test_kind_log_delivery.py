@@ -332,3 +332,34 @@ def test_an_unlisted_event_source_shows_as_unmanaged_in_plan_and_drift(
     assert _cli(session, "drift", path) == 2
     out = capsys.readouterr().out
     assert "UNMANAGED" in out and "app/log_delivery/userAuthEvents" in out and "--prune" in out
+
+
+def test_a_replaced_pool_lists_what_it_loses(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh user's break: a replacement silently dropped a live event source the file
+    does not list, and kinds the file does not write at all. Both are listed as deleted
+    with the old pool, as the sub-resources are."""
+    path = write(POOL.format(tier="PLUS", group=GROUP))
+    assert _cli(session, "apply", path, "--yes") == 0
+    boto, pool_id = _boto(session), _pool_id(session)
+    boto.set_log_delivery_configuration(UserPoolId=pool_id, LogConfigurations=[
+        {"EventSource": "userNotification", "LogLevel": "ERROR",
+         "CloudWatchLogsConfiguration": {"LogGroupArn": GROUP}},
+        {"EventSource": "userAuthEvents", "LogLevel": "INFO",
+         "S3Configuration": {"BucketArn": BUCKET}}])
+    boto.update_user_pool(UserPoolId=pool_id, UserPoolTier="PLUS",
+                          UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"})
+    boto.set_risk_configuration(UserPoolId=pool_id, CompromisedCredentialsRiskConfiguration={
+        "Actions": {"EventAction": "BLOCK"}})
+    replaced = write(POOL.format(tier="PLUS", group=GROUP).replace(
+        "settings: {UserPoolTier: PLUS}",
+        "settings: {UserPoolTier: PLUS, UsernameAttributes: [email]}"), "replaced.yaml")
+    plan = _plan_json(session, replaced, capsys, "--allow-replace", "app")
+    gone = _object(plan, "app/log_delivery/userAuthEvents")
+    assert gone["action"] == "delete" and "deleted with the old pool" in gone["reason"]
+    risk = _object(plan, "app/risk_configuration")
+    assert risk["action"] == "delete"
+    assert "the file does not write risk_configuration" in risk["reason"]
+    assert _cli(session, "apply", replaced, "--yes", "--allow-replace", "app") == 0
+    assert [c["EventSource"] for c in _live(session)] == ["userNotification"]

@@ -35,6 +35,8 @@ def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any
     first: list[ObjectPlan] = []
     for part in parts():
         if part.key not in cfg.parts:
+            if replacing and live is not None and live.others.get(part.key):
+                out.append(_unwritten_in_replaced_pool(cfg, part))
             continue
         if pool_id is None:
             out += part.plan(_context(cfg, part, POOL_ID, {}, None, {}, planned))
@@ -105,4 +107,21 @@ def _in_new_pool(compared: Sequence[ObjectPlan], fresh: Sequence[ObjectPlan]
         if old.changes:
             how += "; differs from the live one"
         out.append(replace(new, action=Action.REPLACE, reason=how, changes=old.changes))
+    made = {o.address for o in fresh}
+    # What the old pool has and the file does not list (kept while the pool stays, or
+    # pruned) goes with it: listed, as the sub-resources the replacement deletes are.
+    out += [replace(old, action=Action.DELETE, calls=(), unmanaged=False, notes=(),
+                    reason=GONE_WITH_POOL + ": the file does not list it")
+            for old in compared if old.address not in made
+            and (old.unmanaged or old.action is Action.DELETE)]
     return out
+
+
+GONE_WITH_POOL = "deleted with the old pool (the pool is replaced) and not created again"
+
+
+def _unwritten_in_replaced_pool(cfg: PoolConfig, part: Part) -> ObjectPlan:
+    """A kind the old pool has and the file does not write (read because the pool is
+    replaced: engine.plan reads it whole): it goes with the old pool."""
+    return ObjectPlan(f"{cfg.address}/{part.key}", part.kind, Action.DELETE,
+                      f"{GONE_WITH_POOL}: the file does not write {part.key}")

@@ -77,6 +77,10 @@ class LiveTerms:
     by_client: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
 
+    def __bool__(self) -> bool:
+        """Whether the pool has any terms document."""
+        return any(self.by_client.values())
+
 
 # --------------------------------------------------------------------------- read
 
