@@ -1,10 +1,12 @@
 """The pool's settings and its MFA live in ``kinds/settings.py`` and ``kinds/mfa.py``
-(docs/design/resource-kinds.md, steps 8 and 9). The modules they left keep every moved
-name importable, as the same object, and no import order trips on the cycle between a
-kind's module and the module that re-exports it."""
+(docs/design/resource-kinds.md, steps 8 and 9), the rules of the domain, identity
+providers and clients in their kinds' modules (step 8). The modules they left keep every
+moved name importable, as the same object, and no import order trips on the cycle
+between a kind's module and the module that re-exports it."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import os
 import subprocess
@@ -15,7 +17,7 @@ from types import ModuleType
 import pytest
 
 from poolsync import export, normalize, plan, rules
-from poolsync.kinds import mfa, settings
+from poolsync.kinds import client, domain, identity_provider, mfa, settings
 
 ROOT = Path(__file__).parent.parent
 
@@ -44,17 +46,46 @@ def test_rules_lists_the_kinds_rules() -> None:
     assert set(rules.STATE_RULES) <= set(rules.RULES)
     assert rules.LEGACY_MESSAGES is settings.LEGACY_MESSAGE_FIELDS
     assert "identities" in rules.STANDARD_ATTRIBUTES
+    assert domain.domain_rules in rules.RULES
+    assert identity_provider.saml_metadata in rules.RULES
+    assert rules.RULES[-1] is client.client_names_what_the_file_does_not_define
+    assert rules.STANDARD_SCOPES is client.STANDARD_SCOPES
     with pytest.raises(AttributeError):
         rules.no_such_rule  # noqa: B018
+
+
+def test_rules_types_every_moved_name() -> None:
+    # The block under TYPE_CHECKING (for type checkers) and _MOVED (at run time) list
+    # the same names, each from the same module.
+    tree = ast.parse((ROOT / "src" / "poolsync" / "rules.py").read_text())
+    block = next(node for node in tree.body if isinstance(node, ast.If)
+                 and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+    aliases = {alias.asname: alias.name for node in block.body
+               if isinstance(node, ast.ImportFrom) and node.module == "poolsync.kinds"
+               for alias in node.names}
+    typed: dict[str, str] = {}
+    for node in block.body:
+        if isinstance(node, ast.ImportFrom) and node.module != "poolsync.kinds":
+            typed.update({alias.name: str(node.module) for alias in node.names
+                          if alias.asname == alias.name})
+        elif isinstance(node, ast.Assign):
+            source = node.value
+            assert isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name)
+            target = node.targets[0]
+            assert isinstance(target, ast.Name) and target.id == source.attr
+            typed[target.id] = f"poolsync.kinds.{aliases[source.value.id]}"
+    assert typed == rules._MOVED
 
 
 @pytest.mark.parametrize("first", ["poolsync.kinds.settings", "poolsync.kinds.mfa",
                                    "poolsync.normalize", "poolsync.rules", "poolsync.plan",
                                    "poolsync.export", "poolsync.mutability",
-                                   "poolsync.kinds.client_secret"])
+                                   "poolsync.kinds.client_secret", "poolsync.kinds.client",
+                                   "poolsync.kinds.domain", "poolsync.kinds.identity_provider",
+                                   "poolsync.children", "poolsync.plan_children"])
 def test_any_module_may_be_imported_first(first: str) -> None:
     code = (f"import {first}; from poolsync.normalize import SETTINGS_DEFAULTS; "
-            "from poolsync.rules import RULES, mfa_without_factor; "
+            "from poolsync.rules import RULES, mfa_without_factor, token_validity; "
             "from poolsync.plan import update_payload; "
             "from poolsync.export import export_settings")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}

@@ -4,22 +4,28 @@ DescribeUserPoolClient, in UserPoolClientRead, by ``engine._read_clients``): tok
 validities as durations, Cognito's defaults, the canonical shapes, the full update
 payload, what only a new client changes and what that means for its applications, the
 plan's client checks (the providers and scopes a client names must exist after the run)
-and sign-in URLs, and the export.
+and sign-in URLs, the export, and the offline rules (OAuth flows, redirect URLs, auth
+flows, secrets, token validities, the scopes and providers a client names).
 
 Pure: no AWS. ``poolsync.export`` is imported where it is used: it imports this module.
+The rules' helpers come from ``poolsync.rules``, which imports this module only when it
+first runs its rules.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping
-from dataclasses import replace
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from poolsync.kinds.base import Kind, KindOps
 from poolsync.kinds.domain import canonical_live_domain, sign_in_url
-from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, PoolConfig
+from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, PoolConfig, Problem
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
+from poolsync.rules import _dig, _list, _mapping, _Pool, _strings, _unknown
 
 # Token validity is stored as a number in TokenValidityUnits; Cognito's defaults are
 # 1 hour (access, id) and 30 days (refresh), and Describe returns TokenValidityUnits {}
@@ -224,6 +230,7 @@ def client_note_in_new_pool(client_id: str, create: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- references
 
+# The OAuth scopes every pool has (botocore AllowedOAuthScopes doc).
 STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile",
                              "aws.cognito.signin.user.admin"})
 
@@ -341,6 +348,290 @@ def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
     if units:
         out["TokenValidityUnits"] = units
     return out
+
+
+# --------------------------------------------------------------------------- rules
+# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` lists them
+# in the order their problems are reported.
+
+# The legacy ExplicitAuthFlows values, which cannot be mixed with the ALLOW_* ones, and
+# the ALLOW_* value that replaces each (botocore ExplicitAuthFlows: ALLOW_ADMIN_USER_PASSWORD_AUTH
+# "replaces the ADMIN_NO_SRP_AUTH setting").
+LEGACY_AUTH_FLOWS = {
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+}
+# Plain-HTTP redirect hosts Cognito accepts, for testing (botocore CallbackURLs).
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+TIME_UNITS = {"seconds": 1, "minutes": MINUTE, "hours": HOUR, "days": DAY}
+
+
+@dataclass(frozen=True)
+class _ValidityRange:
+    """One token validity member: its unit key, default unit and effective range (Terraform
+    config validators in user_pool_client.go; botocore member docs)."""
+
+    member: str
+    unit_key: str
+    default_unit: str
+    low: int  # seconds
+    high: int  # seconds
+    range_text: str
+
+
+_SHORT = "5 minutes to 1 day"
+TOKEN_VALIDITIES = (
+    _ValidityRange("AccessTokenValidity", "AccessToken", "hours", 5 * MINUTE, DAY, _SHORT),
+    _ValidityRange("IdTokenValidity", "IdToken", "hours", 5 * MINUTE, DAY, _SHORT),
+    # 10 years is botocore's RefreshTokenValidity maximum, 315360000 seconds (3650 days).
+    _ValidityRange(
+        "RefreshTokenValidity", "RefreshToken", "days", 60 * MINUTE, 3650 * DAY,
+        "60 minutes to 10 years",
+    ),
+)
+
+
+def _and(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, (", ".join(words[:-1]), words[-1])))
+
+
+def _has_secret(client: Mapping[str, Any]) -> bool:
+    """A client has a secret when Cognito generates one or the file gives one (botocore
+    GenerateSecret, ClientSecret)."""
+    return client.get("GenerateSecret") is True or isinstance(client.get("ClientSecret"), str)
+
+
+def default_redirect_not_a_callback(pool: _Pool) -> Iterator[Problem]:
+    """DefaultRedirectURI "Must be in the CallbackURLs list" (botocore DefaultRedirectURI)."""
+    for client, path in pool.each_client():
+        default = client.get("DefaultRedirectURI")
+        if not isinstance(default, str) or _unknown(default):
+            continue
+        callbacks = _strings(client.get("CallbackURLs"))
+        if default in callbacks or any(_unknown(url) for url in callbacks):
+            continue
+        yield Problem(
+            "DefaultRedirectURI must be one of the client's CallbackURLs",
+            (*path, "DefaultRedirectURI"),
+        )
+
+
+def client_credentials_flow(pool: _Pool) -> Iterator[Problem]:
+    """client_credentials must be the only allowed OAuth flow, and needs a client secret
+    ("you must add client_credentials as the only allowed OAuth flow"; the grant is
+    "authorized by a combination of the client ID and client secret": botocore
+    AllowedOAuthFlows)."""
+    for client, path in pool.each_client():
+        flows = _strings(client.get("AllowedOAuthFlows"))
+        if "client_credentials" not in flows:
+            continue
+        where = (*path, "AllowedOAuthFlows")
+        others = sorted({f for f in flows if f != "client_credentials" and not _unknown(f)})
+        if others:
+            yield Problem(
+                f"client_credentials must be the only OAuth flow of a client (here with "
+                f"{_and(others)}): use a separate client for {_and(others)}",
+                where,
+            )
+        if not _has_secret(client):
+            yield Problem(
+                "the client_credentials flow needs a client secret: set GenerateSecret: true",
+                where,
+            )
+
+
+def oauth_without_user_pool_client_flag(pool: _Pool) -> Iterator[Problem]:
+    """AllowedOAuthFlowsUserPoolClient "must have a value of true before you can
+    configure" callback and logout URLs, OAuth scopes and flows (botocore); it defaults to
+    false."""
+    for client, path in pool.each_client():
+        flag = client.get("AllowedOAuthFlowsUserPoolClient")
+        if flag is True or _unknown(flag):
+            continue
+        written = [
+            member
+            for member in ("AllowedOAuthFlows", "AllowedOAuthScopes", "CallbackURLs", "LogoutURLs")
+            if _strings(client.get(member))
+        ]
+        if not written:
+            continue
+        if flag is False:
+            state, where = "it is false", (*path, "AllowedOAuthFlowsUserPoolClient")
+        else:
+            state, where = "not written, it is false", (*path, written[0])
+        yield Problem(
+            f"{_and(written)} {'needs' if len(written) == 1 else 'need'} "
+            f"AllowedOAuthFlowsUserPoolClient: true ({state})",
+            where,
+        )
+
+
+def code_or_implicit_without_callback(pool: _Pool) -> Iterator[Problem]:
+    """The code and implicit flows redirect to a callback URL: Cognito refuses them with
+    no CallbackURLs ("InvalidOAuthFlowException: CallbackUrls can not be empty when code
+    flow or implicit flow is selected": cisagov/crossfeed #440,
+    awslabs/nx-plugin-for-aws #784)."""
+    for client, path in pool.each_client():
+        flows = sorted(set(_strings(client.get("AllowedOAuthFlows"))) & {"code", "implicit"})
+        if flows and client.get("CallbackURLs") in (None, []):
+            flow = f"the {_and(flows)} flow{'s need' if len(flows) > 1 else ' needs'}"
+            yield Problem(
+                f"{flow} at least one CallbackURLs entry", (*path, "AllowedOAuthFlows")
+            )
+
+
+def redirect_urls(pool: _Pool) -> Iterator[Problem]:
+    """A redirect URL is absolute, has no fragment, and uses HTTPS unless it is
+    http://localhost, http://127.0.0.1 or http://[::1] (any port); app schemes such as
+    myapp://example are fine (botocore CallbackURLs, OAuth 2.0 §3.1.2). botocore states it for
+    callback URLs; poolsync holds logout URLs to the same rules."""
+    for client, path in pool.each_client():
+        for member in ("CallbackURLs", "LogoutURLs"):
+            for index, url in enumerate(_list(client.get(member))):
+                if not isinstance(url, str) or _unknown(url):
+                    continue
+                fault = _redirect_fault(url)
+                if fault:
+                    yield Problem(fault, (*path, member, index))
+
+
+def _redirect_fault(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an invalid IPv6 literal or port
+        return f"{json.dumps(url)} is not a valid URL"
+    if not parts.scheme:
+        return f"{json.dumps(url)} is not an absolute URL (write its scheme, such as https://)"
+    if "#" in url:
+        return f"{json.dumps(url)} has a fragment (#...): a redirect URL must not have one"
+    if parts.scheme.lower() == "http":
+        shown = f"[{host}]" if host and ":" in host else host
+        if shown not in LOOPBACK_HOSTS:
+            return (
+                f"{json.dumps(url)} must use https: plain http is only allowed for "
+                "localhost, 127.0.0.1 and [::1]"
+            )
+    return ""
+
+
+def mixed_explicit_auth_flows(pool: _Pool) -> Iterator[Problem]:
+    """The legacy ExplicitAuthFlows values (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY,
+    USER_PASSWORD_AUTH) cannot be assigned together with ALLOW_* ones (botocore
+    ExplicitAuthFlows)."""
+    for client, path in pool.each_client():
+        flows = _strings(client.get("ExplicitAuthFlows"))
+        legacy = sorted({f for f in flows if f in LEGACY_AUTH_FLOWS})
+        if legacy and any(f.startswith("ALLOW_") for f in flows):
+            instead = _and([f"{LEGACY_AUTH_FLOWS[f]} instead of {f}" for f in legacy])
+            yield Problem(
+                f"legacy values cannot be mixed with ALLOW_* values: write {instead}",
+                (*path, "ExplicitAuthFlows"),
+            )
+
+
+def user_context_data_without_secret(pool: _Pool) -> Iterator[Problem]:
+    """"You can only activate EnablePropagateAdditionalUserContextData in an app client
+    that has a client secret" (botocore)."""
+    for client, path in pool.each_client():
+        if client.get("EnablePropagateAdditionalUserContextData") is True and not _has_secret(
+            client
+        ):
+            yield Problem(
+                "EnablePropagateAdditionalUserContextData needs a client secret: set "
+                "GenerateSecret: true",
+                (*path, "EnablePropagateAdditionalUserContextData"),
+            )
+
+
+def generate_secret_with_client_secret(pool: _Pool) -> Iterator[Problem]:
+    """"You cannot specify both GenerateSecret as true and provide a ClientSecret value"
+    (botocore ClientSecret)."""
+    for client, path in pool.each_client():
+        if client.get("GenerateSecret") is True and "ClientSecret" in client:
+            yield Problem(
+                "ClientSecret cannot be given with GenerateSecret: true (Cognito generates "
+                "the secret): remove one",
+                (*path, "ClientSecret"),
+            )
+
+
+def token_validity(pool: _Pool) -> Iterator[Problem]:
+    """Token validities are read in TokenValidityUnits (defaults hours, hours, days) and
+    must last 5 minutes to 1 day (access, ID) or 60 minutes to 10 years (refresh);
+    RefreshTokenValidity 0 means the default 30 days (botocore member docs; Terraform config
+    validators in user_pool_client.go). The schema leaves the raw number
+    ranges to this rule (schema.py)."""
+    for client, path in pool.each_client():
+        units = _mapping(client.get("TokenValidityUnits"))
+        for validity in TOKEN_VALIDITIES:
+            value = client.get(validity.member)
+            if not isinstance(value, int) or isinstance(value, bool):
+                continue
+            if validity.member == "RefreshTokenValidity" and value == 0:
+                continue
+            unit = units.get(validity.unit_key, validity.default_unit)
+            if not isinstance(unit, str) or unit not in TIME_UNITS:
+                continue  # the schema reports the unit
+            seconds = value * TIME_UNITS[unit]
+            if validity.low <= seconds <= validity.high:
+                continue
+            if validity.unit_key in units:
+                why = f"in TokenValidityUnits.{validity.unit_key}"
+            else:
+                why = f"the default unit; set TokenValidityUnits.{validity.unit_key} for another"
+            yield Problem(
+                f"{value} {unit} ({why}) is outside the allowed {validity.range_text}",
+                (*path, validity.member),
+            )
+
+
+def client_names_what_the_file_does_not_define(pool: _Pool) -> Iterator[Problem]:
+    """A client's scope is a standard one or a resource server's
+    ``<identifier>/<scope>``, which must exist ("Invalid scope requested",
+    ScopeDoesNotExistException: awsdocs/aws-cloudformation-user-guide #564), and so must
+    every provider in
+    SupportedIdentityProviders ("The provider X does not exist for User Pool Y":
+    aws/aws-cdk #15850). Offline this is proven only where the file alone decides: a
+    resource server the file writes has exactly the file's scopes (UpdateResourceServer
+    replaces them), and with ``prune: true`` the pool keeps only the file's providers.
+    The planner checks the rest against the live pool."""
+    servers = {k: v for k, v in pool.resource_servers.items() if isinstance(v, Mapping)}
+    providers = set(pool.identity_providers) | {"COGNITO"}
+    for client, path in pool.each_client():
+        for index, scope in enumerate(_list(client.get("AllowedOAuthScopes"))):
+            if not isinstance(scope, str) or _unknown(scope):
+                continue
+            if "/" not in scope and scope not in STANDARD_SCOPES:
+                yield Problem(
+                    f"scope {json.dumps(scope)} is neither a standard scope "
+                    f"({', '.join(sorted(STANDARD_SCOPES))}) nor a resource server's "
+                    "<identifier>/<scope>", (*path, "AllowedOAuthScopes", index))
+                continue
+            if "/" not in scope:
+                continue
+            identifier, _, name = scope.rpartition("/")
+            server = servers.get(identifier)
+            if server is None:
+                continue
+            names = {n for s in _list(server.get("Scopes")) if isinstance(n := _dig(s, "ScopeName"), str)}
+            if name not in names:
+                yield Problem(
+                    f"scope {json.dumps(name)} is not among the scopes of resource server "
+                    f"{json.dumps(identifier)} in this file",
+                    (*path, "AllowedOAuthScopes", index))
+        if not (pool.prune and pool.providers_managed):
+            continue
+        for index, name in enumerate(_list(client.get("SupportedIdentityProviders"))):
+            if isinstance(name, str) and not _unknown(name) and name not in providers:
+                yield Problem(
+                    f"identity provider {json.dumps(name)} is not defined in this file, and "
+                    "prune: true removes every other provider from the pool",
+                    (*path, "SupportedIdentityProviders", index))
 
 
 OPS = KindOps(

@@ -2,23 +2,27 @@
 DeleteUserPoolDomain, in the UserPoolResourceUpdate quota category; read with
 DescribeUserPoolDomain, in UserPoolResourceRead): its canonical shape and defaults,
 what only a new domain changes, its plan (one per pool, prefix or custom), its URLs and
-the notes a replacement needs, the sign-in URL of a client on it, and the export.
+the notes a replacement needs, the sign-in URL of a client on it, the export and the
+offline rules.
 
 Pure: no AWS. ``poolsync.diff`` and ``poolsync.masking`` are imported where they are
-used: both import ``poolsync.children``, which imports this module.
+used: both import ``poolsync.children``, which imports this module. The rules' helpers
+come from ``poolsync.rules``, which imports this module only when it first runs its
+rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from poolsync.kinds.base import KindOps
-from poolsync.model import MISSING, Action, ApiCall, FieldChange, ObjectPlan, PoolConfig
+from poolsync.model import MISSING, Action, ApiCall, FieldChange, ObjectPlan, PoolConfig, Problem
 from poolsync.normalize import owned_view
 from poolsync.outputs import hosted_ui_url
+from poolsync.rules import _mapping, _Pool, _unknown
 
 if TYPE_CHECKING:
     from poolsync.export import _Collected
@@ -206,6 +210,43 @@ def export_domain(
                 f"per pool ({chosen['Domain']} is)"
             )
     return canonical_live_domain(chosen)
+
+
+# --------------------------------------------------------------------------- rules
+# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` lists them
+# in the order their problems are reported.
+
+RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
+CERTIFICATE_REGION = "us-east-1"
+
+
+def domain_rules(pool: _Pool) -> Iterator[Problem]:
+    """A prefix domain cannot contain the reserved words aws, amazon or cognito
+    ("Domain cannot contain reserved word: cognito": aws-amplify/amplify-cli #3854); a
+    custom domain's certificate is an ACM one in US East (N. Virginia) (botocore
+    CreateUserPoolDomain: "you must provide an SSL certificate in the US East (N.
+    Virginia) Amazon Web Services Region"; UpdateUserPoolDomain: "an ACM ARN in
+    us-east-1")."""
+    name = pool.domain.get("Domain")
+    config = _mapping(pool.domain.get("CustomDomainConfig"))
+    if isinstance(name, str) and not _unknown(name) and "." not in name and not config:
+        words = [w for w in RESERVED_DOMAIN_WORDS if w in name.lower()]
+        if words:
+            yield Problem("a prefix domain cannot contain the reserved words aws, amazon or "
+                          f"cognito (got {words[0]})", pool.at("domain", "Domain"))
+    arn = config.get("CertificateArn")
+    if isinstance(arn, str) and not _unknown(arn) and arn.startswith("arn:"):
+        parts = arn.split(":")
+        if len(parts) > 3 and parts[2] != "acm":
+            yield Problem(
+                "a custom domain's certificate is an ACM certificate (arn:aws:acm:...) "
+                f"(got a {parts[2] or 'service-less'} ARN)",
+                pool.at("domain", "CustomDomainConfig", "CertificateArn"))
+        elif len(parts) > 3 and parts[3] != CERTIFICATE_REGION:
+            yield Problem(
+                f"a custom domain's certificate must be in {CERTIFICATE_REGION} (US East, "
+                f"N. Virginia), where CloudFront takes it (got {parts[3] or 'no region'})",
+                pool.at("domain", "CustomDomainConfig", "CertificateArn"))
 
 
 OPS = KindOps(

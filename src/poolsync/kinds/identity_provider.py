@@ -6,16 +6,19 @@ Cognito adds, the canonical shape and defaults, the update and create payloads, 
 only a replacement changes, the secrets a request carries (a provider's and an app
 client's ``ClientSecret``) and their fingerprints, the plan's provider quirks (the
 private key's tag, clients detached around a replacement, deletes a kept client
-blocks) and the export, with every secret as an ``${env:...}`` placeholder.
+blocks), the export, with every secret as an ``${env:...}`` placeholder, and the offline
+rules (a SAML provider's metadata, a social provider's name).
 
 Pure: no AWS. ``poolsync.export`` is imported where it is used: it imports this module.
+The rules' helpers come from ``poolsync.rules``, which imports this module only when it
+first runs its rules.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +33,11 @@ from poolsync.model import (
     ObjectPlan,
     Path,
     PoolConfig,
+    Problem,
     secret_location,
 )
 from poolsync.normalize import UNKNOWN, sort_sets
+from poolsync.rules import _Pool
 
 if TYPE_CHECKING:
     from poolsync.export import _Collected
@@ -364,6 +369,62 @@ def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> s
         unique, n = f"{name}_{n}", n + 1
     collected.variables.append(Variable(unique, path))
     return f"${{env:{unique}}}"
+
+
+# --------------------------------------------------------------------------- rules
+# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` lists them
+# in the order their problems are reported.
+
+IDP_TYPES = frozenset({"SAML", "OIDC", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple"})
+# Social identity providers: Cognito names each after its type ("Provider NameOfGP cannot
+# be of type Google": aws/aws-cli #3179, hashicorp/terraform-provider-aws #4822; botocore
+# SupportedIdentityProviders lists them by these fixed names).
+SOCIAL_PROVIDERS = frozenset({"Google", "Facebook", "SignInWithApple", "LoginWithAmazon"})
+
+
+def saml_metadata(pool: _Pool) -> Iterator[Problem]:
+    """A SAML provider takes MetadataURL or MetadataFile, exactly one (botocore
+    CreateIdentityProvider ProviderDetails)."""
+    for name, provider in pool.identity_providers.items():
+        if not isinstance(provider, Mapping) or provider.get("ProviderType") != "SAML":
+            continue
+        details = provider.get("ProviderDetails")
+        if not isinstance(details, Mapping):
+            continue
+        given = [key for key in ("MetadataURL", "MetadataFile") if key in details]
+        if len(given) == 1:
+            continue
+        message = (
+            "a SAML provider takes MetadataURL or MetadataFile, not both"
+            if given
+            else "a SAML provider needs MetadataURL or MetadataFile in ProviderDetails"
+        )
+        yield Problem(message, pool.at("identity_providers", name, "ProviderDetails"))
+
+
+def social_provider_name(pool: _Pool) -> Iterator[Problem]:
+    """A social provider is named exactly after its type, and those names are kept for
+    them ("Provider NameOfGP cannot be of type Google": aws/aws-cli #3179,
+    hashicorp/terraform-provider-aws #4822; botocore SupportedIdentityProviders)."""
+    for name, provider in pool.identity_providers.items():
+        if not isinstance(provider, Mapping):
+            continue
+        kind = provider.get("ProviderType")
+        if not isinstance(kind, str) or kind not in IDP_TYPES or name == kind:
+            continue  # an invalid type is the schema's to report
+        where = pool.at("identity_providers", name, "ProviderType")
+        if kind in SOCIAL_PROVIDERS:
+            yield Problem(
+                f'a {kind} provider must be named "{kind}" (Cognito refuses any other name '
+                "for it)",
+                where,
+            )
+        elif name in SOCIAL_PROVIDERS:
+            yield Problem(
+                f'the name "{name}" is kept for the {name} provider type (got {kind}): '
+                "choose another name",
+                where,
+            )
 
 
 # TagResource records the fingerprint of a write-only secret (Apple's private key) in a
