@@ -731,3 +731,30 @@ def test_the_files_value_deleted_outside_poolsync_is_added_again(
     assert "no longer in Cognito" in obj["reason"]
     assert _cli(session, "apply", path, "--yes") == 0
     assert WEB_SECRET in _values(session, "web")
+
+
+def test_records_beyond_the_pools_50_tags_cannot_be_applied(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh user's break: tags of the file plus the poolsync: records of given
+    secrets made 51, and the TagResource failed after the secrets were added. The plan
+    counts every record (kinds.planning.within_tag_budget) and refuses first."""
+    tags = ", ".join(f"t{i}: v" for i in range(49))  # + the run's own tag + the record
+    path = write(POOL.replace("      app:\n", f"      app:\n        settings: {{UserPoolTags: {{{tags}}}}}\n"))
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/web")
+    assert obj["action"] == "cannot-apply"
+    assert "the pool would have 51 tags" in obj["reason"]
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    assert _cli(session, "apply", path, "--yes") == 3
+    assert all(c.operation.startswith(("List", "Describe", "Get")) for c in cognito.calls[before:])
+
+
+def test_the_stand_in_refuses_a_51st_tag(session: AwsSession, write: Callable[..., str]) -> None:
+    assert _cli(session, "apply", write(WITHOUT), "--yes") == 0
+    boto = _boto(session)
+    arn = boto.describe_user_pool(UserPoolId=_pool_id(session))["UserPool"]["Arn"]
+    boto.tag_resource(ResourceArn=arn, Tags={f"t{i}": "v" for i in range(48)})
+    with pytest.raises(ClientError) as refused:
+        boto.tag_resource(ResourceArn=arn, Tags={"one": "more", "two": "more"})
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"

@@ -26,7 +26,7 @@ from poolsync.children import canonical_live_domain, custom_first
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa
 from poolsync.kinds.mfa import mfa_payload as mfa_payload
-from poolsync.kinds.planning import plan_parts
+from poolsync.kinds.planning import plan_parts, within_tag_budget
 from poolsync.kinds.settings import (
     CREATE_ONLY_MEMBERS,
     SETTINGS_DEFAULTS,
@@ -114,8 +114,9 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
                         live.children if live else None, children.objects,
                         bool(live) and own.replaced)
     # The strays go first: one may hold the domain the pool's own plan creates.
-    objects = refuse_invalid_requests(strays + others.first + own.objects
-                                      + tuple(children.objects) + others.last)
+    objects = refuse_invalid_requests(tuple(within_tag_budget(
+        strays + others.first + own.objects + tuple(children.objects) + others.last,
+        live.pool if live else {}, cfg.settings)))
     return replace(own, objects=objects, sign_in_urls=tuple(children.sign_in_urls),
                    live=live)
 

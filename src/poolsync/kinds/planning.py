@@ -125,3 +125,42 @@ def _unwritten_in_replaced_pool(cfg: PoolConfig, part: Part) -> ObjectPlan:
     replaced: engine.plan reads it whole): it goes with the old pool."""
     return ObjectPlan(f"{cfg.address}/{part.key}", part.kind, Action.DELETE,
                       f"{GONE_WITH_POOL}: the file does not write {part.key}")
+
+
+# "A user pool can have as many as 50 tags" (botocore TagResource); ``aws:`` tags do not
+# count (AWS tagging guide, "Tag naming limits and requirements").
+MAX_TAGS = 50
+
+
+def within_tag_budget(objects: Sequence[ObjectPlan], described: Mapping[str, Any],
+                      settings: Mapping[str, Any]) -> list[ObjectPlan]:
+    """The pool's tags after apply: the file's UserPoolTags (or the live ones) with the
+    ``poolsync:`` records the kinds add (a private key's, a logo's, a client secret's)
+    and the run's own. Over MAX_TAGS, Cognito refuses the TagResource partway through
+    a run: each object that adds a tag is cannot-apply instead, before any write."""
+    live = dict(described.get("UserPoolTags") or {})
+    if isinstance(settings.get("UserPoolTags"), Mapping):
+        keys = {*settings["UserPoolTags"], *(k for k in live if k.startswith(("poolsync:",
+                                                                              "aws:")))}
+    else:
+        keys = set(live)
+    adding: list[int] = []
+    for index, obj in enumerate(objects):
+        for call in obj.calls:
+            if call.operation in ("CreateUserPool", "UpdateUserPool"):
+                keys |= set(call.params.get("UserPoolTags") or {})
+            elif call.operation == "TagResource":
+                new = set(call.params.get("Tags") or {}) - keys
+                keys |= new
+                if new:
+                    adding.append(index)
+            elif call.operation == "UntagResource":
+                keys -= set(call.params.get("TagKeys") or ())
+    count = sum(1 for k in keys if not str(k).startswith("aws:"))
+    if count <= MAX_TAGS or not adding:
+        return list(objects)
+    reason = (f"the pool would have {count} tags, and a user pool has at most {MAX_TAGS} "
+              "(botocore TagResource); poolsync records this object in a poolsync: tag: "
+              "remove tags from settings.UserPoolTags")
+    return [replace(o, action=Action.CANNOT_APPLY, reason=reason, calls=(), where=(
+        "settings", "UserPoolTags")) if i in adding else o for i, o in enumerate(objects)]

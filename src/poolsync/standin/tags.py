@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from moto.cognitoidp.exceptions import ResourceNotFoundError
+from moto.cognitoidp.exceptions import InvalidParameterException, ResourceNotFoundError
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 
@@ -26,10 +26,20 @@ def _pool_by_arn(backend: Any, arn: str) -> Any:
     raise ResourceNotFoundError(f"Resource {arn} does not exist.")
 
 
+# "A user pool can have as many as 50 tags" (botocore TagResource); ``aws:`` tags do not
+# count (AWS tagging guide). The refusal's code is in TagResource's error list; its
+# wording is the stand-in's own (UNVERIFIED).
+MAX_TAGS: Final = 50
+
+
 def tag_resource(backend: Any, arn: str, tags: Mapping[str, str]) -> None:
     pool = _pool_by_arn(backend, arn)
     current = dict(pool.extended_config.get("UserPoolTags") or {})
     current.update(tags)
+    if sum(1 for key in current if not key.startswith("aws:")) > MAX_TAGS:
+        raise InvalidParameterException(
+            f"A user pool can have as many as {MAX_TAGS} tags; this request would make "
+            f"{len(current)}.")
     pool.extended_config["UserPoolTags"] = current
 
 
