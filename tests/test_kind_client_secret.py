@@ -758,3 +758,16 @@ def test_the_stand_in_refuses_a_51st_tag(session: AwsSession, write: Callable[..
     with pytest.raises(ClientError) as refused:
         boto.tag_resource(ResourceArn=arn, Tags={"one": "more", "two": "more"})
     assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_drift_offers_no_export_to_accept_a_rotation(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(ROTATED_ONLY)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(100)
+    capsys.readouterr()
+    assert _cli(session, "drift", path) == 2
+    out = capsys.readouterr().out
+    assert "--only client_secrets" not in out
+    assert "nothing to accept: client_secrets is a policy the file holds" in out

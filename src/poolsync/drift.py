@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from poolsync.children import COLLECTIONS
-from poolsync.kinds import parts
+from poolsync.kinds import part_by_kind, parts
 from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
 from poolsync.planfile import FORMAT_VERSION
 
@@ -115,6 +115,12 @@ def _accept(region: str, pool_id: str | None, pool_name: str, obj: ObjectPlan,
     part = obj.address[len(pool_name) + 1:] if obj.address != pool_name else "settings"
     if obj.kind == "attribute":
         part = "settings"
+    kind = part_by_kind(obj.kind)
+    if kind is not None and not kind.exported:
+        return (f"(nothing to accept: {kind.key} is a policy the file holds, not a setting "
+                "Cognito keeps)")
+    if kind is not None and not kind.per_client:
+        part = kind.key  # one per pool: its items are not exported alone
     words = ["poolsync", "export", "--region", region, "--pool-id", pool_id, "--only", part,
              *(w for option, value in zip(options[::2], options[1::2], strict=True)
                if option == "--profile" for w in (option, value))]
