@@ -361,5 +361,7 @@ def test_a_replaced_pool_lists_what_it_loses(
     risk = _object(plan, "app/risk_configuration")
     assert risk["action"] == "delete"
     assert "the file does not write risk_configuration" in risk["reason"]
+    pool = _object(plan, "app")
+    assert any("the 2 it does not list deleted with it" in n for n in pool["notes"]), pool
     assert _cli(session, "apply", replaced, "--yes", "--allow-replace", "app") == 0
     assert [c["EventSource"] for c in _live(session)] == ["userNotification"]

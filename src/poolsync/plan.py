@@ -106,13 +106,14 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
                                  attributes=_attributes_after(cfg, live))
         if replacing:  # the clients get new ids: today's sign-in URLs are about to go
             children.sign_in_urls = []
-            own = _with_children_note(own, children.objects)
     strays = tuple(stray_removal(cfg, s, live.id) for s in live.strays) if live else ()
     # The kinds that plan themselves go last: they name clients and need the pool's
     # settings (threat protection needs its AdvancedSecurityMode) in place.
     others = plan_parts(cfg, live.id if live else None, live.pool if live else {},
                         live.children if live else None, children.objects,
                         bool(live) and own.replaced)
+    if live is not None and own.replaced:
+        own = _with_children_note(own, [*children.objects, *others.last])
     # The strays go first: one may hold the domain the pool's own plan creates.
     objects = refuse_invalid_requests(tuple(within_tag_budget(
         strays + others.first + own.objects + tuple(children.objects) + others.last,
