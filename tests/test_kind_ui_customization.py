@@ -355,9 +355,15 @@ def test_an_unusable_image_file_is_refused_at_its_line(
         capsys: pytest.CaptureFixture[str], member: str, content: bytes | None,
         message: str) -> None:
     (tmp_path / "web.css").write_text(LABEL)
-    if content is not None:
-        (tmp_path / "logo.png").write_bytes(content)
     path = write(POOL)
+    if content is None:  # missing: said by validate, before any AWS call (config.py)
+        capsys.readouterr()
+        assert _cli(session, "plan", path) == 1
+        err = capsys.readouterr().err
+        assert "pools.yaml:13:9: pools.app.ui_customization.ALL.ImageFile:" in err
+        assert "logo.png does not exist" in err
+        return
+    (tmp_path / "logo.png").write_bytes(content)
     obj = _object(_plan_json(session, path, capsys), "app/ui_customization/ALL")
     assert obj["action"] == "cannot-apply"
     assert message in obj["reason"]
@@ -371,9 +377,11 @@ def test_a_missing_css_file_is_refused(session: AwsSession, write: Callable[...,
                                        tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "logo.png").write_bytes(LOGO)
-    obj = _object(_plan_json(session, write(POOL), capsys), "app/ui_customization/web")
-    assert obj["action"] == "cannot-apply"
-    assert "cannot read CSSFile web.css" in obj["reason"]
+    capsys.readouterr()
+    assert _cli(session, "plan", write(POOL)) == 1  # config.py: before any AWS call
+    err = capsys.readouterr().err
+    assert "pools.app.ui_customization.web.CSSFile: " in err and "web.css does not exist" in err
+    assert not boto_cognito(session).calls
 
 
 def test_an_entry_for_a_client_the_pool_will_not_have_is_refused(
@@ -598,3 +606,25 @@ def test_a_long_base64_string_is_logged_as_its_size() -> None:
     assert blob not in shortened
     assert f'"ImageFile": "(base64, {len(blob)} characters: not logged)"' in shortened
     assert shorten_blobs('"CSS": ".a {}"') == '"CSS": ".a {}"'
+
+
+def test_validate_says_a_missing_file_where_it_is_named(
+        write: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A fresh user's break: a missing logo or CSS file passed validate and failed only
+    at plan. validate says it, at the member's file:line:col, before any AWS call."""
+    from poolsync.cli import run
+
+    path = write("""
+        version: 1
+        region: eu-west-1
+        pools:
+          app:
+            domain: {Domain: validate-files}
+            ui_customization:
+              ALL: {CSSFile: missing.css, ImageFile: no-logo.png}
+        """)
+    assert run(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert "pools.app.ui_customization.ALL.CSSFile: " in err and "missing.css does not exist" in err
+    assert "pools.app.ui_customization.ALL.ImageFile: " in err
+    assert f"{path}:8:" in err

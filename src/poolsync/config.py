@@ -38,11 +38,12 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path as FilePath
 from typing import Any
 
 from poolsync import rules, schema
 from poolsync.errors import ConfigError, UsageError
-from poolsync.kinds import part_keys
+from poolsync.kinds import part_keys, parts
 from poolsync.masking import reveals
 from poolsync.model import (
     FILE_REGION,
@@ -55,6 +56,7 @@ from poolsync.model import (
     RegionSource,
     Secrets,
     Substitution,
+    as_given,
 )
 from poolsync.yamlio import Document, load_document, load_document_if
 
@@ -127,6 +129,7 @@ def load_config(
         problems.extend(loaded.problems)
         for pool in loaded.pools:
             problems.extend(_check_unique(pool, first_defined))
+            problems.extend(_missing_files(pool))
             pools.append(pool)
     problems.extend(_missing_variables(sources, run))
     problems.extend(run.template_problems())
@@ -1063,6 +1066,28 @@ def _mapping_or_none(value: Any) -> dict[str, Any] | None:
 
 def _string_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _missing_files(pool: PoolConfig) -> list[Problem]:
+    """The files a kind reads next to the YAML file that names them (a logo, a style's
+    asset, a CSS file: ``Part.files``) must be there, as regular files: said by
+    ``validate``, at the path's file:line:col, not first by a plan."""
+    problems: list[Problem] = []
+    for part in parts():
+        written = pool.parts.get(part.key)
+        if part.files is None or written is None:
+            continue
+        for where, name in part.files(written):
+            location = pool.locate(where) if pool.locate is not None else None
+            path = FilePath(name).expanduser()
+            if location is not None and not path.is_absolute():
+                path = FilePath(location.file).parent / path
+            if not path.is_file():
+                what = "is not a file" if path.exists() else "does not exist"
+                problems.append(Problem(
+                    f"{as_given(str(path))} {what} (a path is relative to the YAML file "
+                    "that writes it)", ("pools", pool.name, *where), location))
+    return problems
 
 
 def _check_unique(

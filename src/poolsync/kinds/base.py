@@ -8,7 +8,7 @@ differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,6 +210,9 @@ class Part:
     # every sub-resource (log delivery that stops sending PLUS-only logs must do so
     # before the pool's tier is lowered, or UpdateUserPool is refused).
     first: Callable[[PartContext], bool] | None = None
+    # ``files(written)``: (path below the pool, file name as written) of each file the
+    # kind reads next to the YAML file (validate checks they are there).
+    files: Callable[[Any], Iterator[tuple[tuple[str | int, ...], str]]] | None = None
 
     @property
     def ops(self) -> KindOps:

@@ -573,6 +573,16 @@ def schema(conv: Any) -> dict[str, Any]:
                       ref("poolsync.ManagedLoginBranding"))
 
 
+def files(written: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The asset files the styles name (checked by validate: config.py)."""
+    for name, style in (written.items() if isinstance(written, Mapping) else ()):
+        assets = style.get("Assets") if isinstance(style, Mapping) else None
+        for index, asset in enumerate(assets if isinstance(assets, list) else []):
+            value = asset.get("File") if isinstance(asset, Mapping) else None
+            if isinstance(value, str) and value:
+                yield (KEY, str(name), "Assets", index, "File"), value
+
+
 PART = Part(
     key=KEY, kind=KIND, read=read, plan=plan, export=export,
     reads=("DescribeManagedLoginBrandingByClient",),
@@ -584,5 +594,5 @@ PART = Part(
               "DeleteManagedLoginBranding": "UserPoolResourceUpdate"},
     needs_clients=True, needs_domain=True, per_client=True,
     rules=(cognito_values_alone, one_asset_per_slot, branding_needs_managed_login),
-    schema=schema,
+    schema=schema, files=files,
 )

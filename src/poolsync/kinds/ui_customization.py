@@ -537,11 +537,20 @@ def schema(conv: Any) -> dict[str, Any]:
                       ref("poolsync.UICustomization"))
 
 
+def files(written: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The CSS and logo files the entries name (checked by validate: config.py)."""
+    for name, entry in (written.items() if isinstance(written, Mapping) else ()):
+        for member in _FILE_MEMBERS:
+            value = entry.get(member) if isinstance(entry, Mapping) else None
+            if isinstance(value, str) and value:
+                yield (KEY, str(name), member), value
+
+
 PART = Part(
     key=KEY, kind=KIND, read=read, plan=plan, export=export,
     reads=("GetUICustomization",),
     writes=("SetUICustomization", "TagResource", "UntagResource"),
     category={"GetUICustomization": "UserPoolRead", "SetUICustomization": "UserPoolUpdate"},
     needs_clients=True, needs_domain=True, per_client=True,
-    rules=(one_css_source, image_tags_within_budget), schema=schema,
+    rules=(one_css_source, image_tags_within_budget), schema=schema, files=files,
 )
