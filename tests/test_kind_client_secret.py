@@ -771,3 +771,19 @@ def test_drift_offers_no_export_to_accept_a_rotation(
     out = capsys.readouterr().out
     assert "--only client_secrets" not in out
     assert "nothing to accept: client_secrets is a policy the file holds" in out
+
+
+def test_a_new_value_that_waits_for_the_overlap_is_said_without_v(
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A fresh user's break: a new value while two secrets overlap was "No changes", its
+    waiting said only with -v. A no-op with a note is listed (render.render_pool)."""
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0  # web: its own secret and the value
+    monkeypatch.setenv("WEB_SECRET", NEW_WEB_SECRET)
+    capsys.readouterr()
+    assert _cli(session, "plan", path) == 0
+    out = capsys.readouterr().out
+    assert "app/client_secrets/web" in out
+    assert "a rotation is due (the file gives a new value) but waits" in out
+    assert NEW_WEB_SECRET not in out and WEB_SECRET not in out

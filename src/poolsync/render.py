@@ -199,8 +199,11 @@ def render_pool(pool: PoolPlan, color: bool = False, verbose: bool = True) -> li
     region, shown_id = pool_region(pool), pool_id(pool)
     where = f"{region}, {shown_id}" if shown_id else f"{region}, new"
     head = printable(f"{pool.name} ({where})")
+    # A no-op with a note (a rotation that waits, a member kept) is listed: the note
+    # is what the reviewer must know.
     quiet = [] if verbose else [o for o in pool.objects
-                                 if o.action is Action.NOOP and not o.unmanaged]
+                                 if o.action is Action.NOOP and not o.unmanaged
+                                 and not o.notes]
     if quiet and len(quiet) == len(pool.objects):
         return [f"{_paint('=', Action.NOOP, color)} {head}: no changes ({_objects(len(quiet))})"]
     lines = [head]
