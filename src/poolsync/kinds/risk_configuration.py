@@ -216,7 +216,8 @@ def _plan_entry(ctx: PartContext, name: str, written: Mapping[str, Any],
         return ObjectPlan(address, KIND, Action.CANNOT_APPLY, refusal, changes,
                           where=(KEY, name))
     return ObjectPlan(address, KIND, Action.UPDATE,
-                      "whole configuration sent (SetRiskConfiguration replaces it)",
+                      "in place with SetRiskConfiguration, the whole configuration (it replaces "
+                      "what it is not sent)",
                       changes, (call,), kept)
 
 

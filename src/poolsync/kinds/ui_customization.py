@@ -326,7 +326,8 @@ def _plan_entry(ctx: PartContext, pool: _Pool, name: str, written: Any,
         return ObjectPlan(address, KIND, Action.CREATE, "new hosted UI customization "
                           "(SetUICustomization)", changes, calls, notes), adds_tag
     reason = ("cleared (SetUICustomization with the ids only)" if not desired else
-              "whole entry resent (SetUICustomization replaces it)")
+              "in place with SetUICustomization, the whole entry (it replaces what it is "
+              "not sent)")
     return ObjectPlan(address, KIND, Action.UPDATE, reason, changes, calls, notes), adds_tag
 
 
