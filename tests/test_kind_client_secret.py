@@ -702,10 +702,13 @@ def test_the_files_value_is_kept_when_a_newer_secret_is_added_outside_poolsync(
     clock.forward(8)
     assert _cli(session, "apply", path, "--yes") == 0  # the client's own secret goes
     assert _values(session, "web") == [WEB_SECRET]
-    clock.forward(2)
+    clock.forward(10)  # (each forward is from today)
     _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
                                                ClientId=_client_id(session, "web"))
-    clock.forward(8)  # past the overlap
+    clock.forward(16)  # within the overlap of the one added outside: both work
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert len(_values(session, "web")) == 2
+    clock.forward(18)  # past it
     assert _cli(session, "apply", path, "--yes") == 0
     assert _values(session, "web") == [WEB_SECRET]
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
@@ -787,3 +790,18 @@ def test_a_new_value_that_waits_for_the_overlap_is_said_without_v(
     assert "app/client_secrets/web" in out
     assert "a rotation is due (the file gives a new value) but waits" in out
     assert NEW_WEB_SECRET not in out and WEB_SECRET not in out
+
+
+def test_user_tags_raised_past_the_pools_50_with_records_cannot_be_applied(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh user's break: UpdateUserPool's own tags pushed a pool holding poolsync:
+    records past 50. The pool's update is the object that adds them: cannot-apply."""
+    assert _cli(session, "apply", write(POOL), "--yes") == 0  # records web's value
+    tags = ", ".join(f"t{i}: v" for i in range(49))
+    more = write(POOL.replace("      app:\n", f"      app:\n        settings: {{UserPoolTags: {{{tags}}}}}\n"),
+                 "more.yaml")
+    obj = _object(_plan_json(session, more, capsys), "app")
+    assert obj["action"] == "cannot-apply" and "the pool would have 50" not in obj["reason"]
+    assert "tags, and a user pool has at most 50" in obj["reason"]
+    assert _cli(session, "apply", more, "--yes") == 3

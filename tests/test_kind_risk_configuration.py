@@ -395,3 +395,23 @@ def test_a_new_pool_defaults_to_threat_protection_off_on_essentials() -> None:
     assert obj.action.value == "cannot-apply"
     assert "AdvancedSecurityMode OFF" in obj.reason and "the pool's is ESSENTIALS" in obj.reason
     assert obj.where == ("risk_configuration", "ALL")
+
+
+def test_a_replaced_pool_lists_a_clients_own_configuration_it_loses(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh user's break: the mobile client's own configuration, which the file does
+    not list, vanished from a replacement's plan. It is listed as deleted with the old
+    pool (its clients are compared by their live ids)."""
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    _boto(session).set_risk_configuration(
+        UserPoolId=_pool_id(session), ClientId=_client_id(session, "mobile"),
+        RiskExceptionConfiguration={"BlockedIPRangeList": ["198.51.100.0/24"]})
+    replaced = write(POOL.replace("UserPoolTier: PLUS",
+                                  "UserPoolTier: PLUS\n          UsernameAttributes: [email]"),
+                     "replaced.yaml")
+    plan = _plan_json(session, replaced, capsys, "--allow-replace", "app")
+    gone = _object(plan, "app/risk_configuration/mobile")
+    assert gone["action"] == "delete" and "deleted with the old pool" in gone["reason"]
+    assert _object(plan, "app/risk_configuration/web")["action"] == "replace"

@@ -628,3 +628,19 @@ def test_validate_says_a_missing_file_where_it_is_named(
     assert "pools.app.ui_customization.ALL.CSSFile: " in err and "missing.css does not exist" in err
     assert "pools.app.ui_customization.ALL.ImageFile: " in err
     assert f"{path}:8:" in err
+
+
+def test_validate_leaves_a_path_from_the_environment_to_plan(
+        write: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
+    from poolsync.cli import run
+
+    path = write("""
+        version: 1
+        region: eu-west-1
+        pools:
+          app:
+            domain: {Domain: validate-files}
+            ui_customization:
+              ALL: {ImageFile: "${env:LOGO_FILE}"}
+        """)
+    assert run(["validate", path]) == 0, capsys.readouterr().err

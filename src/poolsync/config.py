@@ -1078,6 +1078,8 @@ def _missing_files(pool: PoolConfig) -> list[Problem]:
         if part.files is None or written is None:
             continue
         for where, name in part.files(written):
+            if "${" in name:  # an ${env:...} not resolved (validate): plan checks it
+                continue
             location = pool.locate(where) if pool.locate is not None else None
             path = FilePath(name).expanduser()
             if location is not None and not path.is_absolute():

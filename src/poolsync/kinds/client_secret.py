@@ -250,7 +250,9 @@ def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
     older = [s for s in secrets if s is not newer]
     secrets = [*older, newer]
     ids = [str(s["ClientSecretId"]) for s in secrets]
-    settled = moment - newer["ClientSecretCreateDate"] >= overlap
+    # The overlap runs from the newest secret: one added outside poolsync next to the
+    # file's keeps working for the overlap too before it goes.
+    settled = moment - max(s["ClientSecretCreateDate"] for s in secrets) >= overlap
     notes: list[str] = []
     if older and not settled:
         until = newer["ClientSecretCreateDate"] + overlap

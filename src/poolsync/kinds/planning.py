@@ -44,7 +44,10 @@ def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any
         found = live.others.get(part.key) if live is not None else None
         ids = dict(live.client_ids) if live is not None else {}
         domains = tuple(custom_first(live.domains)) if live is not None else ()
-        ctx = _context(cfg, part, pool_id, described, found, ids, planned, domains=domains)
+        # A replaced pool is compared with the live one as it is: its clients by their
+        # live ids (their plans re-create them, which would hide the live entries).
+        ctx = _context(cfg, part, pool_id, described, found, ids,
+                       () if replacing else planned, domains=domains)
         compared = part.plan(ctx)
         if not replacing:
             (first if part.first is not None and part.first(ctx) else out).extend(compared)
@@ -148,7 +151,10 @@ def within_tag_budget(objects: Sequence[ObjectPlan], described: Mapping[str, Any
     for index, obj in enumerate(objects):
         for call in obj.calls:
             if call.operation in ("CreateUserPool", "UpdateUserPool"):
-                keys |= set(call.params.get("UserPoolTags") or {})
+                new = set(call.params.get("UserPoolTags") or {}) - set(live)
+                keys |= new
+                if new:
+                    adding.append(index)
             elif call.operation == "TagResource":
                 new = set(call.params.get("Tags") or {}) - keys
                 keys |= new
