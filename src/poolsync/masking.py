@@ -34,8 +34,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, unquote
 
-from poolsync.children import is_secret_path
 from poolsync.kinds import part_by_kind
+from poolsync.kinds.identity_provider import is_secret_path
 from poolsync.kinds.settings import LEGACY_MESSAGE_FIELDS
 from poolsync.model import (
     Config,

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from poolsync.children import canonical_live_domain, custom_first
 from poolsync.diff import creation_changes, field_changes
+from poolsync.kinds.domain import canonical_live_domain, custom_first
 from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa
 from poolsync.kinds.mfa import mfa_payload as mfa_payload
 from poolsync.kinds.planning import plan_parts, within_tag_budget

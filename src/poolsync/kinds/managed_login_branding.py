@@ -48,6 +48,7 @@ from poolsync.kinds.common import (
     tag_call,
     written_entries,
 )
+from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import (
     NOT_REPORTED,
     Action,
@@ -57,7 +58,6 @@ from poolsync.model import (
     as_given,
 )
 from poolsync.model import Path as ConfigPath
-from poolsync.normalize import poolsync_tags
 
 KEY = "managed_login_branding"
 KIND = "managed_login_branding"

@@ -73,8 +73,8 @@ from poolsync.kinds.common import (
     ref,
     written_entries,
 )
+from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
-from poolsync.normalize import poolsync_tags
 
 KEY = "ui_customization"
 KIND = "ui_customization"
