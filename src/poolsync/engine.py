@@ -427,7 +427,7 @@ def plan(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS) 
     replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                 if pool.pool_id and pool.replaced]
     # A provider replaced while app clients name it updates them around its delete
-    # (plan_children._detach_clients): the clients are read if the file does not manage them.
+    # (kinds.identity_provider.detach_clients): the clients are read if the file does not manage them.
     detaching = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                  if pool.pool_id and not pool.replaced and any(
                      o.kind == "identity_provider" and o.action is Action.REPLACE

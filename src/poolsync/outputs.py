@@ -219,7 +219,7 @@ def _domain(cfg: PoolConfig, described: Mapping[str, Any]) -> tuple[str | None, 
     """The pool's hosted-UI domain and whether it is a custom one: DescribeUserPool
     names a prefix domain in ``Domain`` and a custom one in ``CustomDomain`` (botocore
     ``UserPoolType``). A pool may have one of each: the one the file manages, else the
-    custom one (as plan's sign-in URLs choose, ``plan_children._sign_in_urls``)."""
+    custom one (as plan's sign-in URLs choose, ``kinds.client.sign_in_urls``)."""
     prefix, custom = described.get("Domain") or None, described.get("CustomDomain") or None
     written = (cfg.domain or {}).get("Domain")
     if written is not None and written in (prefix, custom):

@@ -340,7 +340,7 @@ def _delete(ctx: PartContext, client_id: str, secret: Mapping[str, Any]) -> ApiC
 
 def _record(ctx: PartContext, name: str, given: str, moment: datetime.datetime) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
-    taggable: botocore TagResource), as plan_children._track_private_key records
+    taggable: botocore TagResource), as identity_provider.track_private_key records
     Apple's key: scrypt salted with the value's location, never keyed, followed by the
     plan's moment (epoch seconds), which tells the file's secret from others
     (``_file_secret``). A pool created
