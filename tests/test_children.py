@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from poolsync import children as ch
+from poolsync.kinds.client import format_duration, parse_duration
+from poolsync.kinds.identity_provider import fingerprint, private_key_location
 from poolsync.model import Action, PoolConfig
 from poolsync.plan_children import LiveChildren, plan_children
 from tests.conftest import FIXTURES
@@ -59,8 +60,8 @@ def test_keys_cognito_adds_to_provider_details_never_show_as_drift(name: str) ->
             "AttributeMapping": {"username": "sub"}, "IdpIdentifiers": []}
     written = {"ProviderType": provider_type, "ProviderDetails": details}
     # The write-only Apple key is compared by the fingerprint poolsync recorded.
-    recorded = ({"poolsync:private_key:X": ch.fingerprint(
-        details["private_key"], ch.private_key_location("app/identity_providers/X"))}
+    recorded = ({"poolsync:private_key:X": fingerprint(
+        details["private_key"], private_key_location("app/identity_providers/X"))}
                 if "private_key" in details else {})
     plans = plan_children(_cfg(identity_providers={"X": written}), POOL,
                           LiveChildren(providers={"X": live}, fingerprints=recorded))
@@ -199,10 +200,10 @@ def test_client_naming_an_unknown_provider_or_scope_cannot_be_applied() -> None:
 
 
 def test_token_durations() -> None:
-    assert ch.format_duration(60) == "1h"
-    assert ch.format_duration(90) == "90m"
-    assert ch.format_duration(30 * 24 * 60) == "30d"
-    assert ch.parse_duration("90m") == (90, "minutes")
+    assert format_duration(60) == "1h"
+    assert format_duration(90) == "90m"
+    assert format_duration(30 * 24 * 60) == "30d"
+    assert parse_duration("90m") == (90, "minutes")
 
 
 # --------------------------------------------------------------------------- prune, order

@@ -17,21 +17,23 @@ from moto import mock_aws
 
 from poolsync import engine, standin
 from poolsync.aws import AwsSession, BotoCognito
-from poolsync.children import fingerprint, private_key_location
 from poolsync.config import load_config
-from poolsync.export import (
-    Export,
+from poolsync.export import Export, export_pools, render_export
+from poolsync.kinds.client import export_client
+from poolsync.kinds.identity_provider import (
     env_name,
-    export_client,
-    export_mfa,
-    export_pools,
     export_provider,
+    fingerprint,
+    private_key_location,
+)
+from poolsync.kinds.mfa import export_mfa
+from poolsync.kinds.settings import (
+    STANDARD_ATTRIBUTES,
     export_schema,
     export_settings,
-    render_export,
+    schema_from_live,
 )
 from poolsync.model import MISSING, Action, PoolPlan
-from poolsync.normalize import STANDARD_ATTRIBUTES, schema_from_live
 from poolsync.plan import LivePool, plan_pool
 from poolsync.plan_children import LiveChildren
 from poolsync.schema import validate_document

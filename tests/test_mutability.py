@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from poolsync.kinds.settings import CREATE_ONLY_MEMBERS, STANDARD_ATTRIBUTES
 from poolsync.model import MISSING, FieldChange, Path
 from poolsync.mutability import (
     MIGRATION_ROUTE,
@@ -14,7 +15,6 @@ from poolsync.mutability import (
     replacement_reason,
     safer_route,
 )
-from poolsync.normalize import CREATE_ONLY_MEMBERS, STANDARD_ATTRIBUTES
 
 TENANT = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
           "Required": False, "StringAttributeConstraints": {"MaxLength": "2048"}}

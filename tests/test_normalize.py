@@ -11,32 +11,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from poolsync.model import NOT_REPORTED
-from poolsync.normalize import (
+from poolsync.kinds.mfa import (
     MFA_DEFAULTS,
+    canonical_desired_mfa,
+    canonical_live_mfa,
+    drop_disabled_totp,
+    drop_factor_blocks_when_off,
+)
+from poolsync.kinds.settings import (
     SETTINGS_DEFAULTS,
     SETTINGS_MEMBERS_ALL,
     STANDARD_ATTRIBUTES,
-    UNKNOWN,
-    attribute_key,
-    canonical_desired_mfa,
     canonical_desired_settings,
-    canonical_live_mfa,
     canonical_live_settings,
-    drop_disabled_totp,
     drop_empty_placeholders,
-    drop_factor_blocks_when_off,
     drop_read_only_members,
     drop_system_tags,
     drop_unused_account_validity_days,
     fold_legacy_verification_messages,
     mirror_pre_token_generation,
-    owned_view,
     schema_from_desired,
     schema_from_live,
-    sort_sets,
     tier_not_reported,
 )
+from poolsync.model import NOT_REPORTED
+from poolsync.normalize import UNKNOWN, attribute_key, owned_view, sort_sets
 from tests.conftest import FIXTURES
 
 RESPONSES = FIXTURES / "real-responses"

@@ -361,7 +361,7 @@ def test_values_from_env_are_shown_as_written(session: AwsSession, write, capsys
 def test_sign_in_urls_use_the_partitions_host() -> None:
     """plan's sign-in URLs and the outputs' hosted UI agree on the host: auth-fips in
     GovCloud, none where AWS documents no prefix-domain host."""
-    from poolsync.children import sign_in_url
+    from poolsync.kinds.domain import sign_in_url
 
     client = {"AllowedOAuthFlows": ["code"], "CallbackURLs": ["https://a.example/cb"]}
     gov = sign_in_url({"Domain": "d"}, "us-gov-west-1", "C", client)

@@ -9,6 +9,17 @@ from typing import Any
 
 import pytest
 
+from poolsync.kinds.mfa import MFA_DEFAULTS, mfa_payload
+from poolsync.kinds.settings import (
+    CREATED_BY_RUN,
+    PROTECTION_OFF_BY_RUN,
+    RUN_ID,
+    STANDARD_ATTRIBUTES,
+    canonical_live_settings,
+    create_payload,
+    replacement_payload,
+    update_payload,
+)
 from poolsync.model import (
     MISSING,
     NOT_REPORTED,
@@ -20,24 +31,8 @@ from poolsync.model import (
     PoolConfig,
 )
 from poolsync.mutability import POOL_CREATE_ONLY
-from poolsync.normalize import (
-    MFA_DEFAULTS,
-    STANDARD_ATTRIBUTES,
-    canonical_live_settings,
-    owned_view,
-)
-from poolsync.plan import (
-    CREATED_BY_RUN,
-    PROTECTION_OFF_BY_RUN,
-    RUN_ID,
-    LivePool,
-    create_payload,
-    mfa_payload,
-    plan_config,
-    plan_pool,
-    replacement_payload,
-    update_payload,
-)
+from poolsync.normalize import owned_view
+from poolsync.plan import LivePool, plan_config, plan_pool
 from tests.conftest import FIXTURES
 
 RESPONSES = FIXTURES / "real-responses"

@@ -36,19 +36,15 @@ from poolsync.aws import AwsSession
 from poolsync.config import load_config
 from poolsync.diff import field_changes
 from poolsync.errors import ConfigError
-from poolsync.model import Action
-from poolsync.normalize import (
-    MFA_DEFAULTS,
+from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa
+from poolsync.kinds.settings import (
     SETTINGS_DEFAULTS,
     STANDARD_ATTRIBUTES,
-    UNKNOWN,
-    canonical_desired_mfa,
     canonical_desired_settings,
-    canonical_live_mfa,
     canonical_live_settings,
-    owned_view,
-    sort_sets,
 )
+from poolsync.model import Action
+from poolsync.normalize import UNKNOWN, owned_view, sort_sets
 from poolsync.yamlio import Document, dump_yaml, load_document
 from tests.conftest import REGION
 

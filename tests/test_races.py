@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 
 from poolsync.aws import AwsSession, RetryPolicy
-from poolsync.plan import CREATED_BY_RUN
+from poolsync.kinds.settings import CREATED_BY_RUN
 from poolsync.standin import LocalCognito
 from poolsync.standin.faults import Fault, FaultProxy, Faults, Gate, HeldRequest
 from tests.conftest import REGION

@@ -16,7 +16,7 @@ from typing import Any
 from poolsync.aws import AwsSession
 from poolsync.errors import AwsError
 from poolsync.iam import READS
-from poolsync.plan import PROTECTION_OFF_BY_RUN
+from poolsync.kinds.settings import PROTECTION_OFF_BY_RUN
 from tests.conftest import REGION, boto_cognito
 from tests.conftest import cli as _cli
 

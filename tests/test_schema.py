@@ -979,13 +979,13 @@ def test_custom_prefix_alone_is_no_name() -> None:
 
 
 def test_the_standard_attributes_are_poolsyncs() -> None:
-    # The generator's list (which may leave out the type) and normalize's (which knows
+    # The generator's list (which may leave out the type) and kinds.settings' (which knows
     # each standard attribute's shape) name the same attributes.
-    from poolsync import normalize
+    from poolsync.kinds import settings
 
     gen = load_generator()
-    assert set(gen.STANDARD_ATTRIBUTES) == set(normalize.STANDARD_ATTRIBUTES) | set(
-        normalize.AUTO_ATTRIBUTES
+    assert set(gen.STANDARD_ATTRIBUTES) == set(settings.STANDARD_ATTRIBUTES) | set(
+        settings.AUTO_ATTRIBUTES
     )
     assert len(gen.STANDARD_ATTRIBUTES) == 21
 

@@ -294,7 +294,7 @@ class BotoCognito:
         if operation == "CreateUserPool":
             # Pool names are not unique: another run may have created one of this name.
             # The pool is this request's only if it carries the request's poolsync: tags
-            # (the run's id: plan.CREATED_BY_RUN).
+            # (the run's id: kinds.settings.CREATED_BY_RUN).
             marks = {k: v for k, v in (params.get("UserPoolTags") or {}).items()
                      if str(k).startswith("poolsync:")}
             for pool_id in [p["Id"] for p in self.list_user_pools()

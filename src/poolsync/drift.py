@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from poolsync.children import COLLECTIONS
 from poolsync.kinds import part_by_kind, parts
 from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
+from poolsync.plan_children import COLLECTIONS
 from poolsync.planfile import FORMAT_VERSION
 
 

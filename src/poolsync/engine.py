@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from poolsync import planfile
 from poolsync.aws import AwsSession, Cognito
-from poolsync.children import written_secrets
 from poolsync.config import RegionFallback, load_config, pool_matches, select_pools
 from poolsync.errors import (
     AwsError,
@@ -31,6 +30,8 @@ from poolsync.kinds import parts, readers
 from poolsync.kinds.base import client_placeholder
 from poolsync.kinds.client import read_all as read_all_clients
 from poolsync.kinds.client import unique_ids as unique_client_ids
+from poolsync.kinds.identity_provider import written_secrets
+from poolsync.kinds.settings import PROTECTION_OFF_BY_RUN, RUN_ID, poolsync_tags
 from poolsync.model import (
     POOL_ARN,
     POOL_ID,
@@ -45,10 +46,7 @@ from poolsync.model import (
     escape_unprintable,
     render_path,
 )
-from poolsync.normalize import poolsync_tags
 from poolsync.plan import (
-    PROTECTION_OFF_BY_RUN,
-    RUN_ID,
     LivePool,
     is_stray_copy,
     override_address,
@@ -429,7 +427,7 @@ def plan(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS) 
     replaced = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                 if pool.pool_id and pool.replaced]
     # A provider replaced while app clients name it updates them around its delete
-    # (plan_children._detach_clients): the clients are read if the file does not manage them.
+    # (kinds.identity_provider.detach_clients): the clients are read if the file does not manage them.
     detaching = [(pool, live[(pool.region, pool.name)]) for pool in result.pools
                  if pool.pool_id and not pool.replaced and any(
                      o.kind == "identity_provider" and o.action is Action.REPLACE

@@ -28,17 +28,6 @@ from typing import Any
 
 from poolsync.kinds import exporters, part_keys, parts
 from poolsync.kinds.base import ExportContext
-
-# Re-exported (older imports): the kinds' export functions.
-from poolsync.kinds.client import export_client as export_client
-from poolsync.kinds.domain import export_domain as export_domain
-from poolsync.kinds.group import export_groups as export_groups
-from poolsync.kinds.identity_provider import env_name as env_name
-from poolsync.kinds.identity_provider import export_provider as export_provider
-from poolsync.kinds.mfa import export_mfa as export_mfa
-from poolsync.kinds.resource_server import export_resource_server as export_resource_server
-from poolsync.kinds.settings import export_schema as export_schema
-from poolsync.kinds.settings import export_settings as export_settings
 from poolsync.model import MISSING, Path, render_path
 from poolsync.normalize import UNKNOWN, CarriedUnlessWritten, WhenPresent, known_keys
 from poolsync.plan import LivePool

@@ -34,8 +34,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, unquote
 
-from poolsync.children import is_secret_path
 from poolsync.kinds import part_by_kind
+from poolsync.kinds.identity_provider import is_secret_path
 from poolsync.kinds.settings import LEGACY_MESSAGE_FIELDS
 from poolsync.model import (
     Config,
@@ -308,7 +308,7 @@ def _mask_prose(text: str, about: Sequence[Substitution],
 
 def _mask_sign_in_url(url: str, client: str, cfg: PoolConfig,
                       subs: Sequence[Substitution], wide: Sequence[Substitution]) -> str:
-    """``https://HOST/login?client_id=...&redirect_uri=URL`` (children.sign_in_url) with
+    """``https://HOST/login?client_id=...&redirect_uri=URL`` (kinds.domain.sign_in_url) with
     the domain, region and redirect URL shown as written. A redirect URL of a client
     whose callback URLs come from ``${env:...}`` is hidden unless it is one of them."""
     mine = [s for s in subs if s.at[:2] == ("clients", client)]
@@ -330,7 +330,7 @@ def _mask_sign_in_url(url: str, client: str, cfg: PoolConfig,
 
 def _picked_by_sorting(cfg: PoolConfig, client: str, mine: Sequence[Substitution]) -> bool:
     """Whether the sign-in URL's redirect was picked as the first callback URL in sorted
-    order (no ``DefaultRedirectURI``: children.sign_in_url) from callbacks of which one
+    order (no ``DefaultRedirectURI``: kinds.domain.sign_in_url) from callbacks of which one
     comes from ``${env:...}``: which one is shown would say where the secret sorts
     among the file's own URLs (the order oracle of ``_in_shown_order``)."""
     written = (cfg.clients or {}).get(client) or {}

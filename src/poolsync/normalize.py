@@ -11,20 +11,15 @@ are left out of the comparison; inside a written member every field the user lef
 takes Cognito's default (``kinds.settings.SETTINGS_DEFAULTS``), except fields whose
 default is not documented (``UNKNOWN``): those are not compared and are carried over
 from live (``carry_over``).
-
-The settings and MFA names that moved to ``kinds.settings`` and ``kinds.mfa``
-(docs/design/resource-kinds.md, step 9) are still importable from here: those modules
-import this one, so they are loaded on first use (``__getattr__``).
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from poolsync.model import MISSING, NOT_REPORTED, Path
 
@@ -317,72 +312,3 @@ def carry_over(payload: dict[str, Any], view: OwnedView, live: Mapping[str, Any]
         if value is not MISSING and get_path(payload, path[:-1]) is not MISSING:
             set_path(payload, path, copy.deepcopy(value))
 
-
-# --------------------------------------------------------------------------- moved names
-
-_MOVED: dict[str, str] = {
-    **dict.fromkeys((
-        "STANDARD_ATTRIBUTES", "AUTO_ATTRIBUTES", "CUSTOM_ATTRIBUTE_DEFAULTS",
-        "CUSTOM_STRING_CONSTRAINTS", "SETTINGS_DEFAULTS", "SETTINGS_MEMBERS_ALL",
-        "CREATE_ONLY_MEMBERS", "LEGACY_MESSAGE_FIELDS", "SYSTEM_TAG_PREFIXES",
-        "drop_read_only_members", "fold_legacy_verification_messages",
-        "drop_unused_account_validity_days", "drop_system_tags", "poolsync_tags",
-        "drop_empty_placeholders", "tier_not_reported", "schema_from_live",
-        "schema_from_desired", "sms_region_defaults_to_the_pool_region", "pool_region",
-        "fold_legacy_aliases", "mirror_pre_token_generation", "canonical_live_settings",
-        "empty_additional_flows_is_none", "canonical_desired_settings",
-    ), "poolsync.kinds.settings"),
-    **dict.fromkeys((
-        "MFA_DEFAULTS", "drop_disabled_totp", "drop_factor_blocks_when_off",
-        "canonical_live_mfa", "canonical_desired_mfa",
-    ), "poolsync.kinds.mfa"),
-}
-
-
-def __getattr__(name: str) -> object:
-    """A name that moved to a kind's module (``_MOVED``), from there."""
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-if TYPE_CHECKING:
-    from poolsync.kinds.mfa import MFA_DEFAULTS as MFA_DEFAULTS
-    from poolsync.kinds.mfa import canonical_desired_mfa as canonical_desired_mfa
-    from poolsync.kinds.mfa import canonical_live_mfa as canonical_live_mfa
-    from poolsync.kinds.mfa import drop_disabled_totp as drop_disabled_totp
-    from poolsync.kinds.mfa import drop_factor_blocks_when_off as drop_factor_blocks_when_off
-    from poolsync.kinds.settings import AUTO_ATTRIBUTES as AUTO_ATTRIBUTES
-    from poolsync.kinds.settings import CREATE_ONLY_MEMBERS as CREATE_ONLY_MEMBERS
-    from poolsync.kinds.settings import CUSTOM_ATTRIBUTE_DEFAULTS as CUSTOM_ATTRIBUTE_DEFAULTS
-    from poolsync.kinds.settings import CUSTOM_STRING_CONSTRAINTS as CUSTOM_STRING_CONSTRAINTS
-    from poolsync.kinds.settings import LEGACY_MESSAGE_FIELDS as LEGACY_MESSAGE_FIELDS
-    from poolsync.kinds.settings import SETTINGS_DEFAULTS as SETTINGS_DEFAULTS
-    from poolsync.kinds.settings import SETTINGS_MEMBERS_ALL as SETTINGS_MEMBERS_ALL
-    from poolsync.kinds.settings import STANDARD_ATTRIBUTES as STANDARD_ATTRIBUTES
-    from poolsync.kinds.settings import SYSTEM_TAG_PREFIXES as SYSTEM_TAG_PREFIXES
-    from poolsync.kinds.settings import canonical_desired_settings as canonical_desired_settings
-    from poolsync.kinds.settings import canonical_live_settings as canonical_live_settings
-    from poolsync.kinds.settings import drop_empty_placeholders as drop_empty_placeholders
-    from poolsync.kinds.settings import drop_read_only_members as drop_read_only_members
-    from poolsync.kinds.settings import drop_system_tags as drop_system_tags
-    from poolsync.kinds.settings import (
-        drop_unused_account_validity_days as drop_unused_account_validity_days,
-    )
-    from poolsync.kinds.settings import (
-        empty_additional_flows_is_none as empty_additional_flows_is_none,
-    )
-    from poolsync.kinds.settings import fold_legacy_aliases as fold_legacy_aliases
-    from poolsync.kinds.settings import (
-        fold_legacy_verification_messages as fold_legacy_verification_messages,
-    )
-    from poolsync.kinds.settings import mirror_pre_token_generation as mirror_pre_token_generation
-    from poolsync.kinds.settings import pool_region as pool_region
-    from poolsync.kinds.settings import poolsync_tags as poolsync_tags
-    from poolsync.kinds.settings import schema_from_desired as schema_from_desired
-    from poolsync.kinds.settings import schema_from_live as schema_from_live
-    from poolsync.kinds.settings import (
-        sms_region_defaults_to_the_pool_region as sms_region_defaults_to_the_pool_region,
-    )
-    from poolsync.kinds.settings import tier_not_reported as tier_not_reported

@@ -171,7 +171,7 @@ def from_live(config: Config, live: Mapping[PoolKey, LivePool | None]) -> Output
     """``poolsync output``: from ``engine.read_live`` (the reads of a plan). The clients
     are those the file manages and the pool has (from DescribeUserPoolClient); their
     sign-in URLs as plan builds them, with the live domain."""
-    from poolsync import children
+    from poolsync.kinds.domain import sign_in_url
     from poolsync.masking import mask_pool
     from poolsync.model import PoolPlan
 
@@ -190,7 +190,7 @@ def from_live(config: Config, live: Mapping[PoolKey, LivePool | None]) -> Output
         if domain is not None:
             shape = {"Domain": domain, **({"CustomDomainConfig": {}} if custom else {})}
             for name, client in sorted(described_clients.items()):
-                url = children.sign_in_url(shape, cfg.region, str(client["ClientId"]), client)
+                url = sign_in_url(shape, cfg.region, str(client["ClientId"]), client)
                 if url:
                     urls.append((name, url))
         shown = mask_pool(PoolPlan(cfg.name, cfg.region, found.id, (),
@@ -219,7 +219,7 @@ def _domain(cfg: PoolConfig, described: Mapping[str, Any]) -> tuple[str | None, 
     """The pool's hosted-UI domain and whether it is a custom one: DescribeUserPool
     names a prefix domain in ``Domain`` and a custom one in ``CustomDomain`` (botocore
     ``UserPoolType``). A pool may have one of each: the one the file manages, else the
-    custom one (as plan's sign-in URLs choose, ``plan_children._sign_in_urls``)."""
+    custom one (as plan's sign-in URLs choose, ``kinds.client.sign_in_urls``)."""
     prefix, custom = described.get("Domain") or None, described.get("CustomDomain") or None
     written = (cfg.domain or {}).get("Domain")
     if written is not None and written in (prefix, custom):

@@ -22,29 +22,27 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from poolsync.children import canonical_live_domain, custom_first
 from poolsync.diff import creation_changes, field_changes
-from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa
-from poolsync.kinds.mfa import mfa_payload as mfa_payload
+from poolsync.kinds.domain import canonical_live_domain, custom_first
+from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa, mfa_payload
 from poolsync.kinds.planning import plan_parts, within_tag_budget
 from poolsync.kinds.settings import (
     CREATE_ONLY_MEMBERS,
+    CREATED_BY_RUN,
+    PROTECTION_OFF_BY_RUN,
+    RUN_ID,
     SETTINGS_DEFAULTS,
     STANDARD_ATTRIBUTES,
     _add_attributes,
     _kept_tags,
     canonical_desired_settings,
     canonical_live_settings,
+    create_payload,
     pool_region,
     poolsync_tags,
+    replacement_payload,
+    update_payload,
 )
-from poolsync.kinds.settings import CREATED_BY_RUN as CREATED_BY_RUN
-from poolsync.kinds.settings import PROTECTION_OFF_BY_RUN as PROTECTION_OFF_BY_RUN
-from poolsync.kinds.settings import RUN_ID as RUN_ID
-from poolsync.kinds.settings import create_payload as create_payload
-from poolsync.kinds.settings import replacement_payload as replacement_payload
-from poolsync.kinds.settings import schema_entries as schema_entries
-from poolsync.kinds.settings import update_payload as update_payload
 from poolsync.model import (
     POOL_ID,
     Action,

@@ -3,7 +3,12 @@
 Order (README, "Plans, apply and safety"; aws/aws-cdk #15850): the domain, identity providers and
 resource servers before the clients that name them, clients before groups; deletions
 (``prune``) after every create and update, in reverse, so a provider has left every
-client before it is deleted. Pure: no AWS.
+client before it is deleted. Pure: no AWS. Each kind's knowledge (its canonical shapes,
+defaults, payloads and quirks) is in its module in ``poolsync.kinds``.
+
+Ownership inside an item follows the pool's settings (README, ownership): a member the file
+writes is owned, a member it leaves out is carried over unchanged on every full-payload
+update, and inside an owned member a field left out means Cognito's default.
 """
 
 from __future__ import annotations
@@ -12,11 +17,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from poolsync import children as ch
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import Kind
-from poolsync.kinds.client import STANDARD_SCOPES as STANDARD_SCOPES  # re-exported
 from poolsync.kinds.client import (
+    CLIENTS,
     check_references,
     client_in_new_pool,
     client_note_in_new_pool,
@@ -27,7 +31,7 @@ from poolsync.kinds.domain import (
     plan_domain,
     recreated_domain_notes,
 )
-from poolsync.kinds.domain import domain_url as domain_url  # re-exported
+from poolsync.kinds.group import GROUPS
 from poolsync.kinds.identity_provider import (
     PROVIDERS,
     check_provider_deletions,
@@ -35,7 +39,7 @@ from poolsync.kinds.identity_provider import (
     is_secret_path,
     track_private_key,
 )
-from poolsync.kinds.resource_server import resource_server_in_new_pool
+from poolsync.kinds.resource_server import RESOURCE_SERVERS, resource_server_in_new_pool
 from poolsync.model import (
     POOL_ARN,
     POOL_ID,
@@ -47,6 +51,10 @@ from poolsync.model import (
     PoolConfig,
 )
 from poolsync.normalize import is_custom_attribute, live_attribute_key, owned_view
+
+# The named collections, in the order they are created (deleted in reverse): providers
+# and resource servers before the clients that name them, groups last.
+COLLECTIONS: tuple[Kind, ...] = (PROVIDERS, RESOURCE_SERVERS, CLIENTS, GROUPS)
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,7 @@ def _plan(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> ChildPlans:
     prune = cfg.prune
     if cfg.domain is not None:
         plans.upserts.append(plan_domain(cfg, pool_id, live.domains))
-    for kind in ch.COLLECTIONS:
+    for kind in COLLECTIONS:
         desired, found = _written(cfg, kind), _found(live, kind)
         if desired is None:
             continue
@@ -205,7 +213,7 @@ def _live_items(cfg: PoolConfig, live: LiveChildren) -> list[tuple[str, str, boo
     items = [(f"{cfg.address}/domain", "domain", False)] if live.domains else []
     pool_id = live.pool_id
     providers = None if live.providers is None else set(live.providers)
-    for kind in ch.COLLECTIONS:
+    for kind in COLLECTIONS:
         for name in _found(live, kind) or {}:
             federated = kind.kept_unlisted(name, pool_id, providers)
             items.append((f"{cfg.address}/{kind.collection}/{name}", kind.kind, federated))

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from poolsync import __version__, fingerprint
-from poolsync import children as ch
 from poolsync.errors import SafetyRefusal, UsageError
+from poolsync.kinds import identity_provider
 from poolsync.model import (
     MISSING,
     NOT_REPORTED,
@@ -81,7 +81,7 @@ def sent_secrets(obj: ObjectPlan) -> list[dict[str, Any]]:
         {"call": index, "operation": call.operation, "path": render_path(path),
          "fingerprint": fingerprint.fingerprint(value, secret_location(obj.address, path))}
         for index, call in enumerate(obj.calls)
-        for path, value in ch.sent_secrets(call.params)
+        for path, value in identity_provider.sent_secrets(call.params)
     ]
 
 
@@ -95,7 +95,7 @@ def _fingerprinted(plan: Plan) -> list[tuple[Any, str]]:
                 out += [(v, where) for v in (change.before, change.after)
                         if v is not MISSING and v is not NOT_REPORTED]
         for call in obj.calls:
-            out += [(v, secret_location(obj.address, p)) for p, v in ch.sent_secrets(call.params)]
+            out += [(v, secret_location(obj.address, p)) for p, v in identity_provider.sent_secrets(call.params)]
     return out
 
 

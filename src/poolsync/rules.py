@@ -22,10 +22,9 @@ proves it (its own resource server, its pruned providers); the planner checks th
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from poolsync.kinds import part_keys, parts
 from poolsync.model import Path, Problem
@@ -278,123 +277,3 @@ def _rules() -> tuple[_Rule, ...]:
         client.client_names_what_the_file_does_not_define,
     )
 
-
-# Names that moved to the kinds' modules (docs/design/resource-kinds.md, step 8),
-# still importable from here; loaded on first use, as the rules are. The block under
-# TYPE_CHECKING at the end types each of them (tests/test_kinds_settings.py keeps the
-# two lists the same).
-_MOVED: dict[str, str] = {
-    **dict.fromkeys((
-        "MAX_CUSTOM_ATTRIBUTES", "MAX_CUSTOM_NAME", "MAX_SCHEMA_ENTRIES",
-        "MAX_STRING_ATTRIBUTE_LENGTH", "RESERVED_TAG_PREFIXES", "TAG_KEY_PUNCTUATION",
-        "username_and_alias_attributes", "required_custom_attribute",
-        "too_many_custom_attributes", "custom_attribute_name_length", "duplicate_attribute",
-        "attribute_constraints", "developer_only_name", "reserved_tag_keys",
-        "tag_key_characters", "legacy_alias_conflict", "pre_token_generation_mismatch",
-        "attributes_require_verification_are_auto_verified",
-    ), "poolsync.kinds.settings"),
-    **dict.fromkeys((
-        "MFA_FACTORS", "mfa_without_factor", "factor_with_mfa_off",
-        "mfa_required_with_passwordless_sign_in", "sms_mfa_without_sms_configuration",
-        "email_mfa_without_developer_email",
-    ), "poolsync.kinds.mfa"),
-    **dict.fromkeys((
-        "RESERVED_DOMAIN_WORDS", "CERTIFICATE_REGION", "domain_rules",
-    ), "poolsync.kinds.domain"),
-    **dict.fromkeys((
-        "IDP_TYPES", "SOCIAL_PROVIDERS", "saml_metadata", "social_provider_name",
-    ), "poolsync.kinds.identity_provider"),
-    **dict.fromkeys((
-        "LEGACY_AUTH_FLOWS", "STANDARD_SCOPES", "LOOPBACK_HOSTS", "MINUTE", "HOUR", "DAY",
-        "TIME_UNITS", "TOKEN_VALIDITIES", "default_redirect_not_a_callback",
-        "client_credentials_flow", "oauth_without_user_pool_client_flag",
-        "code_or_implicit_without_callback", "redirect_urls", "mixed_explicit_auth_flows",
-        "user_context_data_without_secret", "generate_secret_with_client_secret",
-        "token_validity", "client_names_what_the_file_does_not_define",
-    ), "poolsync.kinds.client"),
-}
-
-
-def __getattr__(name: str) -> object:
-    """``RULES``, ``STATE_RULES``, the names that moved (``_MOVED``), and two aliases of
-    kinds.settings tables: ``STANDARD_ATTRIBUTES`` (the names of the standard attributes
-    and of ``identities``, which Cognito adds once an external IdP is attached) and
-    ``LEGACY_MESSAGES``."""
-    if name == "RULES":
-        return _rules()
-    if name == "STATE_RULES":
-        return _state_rules()
-    if name in ("STANDARD_ATTRIBUTES", "LEGACY_MESSAGES"):
-        from poolsync.kinds import settings
-
-        if name == "LEGACY_MESSAGES":
-            return settings.LEGACY_MESSAGE_FIELDS
-        return frozenset(settings.STANDARD_ATTRIBUTES) | settings.AUTO_ATTRIBUTES
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-if TYPE_CHECKING:
-    from poolsync.kinds import client as _client
-    from poolsync.kinds import domain as _domain
-    from poolsync.kinds import identity_provider as _identity_provider
-    from poolsync.kinds import mfa as _mfa
-    from poolsync.kinds import settings as _settings
-    from poolsync.kinds.client import DAY as DAY
-    from poolsync.kinds.client import HOUR as HOUR
-    from poolsync.kinds.client import LEGACY_AUTH_FLOWS as LEGACY_AUTH_FLOWS
-    from poolsync.kinds.client import LOOPBACK_HOSTS as LOOPBACK_HOSTS
-    from poolsync.kinds.client import MINUTE as MINUTE
-    from poolsync.kinds.client import STANDARD_SCOPES as STANDARD_SCOPES
-    from poolsync.kinds.client import TIME_UNITS as TIME_UNITS
-    from poolsync.kinds.client import TOKEN_VALIDITIES as TOKEN_VALIDITIES
-    from poolsync.kinds.domain import CERTIFICATE_REGION as CERTIFICATE_REGION
-    from poolsync.kinds.domain import RESERVED_DOMAIN_WORDS as RESERVED_DOMAIN_WORDS
-    from poolsync.kinds.identity_provider import IDP_TYPES as IDP_TYPES
-    from poolsync.kinds.identity_provider import SOCIAL_PROVIDERS as SOCIAL_PROVIDERS
-    from poolsync.kinds.mfa import MFA_FACTORS as MFA_FACTORS
-    from poolsync.kinds.settings import MAX_CUSTOM_ATTRIBUTES as MAX_CUSTOM_ATTRIBUTES
-    from poolsync.kinds.settings import MAX_CUSTOM_NAME as MAX_CUSTOM_NAME
-    from poolsync.kinds.settings import MAX_SCHEMA_ENTRIES as MAX_SCHEMA_ENTRIES
-    from poolsync.kinds.settings import MAX_STRING_ATTRIBUTE_LENGTH as MAX_STRING_ATTRIBUTE_LENGTH
-    from poolsync.kinds.settings import RESERVED_TAG_PREFIXES as RESERVED_TAG_PREFIXES
-    from poolsync.kinds.settings import TAG_KEY_PUNCTUATION as TAG_KEY_PUNCTUATION
-
-    RULES: tuple[_Rule, ...]
-    STATE_RULES: tuple[_Rule, ...]
-    STANDARD_ATTRIBUTES: frozenset[str]
-    LEGACY_MESSAGES: dict[str, str]
-    # The rules in ``_MOVED`` (its constants are imported above: across the import cycle
-    # with the kinds' modules, mypy cannot infer the type of an assigned constant).
-    username_and_alias_attributes = _settings.username_and_alias_attributes
-    required_custom_attribute = _settings.required_custom_attribute
-    too_many_custom_attributes = _settings.too_many_custom_attributes
-    custom_attribute_name_length = _settings.custom_attribute_name_length
-    duplicate_attribute = _settings.duplicate_attribute
-    attribute_constraints = _settings.attribute_constraints
-    developer_only_name = _settings.developer_only_name
-    reserved_tag_keys = _settings.reserved_tag_keys
-    tag_key_characters = _settings.tag_key_characters
-    legacy_alias_conflict = _settings.legacy_alias_conflict
-    pre_token_generation_mismatch = _settings.pre_token_generation_mismatch
-    attributes_require_verification_are_auto_verified = _settings.attributes_require_verification_are_auto_verified
-    mfa_without_factor = _mfa.mfa_without_factor
-    factor_with_mfa_off = _mfa.factor_with_mfa_off
-    mfa_required_with_passwordless_sign_in = _mfa.mfa_required_with_passwordless_sign_in
-    sms_mfa_without_sms_configuration = _mfa.sms_mfa_without_sms_configuration
-    email_mfa_without_developer_email = _mfa.email_mfa_without_developer_email
-    domain_rules = _domain.domain_rules
-    saml_metadata = _identity_provider.saml_metadata
-    social_provider_name = _identity_provider.social_provider_name
-    default_redirect_not_a_callback = _client.default_redirect_not_a_callback
-    client_credentials_flow = _client.client_credentials_flow
-    oauth_without_user_pool_client_flag = _client.oauth_without_user_pool_client_flag
-    code_or_implicit_without_callback = _client.code_or_implicit_without_callback
-    redirect_urls = _client.redirect_urls
-    mixed_explicit_auth_flows = _client.mixed_explicit_auth_flows
-    user_context_data_without_secret = _client.user_context_data_without_secret
-    generate_secret_with_client_secret = _client.generate_secret_with_client_secret
-    token_validity = _client.token_validity
-    client_names_what_the_file_does_not_define = _client.client_names_what_the_file_does_not_define

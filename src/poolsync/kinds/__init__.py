@@ -1,6 +1,5 @@
 """One module per resource kind of a user pool (docs/design/resource-kinds.md): each
 says how its kind is read, shaped, defaulted, replaced, written and exported.
-``children.py`` re-exports what moved here for older imports.
 
 ``parts()`` is the registry of the kinds that plan themselves (``base.Part``), in apply
 order: the engine, the planner, export, drift, iam and quotas iterate it. Built on first

@@ -1,6 +1,6 @@
 """App clients (CreateUserPoolClient, UpdateUserPoolClient, DeleteUserPoolClient, in
 the UserPoolClientUpdate quota category; read with ListUserPoolClients and
-DescribeUserPoolClient, in UserPoolClientRead, by ``engine._read_clients``): token
+DescribeUserPoolClient, in UserPoolClientRead, by ``read_live``): token
 validities as durations, Cognito's defaults, the canonical shapes, the full update
 payload, what only a new client changes and what that means for its applications, the
 plan's client checks (the providers and scopes a client names must exist after the run)
@@ -351,7 +351,7 @@ def export_client(client: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- rules
-# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` lists them
+# Offline rules over the pool as written (``rules._Pool``); ``rules._rules()`` lists them
 # in the order their problems are reported.
 
 # The legacy ExplicitAuthFlows values, which cannot be mixed with the ALLOW_* ones, and

@@ -52,9 +52,10 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from poolsync import children as ch
+from poolsync.kinds import identity_provider
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
 from poolsync.kinds.common import map_schema, record_tag_key, ref, tag_call, written_entries
+from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import (
     MISSING,
     POOL_ID,
@@ -65,7 +66,6 @@ from poolsync.model import (
     Problem,
     secret_location,
 )
-from poolsync.normalize import poolsync_tags
 
 KEY = "client_secrets"
 KIND = "client_secret"
@@ -226,7 +226,7 @@ def _due(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]],
     """Why a rotation is due, or "" when it is not."""
     if given is not None:
         recorded, _ = _recorded(ctx, name)
-        if not ch.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
+        if not identity_provider.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
             return ("the file gives a new value" if recorded else
                     "the file's value was never added by poolsync (no recorded fingerprint)")
         if _file_secret(ctx, name, secrets) is None:
@@ -342,13 +342,13 @@ def _delete(ctx: PartContext, client_id: str, secret: Mapping[str, Any]) -> ApiC
 
 def _record(ctx: PartContext, name: str, given: str, moment: datetime.datetime) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
-    taggable: botocore TagResource), as plan_children._track_private_key records
+    taggable: botocore TagResource), as identity_provider.track_private_key records
     Apple's key: scrypt salted with the value's location, never keyed, followed by the
     plan's moment (epoch seconds), which tells the file's secret from others
     (``_file_secret``). A pool created
     in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN
     (``PartContext.pool_arn``)."""
-    fingerprint = ch.fingerprint(given, value_location(ctx.pool, name))
+    fingerprint = identity_provider.fingerprint(given, value_location(ctx.pool, name))
     return tag_call(ctx, {tag_key(name): f"{fingerprint} {int(moment.timestamp())}"})
 
 

@@ -6,7 +6,8 @@ the notes a replacement needs, the sign-in URL of a client on it, the export and
 offline rules.
 
 Pure: no AWS. ``poolsync.diff`` and ``poolsync.masking`` are imported where they are
-used: both import ``poolsync.children``, which imports this module. The rules' helpers
+used: masking imports ``kinds.identity_provider`` (and diff imports masking), which
+imports this module through ``kinds.client``. The rules' helpers
 come from ``poolsync.rules``, which imports this module only when it first runs its
 rules.
 """
@@ -213,7 +214,7 @@ def export_domain(
 
 
 # --------------------------------------------------------------------------- rules
-# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` lists them
+# Offline rules over the pool as written (``rules._Pool``); ``rules._rules()`` lists them
 # in the order their problems are reported.
 
 RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")

@@ -372,7 +372,7 @@ def _placeholder(pool: str, provider: str, key: str, collected: _Collected) -> s
 
 
 # --------------------------------------------------------------------------- rules
-# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` lists them
+# Offline rules over the pool as written (``rules._Pool``); ``rules._rules()`` lists them
 # in the order their problems are reported.
 
 IDP_TYPES = frozenset({"SAML", "OIDC", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple"})

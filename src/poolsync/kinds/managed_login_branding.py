@@ -48,6 +48,7 @@ from poolsync.kinds.common import (
     tag_call,
     written_entries,
 )
+from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import (
     NOT_REPORTED,
     Action,
@@ -57,7 +58,6 @@ from poolsync.model import (
     as_given,
 )
 from poolsync.model import Path as ConfigPath
-from poolsync.normalize import poolsync_tags
 
 KEY = "managed_login_branding"
 KIND = "managed_login_branding"
@@ -173,7 +173,7 @@ def recorded_contents(live: Mapping[str, Mapping[str, Any]],
     bytes, so poolsync hashes them when they come. When they do not, the assets are
     taken as the file's if the pool's ``poolsync:branding:<client>`` tag holds the
     digest of the file's assets (written with every request that sends them:
-    ``recorded``, like Apple's private key: plan_children._track_private_key) and the
+    ``recorded``, like Apple's private key: identity_provider.track_private_key) and the
     slots and extensions agree; otherwise they stay unknown, and are sent again."""
     if recorded is None or recorded != assets_digest(desired) or set(live) != set(desired):
         return {k: dict(v) for k, v in live.items()}

@@ -138,8 +138,8 @@ def export_mfa(response: Mapping[str, Any], region: str | None = None
 
 
 # --------------------------------------------------------------------------- rules
-# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` and
-# ``rules.STATE_RULES`` list them in the order their problems are reported.
+# Offline rules over the pool as written (``rules._Pool``); ``rules._rules()`` and
+# ``rules._state_rules()`` list them in the order their problems are reported.
 
 MFA_FACTORS = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration")
 

@@ -295,7 +295,7 @@ def threat_protection_refusal(ctx: PartContext) -> str:
     """Why Cognito would refuse every SetRiskConfiguration of this pool after apply
     (UserPoolAddOnNotEnabledException), or "". The state after apply is the file's
     settings, else the live pool's (DescribeUserPool), else a new pool's defaults:
-    AdvancedSecurityMode OFF (botocore UserPoolAddOnsType; normalize.SETTINGS_DEFAULTS)
+    AdvancedSecurityMode OFF (botocore UserPoolAddOnsType; settings.SETTINGS_DEFAULTS)
     and UserPoolTier ESSENTIALS (botocore CreateUserPoolRequest.UserPoolTier). A live
     pool that reports no tier (from before feature plans) is not refused on it."""
     mode, tier = state_after_apply(ctx)

@@ -217,7 +217,7 @@ def drop_system_tags(settings: dict[str, Any]) -> None:
 def poolsync_tags(user_pool: Mapping[str, Any]) -> dict[str, str]:
     """poolsync's own tags on a live pool, which every full update must carry over:
     ``poolsync:private_key:<provider>``, the scrypt fingerprint of the Apple key last
-    sent (``children.fingerprint``; a ``sha256:`` value from an older poolsync is kept
+    sent (``identity_provider.fingerprint``; a ``sha256:`` value from an older poolsync is kept
     until the next send replaces it)."""
     tags = user_pool.get("UserPoolTags") or {}
     return {k: v for k, v in tags.items() if k.startswith("poolsync:")}
@@ -644,8 +644,8 @@ def _numbers(constraints: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- rules
-# Offline rules over the pool as written (``rules._Pool``); ``rules.RULES`` and
-# ``rules.STATE_RULES`` list them in the order their problems are reported.
+# Offline rules over the pool as written (``rules._Pool``); ``rules._rules()`` and
+# ``rules._state_rules()`` list them in the order their problems are reported.
 
 MAX_CUSTOM_ATTRIBUTES = 50
 MAX_CUSTOM_NAME = 20

@@ -293,7 +293,7 @@ def managed_login_note(ctx: PartContext) -> str:
     """Terms show on managed login's sign-up page (botocore CreateTerms: "the app client
     displays links to them in the sign-up page of managed login"), which a domain serves
     with ManagedLoginVersion 2 (botocore ManagedLoginVersion; 1, the classic hosted UI,
-    is the default: children.DOMAIN_DEFAULTS). The domain after apply is the file's when
+    is the default: domain.DOMAIN_DEFAULTS). The domain after apply is the file's when
     it writes ``domain``, else the live one. A note, not a refusal: whether Cognito
     refuses CreateTerms for a pool without managed login is UNVERIFIED, and terms may be
     written before the domain moves to managed login."""

@@ -28,7 +28,7 @@ answers an ``ImageUrl``, never the bytes; botocore UICustomizationType). So:
 - poolsync records a fingerprint of each logo it sends (sha256 of the bytes: the logo
   is public, served at its ImageUrl, so a plain content hash hides nothing) in a pool
   tag ``poolsync:ui-image:<entry>`` (``image_tag``), as it records Apple's private key
-  (plan_children._track_private_key): a logo whose file changed is a change, an
+  (identity_provider.track_private_key): a logo whose file changed is a change, an
   unchanged one is not sent again. A logo replaced outside poolsync is not seen (the
   tag records what poolsync sent, and the ImageUrl says nothing of the content); one
   removed outside poolsync is.
@@ -73,8 +73,8 @@ from poolsync.kinds.common import (
     ref,
     written_entries,
 )
+from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
-from poolsync.normalize import poolsync_tags
 
 KEY = "ui_customization"
 KIND = "ui_customization"
@@ -428,7 +428,7 @@ def domain_refusal(ctx: PartContext) -> str:
 def login_version(ctx: PartContext) -> int:
     """The ManagedLoginVersion of the domain users see after apply: the file's, else the
     live one's (custom first: ``PartContext.domains``); 1 when neither says
-    (children.DOMAIN_DEFAULTS)."""
+    (domain.DOMAIN_DEFAULTS)."""
     domain = getattr(ctx.cfg, "domain", None) if ctx.cfg is not None else None
     if isinstance(domain, Mapping) and domain.get("ManagedLoginVersion") is not None:
         return int(domain["ManagedLoginVersion"])
