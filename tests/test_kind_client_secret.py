@@ -805,3 +805,20 @@ def test_user_tags_raised_past_the_pools_50_with_records_cannot_be_applied(
     assert obj["action"] == "cannot-apply" and "the pool would have 50" not in obj["reason"]
     assert "tags, and a user pool has at most 50" in obj["reason"]
     assert _cli(session, "apply", more, "--yes") == 3
+
+
+def test_only_the_records_past_the_fiftieth_tag_cannot_be_applied(
+        session: AwsSession, write: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """48 tags of the file and the run's own make 49: the first client's record fits,
+    the second's does not (a fresh user's nit: all were refused)."""
+    tags = ", ".join(f"t{i}: v" for i in range(48))
+    body = POOL.replace('          backend: {rotate_after: 90d, overlap: 7d}\n',
+                        '          backend: {value: "${env:WEB_SECRET}", overlap: 7d}\n')
+    path = write(body.replace("      app:\n", f"      app:\n        settings: {{UserPoolTags: {{{tags}}}}}\n"))
+    plan = _plan_json(session, path, capsys)
+    assert _object(plan, "app/client_secrets/backend")["action"] == "create"
+    web = _object(plan, "app/client_secrets/web")
+    assert web["action"] == "cannot-apply"
+    assert "the poolsync: tag that records this object" in web["reason"]
+    assert "the pool would have 51 tags" in web["reason"]

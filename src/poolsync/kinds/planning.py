@@ -139,34 +139,39 @@ def within_tag_budget(objects: Sequence[ObjectPlan], described: Mapping[str, Any
                       settings: Mapping[str, Any]) -> list[ObjectPlan]:
     """The pool's tags after apply: the file's UserPoolTags (or the live ones) with the
     ``poolsync:`` records the kinds add (a private key's, a logo's, a client secret's)
-    and the run's own. Over MAX_TAGS, Cognito refuses the TagResource partway through
-    a run: each object that adds a tag is cannot-apply instead, before any write."""
+    and the run's own, in apply order. Past MAX_TAGS, Cognito refuses the call partway
+    through a run: each object whose tags take the pool past it is cannot-apply instead,
+    before any write (the objects before it are not: they fit)."""
     live = dict(described.get("UserPoolTags") or {})
     if isinstance(settings.get("UserPoolTags"), Mapping):
         keys = {*settings["UserPoolTags"], *(k for k in live if k.startswith(("poolsync:",
                                                                               "aws:")))}
     else:
         keys = set(live)
-    adding: list[int] = []
+    over: dict[int, int] = {}  # object -> the tags the pool has once its calls are made
     for index, obj in enumerate(objects):
+        added = False
         for call in obj.calls:
             if call.operation in ("CreateUserPool", "UpdateUserPool"):
                 new = set(call.params.get("UserPoolTags") or {}) - set(live)
-                keys |= new
-                if new:
-                    adding.append(index)
             elif call.operation == "TagResource":
                 new = set(call.params.get("Tags") or {}) - keys
-                keys |= new
-                if new:
-                    adding.append(index)
-            elif call.operation == "UntagResource":
-                keys -= set(call.params.get("TagKeys") or ())
-    count = sum(1 for k in keys if not str(k).startswith("aws:"))
-    if count <= MAX_TAGS or not adding:
-        return list(objects)
-    reason = (f"the pool would have {count} tags, and a user pool has at most {MAX_TAGS} "
-              "(botocore TagResource); poolsync records this object in a poolsync: tag: "
-              "remove tags from settings.UserPoolTags")
-    return [replace(o, action=Action.CANNOT_APPLY, reason=reason, calls=(), where=(
-        "settings", "UserPoolTags")) if i in adding else o for i, o in enumerate(objects)]
+            else:
+                if call.operation == "UntagResource":
+                    keys -= set(call.params.get("TagKeys") or ())
+                continue
+            keys |= new
+            added = added or bool(new)
+        count = sum(1 for k in keys if not str(k).startswith("aws:"))
+        if added and count > MAX_TAGS:
+            over[index] = count
+    return [replace(o, action=Action.CANNOT_APPLY, calls=(), where=("settings", "UserPoolTags"),
+                    reason=_over_budget(o, over[i])) if i in over else o
+            for i, o in enumerate(objects)]
+
+
+def _over_budget(obj: ObjectPlan, count: int) -> str:
+    what = ("its tags" if obj.kind == "pool" else
+            "the poolsync: tag that records this object (a fingerprint, a digest)")
+    return (f"with {what} the pool would have {count} tags, and a user pool has at most "
+            f"{MAX_TAGS} (botocore TagResource): remove tags from settings.UserPoolTags")
