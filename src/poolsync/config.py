@@ -38,12 +38,12 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path as FilePath
 from typing import Any
 
 from poolsync import rules, schema
 from poolsync.errors import ConfigError, UsageError
 from poolsync.kinds import part_keys, parts
+from poolsync.kinds.common import file_beside
 from poolsync.masking import reveals
 from poolsync.model import (
     FILE_REGION,
@@ -1081,9 +1081,7 @@ def _missing_files(pool: PoolConfig) -> list[Problem]:
             if "${" in name:  # an ${env:...} not resolved (validate): plan checks it
                 continue
             location = pool.locate(where) if pool.locate is not None else None
-            path = FilePath(name).expanduser()
-            if location is not None and not path.is_absolute():
-                path = FilePath(location.file).parent / path
+            path = file_beside(pool.locate, where, os.path.expanduser(name))
             if not path.is_file():
                 what = "is not a file" if path.exists() else "does not exist"
                 problems.append(Problem(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from poolsync.kinds.base import KindOps, Part
@@ -46,18 +47,9 @@ def operations() -> tuple[KindOps, ...]:
     the domain, identity providers, resource servers, clients, groups, then the kinds
     that plan themselves. ``iam-policy`` (iam.py) and the pacer's categories
     (quotas.py) are built from these; no list elsewhere names an operation."""
-    from poolsync.kinds import (
-        client,
-        domain,
-        group,
-        identity_provider,
-        mfa,
-        resource_server,
-        settings,
-    )
-
-    own = (settings.OPS, mfa.OPS, domain.OPS, identity_provider.OPS, resource_server.OPS,
-           client.OPS, group.OPS)
+    k = _built_in()
+    own = (k.settings.OPS, k.mfa.OPS, k.domain.OPS, k.identity_provider.OPS,
+           k.resource_server.OPS, k.client.OPS, k.group.OPS)
     return (*own, *(p.ops for p in parts()))
 
 
@@ -70,20 +62,12 @@ def exporters() -> tuple[tuple[str, Exporter], ...]:
     and export's collected variables, notes and withheld secrets; None: nothing to
     write), in the order an exported pool lists them. The kinds that plan themselves
     follow (``Part.export``)."""
-    from poolsync.kinds import (
-        client,
-        domain,
-        group,
-        identity_provider,
-        mfa,
-        resource_server,
-        settings,
-    )
-
-    return (("settings", settings.export_from), ("mfa", mfa.export_from),
-            ("clients", client.export_from), ("identity_providers", identity_provider.export_from),
-            ("domain", domain.export_from), ("groups", group.export_from),
-            ("resource_servers", resource_server.export_from))
+    k = _built_in()
+    return (("settings", k.settings.export_from), ("mfa", k.mfa.export_from),
+            ("clients", k.client.export_from),
+            ("identity_providers", k.identity_provider.export_from),
+            ("domain", k.domain.export_from), ("groups", k.group.export_from),
+            ("resource_servers", k.resource_server.export_from))
 
 
 Reader = Callable[[Any, Any, Any, Any], Any]
@@ -98,8 +82,25 @@ def readers() -> tuple[tuple[str, Reader], ...]:
     group named like a federation group asks for the providers' names). The pool's
     settings and MFA are read before these (engine._read_pool), the kinds that plan
     themselves after (``parts``)."""
-    from poolsync.kinds import client, domain, group, identity_provider, resource_server
+    k = _built_in()
+    return (("groups", k.group.read_live), ("providers", k.identity_provider.read_live),
+            ("clients", k.client.read_live), ("domains", k.domain.read_live),
+            ("resource_servers", k.resource_server.read_live))
 
-    return (("groups", group.read_live), ("providers", identity_provider.read_live),
-            ("clients", client.read_live), ("domains", domain.read_live),
-            ("resource_servers", resource_server.read_live))
+
+def _built_in() -> SimpleNamespace:
+    """The modules of the kinds the pool has always had, imported on first use (each
+    imports shared code that imports this package)."""
+    from poolsync.kinds import (
+        client,
+        domain,
+        group,
+        identity_provider,
+        mfa,
+        resource_server,
+        settings,
+    )
+
+    return SimpleNamespace(client=client, domain=domain, group=group,
+                           identity_provider=identity_provider, mfa=mfa,
+                           resource_server=resource_server, settings=settings)

@@ -17,6 +17,9 @@ from poolsync.model import Path as ConfigPath
 
 # botocore TagKeysType: at most 128 characters.
 TAG_KEY_MAX = 128
+# "A user pool can have as many as 50 tags" (botocore TagResource); ``aws:`` tags do not
+# count (AWS tagging guide, "Tag naming limits and requirements").
+MAX_TAGS = 50
 
 
 def written_entries(pool: Any, key: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -30,10 +33,15 @@ def written_entries(pool: Any, key: str) -> Iterator[tuple[str, Mapping[str, Any
 
 
 def beside_yaml(ctx: PartContext, where: ConfigPath, file: str) -> Path:
-    """``file`` as written at ``where`` (a path below the pool): relative to the
-    directory of the YAML file that writes it (a template's, for an entry a template
-    writes: ``PoolConfig.locate``); an absolute path is itself."""
-    locate = getattr(ctx.cfg, "locate", None)
+    """``file`` as written at ``where`` (a path below the pool) of the pool ``ctx``
+    plans (``file_beside``)."""
+    return file_beside(getattr(ctx.cfg, "locate", None), where, file)
+
+
+def file_beside(locate: Any, where: ConfigPath, file: str) -> Path:
+    """``file`` as written at ``where``: relative to the directory of the YAML file that
+    writes it (a template's, for an entry a template writes: ``PoolConfig.locate``,
+    None for a config built by hand); an absolute path is itself."""
     if locate is None:
         return Path(file)
     return Path(locate(where).file).parent / file

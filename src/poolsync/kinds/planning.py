@@ -11,6 +11,7 @@ from typing import Any
 
 from poolsync.kinds import parts
 from poolsync.kinds.base import Part, PartContext, client_placeholder
+from poolsync.kinds.common import MAX_TAGS
 from poolsync.kinds.domain import custom_first
 from poolsync.model import POOL_ID, Action, ObjectPlan, PoolConfig
 
@@ -130,9 +131,6 @@ def _unwritten_in_replaced_pool(cfg: PoolConfig, part: Part) -> ObjectPlan:
                       f"{GONE_WITH_POOL}: the file does not write {part.key}")
 
 
-# "A user pool can have as many as 50 tags" (botocore TagResource); ``aws:`` tags do not
-# count (AWS tagging guide, "Tag naming limits and requirements").
-MAX_TAGS = 50
 
 
 def within_tag_budget(objects: Sequence[ObjectPlan], described: Mapping[str, Any],

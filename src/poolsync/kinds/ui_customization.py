@@ -66,6 +66,7 @@ from typing import Any
 from poolsync.diff import creation_changes, field_changes
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
 from poolsync.kinds.common import (
+    MAX_TAGS,
     beside_yaml,
     content_digest,
     map_schema,
@@ -82,9 +83,6 @@ ALL = "ALL"  # the pool-wide entry (botocore SetUICustomizationRequest.ClientId)
 # Both limits are botocore's: CSSType (characters) and ImageFileType (bytes), 131072.
 MAX_CSS = 131072
 MAX_IMAGE = 131072
-# "A user pool can have as many as 50 tags" (botocore TagResource); ``aws:`` tags do not
-# count (AWS tagging guide, "Tag naming limits and requirements").
-MAX_TAGS = 50
 TAG_PREFIX = "poolsync:ui-image:"
 # The live logo when no tag says what poolsync sent (set in the console, or before
 # poolsync managed it): never equal to a file's logo, so adopting it sends the file's.
