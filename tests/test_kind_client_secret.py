@@ -97,6 +97,16 @@ def _writes(session: AwsSession, before: int) -> list[str]:
 # --------------------------------------------------------------------------- apply, plan
 
 
+def _value_alone(session: AwsSession, write: Callable[..., str], clock: Clock) -> str:
+    """POOL applied, then again past the overlap: each client's own secret is gone,
+    web has only the file's value. Returns the file's path."""
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    clock.forward(8)
+    assert _cli(session, "apply", path, "--yes") == 0  # the client's own secret goes
+    return path
+
+
 def test_apply_then_plan_is_clean(session: AwsSession, write: Callable[..., str]) -> None:
     path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
@@ -185,10 +195,7 @@ def test_overlap_zero_deletes_the_old_secret_in_the_same_run(
 def test_a_new_value_is_added_and_recorded_then_the_old_one_goes_after_the_overlap(
         session: AwsSession, write: Callable[..., str], clock: Clock,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(POOL)
-    assert _cli(session, "apply", path, "--yes") == 0
-    clock.forward(8)
-    assert _cli(session, "apply", path, "--yes") == 0  # the client's own secret goes
+    path = _value_alone(session, write, clock)
     assert _values(session, "web") == [WEB_SECRET]
     monkeypatch.setenv("WEB_SECRET", NEW_WEB_SECRET)
     plan = _plan_json(session, path, capsys)
@@ -212,10 +219,7 @@ def test_a_new_value_is_added_and_recorded_then_the_old_one_goes_after_the_overl
 def test_a_removed_fingerprint_tag_is_found_and_the_value_added_again(
         session: AwsSession, write: Callable[..., str], clock: Clock,
         capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(POOL)
-    assert _cli(session, "apply", path, "--yes") == 0
-    clock.forward(8)
-    assert _cli(session, "apply", path, "--yes") == 0
+    path = _value_alone(session, write, clock)
     boto = _boto(session)
     arn = boto.describe_user_pool(UserPoolId=_pool_id(session))["UserPool"]["Arn"]
     boto.untag_resource(ResourceArn=arn, TagKeys=["poolsync:client_secret:web"])
@@ -697,10 +701,7 @@ def test_the_files_value_is_kept_when_a_newer_secret_is_added_outside_poolsync(
     """A fresh user's break: a secret added with boto after the file's value made the
     file's value the older one, which was then deleted, and plan said clean. The file's
     secret is the one its run added (the tag's moment): the other one goes."""
-    path = write(POOL)
-    assert _cli(session, "apply", path, "--yes") == 0
-    clock.forward(8)
-    assert _cli(session, "apply", path, "--yes") == 0  # the client's own secret goes
+    path = _value_alone(session, write, clock)
     assert _values(session, "web") == [WEB_SECRET]
     clock.forward(10)  # (each forward is from today)
     _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
@@ -717,10 +718,7 @@ def test_the_files_value_is_kept_when_a_newer_secret_is_added_outside_poolsync(
 def test_the_files_value_deleted_outside_poolsync_is_added_again(
         session: AwsSession, write: Callable[..., str], clock: Clock,
         capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(POOL)
-    assert _cli(session, "apply", path, "--yes") == 0
-    clock.forward(8)
-    assert _cli(session, "apply", path, "--yes") == 0
+    path = _value_alone(session, write, clock)
     clock.forward(1)
     boto, pool_id, client_id = _boto(session), _pool_id(session), _client_id(session, "web")
     boto.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id)
