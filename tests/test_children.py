@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from poolsync.kinds.base import LiveChildren
 from poolsync.kinds.client import format_duration, parse_duration
 from poolsync.kinds.identity_provider import fingerprint, private_key_location
-from poolsync.model import Action, PoolConfig
-from poolsync.plan_children import LiveChildren, plan_children
+from poolsync.model import Action, ObjectPlan, PoolConfig
+from poolsync.plan import LivePool, plan_pool
 from tests.conftest import FIXTURES
 
 RESPONSES = FIXTURES / "real-responses"
 POOL = "eu-west-1_EXAMPLE"
+CERT_A = "arn:aws:acm:us-east-1:123456789012:certificate/1111aaaa-1111-1111-1111-111111111111"
+CERT_B = "arn:aws:acm:us-east-1:123456789012:certificate/2222bbbb-2222-2222-2222-222222222222"
 
 
 def _json(name: str) -> dict[str, Any]:
@@ -24,6 +28,21 @@ def _json(name: str) -> dict[str, Any]:
 
 def _cfg(**collections: Any) -> PoolConfig:
     return PoolConfig("app", "eu-west-1", {}, **collections)
+
+
+@dataclass(frozen=True)
+class _Children:
+    objects: list[ObjectPlan]
+    sign_in_urls: list[tuple[str, str]]
+
+
+def plan_children(cfg: PoolConfig, pool_id: str, live: LiveChildren) -> _Children:
+    """The plan of a live pool that holds ``live`` and whose settings the file leaves as
+    they are: its sub-resources' objects, in apply order (plan.plan_pool)."""
+    pool = LivePool({"Id": pool_id, "Name": cfg.name}, {}, live)
+    planned = plan_pool(cfg, pool)
+    return _Children([o for o in planned.objects if o.kind not in ("pool", "mfa")],
+                     list(planned.sign_in_urls))
 
 
 # Provider details as a user writes them, for each recorded Describe response.
@@ -211,7 +230,7 @@ def test_token_durations() -> None:
 
 def _live_set() -> LiveChildren:
     return LiveChildren(
-        clients={"old": {"ClientId": "c-old", "ClientName": "old",
+        clients={"old": {"ClientId": "c0ld", "ClientName": "old",
                          "SupportedIdentityProviders": ["Legacy"]}},
         providers={"Legacy": {"ProviderType": "OIDC", "ProviderDetails": {}}},
         groups={"stale": {"GroupName": "stale"}, f"{POOL}_Legacy": {"GroupName": "auto"}},
@@ -268,9 +287,9 @@ def test_domain_prefix_change_is_a_replacement_and_certificate_change_in_place()
     (same,) = plan_children(_cfg(domain={"Domain": live["Domain"]}), POOL,
                             LiveChildren(domains=(live,))).objects
     assert same.action is Action.NOOP
-    custom = {"Domain": "auth.example.com", "CustomDomainConfig": {"CertificateArn": "arn:a"}}
+    custom = {"Domain": "auth.example.com", "CustomDomainConfig": {"CertificateArn": CERT_A}}
     (cert,) = plan_children(
-        _cfg(domain={**custom, "CustomDomainConfig": {"CertificateArn": "arn:b"}}), POOL,
+        _cfg(domain={**custom, "CustomDomainConfig": {"CertificateArn": CERT_B}}), POOL,
         LiveChildren(domains=(custom,))).objects
     assert cert.action is Action.UPDATE
     assert [c.operation for c in cert.calls] == ["UpdateUserPoolDomain"]

@@ -13,9 +13,10 @@ import pytest
 from poolsync import engine
 from poolsync.aws import AwsSession, BotoCognito
 from poolsync.errors import LiveStateError, SafetyRefusal
+from poolsync.kinds.pool import is_stray_copy, removal_calls
 from poolsync.kinds.settings import CREATED_BY_RUN, PROTECTION_OFF_BY_RUN, RUN_ID
 from poolsync.model import POOL_ID, Action, ApiCall, FieldChange, Plan, PoolConfig
-from poolsync.plan import LivePool, is_stray_copy, plan_pool, removal_calls
+from poolsync.plan import LivePool, plan_pool
 from tests.conftest import EXAMPLES, REGION
 
 BASE = """

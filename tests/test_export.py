@@ -19,6 +19,7 @@ from poolsync import engine, standin
 from poolsync.aws import AwsSession, BotoCognito
 from poolsync.config import load_config
 from poolsync.export import Export, export_pools, render_export
+from poolsync.kinds.base import LiveChildren
 from poolsync.kinds.client import export_client
 from poolsync.kinds.identity_provider import (
     env_name,
@@ -35,7 +36,6 @@ from poolsync.kinds.settings import (
 )
 from poolsync.model import MISSING, Action, PoolPlan
 from poolsync.plan import LivePool, plan_pool
-from poolsync.plan_children import LiveChildren
 from poolsync.schema import validate_document
 from tests.conftest import EXAMPLE_SECRET, EXAMPLES, FIXTURES, REGION
 from tests.conftest import cli as _cli

@@ -20,7 +20,7 @@ from moto.cognitoidp.models import cognitoidp_backends
 
 from poolsync.aws import AwsSession
 from poolsync.kinds import client_secret
-from poolsync.kinds.base import PartContext, client_placeholder
+from poolsync.kinds.base import PlanContext, client_placeholder
 from poolsync.model import POOL_ARN, POOL_ID, Action
 from poolsync.standin import client_secrets as standin_secrets
 from tests.conftest import REGION, LosingFirstResponse, boto_cognito
@@ -539,8 +539,8 @@ def test_apply_keeps_no_response_value(session: AwsSession, write: Callable[...,
 
 def _context(written: dict[str, Any], found: Any, clients: dict[str, str],
              pool_id: str = "eu-west-1_abc", described: dict[str, Any] | None = None,
-             ) -> PartContext:
-    return PartContext(pool="app", region=REGION, pool_id=pool_id, written=written,
+             ) -> PlanContext:
+    return PlanContext(pool="app", region=REGION, pool_id=pool_id, written=written,
                        found=found, described=described if described is not None else
                        {"Id": pool_id, "Arn": "arn:aws:cognito-idp:x"},
                        settings={}, clients=clients, client_actions={})
@@ -634,7 +634,7 @@ def test_the_stand_in_signs_in_with_either_secret_while_two_overlap(
 def test_export_does_not_read_client_secrets(session: AwsSession, write: Callable[..., str],
                                              capsys: pytest.CaptureFixture[str]) -> None:
     """Nothing of a rotation policy lives in Cognito: export reads no secrets, and its
-    policy grants no such read (Part.exported)."""
+    policy grants no such read (Kind.exported)."""
     from poolsync import iam
 
     assert _cli(session, "apply", write(POOL), "--yes") == 0

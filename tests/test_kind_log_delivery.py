@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from poolsync.aws import AwsSession
 from poolsync.kinds import log_delivery
-from poolsync.kinds.base import PartContext
+from poolsync.kinds.base import PlanContext
 from tests.conftest import REGION, boto_cognito
 from tests.conftest import boto as _boto
 from tests.conftest import cli as _cli
@@ -242,7 +242,7 @@ def test_read_takes_resource_not_found_as_none() -> None:
 def test_a_new_pool_gets_its_log_delivery_after_the_pool() -> None:
     from poolsync.model import POOL_ID
 
-    ctx = PartContext(pool="app", region=REGION, pool_id=POOL_ID,
+    ctx = PlanContext(pool="app", region=REGION, pool_id=POOL_ID,
                       written={"userNotification": {"LogLevel": "ERROR",
                                                     "CloudWatchLogsConfiguration":
                                                         {"LogGroupArn": GROUP}}},

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from poolsync.aws import AwsSession
 from poolsync.kinds import managed_login_branding as mlb
-from poolsync.kinds.base import ExportContext, PartContext
+from poolsync.kinds.base import ExportContext, PlanContext
 from poolsync.model import NOT_REPORTED, POOL_ID, Action
 from tests.conftest import REGION, LosingFirstResponse, boto_cognito, plan_object
 from tests.conftest import boto as _boto
@@ -526,14 +526,14 @@ def test_a_tag_key_holds_only_what_tags_allow() -> None:
     assert len(mlb.tag_key("x" * 128)) <= 128
 
 
-def _context(found: Any = None, **extra: Any) -> PartContext:
+def _context(found: Any = None, **extra: Any) -> PlanContext:
     members: dict[str, Any] = {
         "pool": "app", "region": REGION, "pool_id": "eu-west-1_abc", "written": {},
         "found": found, "described": {"Id": "eu-west-1_abc", "Arn": "arn:pool"},
         "settings": {}, "clients": {"web": "c1"}, "client_actions": {},
         "domains": ({"Domain": "d", "ManagedLoginVersion": 2},)}
     members.update(extra)
-    return PartContext(**members)
+    return PlanContext(**members)
 
 
 def test_an_update_over_the_request_limit_is_split(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from poolsync.aws import AwsSession
 from poolsync.kinds import risk_configuration
-from poolsync.kinds.base import PartContext, client_placeholder
+from poolsync.kinds.base import PlanContext, client_placeholder
 from poolsync.model import POOL_ID
 from tests.conftest import REGION, boto_cognito
 from tests.conftest import boto as _boto
@@ -374,8 +374,8 @@ def test_read_takes_the_add_on_off_as_none_and_skips_a_pool_with_it_off() -> Non
     assert cognito.asked == []
 
 
-def _new_pool(written: dict[str, Any], settings: dict[str, Any]) -> PartContext:
-    return PartContext(pool="app", region=REGION, pool_id=POOL_ID, written=written,
+def _new_pool(written: dict[str, Any], settings: dict[str, Any]) -> PlanContext:
+    return PlanContext(pool="app", region=REGION, pool_id=POOL_ID, written=written,
                        found=None, described={}, settings=settings,
                        clients={"web": client_placeholder("web")}, client_actions={})
 

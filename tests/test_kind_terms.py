@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from poolsync.aws import AwsSession, RetryPolicy
 from poolsync.kinds import terms
-from poolsync.kinds.base import PartContext, client_placeholder
+from poolsync.kinds.base import PlanContext, client_placeholder
 from poolsync.model import POOL_ID, Action
 from tests.conftest import REGION, LosingFirstResponse, boto_cognito
 from tests.conftest import boto as _boto
@@ -404,13 +404,13 @@ def test_the_stand_in_refuses_what_aws_refuses(session: AwsSession,
 # --------------------------------------------------------------------------- plan, pure
 
 
-def _context(**overrides: Any) -> PartContext:
+def _context(**overrides: Any) -> PlanContext:
     base: dict[str, Any] = dict(
         pool="app", region=REGION, pool_id=POOL_ID,
         written={"web": {"terms-of-use": {"Links": {"cognito:default": TERMS}}}},
         found=None, described={}, settings={}, clients={"web": client_placeholder("web")},
         client_actions={"web": Action.CREATE})
-    return PartContext(**{**base, **overrides})
+    return PlanContext(**{**base, **overrides})
 
 
 def test_a_new_pool_gets_its_terms_after_the_client() -> None:

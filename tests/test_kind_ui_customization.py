@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from poolsync.aws import AwsSession
 from poolsync.kinds import ui_customization as ui
-from poolsync.kinds.base import ExportContext, PartContext, client_placeholder
+from poolsync.kinds.base import ExportContext, PlanContext, client_placeholder
 from poolsync.model import POOL_ARN, POOL_ID, Action
 from tests.conftest import REGION, boto_cognito
 from tests.conftest import boto as _boto
@@ -434,12 +434,12 @@ def test_the_schema_refuses_an_unknown_member(write: Callable[..., str],
 # --------------------------------------------------------------------------- planning units
 
 
-def _context(**overrides: Any) -> PartContext:
+def _context(**overrides: Any) -> PlanContext:
     base: dict[str, Any] = dict(pool="app", region=REGION, pool_id=POOL_ID,
                                 written={"ALL": {"CSS": BANNER}}, found=None, described={},
                                 settings={}, clients={}, client_actions={})
     base.update(overrides)
-    return PartContext(**base)
+    return PlanContext(**base)
 
 
 def test_a_new_pool_tags_its_logo_by_the_pool_arn_placeholder(tmp_path: Path) -> None:

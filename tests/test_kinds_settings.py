@@ -20,7 +20,7 @@ from poolsync.kinds import client, domain, identity_provider, mfa, settings
 
 ROOT = Path(__file__).parent.parent
 # The modules whose names moved to poolsync.kinds.
-LEFT = ("normalize", "rules", "plan", "export", "plan_children")
+LEFT = ("normalize", "rules", "plan", "export")
 
 
 def _imported_names(module: str) -> set[str]:
@@ -57,19 +57,21 @@ def test_no_import_goes_through_a_module_the_name_left() -> None:
 
 
 def test_the_re_exports_are_gone() -> None:
-    # children.py held nothing but re-exports (its COLLECTIONS is plan_children's now);
-    # normalize and rules no longer load moved names on first use (module __getattr__).
-    assert not (ROOT / "src" / "poolsync" / "children.py").exists()
+    # children.py held nothing but re-exports; plan_children.py's collection planner is
+    # kinds/planner.py; normalize and rules no longer load moved names on first use
+    # (module __getattr__).
+    for gone in ("children.py", "plan_children.py"):
+        assert not (ROOT / "src" / "poolsync" / gone).exists()
     for module in ("normalize", "rules"):
         source = (ROOT / "src" / "poolsync" / f"{module}.py").read_text()
         assert "_MOVED" not in source and "__getattr__" not in source, module
-    from poolsync import export, normalize, plan, plan_children
+    from poolsync import export, normalize, plan
 
     assert not hasattr(normalize, "SETTINGS_DEFAULTS")
     assert not hasattr(rules, "mfa_without_factor")
     assert not hasattr(plan, "schema_entries")
     assert not hasattr(export, "export_settings")
-    assert not hasattr(plan_children, "STANDARD_SCOPES")
+    assert not hasattr(plan, "removal_calls")
 
 
 def test_rules_lists_the_kinds_rules() -> None:
@@ -87,7 +89,8 @@ def test_rules_lists_the_kinds_rules() -> None:
                                    "poolsync.export", "poolsync.mutability",
                                    "poolsync.kinds.client_secret", "poolsync.kinds.client",
                                    "poolsync.kinds.domain", "poolsync.kinds.identity_provider",
-                                   "poolsync.plan_children", "poolsync.drift"])
+                                   "poolsync.kinds.pool", "poolsync.kinds.planner",
+                                   "poolsync.drift"])
 def test_any_module_may_be_imported_first(first: str) -> None:
     code = (f"import {first}; from poolsync.kinds.settings import SETTINGS_DEFAULTS, "
             "update_payload, export_settings; "
@@ -95,7 +98,7 @@ def test_any_module_may_be_imported_first(first: str) -> None:
             "from poolsync.kinds.client import token_validity; "
             "from poolsync.rules import check_pool; from poolsync.plan import plan_pool; "
             "from poolsync.export import export_pools; "
-            "from poolsync.plan_children import COLLECTIONS")
+            "from poolsync.kinds import all_kinds; all_kinds()")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                             capture_output=True, text=True)

@@ -19,10 +19,10 @@ import pytest
 
 from poolsync import planfile
 from poolsync.drift import drift_report
+from poolsync.kinds.base import LiveChildren
 from poolsync.markdown import GITHUB_LIMIT, render_drift_markdown, render_markdown
 from poolsync.model import Action, Plan, PoolConfig
 from poolsync.plan import LivePool, plan_pool
-from poolsync.plan_children import LiveChildren
 from poolsync.render import render_drift_text, render_text
 from tests.conftest import FIXTURES
 

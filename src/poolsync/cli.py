@@ -752,7 +752,7 @@ def _confirm(yes: bool) -> None:
 @click.option("--pin-ids", is_flag=True,
               help="Write each pool's id, so plan finds the pool by id, not by name.")
 @click.option("--out", "out_file", metavar="FILE", help="Write the YAML here, not to stdout.")
-@click.option("--only", "only", metavar="PART",
+@click.option("--only", "only", metavar="KIND",
               help="Export one part of the pool: settings, mfa, domain, or an item such "
                    "as clients/web (what drift offers to accept).")
 @pool_option

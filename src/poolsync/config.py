@@ -1070,7 +1070,7 @@ def _string_or_none(value: Any) -> str | None:
 
 def _missing_files(pool: PoolConfig) -> list[Problem]:
     """The files a kind reads next to the YAML file that names them (a logo, a style's
-    asset, a CSS file: ``Part.files``) must be there, as regular files: said by
+    asset, a CSS file: ``Kind.files``) must be there, as regular files: said by
     ``validate``, at the path's file:line:col, not first by a plan."""
     problems: list[Problem] = []
     for part in parts():

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from poolsync.kinds import part_by_kind, parts
+from poolsync.kinds import all_kinds, part_by_kind
 from poolsync.model import MISSING, NOT_REPORTED, Action, FieldChange, ObjectPlan, Plan
-from poolsync.plan_children import COLLECTIONS
 from poolsync.planfile import FORMAT_VERSION
 
 
@@ -133,9 +132,9 @@ def _is_stray_copy(pool_name: str, obj: ObjectPlan) -> bool:
     return obj.kind == "pool" and obj.address != pool_name
 
 
-# What ``--prune`` deletes (plan_children: live items of a managed collection that the
-# file does not list). A custom attribute is unmanaged too, but no API removes one.
-PRUNABLE = frozenset({*(kind.kind for kind in COLLECTIONS), *(part.kind for part in parts())})
+# What ``--prune`` deletes (``Kind.prunes``: live items of a managed kind that the file
+# does not list). A custom attribute is unmanaged too, but no API removes one.
+PRUNABLE = frozenset(k.kind for k in all_kinds() if k.prunes)
 
 
 def revert_command(plan: Plan, paths: str | Sequence[str],

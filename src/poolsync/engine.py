@@ -27,10 +27,11 @@ from poolsync.errors import (
     SafetyRefusal,
 )
 from poolsync.kinds import parts, readers
-from poolsync.kinds.base import client_placeholder
+from poolsync.kinds.base import LiveChildren, client_placeholder
 from poolsync.kinds.client import read_all as read_all_clients
 from poolsync.kinds.client import unique_ids as unique_client_ids
 from poolsync.kinds.identity_provider import written_secrets
+from poolsync.kinds.pool import is_stray_copy, removal_calls
 from poolsync.kinds.settings import PROTECTION_OFF_BY_RUN, RUN_ID, poolsync_tags
 from poolsync.model import (
     POOL_ARN,
@@ -46,15 +47,7 @@ from poolsync.model import (
     escape_unprintable,
     render_path,
 )
-from poolsync.plan import (
-    LivePool,
-    is_stray_copy,
-    override_address,
-    plan_config,
-    plan_pool,
-    removal_calls,
-)
-from poolsync.plan_children import LiveChildren
+from poolsync.plan import LivePool, override_address, plan_config, plan_pool
 from poolsync.progress import NO_PROGRESS, Progress
 from poolsync.render import render_text
 
@@ -331,6 +324,7 @@ def _read_parts(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
     for part in wanted:
         if part.needs_clients and ids is None:
             ids = unique_client_ids(cognito.list_clients(str(described["Id"])), described)
+        assert part.read is not None  # kinds.parts(): the kinds with a read
         found[part.key] = part.read(cognito, described, pool.parts[part.key], ids or {})
     return {"others": found, "client_ids": ids or {}}
 
@@ -411,7 +405,7 @@ def _read_all_children(cognito: Cognito, described: Mapping[str, Any]) -> LiveCh
     # ``written`` None: everything of the kind, as export writes it.
     return replace(children, client_ids=ids,
                    others={p.key: p.read(cognito, described, None, ids)
-                           for p in parts() if p.exported})
+                           for p in parts() if p.exported and p.read is not None})
 
 
 # --------------------------------------------------------------------------- planning

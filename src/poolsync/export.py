@@ -93,7 +93,7 @@ PARTS = (*(key for key, _ in exporters()), *part_keys())
 
 
 def check_part(part: str) -> tuple[str, str]:
-    """``--only PART`` as (member, item): ``settings``, ``mfa``, ``domain``, a whole
+    """``--only KIND`` as (member, item): ``settings``, ``mfa``, ``domain``, a whole
     collection (``clients``) or one of its items (``clients/web``). ValueError for
     anything else, before any AWS call."""
     member, slash, item = part.partition("/")
@@ -158,6 +158,8 @@ def _export_pool(
     context = ExportContext(name, region, kids.clients or {},
                             partial(_part_variable, collected, name), collected.notes.append)
     for part in parts():
+        if part.export is None:
+            continue
         value = part.export(kids.others.get(part.key), context)
         if value is not None:
             body[part.key] = value

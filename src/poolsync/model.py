@@ -148,7 +148,7 @@ class PoolConfig:
     domain: Mapping[str, Any] | None = None
     groups: Mapping[str, Mapping[str, Any]] | None = None
     resource_servers: Mapping[str, Mapping[str, Any]] | None = None
-    # The kinds that plan themselves (kinds.parts()), by config key, as written; a key
+    # The kinds with their own read (kinds.parts()), by config key, as written; a key
     # left out is not managed.
     parts: Mapping[str, Any] = field(default_factory=dict)
     prune: bool = False
@@ -167,11 +167,22 @@ class PoolConfig:
     def address(self) -> str:
         return self.name
 
+    def written(self, key: str) -> Any:
+        """The file's value of a kind's config key (``kinds.base.Kind.key``): one of the
+        fields above, or one of ``parts``; None when the file leaves it out."""
+        if key in _KIND_FIELDS:
+            return getattr(self, key)
+        return self.parts.get(key)
+
     @property
     def region_from_fallback(self) -> bool:
         """Whether the pool's file names no region (the region is the run's fallback)."""
         return self.region_source not in ("", POOL_REGION, FILE_REGION)
 
+
+# The kinds' config keys that PoolConfig keeps as fields (the others are in ``parts``).
+_KIND_FIELDS = frozenset({"settings", "mfa", "clients", "identity_providers", "domain",
+                          "groups", "resource_servers"})
 
 # PoolConfig.region_source of a region written in the file: the pool's own, or the
 # file's top-level one.

@@ -1,9 +1,11 @@
 """One module per resource kind of a user pool (docs/design/resource-kinds.md): each
-says how its kind is read, shaped, defaulted, replaced, written and exported.
+says how its kind is read, shaped, defaulted, replaced, written and exported, and
+declares it as a ``base.Kind``.
 
-``parts()`` is the registry of the kinds that plan themselves (``base.Part``), in apply
-order: the engine, the planner, export, drift, iam and quotas iterate it. Built on first
-use, so importing a kind module costs nothing else."""
+``all_kinds()`` is the registry, in apply order: the planner, the engine, export, drift,
+iam and quotas iterate it (``readers()`` and ``exporters()`` give the reading and export
+order of the kinds read with the pool's collections). Built on first use, so importing
+a kind module costs nothing else."""
 
 from __future__ import annotations
 
@@ -12,14 +14,16 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from poolsync.kinds.base import KindOps, Part
+from poolsync.kinds.base import Kind, KindOps
 
 
 @functools.cache
-def parts() -> tuple[Part, ...]:
-    """Every self-planning kind, in the order apply writes them (after the pool, its
-    MFA and the sub-resource collections: they name clients and need the pool's
-    settings; docs/design/resource-kinds.md section 3)."""
+def all_kinds() -> tuple[Kind, ...]:
+    """Every kind of a user pool, in the order apply writes them: the pool's settings
+    (which plan its MFA with them), MFA, the domain, identity providers and resource
+    servers before the clients that name them, clients before groups (README, "Plans,
+    apply and safety"; aws/aws-cdk #15850), then the kinds that name clients and need
+    the pool's settings in place (docs/design/resource-kinds.md section 3)."""
     from poolsync.kinds import (
         client_secret,
         log_delivery,
@@ -29,15 +33,26 @@ def parts() -> tuple[Part, ...]:
         ui_customization,
     )
 
-    return (client_secret.PART, ui_customization.PART, managed_login_branding.PART,
-            terms.PART, risk_configuration.PART, log_delivery.PART)
+    k = _built_in()
+    return (k.settings.KIND, k.mfa.KIND, k.domain.KIND, k.identity_provider.KIND,
+            k.resource_server.KIND, k.client.KIND, k.group.KIND,
+            client_secret.KIND, ui_customization.KIND, managed_login_branding.KIND,
+            terms.KIND, risk_configuration.KIND, log_delivery.KIND)
+
+
+@functools.cache
+def parts() -> tuple[Kind, ...]:
+    """The kinds that read themselves (``Kind.read``), whose values a PoolConfig keeps
+    in ``parts`` by config key: the engine reads them, export exports them, in this
+    order."""
+    return tuple(k for k in all_kinds() if k.read is not None)
 
 
 def part_keys() -> tuple[str, ...]:
     return tuple(p.key for p in parts())
 
 
-def part_by_kind(kind: str) -> Part | None:
+def part_by_kind(kind: str) -> Kind | None:
     return next((p for p in parts() if p.kind == kind), None)
 
 
@@ -47,10 +62,7 @@ def operations() -> tuple[KindOps, ...]:
     the domain, identity providers, resource servers, clients, groups, then the kinds
     that plan themselves. ``iam-policy`` (iam.py) and the pacer's categories
     (quotas.py) are built from these; no list elsewhere names an operation."""
-    k = _built_in()
-    own = (k.settings.OPS, k.mfa.OPS, k.domain.OPS, k.identity_provider.OPS,
-           k.resource_server.OPS, k.client.OPS, k.group.OPS)
-    return (*own, *(p.ops for p in parts()))
+    return tuple(k.ops for k in all_kinds())
 
 
 Exporter = Callable[[Any, Any], Any]

@@ -1,14 +1,17 @@
 """What every resource kind of a user pool tells the planner (docs/design/resource-kinds.md).
 
-A ``Kind`` is data and functions: the planner, drift and export iterate over kinds
-and call these members instead of naming a kind. Defaults here are what most kinds
-need (no defaults, never replaced, nothing kept unlisted), so a kind states only what
-differs.
+A ``Kind`` is data and functions: the planner, the engine, export, drift, iam and
+quotas iterate over ``kinds.all_kinds()`` and call these members instead of naming a
+kind. A ``CollectionSpec`` is what a collection kind (clients, providers, resource
+servers, groups) tells the shared item planner (``kinds.planner``). Defaults here are
+what most kinds need (no defaults, never replaced, nothing kept unlisted), so a kind
+states only what differs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Collection as AbcCollection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +26,8 @@ def _never_replaced(change: FieldChange) -> str | None:
     return None
 
 
-def _never_kept(name: str, pool_id: str | None, providers: Collection[str] | None) -> bool:
+def _never_kept(name: str, pool_id: str | None, providers: AbcCollection[str] | None
+                ) -> bool:
     return False
 
 
@@ -47,9 +51,16 @@ class KindOps:
     category: Mapping[str, str] = field(default_factory=dict)
 
 
+def _never_secret(path: tuple[str | int, ...]) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
-class Kind:
-    """One collection of the pool's sub-resources, as the planner sees it.
+class CollectionSpec:
+    """A kind that is a collection of named items (app clients, identity providers,
+    resource servers, groups), as ``kinds.planner`` plans it: one create, update,
+    delete and replacement logic for all four, each collection stating its operations
+    and quirks here.
 
     ``update(name, written, found, live, expected)``: the update request's members but
     ``UserPoolId`` (``found`` as described, ``live`` canonical, ``expected`` the owned
@@ -71,8 +82,17 @@ class Kind:
     replacement_reason: Callable[[FieldChange], str | None] = _never_replaced
     recreated: Recreated | None = None
     id_member: str | None = None  # an item named by id in requests (clients: ClientId)
-    kept_unlisted: Callable[[str, str | None, Collection[str] | None], bool] = _never_kept
-    live_field: str = ""  # its field of plan_children.LiveChildren, when not ``collection``
+    kept_unlisted: Callable[[str, str | None, AbcCollection[str] | None], bool] = _never_kept
+    live_field: str = ""  # its field of LiveChildren, when not ``collection``
+    # A change below this path is sensitive (a secret: shown without its values).
+    secret_path: Callable[[tuple[str | int, ...]], bool] = _never_secret
+    # ``in_new_pool(name, written, found)``: the create request (but UserPoolId) of a
+    # live item created again in a replaced pool, carrying over the live members the
+    # file does not write (None: the file's own create request does).
+    in_new_pool: Callable[[str, Mapping[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+    # ``renewal_note(found, create)``: what an item created again in a replaced pool
+    # means for those who use it (None: nothing to say).
+    renewal_note: Callable[[Mapping[str, Any], Mapping[str, Any]], str] | None = None
 
     def key(self, name: str, found: Mapping[str, Any]) -> dict[str, Any]:
         """The request members that name an existing item."""
@@ -81,12 +101,11 @@ class Kind:
         return {self.key_param: name}
 
 
-# --------------------------------------------------------------------------- parts
+# --------------------------------------------------------------------------- kinds
 #
-# A kind that plans itself (docs/design/resource-kinds.md, the ``plan`` member): one
-# object or a map of objects under one config key of the pool, read with its own calls
-# and written with its own operations. The engine, the planner, export, drift, iam and
-# quotas iterate ``kinds.PARTS``; a new kind of this sort touches none of them.
+# Every kind of a user pool is a ``Kind`` (docs/design/resource-kinds.md): the planner
+# (plan.plan_pool) iterates ``kinds.all()`` and calls each one's ``plan`` with a
+# ``PlanContext``; engine, export, drift, iam and quotas iterate the same registry.
 
 CLIENT_ID_PREFIX = "${poolsync:client-id:"
 
@@ -99,11 +118,34 @@ def client_placeholder(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class PartContext:
-    """What a part's ``plan`` knows of one pool.
+class LiveChildren:
+    """The sub-resources read from Cognito, by their names. A collection that was not
+    read (the file does not manage it, nor needs it for a reference) is None."""
 
-    ``written``: the part's value in the file (``PoolConfig.parts[key]``: never None
-    here, a part the file leaves out is not planned). ``found``: what the part's
+    clients: Mapping[str, Mapping[str, Any]] | None = None  # DescribeUserPoolClient
+    providers: Mapping[str, Mapping[str, Any]] | None = None  # DescribeIdentityProvider
+    domains: tuple[Mapping[str, Any], ...] = ()  # DescribeUserPoolDomain descriptions
+    groups: Mapping[str, Mapping[str, Any]] | None = None  # ListGroups items
+    resource_servers: Mapping[str, Mapping[str, Any]] | None = None  # ListResourceServers
+    pool_arn: str = POOL_ARN  # for TagResource; a pool created in this run until known
+    pool_id: str | None = None  # the live pool's id (federation groups are named after it)
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # poolsync:* pool tags
+    # What each kind with its own ``read`` (kinds.parts()) read, by its config key; a
+    # key is absent when the file does not manage that kind.
+    others: Mapping[str, Any] = field(default_factory=dict)
+    # Every live app client's id by name, when a kind of ``others`` needed them.
+    client_ids: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a kind's ``plan`` knows of one pool.
+
+    ``live``: the pool as read (a plan.LivePool: DescribeUserPool's ``UserPool``, the
+    MFA configuration and ``children``, a LiveChildren), None for a pool created in this
+    run. ``planned``: the objects the kinds before this one planned, in order (the
+    pool's own object first). ``written``: the kind's value in the file (None: the file
+    leaves the kind out). ``found``: what the part's
     ``read`` returned for the live pool (None for a pool created in this run).
     ``pool_id``: the live id, or POOL_ID for a pool created in this run. ``described``:
     DescribeUserPool's ``UserPool`` ({} for a new pool). ``settings``: the pool's
@@ -126,7 +168,21 @@ class PartContext:
     # first), read when a part ``needs_domain``; () for a new pool. The file's own
     # ``domain`` (what apply leaves) is ``cfg.domain``.
     domains: tuple[Mapping[str, Any], ...] = ()
-    cfg: Any = None  # the PoolConfig, for what a part needs beyond the above
+    cfg: Any = None  # the PoolConfig, for what a kind needs beyond the above
+    live: Any = None
+    planned: tuple[Any, ...] = ()
+
+    @property
+    def replacing(self) -> bool:
+        """The pool is replaced in this run (its own object, planned first, says so):
+        every kind is created again in the new pool, or goes with the old one."""
+        return any(o.kind == "pool" and o.address == self.pool and o.action.value == "replace"
+                   for o in self.planned)
+
+    @property
+    def children(self) -> LiveChildren:
+        """The sub-resources read (empty for a pool created in this run)."""
+        return self.live.children if self.live is not None else LiveChildren()
 
     @property
     def new_pool(self) -> bool:
@@ -170,31 +226,59 @@ class ExportContext:
 PartRead = Callable[[Any, Mapping[str, Any], Any, Mapping[str, str]], Any]
 
 
+Planner = Callable[[PlanContext], Sequence[Any]]
+Review = Callable[[PlanContext, list[Any]], list[Any]]
+
+
 @dataclass(frozen=True)
-class Part:
-    """A kind that plans itself, under the pool's config key ``key``.
+class Kind:
+    """One resource kind of a user pool, under the pool's config key ``key``: the one
+    protocol every kind implements, and all the planner, engine, export, drift, iam and
+    quotas know of a kind (``kinds.all()`` lists them, in apply order).
+
+    ``plan(ctx)``: the kind's objects (ObjectPlan), in apply order, their calls
+    complete; called with ``ctx.written`` None only for a kind planned ``always`` (the
+    pool's settings, its MFA). ``in_new_pool(ctx)``: its objects when the pool is
+    replaced (``ctx.replacing``), written or not: created again in the new pool, or
+    gone with the old one (None: ``kinds.planning.renewed``, which plans it twice).
+    ``review(ctx, objects)``: once every kind has planned, the pool's whole object
+    list as this kind leaves it (the pool's replacement note, its stray copies).
+    ``removals_last``: its deletions, and the live items it keeps unlisted, go after
+    every create and update of the kinds before the first kind without it, in reverse
+    (a provider is deleted after the clients that named it are updated).
+    ``sign_in_urls(ctx, objects)``: the hosted-UI URLs the plan shows.
 
     ``read(cognito, described, written, client_ids)``: the fewest calls for what the
     file writes (``written`` None: everything, for export); ``client_ids`` maps each
-    live client's name to its id (given when ``needs_clients``). Returns what ``plan``
-    and ``export`` take as ``found``. ``plan(ctx)``: the part's objects, in apply order,
-    their calls complete. ``export(found, ctx)``: the value of ``key`` as a file writes
-    it, or None when the pool has nothing of this kind. ``rules``: offline rules over
-    the pool as written (``rules._Pool``), run by ``validate`` after the built-in ones.
-    ``reads``/``apply_reads``/``writes``: the operations it calls (iam), and
-    ``category`` their quota categories (quotas)."""
+    live client's name to its id (given when ``needs_clients``). Its result is what
+    ``plan`` gets as ``ctx.found`` and ``export`` as ``found``; the file's value is in
+    ``PoolConfig.parts``. None: the kind is read with the pool (settings, MFA) or by its
+    module's ``read_live`` (``kinds.readers()``). ``export(found, ctx)``: the value of
+    ``key`` as a file writes it, or None when the pool has nothing of this kind (None:
+    its module's ``export_from``, ``kinds.exporters()``). ``rules``: offline rules over
+    the pool as written (``rules._Pool``), run by ``validate``. ``reads``/
+    ``apply_reads``/``writes``: the operations it calls (iam), and ``category`` their
+    quota categories (quotas)."""
 
     key: str
-    kind: str  # ObjectPlan.kind
-    read: PartRead
-    plan: Callable[[PartContext], list[Any]]
-    export: Callable[[Any, ExportContext], Any]
+    kind: str  # ObjectPlan.kind of its objects
+    plan: Planner
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     category: Mapping[str, str]
     apply_reads: tuple[str, ...] = ()
+    read: PartRead | None = None
+    export: Callable[[Any, ExportContext], Any] | None = None
+    in_new_pool: Planner | None = None
+    review: Review | None = None
+    sign_in_urls: Callable[[PlanContext, list[Any]], list[tuple[str, str]]] | None = None
+    always: bool = False
+    removals_last: bool = False
+    # A live item the file does not list is kept, shown as unmanaged, and deleted only
+    # with ``prune`` (drift's revert command adds --prune for it).
+    prunes: bool = False
     needs_clients: bool = False
-    needs_domain: bool = False  # plan checks the live domain (PartContext.domains)
+    needs_domain: bool = False  # plan checks the live domain (PlanContext.domains)
     # False: nothing of it lives in Cognito to export (a rotation policy): export does
     # not read it, and ``iam-policy --for export`` does not grant its reads.
     exported: bool = True
@@ -206,10 +290,10 @@ class Part:
     # scripts/gen_schema.py's Converter from botocore shapes (``conv.model``,
     # ``conv.ref(shape)``, ``conv.structure(shape, exclude)``, ``conv.defs``).
     schema: Callable[[Any], dict[str, Any]] | None = None
-    # ``first(ctx)``: the part's objects go before the pool's own update, not after
+    # ``first(ctx)``: the kind's objects go before the pool's own update, not after
     # every sub-resource (log delivery that stops sending PLUS-only logs must do so
     # before the pool's tier is lowered, or UpdateUserPool is refused).
-    first: Callable[[PartContext], bool] | None = None
+    first: Callable[[PlanContext], bool] | None = None
     # ``files(written)``: (path below the pool, file name as written) of each file the
     # kind reads next to the YAML file (validate checks they are there).
     files: Callable[[Any], Iterator[tuple[tuple[str | int, ...], str]]] | None = None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from poolsync.kinds.base import Kind, KindOps
+from poolsync.kinds.base import CollectionSpec, Kind, KindOps, PlanContext
 from poolsync.kinds.domain import canonical_live_domain, sign_in_url
 from poolsync.model import MISSING, Action, FieldChange, ObjectPlan, PoolConfig, Problem
 from poolsync.normalize import UNKNOWN, WhenPresent, sort_sets
@@ -201,12 +201,15 @@ def client_note(client_id: str, create: Mapping[str, Any]) -> str:
             "client must be updated.")
 
 
-CLIENTS = Kind("clients", "client", "app client", "ClientName", "CreateUserPoolClient",
+CLIENTS = CollectionSpec("clients", "client", "app client", "ClientName", "CreateUserPoolClient",
                "UpdateUserPoolClient", "DeleteUserPoolClient",
                canonical_live_client, canonical_desired_client, client_update,
                defaults=lambda written: CLIENT_DEFAULTS,
                replacement_reason=client_replacement_reason, recreated=client_recreated,
-               id_member="ClientId")
+               id_member="ClientId", secret_path=lambda path: path[:1] == ("ClientSecret",),
+               in_new_pool=lambda name, written, found: client_in_new_pool(name, written, found),
+               renewal_note=lambda found, create: client_note_in_new_pool(
+                   str(found.get("ClientId", "unknown")), create))
 
 
 def client_in_new_pool(name: str, written: Mapping[str, Any], found: Mapping[str, Any]
@@ -699,3 +702,65 @@ def unique_ids(listed: Any, described: Mapping[str, Any]) -> dict[str, str]:
             "--client-id ID), then run again."
         )
     return {name: found[0] for name, found in ids.items()}
+
+
+def _planned_items(ctx: PlanContext) -> Any:
+    """The clients' objects, each checked for the providers and scopes it names."""
+    from poolsync.kinds.planner import Items, plan_items
+
+    items = plan_items(CLIENTS, ctx)
+    live = ctx.children
+    return Items(check_references(ctx.cfg, ctx.prune, items.upserts, live.clients,
+                                  live.providers, live.resource_servers), items.removals)
+
+
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
+    return check_attributes(ctx, _planned_items(ctx).objects)
+
+
+def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
+    from poolsync.kinds.planner import items_in_new_pool
+
+    return check_attributes(ctx, items_in_new_pool(CLIENTS, ctx, _planned_items))
+
+
+def check_attributes(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
+    """A client reads and writes only attributes the pool has after apply, standard or
+    custom, the file's and the live ones counted: Cognito refuses the client ("Invalid
+    read attributes specified while creating a client"; botocore ReadAttributes/
+    WriteAttributes docs; aws/aws-cdk #20760) after earlier calls of the run were made,
+    so this is checked before any write."""
+    from poolsync.kinds.pool import attributes_after, refuse_problems
+    from poolsync.normalize import live_attribute_key
+
+    if not ctx.cfg.clients:
+        return objects
+    attributes = attributes_after(ctx.cfg, ctx.live)
+
+    def problems(name: str) -> list[tuple[tuple[str | int, ...], str]]:
+        client = ctx.cfg.clients.get(name) or {}
+        return [(("clients", name, member, index),
+                 f"{member} names {key!r}, an attribute that neither the file nor the pool "
+                 "defines")
+                for member in ("ReadAttributes", "WriteAttributes")
+                for index, key in enumerate(client.get(member) or [])
+                if isinstance(key, str) and live_attribute_key(key) not in attributes]
+
+    return refuse_problems(objects, problems)
+
+
+def urls(ctx: PlanContext, objects: list[ObjectPlan]) -> list[tuple[str, str]]:
+    """The hosted UI sign-in URL of each client the file manages on a live pool that
+    stays (a client replaced gets a new id: its URL today is about to go)."""
+    if ctx.live is None or ctx.replacing:
+        return []
+    replaced = {o.address.rsplit("/", 1)[-1] for o in objects
+                if o.kind == "client" and o.action is Action.REPLACE}
+    live = ctx.children
+    return [(n, u) for n, u in sign_in_urls(ctx.cfg, live.domains, live.clients)
+            if n not in replaced]
+
+
+KIND = Kind("clients", "client", plan, OPS.reads, OPS.writes, OPS.category,
+            apply_reads=OPS.apply_reads,
+            in_new_pool=in_new_pool, sign_in_urls=urls, removals_last=True, prunes=True)

@@ -36,7 +36,7 @@ masked like every secret (logs.SECRET_KEYS), AddUserPoolClientSecret's
 A generated secret is read from Cognito by whoever needs it (the console,
 DescribeUserPoolClient).
 
-Export neither reads nor writes ``client_secrets`` (``Part.exported`` False): the
+Export neither reads nor writes ``client_secrets`` (``Kind.exported`` False): the
 rotation policy is not stored in Cognito, and values are never exported; so
 ``iam-policy --for export`` does not grant ListUserPoolClientSecrets.
 
@@ -53,7 +53,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from poolsync.kinds import identity_provider
-from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
+from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Kind, PlanContext
 from poolsync.kinds.common import map_schema, record_tag_key, ref, tag_call, written_entries
 from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import (
@@ -68,7 +68,7 @@ from poolsync.model import (
 )
 
 KEY = "client_secrets"
-KIND = "client_secret"
+OBJECT_KIND = "client_secret"
 TAG_PREFIX = "poolsync:client_secret:"
 # At most two secrets per client (botocore AddUserPoolClientSecret and
 # ListUserPoolClientSecrets: "there are only 2 secrets at any given time").
@@ -111,7 +111,7 @@ def value_location(pool: str, client: str) -> str:
 def read(cognito: Any, described: Mapping[str, Any], written: Any,
          client_ids: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
     """One ListUserPoolClientSecrets per live client the file names (``written`` None:
-    per live client; export does not call it, ``Part.exported``), each client's
+    per live client; export does not call it, ``Kind.exported``), each client's
     secrets (id and creation date), oldest first. The
     response has no NextToken in practice (botocore ListUserPoolClientSecrets: "The
     response does not include pagination tokens as there are only 2 secrets"). A
@@ -160,7 +160,7 @@ def utc(moment: Any) -> datetime.datetime:
 # --------------------------------------------------------------------------- plan
 
 
-def plan(ctx: PartContext) -> list[ObjectPlan]:
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
     """One object per client the file names, ``POOL/client_secrets/CLIENT``."""
     moment = now()
     written = ctx.written if isinstance(ctx.written, Mapping) else {}
@@ -169,19 +169,19 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
             if isinstance(policy, Mapping)]
 
 
-def plan_client(ctx: PartContext, name: str, policy: Mapping[str, Any],
+def plan_client(ctx: PlanContext, name: str, policy: Mapping[str, Any],
                 moment: datetime.datetime) -> ObjectPlan:
     address = f"{ctx.pool}/{KEY}/{name}"
     client_id = ctx.clients.get(name)
     if client_id is None:
-        return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
+        return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY,
                           f"no app client named {name!r} in the pool or the file",
                           where=(KEY, name))
     overlap = parse_duration(policy.get("overlap"))
     rotate_after = parse_duration(policy.get("rotate_after"))
     value = policy.get("value")
     if overlap is None or (rotate_after is None) == (value is None):
-        return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
+        return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY,
                           "give overlap and one of rotate_after or value", where=(KEY, name))
     given = str(value) if value is not None else None
     if client_id.startswith(CLIENT_ID_PREFIX) or ctx.pool_id == POOL_ID:
@@ -197,30 +197,30 @@ def _public(address: str, name: str) -> ObjectPlan:
     """A client without a secret: AddUserPoolClientSecret is "for an existing
     confidential user pool app client" (botocore), and a public client cannot become
     one in place (GenerateSecret is create-only)."""
-    return ObjectPlan(address, KIND, Action.CANNOT_APPLY,
+    return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY,
                       f"the app client {name!r} is public (it has no secret), and only a "
                       "confidential client's secrets rotate: define it in the file with "
                       "GenerateSecret: true (which replaces it: a new id)", where=(KEY, name))
 
 
-def _new_client(ctx: PartContext, address: str, name: str, client_id: str,
+def _new_client(ctx: PlanContext, address: str, name: str, client_id: str,
                 given: str | None, moment: datetime.datetime) -> ObjectPlan:
     """A client this run creates (or re-creates) starts with one secret, its own: a
     rotation is due ``rotate_after`` from now, so nothing is planned; with ``value``,
     the value is added next to it, and the client's own secret goes after ``overlap``."""
     if given is None:
-        return ObjectPlan(address, KIND, Action.NOOP, notes=(
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=(
             f"the app client {name!r} is created in this run with one secret (its own); "
             "it is rotated once it is older than rotate_after",))
     calls = (_add(ctx, client_id, given), _record(ctx, name, given, moment))
     changes = (FieldChange(("secrets",), MISSING, [OWN, NEW]),
                FieldChange(("value",), MISSING, "(new)", sensitive=True))
-    return ObjectPlan(address, KIND, Action.CREATE,
+    return ObjectPlan(address, OBJECT_KIND, Action.CREATE,
                       "the file's secret added next to the new client's own "
                       "(AddUserPoolClientSecret)", changes, calls)
 
 
-def _due(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]],
+def _due(ctx: PlanContext, name: str, secrets: Sequence[Mapping[str, Any]],
          moment: datetime.datetime, rotate_after: datetime.timedelta | None,
          given: str | None) -> str:
     """Why a rotation is due, or "" when it is not."""
@@ -240,7 +240,7 @@ def _due(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]],
     return f"the newest secret was created {_when(newest)}, more than rotate_after ago"
 
 
-def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
+def _rotation(ctx: PlanContext, address: str, name: str, client_id: str,
               secrets: Sequence[Mapping[str, Any]], moment: datetime.datetime,
               overlap: datetime.timedelta, due: str, given: str | None) -> ObjectPlan:
     # The secret kept: the file's value (when Cognito still has it), else the newest;
@@ -261,7 +261,7 @@ def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
         if due:
             notes.append(f"a rotation is due ({due}) but waits until then: a client has "
                          f"at most {MAX_SECRETS} secrets")
-        return ObjectPlan(address, KIND, Action.NOOP, notes=tuple(notes))
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=tuple(notes))
     calls: list[ApiCall] = [_delete(ctx, client_id, s) for s in older]
     kept = ids[-1:] if older else ids
     reasons = [f"the older secret is past the overlap ({', '.join(ids[:-1])} deleted with "
@@ -282,9 +282,9 @@ def _rotation(ctx: PartContext, address: str, name: str, client_id: str,
             after = [NEW]
             reasons.append("overlap 0: the old secret goes in the same run")
     if not calls:
-        return ObjectPlan(address, KIND, Action.NOOP, notes=tuple(notes))
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=tuple(notes))
     changes.insert(0, FieldChange(("secrets",), ids, after))
-    return ObjectPlan(address, KIND, Action.UPDATE, "; ".join(reasons), tuple(changes),
+    return ObjectPlan(address, OBJECT_KIND, Action.UPDATE, "; ".join(reasons), tuple(changes),
                       tuple(calls), tuple(notes))
 
 
@@ -296,7 +296,7 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 RUN_WINDOW = datetime.timedelta(hours=1)
 
 
-def _recorded(ctx: PartContext, name: str) -> tuple[str | None, datetime.datetime | None]:
+def _recorded(ctx: PlanContext, name: str) -> tuple[str | None, datetime.datetime | None]:
     """The fingerprint of the value poolsync last added for ``name`` and the moment of
     the plan that added it, from the pool tag ``<fingerprint> <epoch seconds>`` (a tag
     of an earlier poolsync holds the fingerprint only: moment None)."""
@@ -309,7 +309,7 @@ def _recorded(ctx: PartContext, name: str) -> tuple[str | None, datetime.datetim
     return fingerprint, moment
 
 
-def _file_secret(ctx: PartContext, name: str, secrets: Sequence[Mapping[str, Any]]
+def _file_secret(ctx: PlanContext, name: str, secrets: Sequence[Mapping[str, Any]]
                  ) -> Mapping[str, Any] | None:
     """Which live secret is the file's value: values are never returned, so it is the
     newest secret created in the run that added it (from the tag's moment less
@@ -327,27 +327,27 @@ def _when(moment: datetime.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _add(ctx: PartContext, client_id: str, given: str | None) -> ApiCall:
+def _add(ctx: PlanContext, client_id: str, given: str | None) -> ApiCall:
     params = {"UserPoolId": ctx.pool_id, "ClientId": client_id}
     if given is not None:
         params["ClientSecret"] = given
     return ApiCall("AddUserPoolClientSecret", params)
 
 
-def _delete(ctx: PartContext, client_id: str, secret: Mapping[str, Any]) -> ApiCall:
+def _delete(ctx: PlanContext, client_id: str, secret: Mapping[str, Any]) -> ApiCall:
     return ApiCall("DeleteUserPoolClientSecret", {
         "UserPoolId": ctx.pool_id, "ClientId": client_id,
         "ClientSecretId": secret["ClientSecretId"]})
 
 
-def _record(ctx: PartContext, name: str, given: str, moment: datetime.datetime) -> ApiCall:
+def _record(ctx: PlanContext, name: str, given: str, moment: datetime.datetime) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
     taggable: botocore TagResource), as identity_provider.track_private_key records
     Apple's key: scrypt salted with the value's location, never keyed, followed by the
     plan's moment (epoch seconds), which tells the file's secret from others
     (``_file_secret``). A pool created
     in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN
-    (``PartContext.pool_arn``)."""
+    (``PlanContext.pool_arn``)."""
     fingerprint = identity_provider.fingerprint(given, value_location(ctx.pool, name))
     return tag_call(ctx, {tag_key(name): f"{fingerprint} {int(moment.timestamp())}"})
 
@@ -435,8 +435,8 @@ def schema(conv: Any) -> dict[str, Any]:
                             "the client.", ref("poolsync.ClientSecretRotation"))
 
 
-PART = Part(
-    key=KEY, kind=KIND, read=read, plan=plan, export=export,
+KIND = Kind(
+    prunes=True, key=KEY, kind=OBJECT_KIND, read=read, plan=plan, export=export,
     reads=("ListUserPoolClientSecrets",),
     writes=("AddUserPoolClientSecret", "DeleteUserPoolClientSecret", "TagResource"),
     category={"ListUserPoolClientSecrets": "UserPoolClientRead",

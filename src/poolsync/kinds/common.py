@@ -1,4 +1,4 @@
-"""What several kinds that plan themselves (``base.Part``) do alike: walk the entries
+"""What several kinds that plan themselves (``base.Kind``) do alike: walk the entries
 the file writes, read a file named next to the YAML, record a digest in a ``poolsync:``
 pool tag, and give their JSON Schema a map keyed by name. One function each, so the
 kinds cannot drift apart."""
@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from poolsync.kinds.base import PartContext
+from poolsync.kinds.base import PlanContext
 from poolsync.kinds.settings import tag_key_character
 from poolsync.model import ApiCall
 from poolsync.model import Path as ConfigPath
@@ -32,7 +32,7 @@ def written_entries(pool: Any, key: str) -> Iterator[tuple[str, Mapping[str, Any
                 yield str(name), entry
 
 
-def beside_yaml(ctx: PartContext, where: ConfigPath, file: str) -> Path:
+def beside_yaml(ctx: PlanContext, where: ConfigPath, file: str) -> Path:
     """``file`` as written at ``where`` (a path below the pool) of the pool ``ctx``
     plans (``file_beside``)."""
     return file_beside(getattr(ctx.cfg, "locate", None), where, file)
@@ -65,9 +65,9 @@ def record_tag_key(prefix: str, name: str) -> str:
     return f"{prefix}sha256-{hashlib.sha256(name.encode()).hexdigest()[:32]}"
 
 
-def tag_call(ctx: PartContext, tags: Mapping[str, str]) -> ApiCall:
+def tag_call(ctx: PlanContext, tags: Mapping[str, str]) -> ApiCall:
     """TagResource on the pool (only user pools are taggable: botocore TagResource),
-    named by ``PartContext.pool_arn``."""
+    named by ``PlanContext.pool_arn``."""
     return ApiCall("TagResource", {"ResourceArn": ctx.pool_arn, "Tags": dict(tags)})
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from poolsync.kinds.base import KindOps
+from poolsync.kinds.base import Kind, KindOps, PlanContext
 from poolsync.model import MISSING, Action, ApiCall, FieldChange, ObjectPlan, PoolConfig, Problem
 from poolsync.normalize import owned_view
 from poolsync.outputs import hosted_ui_url
@@ -269,7 +269,7 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
     """DescribeUserPoolDomain for the pool's domains (DescribeUserPool names its prefix
     and custom domain) when the file manages the domain, a client uses the hosted UI
     (its sign-in URL), the file sets the tier (managed login needs ESSENTIALS), or a
-    kind the file writes needs it (``Part.needs_domain``)."""
+    kind the file writes needs it (``Kind.needs_domain``)."""
     from poolsync.kinds import parts
 
     named = [c for c in (pool.clients or {}).values() if isinstance(c, Mapping)]
@@ -282,3 +282,40 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
     found = (cognito.describe_domain(str(described[key])) for key in ("Domain", "CustomDomain")
              if described.get(key))
     return tuple(d for d in found if d is not None)
+
+
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
+    """The file's domain against the live ones (none: the file does not manage it)."""
+    if ctx.cfg.domain is None:
+        return []
+    return [plan_domain(ctx.cfg, ctx.pool_id, ctx.children.domains)]
+
+
+def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
+    """A replaced pool's domain: deleted before the old pool (in the pool's calls) and
+    created again in the new one, or, when the file lists none, gone for good."""
+    from poolsync.kinds.planner import RENEWED, fresh, renewed_object
+
+    address = f"{ctx.pool}/domain"
+    domains = ctx.children.domains
+    new = {o.address: o for o in plan(fresh(ctx))}
+    out = []
+    for obj in plan(ctx):
+        renewed = new.get(obj.address)
+        if obj.action is Action.CREATE or renewed is None:
+            out.append(renewed or obj)
+        elif obj.action is Action.CANNOT_APPLY:
+            out.append(replace(obj, calls=()))
+        else:
+            out.append(renewed_object(
+                obj, renewed.calls, recreated_domain_notes(ctx.cfg, domains),
+                "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls) "
+                "and " + RENEWED))
+    if domains and all(o.address != address for o in out):
+        out.append(domain_deleted_with_pool(address, domains, ctx.region))
+    return out
+
+
+KIND = Kind("domain", "domain", plan, OPS.reads, OPS.writes, OPS.category,
+            apply_reads=OPS.apply_reads,
+            in_new_pool=in_new_pool, removals_last=True)

@@ -8,7 +8,8 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from poolsync.kinds.base import Kind, KindOps
+from poolsync.kinds.base import CollectionSpec, Kind, KindOps, PlanContext
+from poolsync.model import ObjectPlan
 
 
 def canonical_group(group: Mapping[str, Any]) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def export_groups(found: Mapping[str, Mapping[str, Any]] | None, pool_id: str | 
             if not is_federation_group(name, pool_id, set(providers or ()))}
 
 
-GROUPS = Kind("groups", "group", "group", "GroupName", "CreateGroup", "UpdateGroup",
+GROUPS = CollectionSpec("groups", "group", "group", "GroupName", "CreateGroup", "UpdateGroup",
               "DeleteGroup", canonical_group, canonical_group, group_update,
               kept_unlisted=is_federation_group)
 
@@ -73,3 +74,24 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
     if pool.groups is None:
         return None
     return {str(g["GroupName"]): g for g in cognito.list_groups(str(described["Id"]))}
+
+
+def _items(ctx: PlanContext) -> Any:
+    from poolsync.kinds.planner import plan_items
+
+    return plan_items(GROUPS, ctx)
+
+
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
+    return list(_items(ctx).objects)
+
+
+def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
+    from poolsync.kinds.planner import items_in_new_pool
+
+    return items_in_new_pool(GROUPS, ctx, _items)
+
+
+KIND = Kind("groups", "group", plan, OPS.reads, OPS.writes, OPS.category,
+            apply_reads=OPS.apply_reads,
+            in_new_pool=in_new_pool, removals_last=True, prunes=True)

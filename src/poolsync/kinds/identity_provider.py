@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from poolsync import fingerprint as fingerprints
-from poolsync.kinds.base import Kind, KindOps
+from poolsync.kinds.base import CollectionSpec, Kind, KindOps, PlanContext
 from poolsync.kinds.client import canonical_live_client, client_payload
 from poolsync.model import (
     MISSING,
@@ -211,13 +211,13 @@ def provider_recreated(name: str, written: Mapping[str, Any], found: Mapping[str
         "federated link is by provider name.",)
 
 
-PROVIDERS = Kind("identity_providers", "identity_provider", "identity provider",
+PROVIDERS = CollectionSpec("identity_providers", "identity_provider", "identity provider",
                  "ProviderName", "CreateIdentityProvider", "UpdateIdentityProvider",
                  "DeleteIdentityProvider", canonical_live_provider, canonical_desired_provider,
                  provider_update,
                  defaults=lambda written: provider_defaults(str(written.get("ProviderType"))),
                  replacement_reason=provider_replacement_reason, recreated=provider_recreated,
-                 live_field="providers")
+                 live_field="providers", secret_path=lambda path: is_secret_path(path))
 
 
 # --------------------------------------------------------------------------- plan
@@ -467,3 +467,55 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
     if federated or lookalike:
         return {str(p["ProviderName"]): p for p in cognito.list_providers(pool_id)}
     return None
+
+
+def _items(ctx: PlanContext) -> Any:
+    """The providers' objects: a private key tracked by fingerprint, a replaced provider
+    left by the clients that name it, a deletion only once no client keeps it."""
+    from poolsync.kinds.planner import Items, plan_items
+
+    items = plan_items(PROVIDERS, ctx)
+    live = ctx.children
+    desired = ctx.cfg.identity_providers or {}
+    upserts = [detach_clients(track_private_key(o, desired, ctx.pool_id, live.pool_arn,
+                                                live.fingerprints, live.providers),
+                              ctx.pool_id, live.clients) for o in items.upserts]
+    return Items(upserts, check_provider_deletions(ctx.cfg, live.clients, items.removals))
+
+
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
+    return check_attributes(ctx, _items(ctx).objects)
+
+
+def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
+    from poolsync.kinds.planner import items_in_new_pool
+
+    return check_attributes(ctx, items_in_new_pool(PROVIDERS, ctx, _items))
+
+
+def check_attributes(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
+    """A provider maps only to custom attributes the pool has after apply, the file's
+    and the live ones counted: Cognito refuses the provider ("AttributeMapping contains
+    invalid mapping", InvalidParameterException) after earlier calls of the run were
+    made, so this is checked before any write."""
+    from poolsync.kinds.pool import attributes_after, refuse_problems
+    from poolsync.normalize import is_custom_attribute, live_attribute_key
+
+    if not ctx.cfg.identity_providers:
+        return objects
+    attributes = attributes_after(ctx.cfg, ctx.live)
+
+    def problems(name: str) -> list[tuple[tuple[str | int, ...], str]]:
+        mapping = (ctx.cfg.identity_providers.get(name) or {}).get("AttributeMapping") or {}
+        return [(("identity_providers", name, "AttributeMapping", key),
+                 f"AttributeMapping maps to {key!r}, a custom attribute that neither the "
+                 "file nor the pool defines") for key in mapping
+                if isinstance(key, str) and is_custom_attribute(key)
+                and live_attribute_key(key) not in attributes]
+
+    return refuse_problems(objects, problems)
+
+
+KIND = Kind("identity_providers", "identity_provider", plan, OPS.reads, OPS.writes,
+            OPS.category,
+            apply_reads=OPS.apply_reads, in_new_pool=in_new_pool, removals_last=True, prunes=True)

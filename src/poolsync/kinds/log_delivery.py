@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
-from poolsync.kinds.base import ExportContext, Part, PartContext
+from poolsync.kinds.base import ExportContext, Kind, PlanContext
 from poolsync.kinds.common import map_schema, ref, written_entries
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
@@ -73,7 +73,7 @@ def read(cognito: Any, described: Mapping[str, Any], written: Any,
     return by_event_source(configuration.get("LogConfigurations"))
 
 
-def plan(ctx: PartContext) -> list[ObjectPlan]:
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
     """One object, ``POOL/log_delivery``: the whole list in one SetLogDeliveryConfiguration."""
     address = f"{ctx.pool}/{KEY}"
     written = {k: dict(v) for k, v in dict(ctx.written).items() if isinstance(v, Mapping)}
@@ -95,7 +95,7 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     changes = field_changes(live, desired, written)
     notes = tuple(kept_note(source) for source in unlisted if not ctx.prune)
     # Each event source the file does not list shows as unmanaged, as a client the file
-    # does not list does (plan_children): kept, resent, deleted only with prune.
+    # does not list does (kinds.planner): kept, resent, deleted only with prune.
     kept = [ObjectPlan(f"{address}/{source}", "log_delivery", Action.NOOP,
                        "this event source is not in the file; kept (resent with the list; "
                        "prune: true or --prune removes it)", unmanaged=True)
@@ -117,13 +117,13 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
                        changes, (call,), notes), *kept]
 
 
-def _lowers_tier(ctx: PartContext) -> bool:
+def _lowers_tier(ctx: PlanContext) -> bool:
     """The file sets a tier other than the live pool's."""
     written = ctx.settings.get("UserPoolTier")
     return written is not None and written != ctx.described.get("UserPoolTier")
 
 
-def stops_plus_logs(ctx: PartContext) -> bool:
+def stops_plus_logs(ctx: PlanContext) -> bool:
     """Whether this plan stops the PLUS-only logs the pool sends: then it goes before
     the pool's update, which may lower the tier (UpdateUserPool refuses a tier beneath
     a feature still on: terraform-provider-aws PR #40734)."""
@@ -131,7 +131,7 @@ def stops_plus_logs(ctx: PartContext) -> bool:
     return bool(plus_features(ctx.found or {})) and not plus_features(desired)
 
 
-def _desired(ctx: PartContext) -> dict[str, dict[str, Any]]:
+def _desired(ctx: PlanContext) -> dict[str, dict[str, Any]]:
     written = {k: dict(v) for k, v in dict(ctx.written).items() if isinstance(v, Mapping)}
     live: dict[str, dict[str, Any]] = dict(ctx.found or {})
     kept = {} if ctx.prune else {s: live[s] for s in sorted(set(live) - set(written))}
@@ -143,7 +143,7 @@ def kept_note(source: str) -> str:
             "SetLogDeliveryConfiguration replaces whole); prune removes it.")
 
 
-def tier_refusal(ctx: PartContext, desired: Mapping[str, Mapping[str, Any]]) -> str:
+def tier_refusal(ctx: PlanContext, desired: Mapping[str, Mapping[str, Any]]) -> str:
     """FeatureUnavailableInTierException, found at plan time: what needs PLUS on a pool
     whose tier after apply (the file's, else the live pool's, else ESSENTIALS for a new
     pool: botocore CreateUserPoolRequest.UserPoolTier) is lower."""
@@ -224,8 +224,8 @@ def schema(conv: Any) -> dict[str, Any]:
                       ref("poolsync.LogConfiguration"), names="EventSourceName")
 
 
-PART = Part(
-    key=KEY, kind="log_delivery", read=read, plan=plan, export=export,
+KIND = Kind(
+    prunes=True, key=KEY, kind="log_delivery", read=read, plan=plan, export=export,
     reads=("GetLogDeliveryConfiguration",), writes=("SetLogDeliveryConfiguration",),
     category={"GetLogDeliveryConfiguration": "UserPoolRead",
               "SetLogDeliveryConfiguration": "UserPoolUpdate"},

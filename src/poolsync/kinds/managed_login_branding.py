@@ -38,7 +38,7 @@ from dataclasses import replace
 from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
-from poolsync.kinds.base import ExportContext, Part, PartContext
+from poolsync.kinds.base import ExportContext, Kind, PlanContext
 from poolsync.kinds.common import (
     beside_yaml,
     content_digest,
@@ -60,7 +60,7 @@ from poolsync.model import (
 from poolsync.model import Path as ConfigPath
 
 KEY = "managed_login_branding"
-KIND = "managed_login_branding"
+OBJECT_KIND = "managed_login_branding"
 ABSENT = frozenset({"ResourceNotFoundException"})
 UCPV = "UseCognitoProvidedValues"
 ASSET_MEMBERS = ("Category", "ColorMode", "Extension", "ResourceId")
@@ -226,14 +226,14 @@ class _Refused(Exception):
         self.reason, self.where = reason, where
 
 
-def plan(ctx: PartContext) -> list[ObjectPlan]:
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
     """One object per client the file names, ``POOL/managed_login_branding/CLIENT``."""
     written = ctx.written if isinstance(ctx.written, Mapping) else {}
     return [_plan_client(ctx, str(name), entry)
             for name, entry in sorted(written.items(), key=lambda kv: str(kv[0]))]
 
 
-def _plan_client(ctx: PartContext, name: str, entry: Any) -> ObjectPlan:
+def _plan_client(ctx: PlanContext, name: str, entry: Any) -> ObjectPlan:
     address = f"{ctx.pool}/{KEY}/{name}"
     found = (ctx.found or {}).get(name)
     client_id = ctx.clients.get(name)
@@ -249,19 +249,19 @@ def _plan_client(ctx: PartContext, name: str, entry: Any) -> ObjectPlan:
             return _created(ctx, address, name, client_id, entry, assets, found)
         return _compared(ctx, address, name, entry, assets, own)
     except _Refused as refused:
-        return ObjectPlan(address, KIND, Action.CANNOT_APPLY, refused.reason,
+        return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY, refused.reason,
                           where=refused.where)
 
 
-def _absent(ctx: PartContext, address: str, own: Mapping[str, Any] | None) -> ObjectPlan:
+def _absent(ctx: PlanContext, address: str, own: Mapping[str, Any] | None) -> ObjectPlan:
     """``CLIENT: null``: the client has no style; a live one is deleted."""
     if own is None:
-        return ObjectPlan(address, KIND, Action.NOOP)
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP)
     delete = ApiCall("DeleteManagedLoginBranding", {
         "UserPoolId": ctx.pool_id, "ManagedLoginBrandingId": own["ManagedLoginBrandingId"]})
     gone = tuple(replace(c, before=c.after, after=c.before)
                  for c in creation_changes(live_view(own)))
-    return ObjectPlan(address, KIND, Action.DELETE,
+    return ObjectPlan(address, OBJECT_KIND, Action.DELETE,
                       "the file says this client has no style (DeleteManagedLoginBranding)",
                       gone, (delete,), (pages_note(),))
 
@@ -272,7 +272,7 @@ def pages_note() -> str:
             "DeleteManagedLoginBranding).")
 
 
-def load_assets(ctx: PartContext, name: str, entry: Mapping[str, Any]
+def load_assets(ctx: PlanContext, name: str, entry: Mapping[str, Any]
                 ) -> list[dict[str, Any]]:
     """Each written asset as the API takes it, its ``Bytes`` read from ``File`` (next to
     the YAML file that writes it). A file that cannot be read, or is larger than
@@ -295,7 +295,7 @@ def load_assets(ctx: PartContext, name: str, entry: Mapping[str, Any]
     return out
 
 
-def _created(ctx: PartContext, address: str, name: str, client_id: str,
+def _created(ctx: PlanContext, address: str, name: str, client_id: str,
              entry: Mapping[str, Any], assets: list[dict[str, Any]],
              previous: Mapping[str, Any] | None) -> ObjectPlan:
     """A style for a client that has none: a new client, or one created again (its id
@@ -311,11 +311,11 @@ def _created(ctx: PartContext, address: str, name: str, client_id: str,
         notes = (f"The old client's style ({previous.get('ManagedLoginBrandingId')}) is not "
                  "deleted by poolsync: it belonged to the deleted client (whether Cognito "
                  "deletes it with the client is UNVERIFIED).",)
-    return ObjectPlan(address, KIND, Action.CREATE, reason, creation_changes(desired),
+    return ObjectPlan(address, OBJECT_KIND, Action.CREATE, reason, creation_changes(desired),
                       recorded(ctx, name, desired, (create,)), notes)
 
 
-def _compared(ctx: PartContext, address: str, name: str, entry: Mapping[str, Any],
+def _compared(ctx: PlanContext, address: str, name: str, entry: Mapping[str, Any],
               assets: list[dict[str, Any]], own: Mapping[str, Any]) -> ObjectPlan:
     desired = desired_view(entry, assets)
     live = live_view(own)
@@ -326,7 +326,7 @@ def _compared(ctx: PartContext, address: str, name: str, entry: Mapping[str, Any
     written = {k: v for k, v in desired.items() if k in entry}
     changes = field_changes(compared, desired, written)
     if not changes:
-        return ObjectPlan(address, KIND, Action.NOOP)
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP)
     refuse_without_managed_login(ctx, name)
     removed = removal_needs_recreate(live, desired)
     if removed:
@@ -335,18 +335,18 @@ def _compared(ctx: PartContext, address: str, name: str, entry: Mapping[str, Any
         create = create_call(ctx, name, str(own["ClientId"]), entry, assets, own)
         calls = recorded(ctx, name, desired, (delete, create))
         return ObjectPlan(
-            address, KIND, Action.REPLACE,
+            address, OBJECT_KIND, Action.REPLACE,
             f"{', '.join(removed)} removed: UpdateManagedLoginBranding keeps what it is not "
             "sent, so the style is deleted and created again", changes, calls,
             (pages_note().replace("while it has no style", "between the delete and the create"),
              "The style's id changes."))
     updates = update_calls(ctx, entry, desired, live, assets, own)
-    return ObjectPlan(address, KIND, Action.UPDATE,
+    return ObjectPlan(address, OBJECT_KIND, Action.UPDATE,
                       "in place (UpdateManagedLoginBranding keeps what it is not sent)",
                       changes, recorded(ctx, name, desired, updates))
 
 
-def refuse_without_managed_login(ctx: PartContext, name: str) -> None:
+def refuse_without_managed_login(ctx: PlanContext, name: str) -> None:
     """A style brands the managed login pages that a domain with ManagedLoginVersion 2
     serves (botocore CreateUserPoolDomainRequest.ManagedLoginVersion); without one there
     is nothing to brand (the refusal Cognito answers is UNVERIFIED). The domain after
@@ -368,7 +368,7 @@ def refuse_without_managed_login(ctx: PartContext, name: str) -> None:
                    "write the pool's domain with ManagedLoginVersion: 2", (KEY, name))
 
 
-def create_call(ctx: PartContext, name: str, client_id: str, entry: Mapping[str, Any],
+def create_call(ctx: PlanContext, name: str, client_id: str, entry: Mapping[str, Any],
                 assets: list[dict[str, Any]], previous: Mapping[str, Any] | None
                 ) -> ApiCall:
     """CreateManagedLoginBranding with what the file writes and, for a style created
@@ -406,7 +406,7 @@ def carried_assets(previous: Mapping[str, Any] | None, name: str) -> list[dict[s
             for a in found]
 
 
-def update_calls(ctx: PartContext, entry: Mapping[str, Any], desired: Mapping[str, Any],
+def update_calls(ctx: PlanContext, entry: Mapping[str, Any], desired: Mapping[str, Any],
                  live: Mapping[str, Any], assets: list[dict[str, Any]],
                  own: Mapping[str, Any]) -> tuple[ApiCall, ...]:
     """UpdateManagedLoginBranding with what changed (it keeps what it is not sent):
@@ -431,7 +431,7 @@ def update_calls(ctx: PartContext, entry: Mapping[str, Any], desired: Mapping[st
     return tuple(calls)
 
 
-def recorded(ctx: PartContext, name: str, desired: Mapping[str, Any],
+def recorded(ctx: PlanContext, name: str, desired: Mapping[str, Any],
              calls: tuple[ApiCall, ...]) -> tuple[ApiCall, ...]:
     """``calls``, then a TagResource that records the digest of the file's assets when
     they send any (``recorded_contents``: what a Describe without Bytes is compared
@@ -583,8 +583,8 @@ def files(written: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
                 yield (KEY, str(name), "Assets", index, "File"), value
 
 
-PART = Part(
-    key=KEY, kind=KIND, read=read, plan=plan, export=export,
+KIND = Kind(
+    prunes=True, key=KEY, kind=OBJECT_KIND, read=read, plan=plan, export=export,
     reads=("DescribeManagedLoginBrandingByClient",),
     writes=("CreateManagedLoginBranding", "UpdateManagedLoginBranding",
             "DeleteManagedLoginBranding"),

@@ -19,9 +19,9 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from poolsync.kinds.base import KindOps
+from poolsync.kinds.base import Kind, KindOps, PlanContext
 from poolsync.kinds.settings import pool_region, sms_region_defaults_to_the_pool_region
-from poolsync.model import MISSING, Problem
+from poolsync.model import MISSING, ObjectPlan, Problem
 from poolsync.normalize import (
     UNKNOWN,
     CarriedUnlessWritten,
@@ -283,3 +283,16 @@ def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
     """``mfa`` of an export (``live``: a plan.LivePool); None when it is Cognito's
     default."""
     return export_mfa(live.mfa, pool_region(live.pool))
+
+
+def _planned_with_the_pool(ctx: PlanContext) -> list[ObjectPlan]:
+    """MFA's object comes from the pool's plan (kinds.pool, called by the settings
+    kind): UpdateUserPool and SetUserPoolMfaConfig each check the pool's state with the
+    other's half as it is live (go-to-k/cdkd measurements of both errors), so one
+    decision plans and orders both writes."""
+    return []
+
+
+KIND = Kind("mfa", "mfa", _planned_with_the_pool, OPS.reads, OPS.writes, OPS.category,
+            apply_reads=OPS.apply_reads,
+            always=True)

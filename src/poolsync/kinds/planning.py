@@ -1,77 +1,39 @@
-"""Planning the kinds that plan themselves (``kinds.parts()``), for one pool: each
-part's ``plan`` gets a ``PartContext``; this module decides what it holds (the clients'
-planned ids above all) and what a replaced pool does to the part's objects. Pure: no
-AWS."""
+"""What the planner (plan.plan_pool) shares with the kinds: the clients' planned ids
+in a ``PlanContext``, what a replaced pool does to a kind by default (``renewed``), and
+the pool's tag budget across every kind. Pure: no AWS."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from poolsync.kinds import parts
-from poolsync.kinds.base import Part, PartContext, client_placeholder
+from poolsync.kinds.base import Kind, PlanContext, client_placeholder
 from poolsync.kinds.common import MAX_TAGS
-from poolsync.kinds.domain import custom_first
 from poolsync.model import POOL_ID, Action, ObjectPlan, PoolConfig
 
 
-@dataclass(frozen=True)
-class PartPlans:
-    """The parts' objects: ``first`` go before the pool's own objects (``Part.first``),
-    ``last`` after every sub-resource."""
-
-    first: tuple[ObjectPlan, ...] = ()
-    last: tuple[ObjectPlan, ...] = ()
+def client_actions(cfg: PoolConfig, planned: Sequence[ObjectPlan]) -> dict[str, Action]:
+    """The planned action of each app client the file writes, by name."""
+    return {o.address.rsplit("/", 1)[-1]: o.action for o in planned
+            if o.kind == "client" and o.address.startswith(f"{cfg.address}/clients/")}
 
 
-def plan_parts(cfg: PoolConfig, pool_id: str | None, described: Mapping[str, Any],
-               live: Any, planned: Sequence[ObjectPlan], replacing: bool) -> PartPlans:
-    """The objects of every part the file writes, in registry order. ``pool_id`` None:
-    the pool is created in this run. ``live``: the pool's LiveChildren (None for a new
-    pool). ``planned``: the objects planned before (the clients' actions decide their
-    ids). ``replacing``: the pool is replaced; each part is created again in the new
-    pool (``_in_new_pool``)."""
-    out: list[ObjectPlan] = []
-    first: list[ObjectPlan] = []
-    for part in parts():
-        if part.key not in cfg.parts:
-            if replacing and live is not None and live.others.get(part.key):
-                out.append(_unwritten_in_replaced_pool(cfg, part))
-            continue
-        if pool_id is None:
-            out += part.plan(_context(cfg, part, POOL_ID, {}, None, {}, planned))
-            continue
-        found = live.others.get(part.key) if live is not None else None
-        ids = dict(live.client_ids) if live is not None else {}
-        domains = tuple(custom_first(live.domains)) if live is not None else ()
-        # A replaced pool is compared with the live one as it is: its clients by their
-        # live ids (their plans re-create them, which would hide the live entries).
-        ctx = _context(cfg, part, pool_id, described, found, ids,
-                       () if replacing else planned, domains=domains)
-        compared = part.plan(ctx)
-        if not replacing:
-            (first if part.first is not None and part.first(ctx) else out).extend(compared)
-            continue
-        # The new pool carries the live settings the file does not write (its tier,
-        # threat protection mode): the fresh plan judges prerequisites on them.
-        fresh = part.plan(_context(cfg, part, POOL_ID, described, None, {}, planned,
-                                   renew=True))
-        out += _in_new_pool(compared, fresh)
-    return PartPlans(tuple(first), tuple(out))
-
-
-def _context(cfg: PoolConfig, part: Part, pool_id: str, described: Mapping[str, Any],
-             found: Any, live_ids: Mapping[str, str], planned: Sequence[ObjectPlan],
-             renew: bool = False, domains: tuple[Mapping[str, Any], ...] = ()
-             ) -> PartContext:
-    actions = {o.address.rsplit("/", 1)[-1]: o.action for o in planned
-               if o.kind == "client" and o.address.startswith(f"{cfg.address}/clients/")}
-    return PartContext(
-        pool=cfg.address, region=cfg.region, pool_id=pool_id, written=cfg.parts[part.key],
-        found=found, described=described, settings=cfg.settings,
-        clients=planned_client_ids(live_ids, actions, renew), client_actions=actions,
-        prune=cfg.prune, cfg=cfg, domains=domains)
+def renewed(kind: Kind, ctx: PlanContext) -> list[ObjectPlan]:
+    """A kind of a replaced pool (the default of ``Kind.in_new_pool``): compared with
+    the live one as it is (its clients by their live ids: their plans re-create them,
+    which would hide the live entries), and planned again for the new pool, which
+    carries the live settings the file does not write (its tier, threat protection
+    mode: the fresh plan judges prerequisites on them). A kind the file does not write
+    goes with the old pool."""
+    if ctx.written is None:
+        return [_unwritten_in_replaced_pool(ctx, kind)] if ctx.found else []
+    live_ids = ctx.children.client_ids
+    compared = kind.plan(replace(ctx, clients=planned_client_ids(live_ids, {}),
+                                 client_actions={}))
+    fresh = kind.plan(replace(ctx, pool_id=POOL_ID, found=None, domains=(),
+                              clients=planned_client_ids({}, ctx.client_actions, renew=True)))
+    return _in_new_pool(compared, fresh)
 
 
 def planned_client_ids(live_ids: Mapping[str, str], actions: Mapping[str, Action],
@@ -99,7 +61,7 @@ def _in_new_pool(compared: Sequence[ObjectPlan], fresh: Sequence[ObjectPlan]
                  ) -> list[ObjectPlan]:
     """A replaced pool's part: compared with the live one (drift and the reviewer see
     what differs) and written again in the new pool by the fresh plan's calls, as the
-    pool's sub-resources are (plan_children._in_new_pool)."""
+    pool's collections are (kinds.planner.items_in_new_pool)."""
     before = {o.address: o for o in compared}
     out = []
     for new in fresh:
@@ -124,11 +86,11 @@ def _in_new_pool(compared: Sequence[ObjectPlan], fresh: Sequence[ObjectPlan]
 GONE_WITH_POOL = "deleted with the old pool (the pool is replaced) and not created again"
 
 
-def _unwritten_in_replaced_pool(cfg: PoolConfig, part: Part) -> ObjectPlan:
+def _unwritten_in_replaced_pool(ctx: PlanContext, kind: Kind) -> ObjectPlan:
     """A kind the old pool has and the file does not write (read because the pool is
     replaced: engine.plan reads it whole): it goes with the old pool."""
-    return ObjectPlan(f"{cfg.address}/{part.key}", part.kind, Action.DELETE,
-                      f"{GONE_WITH_POOL}: the file does not write {part.key}")
+    return ObjectPlan(f"{ctx.pool}/{kind.key}", kind.kind, Action.DELETE,
+                      f"{GONE_WITH_POOL}: the file does not write {kind.key}")
 
 
 

@@ -10,7 +10,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from poolsync.kinds.base import Kind, KindOps
+from poolsync.kinds.base import CollectionSpec, Kind, KindOps, PlanContext
+from poolsync.model import ObjectPlan
 
 
 def canonical_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,11 +62,13 @@ def export_resource_server(server: Mapping[str, Any]) -> dict[str, Any]:
     return live
 
 
-RESOURCE_SERVERS = Kind("resource_servers", "resource_server", "resource server",
+RESOURCE_SERVERS = CollectionSpec("resource_servers", "resource_server", "resource server",
                         "Identifier", "CreateResourceServer", "UpdateResourceServer",
                         "DeleteResourceServer", canonical_resource_server,
                         canonical_resource_server, resource_server_update,
-                        defaults=lambda written: RESOURCE_SERVER_DEFAULTS)
+                        defaults=lambda written: RESOURCE_SERVER_DEFAULTS,
+                        in_new_pool=lambda name, written, found: resource_server_in_new_pool(
+                            name, written, found))
 
 
 OPS = KindOps(
@@ -97,3 +100,24 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
         return None
     return {str(r["Identifier"]): r
             for r in cognito.list_resource_servers(str(described["Id"]))}
+
+
+def _items(ctx: PlanContext) -> Any:
+    from poolsync.kinds.planner import plan_items
+
+    return plan_items(RESOURCE_SERVERS, ctx)
+
+
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
+    return list(_items(ctx).objects)
+
+
+def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
+    from poolsync.kinds.planner import items_in_new_pool
+
+    return items_in_new_pool(RESOURCE_SERVERS, ctx, _items)
+
+
+KIND = Kind("resource_servers", "resource_server", plan, OPS.reads, OPS.writes,
+            OPS.category,
+            apply_reads=OPS.apply_reads, in_new_pool=in_new_pool, removals_last=True, prunes=True)

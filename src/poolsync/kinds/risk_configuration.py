@@ -33,7 +33,7 @@ kept, shown as unmanaged, and reset only with ``prune`` (the ids-only request).
 Threat protection needs ``UserPoolAddOns.AdvancedSecurityMode`` AUDIT or ENFORCED and
 the PLUS tier (botocore SetRiskConfiguration: "your user pool must be on the Plus
 tier"; UserPoolAddOnNotEnabledException in both operations' error lists). The pool's
-own update is planned and applied before this kind (``kinds.parts()`` come last), so
+own update is planned and applied before this kind (it comes late in ``kinds.all_kinds()``), so
 one file may turn threat protection on and configure it.
 
 Quota categories: UserPoolRead and UserPoolUpdate (inferred from the quotas page's
@@ -47,12 +47,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
-from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
+from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Kind, PlanContext
 from poolsync.kinds.common import map_schema, ref
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
 KEY = "risk_configuration"
-KIND = "risk_configuration"
+OBJECT_KIND = "risk_configuration"
 POOL_WIDE = "ALL"
 # SetRiskConfigurationRequest's members but UserPoolId and ClientId (botocore).
 BLOCKS = ("CompromisedCredentialsRiskConfiguration", "AccountTakeoverRiskConfiguration",
@@ -172,7 +172,7 @@ def ip_ranges_as_sets(blocks: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- plan
 
 
-def plan(ctx: PartContext) -> list[ObjectPlan]:
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
     """One object per entry, ``POOL/risk_configuration/ALL`` and ``.../CLIENT``: the
     pool-wide one first, then the clients as the file lists them, then the live ones it
     does not list (unmanaged, reset with prune)."""
@@ -186,14 +186,14 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     return objects
 
 
-def _plan_entry(ctx: PartContext, name: str, written: Mapping[str, Any],
+def _plan_entry(ctx: PlanContext, name: str, written: Mapping[str, Any],
                 found: Mapping[str, Any], refusal: str) -> ObjectPlan:
     address = f"{ctx.pool}/{KEY}/{name}"
     client_id: str | None = None
     if name != POOL_WIDE:
         client_id = ctx.clients.get(name)
         if client_id is None:
-            return ObjectPlan(address, KIND, Action.CANNOT_APPLY, _unknown_client(ctx, name),
+            return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY, _unknown_client(ctx, name),
                               where=(KEY, name))
     reported = found.get(client_id or POOL_WIDE) or {}
     live = canonical(reported)
@@ -201,21 +201,21 @@ def _plan_entry(ctx: PartContext, name: str, written: Mapping[str, Any],
     call = set_call(ctx.pool_id, client_id, {**blocks_of(reported), **written})
     if not live:
         if not desired:
-            return ObjectPlan(address, KIND, Action.NOOP)
+            return ObjectPlan(address, OBJECT_KIND, Action.NOOP)
         changes = creation_changes(desired)
         if refusal:
-            return ObjectPlan(address, KIND, Action.CANNOT_APPLY, refusal, changes,
+            return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY, refusal, changes,
                               where=(KEY, name))
-        return ObjectPlan(address, KIND, Action.CREATE, _created_reason(client_id),
+        return ObjectPlan(address, OBJECT_KIND, Action.CREATE, _created_reason(client_id),
                           changes, (call,))
     changes = field_changes(live, desired, written)
     kept = tuple(resent_note(b) for b in BLOCKS if b in live and b not in written)
     if not changes:
-        return ObjectPlan(address, KIND, Action.NOOP, notes=kept)
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=kept)
     if refusal:
-        return ObjectPlan(address, KIND, Action.CANNOT_APPLY, refusal, changes,
+        return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY, refusal, changes,
                           where=(KEY, name))
-    return ObjectPlan(address, KIND, Action.UPDATE,
+    return ObjectPlan(address, OBJECT_KIND, Action.UPDATE,
                       "in place with SetRiskConfiguration, the whole configuration (it replaces "
                       "what it is not sent)",
                       changes, (call,), kept)
@@ -231,7 +231,7 @@ def _created_reason(client_id: str | None) -> str:
             "SetRiskConfiguration gives it one")
 
 
-def _unknown_client(ctx: PartContext, name: str) -> str:
+def _unknown_client(ctx: PlanContext, name: str) -> str:
     if name in ctx.client_actions:  # listed, and this run deletes it
         return (f"app client {name!r} is deleted by this plan: it cannot have a risk "
                 "configuration")
@@ -240,7 +240,7 @@ def _unknown_client(ctx: PartContext, name: str) -> str:
             "configuration)")
 
 
-def _live_unlisted(ctx: PartContext, written: Mapping[str, Any],
+def _live_unlisted(ctx: PlanContext, written: Mapping[str, Any],
                    found: Mapping[str, Any]) -> list[str]:
     """The entries with a live configuration that the file does not list, by name (a
     client this run deletes or re-creates takes its configuration with it)."""
@@ -250,7 +250,7 @@ def _live_unlisted(ctx: PartContext, written: Mapping[str, Any],
     return names
 
 
-def _unlisted(ctx: PartContext, name: str, found: Mapping[str, Any],
+def _unlisted(ctx: PlanContext, name: str, found: Mapping[str, Any],
               refusal: str) -> ObjectPlan | None:
     address = f"{ctx.pool}/{KEY}/{name}"
     client_id = None if name == POOL_WIDE else ctx.clients[name]
@@ -260,18 +260,18 @@ def _unlisted(ctx: PartContext, name: str, found: Mapping[str, Any],
     if not ctx.prune:
         what = ("the pool-wide risk configuration" if client_id is None
                 else "this client's own risk configuration")
-        return ObjectPlan(address, KIND, Action.NOOP,
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP,
                           f"{what} is not in the file; kept (prune: true or --prune "
                           "resets it)", unmanaged=True)
     changes = field_changes(live, {}, {})
     if refusal:
-        return ObjectPlan(address, KIND, Action.CANNOT_APPLY, refusal, changes,
+        return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY, refusal, changes,
                           where=(KEY,), unmanaged=True)
     reason = ("not in the file, and prune is on: reset to Cognito's defaults "
               "(SetRiskConfiguration with UserPoolId only)" if client_id is None else
               "not in the file, and prune is on: the client inherits the pool-wide "
               "configuration again (SetRiskConfiguration with UserPoolId and ClientId only)")
-    return ObjectPlan(address, KIND, Action.DELETE, reason, changes,
+    return ObjectPlan(address, OBJECT_KIND, Action.DELETE, reason, changes,
                       (set_call(ctx.pool_id, client_id, {}),))
 
 
@@ -291,7 +291,7 @@ def resent_note(block: str) -> str:
             "SetRiskConfiguration replaces the whole configuration)")
 
 
-def threat_protection_refusal(ctx: PartContext) -> str:
+def threat_protection_refusal(ctx: PlanContext) -> str:
     """Why Cognito would refuse every SetRiskConfiguration of this pool after apply
     (UserPoolAddOnNotEnabledException), or "". The state after apply is the file's
     settings, else the live pool's (DescribeUserPool), else a new pool's defaults:
@@ -312,7 +312,7 @@ def threat_protection_refusal(ctx: PartContext) -> str:
             f"{ADD_ON_OFF}")
 
 
-def state_after_apply(ctx: PartContext) -> tuple[str, str | None]:
+def state_after_apply(ctx: PlanContext) -> tuple[str, str | None]:
     """(AdvancedSecurityMode, UserPoolTier) once the pool's own update is applied."""
     addons = (ctx.settings.get("UserPoolAddOns") if "UserPoolAddOns" in ctx.settings
               else ctx.described.get("UserPoolAddOns"))
@@ -406,8 +406,8 @@ def schema(conv: Any) -> dict[str, Any]:
                       ref("poolsync.RiskConfiguration"))
 
 
-PART = Part(
-    key=KEY, kind=KIND, read=read, plan=plan, export=export,
+KIND = Kind(
+    prunes=True, key=KEY, kind=OBJECT_KIND, read=read, plan=plan, export=export,
     reads=("DescribeRiskConfiguration",), writes=("SetRiskConfiguration",),
     category={"DescribeRiskConfiguration": "UserPoolRead",
               "SetRiskConfiguration": "UserPoolUpdate"},

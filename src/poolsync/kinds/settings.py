@@ -31,8 +31,8 @@ import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from poolsync.kinds.base import KindOps
-from poolsync.model import MISSING, ApiCall, Path, Problem, render_path
+from poolsync.kinds.base import Kind, KindOps, PlanContext
+from poolsync.model import MISSING, ApiCall, ObjectPlan, Path, Problem, render_path
 from poolsync.normalize import (
     CUSTOM_PREFIX,
     DEVELOPER_PREFIX,
@@ -933,3 +933,22 @@ OPS = KindOps(
 def export_from(live: Any, collected: Any) -> dict[str, Any]:
     """``settings`` of an export (``live``: a plan.LivePool)."""
     return export_settings(live.pool)
+
+
+def _plan(ctx: PlanContext) -> list[ObjectPlan]:
+    from poolsync.kinds import pool
+
+    return pool.plan(ctx)
+
+
+def _review(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
+    from poolsync.kinds import pool
+
+    return pool.review(ctx, objects)
+
+
+# The pool itself: planned with its MFA (kinds.pool), always (a pool the file names is
+# created or compared, whatever the file writes of it).
+KIND = Kind("settings", "pool", _plan, OPS.reads, OPS.writes, OPS.category,
+            apply_reads=OPS.apply_reads,
+            review=_review, always=True)

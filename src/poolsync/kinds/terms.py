@@ -52,7 +52,7 @@ from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
 from poolsync.errors import LiveStateError
-from poolsync.kinds.base import ExportContext, Part, PartContext
+from poolsync.kinds.base import ExportContext, Kind, PlanContext
 from poolsync.kinds.common import map_schema, ref
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
@@ -152,7 +152,7 @@ def delete_call(pool_id: str, terms: Mapping[str, Any]) -> ApiCall:
 # --------------------------------------------------------------------------- plan
 
 
-def plan(ctx: PartContext) -> list[ObjectPlan]:
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
     """One object per client the file writes terms for, then one per client with live
     terms the file does not list (unmanaged, or deleted with prune)."""
     live = ctx.found if isinstance(ctx.found, LiveTerms) else LiveTerms()
@@ -163,7 +163,7 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     return objects + _unlisted_clients(ctx, live, set(written))
 
 
-def _plan_client(ctx: PartContext, live: LiveTerms, name: str,
+def _plan_client(ctx: PlanContext, live: LiveTerms, name: str,
                  docs: Mapping[str, Mapping[str, Any]], live_id: str | None) -> ObjectPlan:
     address = f"{ctx.pool}/{KEY}/{name}"
     desired = {tn: canonical_desired(doc) for tn, doc in sorted(docs.items())}
@@ -216,7 +216,7 @@ def _how(calls: list[ApiCall]) -> str:
     return f"terms documents changed ({', '.join(ops)})"
 
 
-def _unlisted_clients(ctx: PartContext, live: LiveTerms, written: set[str]
+def _unlisted_clients(ctx: PlanContext, live: LiveTerms, written: set[str]
                       ) -> list[ObjectPlan]:
     """Live terms of clients the file does not write terms for: unmanaged (kept,
     deleted with prune). Terms whose client is gone (Cognito's keeping them after
@@ -250,7 +250,7 @@ def _unlisted_clients(ctx: PartContext, live: LiveTerms, written: set[str]
     return out
 
 
-def missing_client(ctx: PartContext, name: str) -> str:
+def missing_client(ctx: PlanContext, name: str) -> str:
     """CreateTerms needs a client of the pool (ResourceNotFoundException, in its error
     list; CreateTermsRequest.ClientId: "Must be an app client in the requested user
     pool"), found at plan time."""
@@ -289,7 +289,7 @@ def one_of_two_note(after: set[str]) -> str:
             "both terms-of-use and privacy-policy exist (CreateTerms).")
 
 
-def managed_login_note(ctx: PartContext) -> str:
+def managed_login_note(ctx: PlanContext) -> str:
     """Terms show on managed login's sign-up page (botocore CreateTerms: "the app client
     displays links to them in the sign-up page of managed login"), which a domain serves
     with ManagedLoginVersion 2 (botocore ManagedLoginVersion; 1, the classic hosted UI,
@@ -387,8 +387,8 @@ def schema(conv: Any) -> dict[str, Any]:
                             "managed login's sign-up page.", documents)
 
 
-PART = Part(
-    key=KEY, kind="terms", read=read, plan=plan, export=export,
+KIND = Kind(
+    prunes=True, key=KEY, kind="terms", read=read, plan=plan, export=export,
     reads=("ListTerms", "DescribeTerms"),
     writes=("CreateTerms", "UpdateTerms", "DeleteTerms"),
     category={"ListTerms": "UserPoolResourceRead", "DescribeTerms": "UserPoolResourceRead",

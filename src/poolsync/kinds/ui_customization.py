@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from poolsync.diff import creation_changes, field_changes
-from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Part, PartContext
+from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Kind, PlanContext
 from poolsync.kinds.common import (
     MAX_TAGS,
     beside_yaml,
@@ -78,7 +78,7 @@ from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
 KEY = "ui_customization"
-KIND = "ui_customization"
+OBJECT_KIND = "ui_customization"
 ALL = "ALL"  # the pool-wide entry (botocore SetUICustomizationRequest.ClientId)
 # Both limits are botocore's: CSSType (characters) and ImageFileType (bytes), 131072.
 MAX_CSS = 131072
@@ -191,7 +191,7 @@ class Wanted:
     problem: tuple[str, tuple[str, ...]] | None = None
 
 
-def wanted(ctx: PartContext, name: str, written: Mapping[str, Any]) -> Wanted:
+def wanted(ctx: PlanContext, name: str, written: Mapping[str, Any]) -> Wanted:
     out = Wanted()
     if "CSS" in written:
         out.members["CSS"] = empty_css_is_none(written["CSS"])
@@ -208,13 +208,13 @@ def wanted(ctx: PartContext, name: str, written: Mapping[str, Any]) -> Wanted:
     return out
 
 
-def _file(ctx: PartContext, name: str, member: str, written: Any) -> Path:
+def _file(ctx: PlanContext, name: str, member: str, written: Any) -> Path:
     """The file an entry's CSSFile or ImageFile names (``~`` is the user's home), next
     to the YAML file that writes it."""
     return beside_yaml(ctx, (KEY, name, member), str(Path(str(written)).expanduser()))
 
 
-def _css_file(ctx: PartContext, name: str, written: Any
+def _css_file(ctx: PlanContext, name: str, written: Any
               ) -> tuple[str | None, tuple[str, tuple[str, ...]] | None]:
     where = (KEY, name, "CSSFile")
     path = _file(ctx, name, "CSSFile", written)
@@ -230,7 +230,7 @@ def _css_file(ctx: PartContext, name: str, written: Any
     return empty_css_is_none(text), None
 
 
-def _image_file(ctx: PartContext, name: str, written: Any
+def _image_file(ctx: PlanContext, name: str, written: Any
                 ) -> tuple[bytes | None, tuple[str, tuple[str, ...]] | None]:
     where = (KEY, name, "ImageFile")
     path = _file(ctx, name, "ImageFile", written)
@@ -267,7 +267,7 @@ class _Pool:
     tag_room: int  # how many tags the pool can still take
 
 
-def plan(ctx: PartContext) -> list[ObjectPlan]:
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
     """One object per entry, ``POOL/ui_customization/<ALL or client>``: ALL first, then
     the clients as the file lists them, then the live ``ALL`` entry the file does not
     write (kept, or cleared with ``prune``)."""
@@ -286,7 +286,7 @@ def plan(ctx: PartContext) -> list[ObjectPlan]:
     return out
 
 
-def _pool(ctx: PartContext) -> _Pool:
+def _pool(ctx: PlanContext) -> _Pool:
     tags = poolsync_tags(ctx.described) if not ctx.new_pool else {}
     return _Pool(pool_id=ctx.pool_id,
                  arn=ctx.pool_arn,
@@ -294,7 +294,7 @@ def _pool(ctx: PartContext) -> _Pool:
                  tag_room=MAX_TAGS - tags_after_apply(ctx))
 
 
-def _plan_entry(ctx: PartContext, pool: _Pool, name: str, written: Any,
+def _plan_entry(ctx: PlanContext, pool: _Pool, name: str, written: Any,
                 live: Mapping[str, Mapping[str, Any]], room: int) -> tuple[ObjectPlan, int]:
     """The entry's object, and 1 when it adds a tag the pool does not have yet."""
     address = f"{ctx.pool}/{KEY}/{name}"
@@ -316,17 +316,17 @@ def _plan_entry(ctx: PartContext, pool: _Pool, name: str, written: Any,
     if refusal is not None and (changes or want.problem):
         return _refused(address, refusal[0], changes, refusal[1]), 0
     if not changes:
-        return ObjectPlan(address, KIND, Action.NOOP), 0
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP), 0
     calls = (set_call(pool.pool_id, client_id, desired.get("CSS"), want.image),
              *tag_calls(pool, tag, want, desired))
     notes = (pool.classic_note,) if pool.classic_note else ()
     if not found:
-        return ObjectPlan(address, KIND, Action.CREATE, "new hosted UI customization "
+        return ObjectPlan(address, OBJECT_KIND, Action.CREATE, "new hosted UI customization "
                           "(SetUICustomization)", changes, calls, notes), adds_tag
     reason = ("cleared (SetUICustomization with the ids only)" if not desired else
               "in place with SetUICustomization, the whole entry (it replaces what it is "
               "not sent)")
-    return ObjectPlan(address, KIND, Action.UPDATE, reason, changes, calls, notes), adds_tag
+    return ObjectPlan(address, OBJECT_KIND, Action.UPDATE, reason, changes, calls, notes), adds_tag
 
 
 def _refusal(pool: _Pool, name: str, before: Mapping[str, Any], want: Wanted,
@@ -350,7 +350,7 @@ def _new_client(client_id: str) -> bool:
 
 
 def _refused(address: str, reason: str, changes: Any, where: tuple[str, ...]) -> ObjectPlan:
-    return ObjectPlan(address, KIND, Action.CANNOT_APPLY, reason, tuple(changes), where=where)
+    return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY, reason, tuple(changes), where=where)
 
 
 def unsendable_image(name: str, before: Mapping[str, Any], want: Wanted) -> str:
@@ -393,23 +393,23 @@ def tag_calls(pool: _Pool, tag: str, want: Wanted, desired: Mapping[str, Any]
     return ()
 
 
-def _unlisted(ctx: PartContext, pool: _Pool, found: Mapping[str, Any]) -> ObjectPlan:
+def _unlisted(ctx: PlanContext, pool: _Pool, found: Mapping[str, Any]) -> ObjectPlan:
     address = f"{ctx.pool}/{KEY}/{ALL}"
     before = canonical_live(found, pool.tags.get(image_tag(ALL)))
     if not ctx.prune:
-        return ObjectPlan(address, KIND, Action.NOOP, notes=(
+        return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=(
             "the pool-wide hosted UI customization (ALL) is live and not in the file: "
             "kept; prune clears it.",), unmanaged=True)
     calls = (set_call(pool.pool_id, ALL, None, None),
              *tag_calls(pool, image_tag(ALL), Wanted(), {}))
-    return ObjectPlan(address, KIND, Action.DELETE, "cleared (SetUICustomization with the "
+    return ObjectPlan(address, OBJECT_KIND, Action.DELETE, "cleared (SetUICustomization with the "
                       "ids only)", field_changes(before, {}, {}), calls)
 
 
 # --------------------------------------------------------------------------- prerequisites
 
 
-def domain_refusal(ctx: PartContext) -> str:
+def domain_refusal(ctx: PlanContext) -> str:
     """SetUICustomization needs a domain ("Your user pool must have a domain", botocore
     SetUICustomization; "A domain must be associated with this user pool.",
     InvalidParameterException, quoted in amazon-connect/voicemail-for-amazon-connect #5).
@@ -423,9 +423,9 @@ def domain_refusal(ctx: PartContext) -> str:
             "(the pool's domain key, ManagedLoginVersion 1)")
 
 
-def login_version(ctx: PartContext) -> int:
+def login_version(ctx: PlanContext) -> int:
     """The ManagedLoginVersion of the domain users see after apply: the file's, else the
-    live one's (custom first: ``PartContext.domains``); 1 when neither says
+    live one's (custom first: ``PlanContext.domains``); 1 when neither says
     (domain.DOMAIN_DEFAULTS)."""
     domain = getattr(ctx.cfg, "domain", None) if ctx.cfg is not None else None
     if isinstance(domain, Mapping) and domain.get("ManagedLoginVersion") is not None:
@@ -436,7 +436,7 @@ def login_version(ctx: PartContext) -> int:
     return 1
 
 
-def classic_note(ctx: PartContext) -> str:
+def classic_note(ctx: PlanContext) -> str:
     if login_version(ctx) == 1:
         return ""
     return ("the pool's domain uses managed login (ManagedLoginVersion 2): this hosted UI "
@@ -445,7 +445,7 @@ def classic_note(ctx: PartContext) -> str:
             "managed_login_branding styles managed login")
 
 
-def tags_after_apply(ctx: PartContext) -> int:
+def tags_after_apply(ctx: PlanContext) -> int:
     """The pool's tags once the pool's own update is made: the user's (the file's
     UserPoolTags when it writes them, else the live ones; ``aws:`` tags do not count),
     poolsync's (kept by every update), and the created-by-run mark of a new pool."""
@@ -545,8 +545,8 @@ def files(written: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
                 yield (KEY, str(name), member), value
 
 
-PART = Part(
-    key=KEY, kind=KIND, read=read, plan=plan, export=export,
+KIND = Kind(
+    prunes=True, key=KEY, kind=OBJECT_KIND, read=read, plan=plan, export=export,
     reads=("GetUICustomization",),
     writes=("SetUICustomization", "TagResource", "UntagResource"),
     category={"GetUICustomization": "UserPoolRead", "SetUICustomization": "UserPoolUpdate"},
