@@ -76,20 +76,16 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
     return {str(g["GroupName"]): g for g in cognito.list_groups(str(described["Id"]))}
 
 
-def _items(ctx: PlanContext) -> Any:
-    from poolsync.kinds.planner import plan_items
-
-    return plan_items(GROUPS, ctx)
-
-
 def plan(ctx: PlanContext) -> list[ObjectPlan]:
-    return list(_items(ctx).objects)
+    from poolsync.kinds.planner import plan_objects
+
+    return plan_objects(GROUPS, ctx)
 
 
 def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
-    from poolsync.kinds.planner import items_in_new_pool
+    from poolsync.kinds.planner import renew_items
 
-    return items_in_new_pool(GROUPS, ctx, _items)
+    return renew_items(GROUPS, ctx)
 
 
 KIND = Kind("groups", "group", plan, OPS.reads, OPS.writes, OPS.category,

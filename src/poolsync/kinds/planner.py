@@ -1,6 +1,5 @@
 """The plan of a collection kind (``base.CollectionSpec``: app clients, identity
-providers,
-resource servers, groups), one logic for all four: each item the file lists is
+providers, resource servers, groups), one logic for all four: each item the file lists is
 created, updated in place with a full payload, or replaced (deleted and created, when a
 create-only member changes); a live item it does not list is kept, shown as unmanaged,
 and deleted only with ``prune``. Each collection's module calls ``plan_items`` from its
@@ -125,6 +124,17 @@ def _replacement(spec: CollectionSpec, pool_id: str, name: str, written: Mapping
 def _sensitive(spec: CollectionSpec, changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
     return tuple(replace(c, sensitive=True) if spec.secret_path(c.path) else c
                  for c in changes)
+
+
+def plan_objects(spec: CollectionSpec, ctx: PlanContext) -> list[ObjectPlan]:
+    """``Kind.plan`` of a collection with no checks of its own (groups, resource
+    servers)."""
+    return plan_items(spec, ctx).objects
+
+
+def renew_items(spec: CollectionSpec, ctx: PlanContext) -> list[ObjectPlan]:
+    """``Kind.in_new_pool`` of a collection with no checks of its own."""
+    return items_in_new_pool(spec, ctx, lambda c: plan_items(spec, c))
 
 
 # --------------------------------------------------------------------------- replaced pool

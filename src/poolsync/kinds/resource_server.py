@@ -102,20 +102,16 @@ def read_live(cognito: Any, pool: Any, described: Mapping[str, Any],
             for r in cognito.list_resource_servers(str(described["Id"]))}
 
 
-def _items(ctx: PlanContext) -> Any:
-    from poolsync.kinds.planner import plan_items
-
-    return plan_items(RESOURCE_SERVERS, ctx)
-
-
 def plan(ctx: PlanContext) -> list[ObjectPlan]:
-    return list(_items(ctx).objects)
+    from poolsync.kinds.planner import plan_objects
+
+    return plan_objects(RESOURCE_SERVERS, ctx)
 
 
 def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
-    from poolsync.kinds.planner import items_in_new_pool
+    from poolsync.kinds.planner import renew_items
 
-    return items_in_new_pool(RESOURCE_SERVERS, ctx, _items)
+    return renew_items(RESOURCE_SERVERS, ctx)
 
 
 KIND = Kind("resource_servers", "resource_server", plan, OPS.reads, OPS.writes,
