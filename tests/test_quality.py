@@ -34,6 +34,10 @@ OWNERS = {
              "standin/ui_customization.py",
              "standin/client_secrets.py"},
     "joserfc": {"standin/speed.py"},
+    # poolsync smoke: each library behind one module of the smoke package.
+    "jwt": {"smoke/tokens.py"},
+    "pyotp": {"smoke/totp.py"},
+    "pycognito": {"smoke/srp.py"},
 }
 
 
