@@ -371,8 +371,8 @@ class SmokeRun:
         waited = (f" (waited {self._waited:.0f}s for a fresh TOTP code: each code is used "
                   "once)") if self._waited else ""
         answered = f", {', '.join(talk.answered)} answered" if talk.answered else ""
-        return (f"{self.choice.flow}{answered}: ID, access"
-                f"{' and refresh' if tokens.get('RefreshToken') else ''} tokens issued{waited}")
+        issued = "ID, access and refresh" if tokens.get("RefreshToken") else "ID and access"
+        return f"{self.choice.flow}{answered}: {issued} tokens issued{waited}"
 
     def _sign_in_with(self, password: str, *, new_password: str | None = None,
                       stop_at: frozenset[str] | set[str] = frozenset()) -> _Conversation:

@@ -7,14 +7,27 @@ from __future__ import annotations
 
 from typing import Final
 
+from poolsync.errors import PoolsyncError
+
 STEP_SECONDS: Final = 30
+# The shortest key Cognito may send: SecretCodeType is at least 16 base32 characters
+# (botocore), 80 bits. pyotp asks for 112 by default (NIST SP 800-63B); the key is
+# Cognito's to choose, not ours.
+MIN_KEY_BITS: Final = 80
 
 
 def code(secret: str, at: float) -> str:
     """The six-digit code for ``secret`` at the Unix time ``at``."""
     import pyotp
 
-    return str(pyotp.TOTP(secret, digits=6, interval=STEP_SECONDS).at(int(at)))
+    class CognitoTotp(pyotp.TOTP):
+        min_secret_length_bits = MIN_KEY_BITS
+
+    try:
+        return str(CognitoTotp(secret, digits=6, interval=STEP_SECONDS).at(int(at)))
+    except ValueError as exc:  # not base32, or shorter than any key Cognito sends
+        raise PoolsyncError(f"the authenticator key Cognito sent cannot be used: {exc}"
+                            ) from exc
 
 
 def time_step(at: float) -> int:
