@@ -122,8 +122,8 @@ def _users(session: AwsSession) -> dict[str, list[str]]:
             for p in boto.list_user_pools(MaxResults=60)["UserPools"]}
 
 
-def _applied(session: AwsSession, write: Any, text: str) -> str:
-    path = str(write(text))
+def _applied(session: AwsSession, write: Any, text: str, name: str = "pools.yaml") -> str:
+    path = str(write(text, name))
     assert _cli(session, "apply", path, "--yes", "-q") == 0
     return path
 
@@ -512,3 +512,28 @@ def test_the_sign_in_waits_for_a_fresh_totp_code_rather_than_reuse_one() -> None
     assert 20 < clock.slept <= 21
     assert steps["id-token"].detail.endswith("answered HTTP 404")  # the fake has no JWKS
     assert fake.calls[-1] == "AdminDeleteUser"
+
+
+# --- iam-policy --for smoke grants what a run calls -----------------------------------
+
+UNSIGNED = {"SignUp", "InitiateAuth", "RespondToAuthChallenge", "AssociateSoftwareToken",
+            "VerifySoftwareToken"}
+
+
+def test_the_smoke_policy_grants_every_signed_call_of_a_run(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from poolsync import iam
+
+    admin = _applied(local, write, ADMIN_ONLY, "admin.yaml")
+    shop = _applied(local, write, NO_MFA, "shop.yaml")
+    before = len(local.records())
+    assert _cli(local, "smoke", admin) == 0
+    assert _cli(local, "smoke", shop) == 0
+    called = {r.operation for r in local.records()[before:]}
+    assert UNSIGNED & called  # the user's own calls were made, unsigned
+    model = _boto(local).meta.service_model
+    for operation in UNSIGNED:  # botocore sends them without a signature: no IAM
+        assert model.operation_model(operation).auth_type == "none"
+    assert called - UNSIGNED <= set(iam.operations("smoke"))
+    missing = set(iam.SMOKE_CALLS) - {"AdminGetUser"} - called  # AdminGetUser: a lost create
+    assert not missing, missing

@@ -900,10 +900,10 @@ def _check_export_names(region: str, pool_id: str | None, name: str | None) -> N
 
 @cli.command("iam-policy")
 @click.option("--for", "use",
-              type=click.Choice(["plan", "apply", "drift", "export", "output"]),
+              type=click.Choice(["plan", "apply", "drift", "export", "output", "smoke"]),
               default="apply", show_default=True,
               help="What the credentials will run: plan, drift, export and output only "
-                   "read.")
+                   "read; smoke creates, signs in and deletes one throwaway user.")
 def iam_policy(use: str) -> int:
     """Print the least-privilege IAM policy (JSON) for running poolsync."""
     from poolsync.iam import policy_json
