@@ -537,3 +537,26 @@ def test_the_smoke_policy_grants_every_signed_call_of_a_run(
     assert called - UNSIGNED <= set(iam.operations("smoke"))
     missing = set(iam.SMOKE_CALLS) - {"AdminGetUser"} - called  # AdminGetUser: a lost create
     assert not missing, missing
+
+
+def test_a_delete_cut_short_is_tried_again_and_a_second_cut_is_said_loudly() -> None:
+    class Cutting(_FakeCognito):
+        def __init__(self, cuts: int) -> None:
+            super().__init__()
+            self.cuts = cuts
+
+        def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+            if operation == "AdminDeleteUser" and self.cuts:
+                self.cuts -= 1
+                raise KeyboardInterrupt
+            return super().call(operation, params)
+
+    target = Target("p", REGION, {"Id": "eu-west-1_x"}, {},
+                    [{"ClientName": "c", "ClientId": "id"}])
+    once = SmokeRun(Cutting(1), target, clock=_Clock()).run()
+    assert once.steps[-1].status == "passed" and once.interrupted
+    twice = SmokeRun(Cutting(2), target, clock=_Clock()).run()
+    assert twice.steps[-1].status == "failed"
+    assert twice.steps[-1].detail.startswith(
+        f"THE THROWAWAY USER {twice.username} WAS NOT DELETED (interrupted twice): delete it "
+        "with aws cognito-idp admin-delete-user --user-pool-id eu-west-1_x --username ")

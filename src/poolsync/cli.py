@@ -3,9 +3,10 @@
 Exit codes (a tested contract, README "Exit codes"):
   0  success, nothing to change
   1  error: bad config, bad usage, AWS error, did not converge, apply declined at its
-     prompt (as terraform: "Apply cancelled.", exit 1)
+     prompt (as terraform: "Apply cancelled.", exit 1), a smoke step failed
   2  changes pending (``plan --detailed-exitcode``)
-  3  refused by a safety rail (replacement, users in the pool, no terminal to confirm)
+  3  refused by a safety rail (replacement, users in the pool, no terminal to confirm,
+     smoke on a pool that would send a code poolsync cannot read)
 130  interrupted
 """
 

@@ -192,7 +192,10 @@ class SmokeRun:
                 return f"not run: {need} did not pass"
         return None
 
-    def _attempt(self, name: str, action: Callable[[], str], shielded: bool = False) -> None:
+    def _attempt(self, name: str, action: Callable[[], str], shielded: bool = False,
+                 last_try: bool = False) -> None:
+        """Run one step and record its result. ``shielded`` (the delete): a Ctrl-C
+        during it is followed by one more try, and a second one is reported loudly."""
         started = time.perf_counter()
         try:
             detail, status = action(), Status.PASSED
@@ -203,11 +206,19 @@ class SmokeRun:
             detail, status = str(exc), Status.FAILED
         except KeyboardInterrupt:
             self.interrupted = True
-            if shielded:  # the user must go: one more try, then say it loudly
-                self._attempt(name, action)
+            if shielded:
+                self._attempt(name, action, last_try=True)
                 return
             detail, status = "interrupted (Ctrl-C or SIGTERM) during this step", Status.FAILED
+            if last_try:
+                detail = self._left_behind("interrupted twice")
         self._record(name, status, detail, time.perf_counter() - started)
+
+    def _left_behind(self, why: str) -> str:
+        username = self.user.username if self.user else "?"
+        return (f"THE THROWAWAY USER {username} WAS NOT DELETED ({why}): delete it with "
+                f"aws cognito-idp admin-delete-user --user-pool-id {self.target.pool_id} "
+                f"--username {username}")
 
     def _record(self, name: str, status: Status, detail: str,
                 seconds: float | None = None) -> None:
@@ -591,9 +602,7 @@ class SmokeRun:
         except AwsError as exc:
             if exc.code == "UserNotFoundException" and not self._created:
                 raise Skipped(f"{username} was never created") from exc
-            raise Failed(f"THE THROWAWAY USER {username} WAS NOT DELETED ({exc}): delete "
-                         f"it with aws cognito-idp admin-delete-user --user-pool-id "
-                         f"{self.target.pool_id} --username {username}") from exc
+            raise Failed(self._left_behind(str(exc))) from exc
         self._created = self._may_exist = False
         return f"AdminDeleteUser {username}"
 
