@@ -560,3 +560,32 @@ def test_a_delete_cut_short_is_tried_again_and_a_second_cut_is_said_loudly() -> 
     assert twice.steps[-1].detail.startswith(
         f"THE THROWAWAY USER {twice.username} WAS NOT DELETED (interrupted twice): delete it "
         "with aws cognito-idp admin-delete-user --user-pool-id eu-west-1_x --username ")
+
+
+def test_standin_checks_the_srp_password_claim(session: AwsSession) -> None:
+    """The stand-in runs SRP's server side: the right password signs in, a wrong one is
+    "Incorrect username or password." (moto alone accepts any signature)."""
+    from poolsync.smoke.srp import SrpExchange
+
+    boto = _boto(session)
+    pool_id = _pool(boto)
+    client = _client(boto, pool_id, "ALLOW_USER_SRP_AUTH")
+    boto.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS")
+    boto.admin_set_user_password(UserPoolId=pool_id, Username="u", Password="Aa1!aaaaaaaa",
+                                 Permanent=True)
+
+    def sign_in(password: str) -> dict[str, Any]:
+        srp = SrpExchange("u", password, pool_id, client["ClientId"], None)
+        started = boto.initiate_auth(ClientId=client["ClientId"], AuthFlow="USER_SRP_AUTH",
+                                     AuthParameters=srp.auth_parameters())
+        answer: dict[str, Any] = boto.respond_to_auth_challenge(
+            ClientId=client["ClientId"], ChallengeName="PASSWORD_VERIFIER",
+            Session=started["Session"],
+            ChallengeResponses=srp.answer(started["ChallengeParameters"]))
+        return answer
+
+    assert "AuthenticationResult" in sign_in("Aa1!aaaaaaaa")
+    with pytest.raises(Exception) as refused:
+        sign_in("Aa1!aaaaaaab")
+    assert _code(refused) == "NotAuthorizedException"
+    assert "Incorrect username or password." in str(refused.value)

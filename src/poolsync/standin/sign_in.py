@@ -16,6 +16,9 @@ against moto 5.2.1), each behaviour below is AWS's, with its source:
   ADMIN_USER_PASSWORD_AUTH.
 - MFAS_CAN_SETUP is JSON text, as every ChallengeParameters value is a string
   (``challenge_parameters_as_strings``).
+- USER_SRP_AUTH's PASSWORD_VERIFIER answer is checked: the server side of SRP-6a with
+  Cognito's group and key derivation (``srp_challenge``, ``check_password_claim``);
+  moto sends random SRP_B and SALT and accepts any signature.
 - AssociateSoftwareToken gives each user a random key of their own, and
   VerifySoftwareToken and the SOFTWARE_TOKEN_MFA answer check the code against it
   (``new_totp_key``, ``check_totp_code``); moto gives one fixed key to everyone and
@@ -66,6 +69,23 @@ PASSWORD_FLOWS: Final = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AU
 # before the current one (network delay); Cognito's own window is not documented.
 TOTP_STEPS_BACK: Final = 1
 TOTP_STEP: Final = 30
+
+# SRP-6a as Cognito runs it (the 3072-bit group of RFC 5054 appendix A, g = 2; the key
+# derivation and the signed message of the PASSWORD_VERIFIER challenge, as AWS's
+# amazon-cognito-identity-js AuthenticationHelper computes them on the client side).
+SRP_N: Final = int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B2251"
+    "4A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C"
+    "42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007C"
+    "B8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED52907"
+    "7096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC"
+    "07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAA"
+    "C42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4"
+    "C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64"
+    "521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B"
+    "82D120A93AD2CAFFFFFFFFFFFFFFFF", 16)
+SRP_G: Final = 2
+SRP_INFO: Final = b"Caldera Derived Key"
 
 _moto_sign_up_response: Final = CognitoIdpResponse.sign_up
 _moto_initiate_auth: Final = CognitoIdpBackend.initiate_auth
@@ -206,6 +226,79 @@ def _totp_matches(key: str, code: str, at: float) -> bool:
     return True
 
 
+def _padded(value: int | str) -> str:
+    """A number as the even-length hex string SRP hashes: a leading 00 when its first
+    digit has the high bit set, so it reads as positive (AuthenticationHelper.padHex)."""
+    text = value if isinstance(value, str) else f"{value:x}"
+    if len(text) % 2:
+        return "0" + text
+    return "00" + text if text[0] in "89abcdefABCDEF" else text
+
+
+def _hash_hex(hex_text: str) -> int:
+    import hashlib
+
+    return int(hashlib.sha256(bytes.fromhex(hex_text)).hexdigest(), 16)
+
+
+def _srp_k() -> int:
+    return _hash_hex(_padded(SRP_N) + _padded(SRP_G))
+
+
+def _srp_x(pool_id: str, user_id: str, password: str, salt: str) -> int:
+    import hashlib
+
+    inner = hashlib.sha256(f"{pool_id.split('_', 1)[1]}{user_id}:{password}".encode())
+    return _hash_hex(_padded(salt) + inner.hexdigest())
+
+
+def srp_challenge(pool: Any, user: Any, srp_a: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """The PASSWORD_VERIFIER ChallengeParameters for a user and the client's SRP_A, and
+    the server's state for ``check_password_claim``: a random salt and b,
+    B = k·v + g^b (v = g^x, x from the salt and the user's password)."""
+    salt = os.urandom(16).hex()
+    user_id = str(user.id)
+    x = _srp_x(pool.id, user_id, str(user.password), salt)
+    b = int.from_bytes(os.urandom(128), "big") % SRP_N
+    big_b = (_srp_k() * pow(SRP_G, x, SRP_N) + pow(SRP_G, b, SRP_N)) % SRP_N
+    block = base64.b64encode(os.urandom(32)).decode()
+    parameters = {"SALT": salt, "SRP_B": f"{big_b:x}", "SECRET_BLOCK": block,
+                  "USER_ID_FOR_SRP": user_id, "USERNAME": str(user.username)}
+    state = {"pool_id": pool.id, "user_id": user_id, "x": x, "b": b, "B": big_b,
+             "A": int(srp_a, 16)}
+    return parameters, state
+
+
+def check_password_claim(state: Mapping[str, Any], responses: Mapping[str, str]) -> None:
+    """The PASSWORD_CLAIM_SIGNATURE must be the HMAC-SHA256, keyed with the SRP session
+    key (HKDF of S = (A·v^u)^b, salted with u = H(A, B)), of the pool id's suffix, the
+    user id, the secret block and the TIMESTAMP; else NotAuthorizedException
+    "Incorrect username or password." (botocore RespondToAuthChallenge errors)."""
+    import hashlib
+    import hmac
+
+    big_a, big_b = state["A"], state["B"]
+    u = _hash_hex(_padded(big_a) + _padded(big_b))
+    v = pow(SRP_G, state["x"], SRP_N)
+    secret = pow(big_a * pow(v, u, SRP_N), state["b"], SRP_N)
+    prk = hmac.new(bytes.fromhex(_padded(u)), bytes.fromhex(_padded(secret)),
+                   hashlib.sha256).digest()
+    key = hmac.new(prk, SRP_INFO + b"\x01", hashlib.sha256).digest()[:16]
+    message = (state["pool_id"].split("_", 1)[1].encode() + state["user_id"].encode()
+               + base64.b64decode(responses.get("PASSWORD_CLAIM_SECRET_BLOCK") or "")
+               + (responses.get("TIMESTAMP") or "").encode())
+    expected = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+    if not hmac.compare_digest(expected, responses.get("PASSWORD_CLAIM_SIGNATURE") or ""):
+        raise NotAuthorizedError("Incorrect username or password.")
+
+
+def _srp_states(backend: Any) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The SRP exchanges in progress, by SECRET_BLOCK: moto's session and the state."""
+    states: dict[str, tuple[str, dict[str, Any]]] = backend.__dict__.setdefault(
+        "standin_srp", {})
+    return states
+
+
 def _user_of(backend: Any, access_token: str | None, session: str | None) -> Any:
     if session and session in backend.sessions:
         username, pool = backend.sessions[session]
@@ -247,6 +340,12 @@ def _initiate_auth(backend: Any, client_id: str, auth_flow: str,
                               auth_parameters.get("SECRET_HASH"))
     result: dict[str, Any] = _moto_initiate_auth(backend, client_id, auth_flow,
                                                  auth_parameters)
+    if pool is not None and result.get("ChallengeName") == "PASSWORD_VERIFIER":
+        user = pool._get_user(auth_parameters["USERNAME"])
+        parameters, state = srp_challenge(pool, user, auth_parameters["SRP_A"])
+        moto_session = result["ChallengeParameters"]["SECRET_BLOCK"]
+        _srp_states(backend)[parameters["SECRET_BLOCK"]] = (moto_session, state)
+        result = {**result, "ChallengeParameters": parameters}
     if pool is not None and auth_flow in PASSWORD_FLOWS:
         result = mfa_after_password(backend, pool, auth_parameters["USERNAME"], result)
     return challenge_parameters_as_strings(result)
@@ -271,6 +370,15 @@ def _admin_initiate_auth(backend: Any, user_pool_id: str, client_id: str, auth_f
 def _respond_to_auth_challenge(backend: Any, session: str, client_id: str,
                                challenge_name: str,
                                challenge_responses: dict[str, str]) -> dict[str, Any]:
+    if challenge_name == "PASSWORD_VERIFIER":
+        block = challenge_responses.get("PASSWORD_CLAIM_SECRET_BLOCK") or ""
+        found = _srp_states(backend).pop(block, None)
+        if found is not None:
+            moto_session, state = found
+            check_password_claim(state, challenge_responses)
+            # moto finds its session by the secret block it sent (its own session id).
+            challenge_responses = {**challenge_responses,
+                                   "PASSWORD_CLAIM_SECRET_BLOCK": moto_session}
     if challenge_name == "SOFTWARE_TOKEN_MFA":
         user = _user_of(backend, None, session)
         if user is not None:
