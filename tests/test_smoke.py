@@ -589,3 +589,51 @@ def test_standin_checks_the_srp_password_claim(session: AwsSession) -> None:
         sign_in("Aa1!aaaaaaab")
     assert _code(refused) == "NotAuthorizedException"
     assert "Incorrect username or password." in str(refused.value)
+
+
+class _FakeAws(_FakeCognito):
+    """AWS's endpoint: the hosted UI and the discovery document answer as ``pages``."""
+
+    def __init__(self, pages: dict[str, WebAnswer]) -> None:
+        super().__init__()
+        self.pages, self.fetched = pages, []  # type: list[str]
+
+    def get(self, url: str) -> WebAnswer:
+        self.fetched.append(url)
+        return self.pages.get(url.split("?")[0], WebAnswer(url, 404))
+
+
+def _web_target() -> Target:
+    client = {"ClientName": "web", "ClientId": "cid", "AllowedOAuthFlows": ["code"],
+              "CallbackURLs": ["https://app.example.com/cb"],
+              "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}
+    return Target("p", REGION, {"Id": "eu-west-1_abc", "Domain": "shop-auth"}, {}, [client])
+
+
+HOSTED = "https://shop-auth.auth.eu-west-1.amazoncognito.com"
+ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+
+
+def test_on_aws_the_hosted_ui_and_the_discovery_document_are_checked() -> None:
+    discovery = {"issuer": ISSUER, "jwks_uri": ISSUER + "/.well-known/jwks.json",
+                 "authorization_endpoint": HOSTED + "/oauth2/authorize"}
+    fake = _FakeAws({
+        HOSTED + "/login": WebAnswer(HOSTED + "/login", 200),
+        ISSUER + "/.well-known/openid-configuration": WebAnswer(
+            "", 200, body=json.dumps(discovery).encode()),
+    })
+    steps = {s.name: s for s in SmokeRun(fake, _web_target(), clock=_Clock()).run().steps}
+    assert steps["hosted-ui"].status == "passed", steps["hosted-ui"]
+    assert (f"{HOSTED}/login?client_id=cid&response_type=code"
+            "&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb") in fake.fetched
+    assert steps["openid-configuration"].status == "passed"
+
+
+def test_a_hosted_ui_that_redirects_to_its_error_page_fails_with_the_error() -> None:
+    fake = _FakeAws({HOSTED + "/login": WebAnswer(
+        HOSTED + "/login", 302, {"location": "/error?error=redirect_mismatch"})})
+    steps = {s.name: s for s in SmokeRun(fake, _web_target(), clock=_Clock()).run().steps}
+    assert steps["hosted-ui"].status == "failed"
+    assert steps["hosted-ui"].detail.endswith("redirects to the hosted UI's error page: "
+                                              "redirect_mismatch")
+    assert steps["openid-configuration"].detail.endswith("answered HTTP 404")
