@@ -239,3 +239,42 @@ def test_apply_that_does_not_converge_exits_1_naming_the_field(session, write, c
     err = capsys.readouterr().err
     assert "did not converge" in err
     assert "Policies.PasswordPolicy.MinimumLength: 10 → 11" in err
+
+
+SMOKE_SMS_ONLY = """
+    version: 1
+    region: eu-west-1
+    pools:
+      texts:
+        settings:
+          SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: x}
+        mfa:
+          MfaConfiguration: "ON"
+          SmsMfaConfiguration:
+            SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: x}
+        clients:
+          web: {ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH]}
+    """
+
+
+SMOKE_BROKEN_CLIENT = """
+    version: 1
+    region: eu-west-1
+    pools:
+      broken:
+        clients:
+          machine: {ExplicitAuthFlows: [ALLOW_CUSTOM_AUTH]}
+    """
+
+
+def test_smoke_exit_codes_1_for_a_failed_step_and_3_for_a_refused_pool(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """smoke: 0 every step passed and 130 interrupted are tested against the stand-in
+    over HTTP (tests/test_smoke.py), where the JWKS can be fetched."""
+    broken = write(SMOKE_BROKEN_CLIENT, "broken.yaml")
+    assert _cli(session, "apply", broken, "--yes", "-q") == 0
+    assert _cli(session, "smoke", broken) == 1  # no client allows a sign-in
+    refused = write(SMOKE_SMS_ONLY, "refused.yaml")
+    assert _cli(session, "apply", refused, "--yes", "-q") == 0
+    capsys.readouterr()
+    assert _cli(session, "smoke", refused) == 3
+    assert "smoke refused, no user was created" in capsys.readouterr().err

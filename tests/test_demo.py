@@ -16,7 +16,7 @@ def test_demo_runs_every_step_and_leaves_nothing_running(
     assert run(["demo"]) == 0
     out = capsys.readouterr().out
     for step in ("1. Validate", "2. Apply", "3. Someone changes", "4. Drift", "5. Fix",
-                 "6. Clean", "7. Nothing lost"):
+                 "6. Clean", "7. Nothing lost", "8. Smoke"):
         assert step in out
     assert "Policies.PasswordPolicy.MinimumLength: 8 → 12" in out
     # The storefront's managed login style and threat protection, created and reverted.
@@ -26,5 +26,6 @@ def test_demo_runs_every_step_and_leaves_nothing_running(
             '"BLOCK"') in out
     assert "No changes. The live pools match the configuration." in out
     assert "did not go as expected" not in out
+    assert "Smoke passed:" in out  # a throwaway user signed up and in, then deleted
     leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert leftover == []

@@ -32,8 +32,12 @@ OWNERS = {
              "standin/risk_configuration.py", "standin/terms.py",
              "standin/managed_login_branding.py",
              "standin/ui_customization.py",
-             "standin/client_secrets.py"},
+             "standin/client_secrets.py", "standin/sign_in.py"},
     "joserfc": {"standin/speed.py"},
+    # poolsync smoke: each library behind one module of the smoke package.
+    "jwt": {"smoke/tokens.py"},
+    "pyotp": {"smoke/totp.py"},
+    "pycognito": {"smoke/srp.py"},
 }
 
 

@@ -482,6 +482,39 @@ def test_apply_step_is_pinned_to_the_checksum(runner: Runner, code: int, status:
     assert f"Pinned to the plan reviewed in pull request #42 ({CHECKSUM})" in runner.file("summary")
 
 
+@pytest.mark.parametrize(("code", "message"), [
+    (0, ""),
+    (1, "::error title=poolsync smoke failed (prod)::The apply succeeded, but a user could "
+        "not sign up or in (exit 1)"),
+    (3, "::error title=poolsync smoke refused (prod)::No user was created"),
+])
+def test_smoke_step_runs_poolsync_smoke_with_its_options(runner: Runner, code: int,
+                                                         message: str) -> None:
+    status, outputs = runner("poolsync-apply.yml", "smoke", FAKE_EXIT=str(code),
+                             FAKE_STDOUT="Smoke passed: 7 passed\n",
+                             POOLSYNC_SMOKE_OPTIONS="--pool shop --client web", **SECRETS)
+    assert status == code
+    assert outputs == {"exit-code": str(code)}
+    (call,) = runner.calls()
+    assert call["argv"] == ["smoke", "environments/prod", "shared/pools.yaml",
+                            "--pool", "shop", "--client", "web"]
+    assert message in runner.stdout
+    assert "## poolsync smoke: prod (exit" in runner.file("summary")
+
+
+def test_smoke_is_opt_in_and_runs_only_after_the_apply() -> None:
+    workflow = _load(WORKFLOWS / "poolsync-apply.yml")
+    call = workflow["on"]["workflow_call"]["inputs"]
+    assert call["smoke"] == {**call["smoke"], "type": "boolean", "default": False}
+    steps = _only_job(workflow)["steps"]
+    ids = [s.get("id") for s in steps]
+    assert ids.index("smoke") == ids.index("apply") + 1 == len(ids) - 1
+    assert steps[-1]["if"] == "inputs.smoke"
+    jobs = _load(CALLERS / "apply-on-merge.yml")["jobs"]
+    assert {j["with"]["smoke"] for j in jobs.values()} == {
+        "${{ vars.POOLSYNC_SMOKE == 'true' }}"}
+
+
 @pytest.mark.parametrize("code", [0, 1, 2])
 def test_drift_step_records_the_outcome(runner: Runner, code: int) -> None:
     report = "<!-- poolsync drift: prod -->\n## poolsync drift: prod: 1 modified\n"

@@ -493,6 +493,10 @@ class BotoCognito:
     def call(self, call: ApiCall) -> dict[str, Any]:
         return self._invoke(call.operation, call.params)
 
+    def resolved_endpoint(self) -> str:
+        """The URL this client sends to (botocore's ``meta.endpoint_url``)."""
+        return str(self._boto().meta.endpoint_url)
+
 
 _GONE = frozenset({"ResourceNotFoundException"})
 # botocore's event name for Cognito (its service id, hyphenated).
@@ -770,6 +774,17 @@ class AwsSession:
                     retry=self.retry, pacer=pacer,
                 )
             return self._clients[region]
+
+    def endpoint(self, region: str) -> str:
+        """The URL ``region``'s calls go to, as botocore resolved it: Cognito's regional
+        endpoint, or the one ``endpoint_url`` or AWS_ENDPOINT_URL names instead (a
+        local Cognito). A client that is not poolsync's boto3 one (a test's fake) is
+        taken to talk to AWS."""
+        cognito = self.cognito(region)
+        resolved = getattr(cognito, "resolved_endpoint", None)
+        if callable(resolved):
+            return str(resolved())
+        return f"https://cognito-idp.{region}.amazonaws.com"
 
     def records(self) -> list[CallRecord]:
         """Every attempt made, in all regions."""

@@ -3,9 +3,10 @@
 Exit codes (a tested contract, README "Exit codes"):
   0  success, nothing to change
   1  error: bad config, bad usage, AWS error, did not converge, apply declined at its
-     prompt (as terraform: "Apply cancelled.", exit 1)
+     prompt (as terraform: "Apply cancelled.", exit 1), a smoke step failed
   2  changes pending (``plan --detailed-exitcode``)
-  3  refused by a safety rail (replacement, users in the pool, no terminal to confirm)
+  3  refused by a safety rail (replacement, users in the pool, no terminal to confirm,
+     smoke on a pool that would send a code poolsync cannot read)
 130  interrupted
 """
 
@@ -696,6 +697,46 @@ def output_command(state: State, paths: tuple[str, ...], output: str,
     return EXIT_OK
 
 
+@cli.command("smoke")
+@paths_argument
+@pool_option
+@click.option("--client", metavar="NAME",
+              help="Sign in through this app client (default: the first client, the "
+                   "file's first, that allows SRP or password sign-in).")
+@click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Format of what goes to stdout.")
+@click.pass_obj
+def smoke_command(state: State, paths: tuple[str, ...], pools: tuple[str, ...],
+                  client: str | None, output: str) -> int:
+    """Sign a throwaway user up and in on each live pool, verify its tokens, delete it.
+
+    Exit 0 when every step passed (skipped steps are listed), 1 when one failed, 3 when
+    a pool's policy would send the user a code poolsync cannot read (nothing created),
+    130 when interrupted (the user is deleted all the same)."""
+    import json
+
+    from poolsync.smoke import refused_document, render_text, run_smoke
+
+    config, session = _load(state, paths, pools=pools), _session(state)
+    try:
+        with _stop_on_signals(lambda _: click.echo(
+                "stopping after the step in progress, then deleting the throwaway user "
+                "(again to stop without waiting)...", err=True)) as stop_requested:
+            report = run_smoke(config, session, client=client, keep=state.secrets.add,
+                               stop_requested=stop_requested)
+    except SafetyRefusal as exc:
+        if output == "json":
+            click.echo(json.dumps(refused_document(str(exc)), indent=2))
+        raise
+    if output == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report), nl=False)
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if report.passed else EXIT_ERROR
+
+
 def _account_options(state: State) -> list[str]:
     """The global options that choose the account and region, as given: a command this
     run prints for the user to run next must reach the same pools."""
@@ -860,10 +901,10 @@ def _check_export_names(region: str, pool_id: str | None, name: str | None) -> N
 
 @cli.command("iam-policy")
 @click.option("--for", "use",
-              type=click.Choice(["plan", "apply", "drift", "export", "output"]),
+              type=click.Choice(["plan", "apply", "drift", "export", "output", "smoke"]),
               default="apply", show_default=True,
               help="What the credentials will run: plan, drift, export and output only "
-                   "read.")
+                   "read; smoke creates, signs in and deletes one throwaway user.")
 def iam_policy(use: str) -> int:
     """Print the least-privilege IAM policy (JSON) for running poolsync."""
     from poolsync.iam import policy_json

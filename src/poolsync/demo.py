@@ -2,7 +2,8 @@
 
 Starts moto's server behind poolsync's stand-in on a free loopback port, then runs the
 real commands a user would: validate, apply the examples, a console user's change,
-the drift that plan shows, the apply that fixes it, and the clean plan after. Nothing
+the drift that plan shows, the apply that fixes it, the clean plan after, and a smoke
+test that signs a throwaway user up and in. Nothing
 touches AWS; nothing is left running.
 """
 
@@ -83,6 +84,10 @@ def run_demo(echo: Echo) -> int:
              f"there: {kept}")
         if kept != TRIGGER:
             failures.append("the unmanaged trigger did not survive")
+        step("8. Smoke", "A throwaway user signs up through the storefront's web client, "
+             "signs in with SRP, its tokens are checked against the pool's JWKS, and it is "
+             "deleted. The hosted UI and the OpenID discovery document are AWS's to serve: "
+             "skipped here.", ["smoke", shown, "--pool", SMOKED], 0)
     if failures:
         echo("\nThe demo did not go as expected:\n  " + "\n  ".join(failures))
         return 1
@@ -115,6 +120,8 @@ def local_cognito() -> type[LocalCognito]:
 
 
 TRIGGER = "arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up"
+# The example pool the demo smoke-tests: the one with an app client users sign in with.
+SMOKED = "storefront-demo"
 
 
 def display(path: Path) -> str:

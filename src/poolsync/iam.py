@@ -43,6 +43,15 @@ APPLY_READS: Final = tuple(dict.fromkeys(op for ops in kind_operations() for op 
 # secrets (Apple's private key) and images in ``poolsync:`` tags.
 WRITES: Final = tuple(dict.fromkeys(op for ops in kind_operations() for op in ops.writes))
 
+# ``poolsync smoke``: the throwaway user's life, as an administrator sees it (the admin
+# calls IAM authorizes). The user's own calls (SignUp, InitiateAuth,
+# RespondToAuthChallenge, AssociateSoftwareToken, VerifySoftwareToken) are
+# unauthenticated: botocore sends them unsigned (``"authtype": "none"`` in its model),
+# so no IAM policy applies to them. The JWKS, discovery document and hosted UI are
+# public pages.
+SMOKE_CALLS: Final = ("AdminCreateUser", "AdminConfirmSignUp", "AdminInitiateAuth",
+                      "AdminRespondToAuthChallenge", "AdminGetUser", "AdminDeleteUser")
+
 USES: Final[Mapping[str, tuple[str, ...]]] = {
     "plan": READS,
     "drift": READS,  # drift is a plan rendered as a report (engine.plan)
@@ -51,6 +60,7 @@ USES: Final[Mapping[str, tuple[str, ...]]] = {
         op for part in parts() if not part.exported for op in part.reads}),
     "output": READS,  # the reads of a plan (engine.read_live), nothing else
     "apply": READS + APPLY_READS + WRITES,
+    "smoke": READS + SMOKE_CALLS,  # finds the pools as output does (engine.read_live)
 }
 
 # Actions the Service Authorization Reference ("Actions, resources, and condition keys
@@ -70,7 +80,7 @@ SERVICE: Final = "cognito-idp"
 
 
 def operations(use: str) -> tuple[str, ...]:
-    """The Cognito operations ``use`` (plan, drift, export, output, apply) calls, in list
+    """The Cognito operations ``use`` (plan, drift, export, output, apply, smoke) calls, in list
     order."""
     return tuple(dict.fromkeys(USES[use]))
 

@@ -42,9 +42,18 @@ LONG = 8
 # (requests), the session token of temporary credentials (a header in botocore's
 # "Sending http request" line), presigned-URL signatures, and the credentials STS, SSO
 # and SSO-OIDC answer with when a profile assumes a role or signs in.
+# The user-facing calls ``poolsync smoke`` makes carry a password, tokens, the
+# authentication session, a TOTP key or code, or a proof of the password: the members
+# botocore's Cognito model marks ``sensitive`` (PasswordType, TokenModelType, SessionType,
+# SecretCodeType, SecretHashType, SoftwareTokenMFAUserCodeType) and the
+# ChallengeResponses keys that hold the same (PASSWORD, NEW_PASSWORD, SECRET_HASH,
+# SOFTWARE_TOKEN_MFA_CODE, PASSWORD_CLAIM_SIGNATURE); matched in any case.
 SECRET_KEYS = ("ClientSecret", "ClientSecretValue", "client_secret", "private_key",
                "X-Amz-Security-Token", "X-Amz-Signature", "SecretAccessKey", "SessionToken",
-               "accessToken", "refreshToken", "aws_secret_access_key", "aws_session_token")
+               "accessToken", "refreshToken", "aws_secret_access_key", "aws_session_token",
+               "IdToken", "Password", "TemporaryPassword", "NEW_PASSWORD", "SECRET_HASH",
+               "SecretHash", "Session", "SecretCode", "UserCode", "SOFTWARE_TOKEN_MFA_CODE",
+               "PASSWORD_CLAIM_SIGNATURE")
 
 # The key, quoted as JSON ("k": "v") or a Python repr ('k': 'v'), possibly escaped once
 # more inside a logged bytes body (b'{\"k\": \"v\"}'), then its quoted string value

@@ -46,6 +46,7 @@ def _patches() -> PatchSet:
         resource_servers,
         risk_configuration,
         schema,
+        sign_in,
         speed,
         tags,
         terms,
@@ -69,6 +70,7 @@ def _patches() -> PatchSet:
         *terms.PATCHES,
         *managed_login_branding.PATCHES,
         *ui_customization.PATCHES,
+        *sign_in.PATCHES,
         *speed.PATCHES,
         *validation.PATCHES,
     ))
