@@ -152,6 +152,9 @@ class PoolConfig:
     # left out is not managed.
     parts: Mapping[str, Any] = field(default_factory=dict)
     prune: bool = False
+    # ``poolsync check``'s section (``check.suppress``): rules the pool disables, as
+    # written; None when the file has none.
+    check: Mapping[str, Any] | None = None
     # Where a path below this pool (e.g. ("clients", "web", "ReadAttributes")) was
     # written: in its file, or in the template it came from. None when not loaded from
     # files (tests that build configs by hand).
