@@ -191,9 +191,12 @@ class Suppressed:
     suppression: Suppression
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding, and the entry that suppresses it (its reason, expiry, place)."""
+        loc = self.suppression.location
         return {**self.finding.to_dict(), "reason": self.suppression.reason,
                 "expires": (self.suppression.expires.isoformat()
-                            if self.suppression.expires else None)}
+                            if self.suppression.expires else None),
+                "suppressed_at": str(loc) if loc else None}
 
 
 @dataclass(frozen=True)
