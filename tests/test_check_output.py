@@ -116,7 +116,7 @@ def test_pool_option_narrows_the_check(write, capsys) -> None:  # type: ignore[n
           b: {settings: {DeletionProtection: ACTIVE}}
         """)
     code, out, _ = _run(capsys, path, "--pool", "b")
-    assert code == 0
+    assert code == 1  # b's MFA is off
     assert "pools.a." not in out and "pools.b." in out and "in 1 pool" in out
 
 
