@@ -462,10 +462,11 @@ def plan(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS) 
             live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
                 session.cognito(pool.region), found.pool))
         result = plan_config(config, live)
+    from poolsync.check.weakens import label_plan  # changes that fail a check rule
     from poolsync.masking import mask_plan  # every output shows the plan masked
 
-    return scoped(mask_plan(_refuse_taken_domains(result, session, progress), config),
-                  config)
+    return label_plan(scoped(mask_plan(_refuse_taken_domains(result, session, progress),
+                                       config), config), config)
 
 
 def _refuse_taken_domains(plan: Plan, session: AwsSession,
