@@ -14,6 +14,7 @@ from poolsync.aws import AwsSession
 from poolsync.check.views import PoolView
 from poolsync.check.weakens import weakenings
 from tests.conftest import cli
+from tests.test_markdown_render import check_well_formed, render
 
 POOL = """\
     version: 1
@@ -85,6 +86,11 @@ def test_the_pull_request_comment_labels_the_change(session, live_pool, write, c
     attention = out.split("### Needs attention", 1)[1]
     assert ("- **`shop/mfa` weakens security**: mfa.MfaConfiguration \"ON\" → \"OPTIONAL\": "
             "weakens PS-COG-006 (Security Hub Cognito.5") in attention
+    page = render(out)  # as GitHub renders the comment (cmark-gfm)
+    check_well_formed(page)
+    (item,) = [li.text() for li in page.root.all("li") if "weakens security" in li.text()]
+    assert item.startswith('shop/mfa weakens security: mfa.MfaConfiguration "ON" → '
+                           '"OPTIONAL": weakens PS-COG-006')
 
 
 def test_the_json_plan_carries_the_labels(session, live_pool, write, capsys) -> None:  # type: ignore[no-untyped-def]
