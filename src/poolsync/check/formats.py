@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -141,9 +143,6 @@ def sarif_rule(rule: Rule) -> dict[str, Any]:
 def _uri(file: str) -> str:
     """A file as a URI reference relative to the checkout (``/`` separated, escaped),
     or absolute (``file:``) outside it."""
-    import os
-    from pathlib import Path
-
     path = _repository_path(file)
     if os.path.isabs(path):
         return Path(path).as_uri()

@@ -64,11 +64,11 @@ def _unknown(value: Any) -> bool:
     return value is MISSING or (isinstance(value, str) and "${" in value)
 
 
-def _mode(view: PoolView) -> Any:
-    return view.value(("settings", "UserPoolAddOns", "AdvancedSecurityMode"))
-
-
 _MODE_PATH: Path = ("settings", "UserPoolAddOns", "AdvancedSecurityMode")
+
+
+def _mode(view: PoolView) -> Any:
+    return view.value(_MODE_PATH)
 
 
 # --------------------------------------------------------------------------- rules
@@ -236,6 +236,8 @@ def compromised_credentials_blocked(view: PoolView, profile: Profile) -> Iterato
         path: Path = (RISK_KEY, key, block_name)
         action = get_path(block or {}, ("Actions", "EventAction"))
         events = get_path(block or {}, ("EventFilter",))
+        if action is not MISSING and _unknown(action):
+            continue
         if block is None:
             yield Failure(path, "no compromised-credentials configuration: sign-ins with "
                           "leaked passwords are not blocked")

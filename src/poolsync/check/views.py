@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from poolsync.check.model import DEFAULT, LIVE, WRITTEN
 from poolsync.kinds import risk_configuration
 from poolsync.kinds.client import CLIENT_DEFAULTS, canonical_desired_client, canonical_live_client
 from poolsync.kinds.mfa import MFA_DEFAULTS, canonical_desired_mfa, canonical_live_mfa
@@ -199,8 +200,6 @@ def after_apply(cfg: PoolConfig, live: Any) -> PoolView:
 
 def value_source(view: PoolView, path: Path) -> str:
     """Where the deciding value came from (``model.WRITTEN``, ``DEFAULT``, ``LIVE``)."""
-    from poolsync.check.model import DEFAULT, LIVE, WRITTEN
-
     if view.live:
         return LIVE
     return WRITTEN if view.is_written(path) else DEFAULT
