@@ -592,6 +592,7 @@ def generate() -> dict[str, Any]:
     for part in parts():  # the kinds that plan themselves state their own section
         assert part.schema is not None, f"{part.key}: no schema"
         properties[part.key] = part.schema(conv)
+    properties["check"] = check_section()
     properties["prune"] = {
         "type": "boolean",
         "description": "Delete live clients, identity providers, groups and resource "
@@ -642,6 +643,35 @@ def generate() -> dict[str, Any]:
         "required": ["version"],
         "additionalProperties": False,
         "$defs": conv.defs,
+    }
+
+
+def check_section() -> dict[str, Any]:
+    """``poolsync check``'s per-pool section (poolsync.check.suppress): rules disabled
+    with a reason and an optional expiry date; a rule id must be one of the rules."""
+    from poolsync.check.rules import RULE_IDS
+
+    entry = {
+        "type": "object",
+        "description": "A rule this pool does not follow, and why.",
+        "properties": {
+            "rule": {"enum": list(RULE_IDS), "description": "The rule's id (docs/check.md)."},
+            "reason": {"type": "string", "minLength": 1,
+                       "description": "Why the risk is accepted (shown in every report)."},
+            "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                        "x-pattern-name": "a date (YYYY-MM-DD)",
+                        "description": "The last day the suppression holds (UTC); after "
+                        "it the rule applies again, and check reports the entry itself "
+                        "(PS-CHK-001). Left out: no end."},
+        },
+        "required": ["rule", "reason"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": "poolsync check: the security rules this pool disables.",
+        "properties": {"disable": {"type": "array", "items": entry}},
+        "additionalProperties": False,
     }
 
 

@@ -670,6 +670,80 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
     return EXIT_CHANGES if report.has_drift else EXIT_OK
 
 
+@cli.command("check")
+@paths_argument
+@click.option("--output", "-o", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True,
+              help="json: one document; sarif: SARIF 2.1.0 for GitHub code scanning "
+                   "(also when the files cannot be checked); github: one annotation per "
+                   "finding.")
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "critical"]),
+              default="high", show_default=True,
+              help="Exit 1 when a finding of this severity or above remains.")
+@click.option("--profile-rules", "profile_rules", type=click.Choice(["baseline", "strict"]),
+              default="baseline", show_default=True,
+              help="baseline: AWS Security Hub's defaults; strict: the stricter reading "
+                   "where scanners differ (Prowler's), and tighter poolsync policies.")
+@click.option("--mfa-optional", type=click.Choice(["pass", "fail"]), default=None,
+              help="Whether MFA OPTIONAL passes (Security Hub Cognito.5 asks for MFA "
+                   "enabled) or fails (Prowler asks for ON). Default: pass with baseline, "
+                   "fail with strict.")
+@click.option("--live", is_flag=True,
+              help="Check the live pools the files name (read-only AWS calls) instead of "
+                   "the files.")
+@pool_option
+@click.pass_obj
+def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: str,
+                  profile_rules: str, mfa_optional: str | None, live: bool,
+                  pools: tuple[str, ...]) -> int:
+    """Check the pools' security posture against rules with stable ids (docs/check.md).
+
+    Offline from the files (a member the file does not write at Cognito's default), or
+    the live pools with --live. Exits 1 when a finding at or above --fail-on remains."""
+    from dataclasses import replace as replaced
+    from datetime import UTC, datetime
+
+    from poolsync import engine
+    from poolsync.check import formats
+    from poolsync.check.model import Severity
+    from poolsync.check.rules import ALL_RULES, PROFILES
+    from poolsync.check.run import check_files, check_live
+
+    profile = PROFILES[profile_rules]
+    if mfa_optional is not None:
+        profile = replaced(profile, mfa_on_required=mfa_optional == "fail")
+    today = datetime.now(UTC).date()
+    try:
+        if live:
+            config, session = _load(state, paths, pools=pools), _session(state)
+            with _progress(state, session, output) as progress:
+                found = engine.read_for_check(config, session, progress)
+            report = check_live(config, found, profile, Severity(fail_on), today)
+        else:
+            config = engine.target(engine.validate(paths, _region_fallback(state)), pools)
+            _notes(state, config)
+            report = check_files(config, profile, Severity(fail_on), today)
+    except PoolsyncError as exc:
+        # The machine formats print their document all the same (the CI step that
+        # uploads it has a file); cli.run's one handler reports the error and exits 1.
+        from poolsync.annotations import problems_of
+
+        if output == "json":
+            click.echo(formats.json_for_problems(problems_of(exc)), nl=False)
+        elif output == "sarif":
+            click.echo(formats.sarif_for_problems(problems_of(exc), ALL_RULES), nl=False)
+        raise
+    if output == "json":
+        click.echo(formats.render_json(report, ALL_RULES), nl=False)
+    elif output == "sarif":
+        click.echo(formats.render_sarif(report, ALL_RULES), nl=False)
+    elif output == "github":
+        click.echo(formats.render_github(report), nl=False)
+    else:
+        click.echo(formats.render_text(report, verbose=state.verbose), nl=False)
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
 @cli.command("output")
 @paths_argument
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text",

@@ -1037,6 +1037,7 @@ def _build_pools(
                 resource_servers=_mapping_or_none(body.get("resource_servers")),
                 parts={key: body[key] for key in part_keys() if body.get(key) is not None},
                 prune=body.get("prune") is True,
+                check=_mapping_or_none(body.get("check")),
                 locate=_locator(view, name),
                 region_source=region_source,
             )

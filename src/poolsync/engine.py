@@ -329,6 +329,22 @@ def _read_parts(cognito: Cognito, pool: PoolConfig, described: Mapping[str, Any]
     return {"others": found, "client_ids": ids or {}}
 
 
+def read_for_check(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS
+                   ) -> dict[PoolKey, LivePool | None]:
+    """The live pools the files name, read as ``poolsync check --live`` needs them: the
+    pool, its MFA, every app client and (threat protection on) the risk configurations,
+    whether the file manages them or not. Found as ``read_live`` finds them (an ``id``
+    pin, else the name)."""
+    from poolsync.kinds.risk_configuration import KEY as RISK
+
+    def whole(pool: PoolConfig) -> PoolConfig:
+        return replace(pool, clients=pool.clients or {},
+                       parts={**pool.parts, RISK: pool.parts.get(RISK) or {}})
+
+    return read_live(replace(config, pools=tuple(whole(p) for p in config.pools)), session,
+                     progress=progress)
+
+
 def read_for_export(
     session: AwsSession, region: str, *, pool_id: str | None = None, name: str | None = None,
     progress: Progress = NO_PROGRESS,
@@ -440,10 +456,11 @@ def plan(config: Config, session: AwsSession, progress: Progress = NO_PROGRESS) 
             live[(pool.region, pool.name)] = replace(found, children=_read_all_children(
                 session.cognito(pool.region), found.pool))
         result = plan_config(config, live)
+    from poolsync.check.weakens import label_plan  # changes that fail a check rule
     from poolsync.masking import mask_plan  # every output shows the plan masked
 
-    return scoped(mask_plan(_refuse_taken_domains(result, session, progress), config),
-                  config)
+    return label_plan(scoped(mask_plan(_refuse_taken_domains(result, session, progress),
+                                       config), config), config)
 
 
 def _refuse_taken_domains(plan: Plan, session: AwsSession,

@@ -147,6 +147,9 @@ def _attention(objects: Sequence[ObjectPlan], command: str, plan: Plan | None = 
         elif o.unmanaged:
             lines.append(f"- {_code(o.address)} is not in the configuration: kept. Add it to "
                          "the file, or delete it with `prune: true` or `--prune`.")
+    # Changes that make a poolsync check rule fail (docs/check.md, "weakens").
+    lines += [f"- **{_code(o.address)} weakens security**: {_cell(w.text)}"
+              for o in objects for w in o.weakens]
     return ["### Needs attention", "", *lines] if lines else []
 
 

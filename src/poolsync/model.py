@@ -152,6 +152,9 @@ class PoolConfig:
     # left out is not managed.
     parts: Mapping[str, Any] = field(default_factory=dict)
     prune: bool = False
+    # ``poolsync check``'s section (``check.suppress``): rules the pool disables, as
+    # written; None when the file has none.
+    check: Mapping[str, Any] | None = None
     # Where a path below this pool (e.g. ("clients", "web", "ReadAttributes")) was
     # written: in its file, or in the template it came from. None when not loaded from
     # files (tests that build configs by hand).
@@ -363,6 +366,25 @@ POOL_ARN = "${poolsync:pool-arn}"
 
 
 @dataclass(frozen=True)
+class Weakening:
+    """A change of the plan that makes a ``poolsync check`` rule fail that passes on
+    the live pool (``poolsync.check.weakens``): the rule, where, the live and the
+    planned value (None: not shown), and the label as every output shows it."""
+
+    rule: str  # e.g. "PS-COG-006"
+    origin: str  # e.g. "Security Hub Cognito.5, Prowler cognito_user_pool_mfa_enabled"
+    path: str  # below the pool, e.g. "mfa.MfaConfiguration"
+    before: Any
+    after: Any
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "origin": self.origin, "path": self.path,
+                "before": _plain(self.before), "after": _plain(self.after),
+                "text": self.text}
+
+
+@dataclass(frozen=True)
 class ObjectPlan:
     """The plan for one object (the pool, its MFA config, a client, ...)."""
 
@@ -377,9 +399,12 @@ class ObjectPlan:
     # The path below the pool's config of what a refusal is about, so it can be shown
     # at its file:line:col. Not part of the plan's value (to_dict, checksum).
     where: Path = field(default=(), compare=False)
+    # Security rules this object's changes make fail (poolsync.check.weakens): labels,
+    # shown by every output, not part of what apply does (nor of the checksum).
+    weakens: tuple[Weakening, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "address": self.address,
             "kind": self.kind,
             "action": self.action.value,
@@ -389,6 +414,9 @@ class ObjectPlan:
             "calls": [c.operation for c in self.calls],
             "notes": list(self.notes),
         }
+        if self.weakens:  # only when there are: plans without labels read as before
+            out["weakens"] = [w.to_dict() for w in self.weakens]
+        return out
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,7 @@ def render_object(obj: ObjectPlan, color: bool = False) -> list[str]:
     lines = ["  " + _paint(head, obj.action, color)]
     lines += [f"      {format_change(c)}" for c in obj.changes]
     lines += [f"    ! {printable(note)}" for note in obj.notes]
+    lines += [f"    ! weakens security: {printable(w.text)}" for w in obj.weakens]
     return lines
 
 

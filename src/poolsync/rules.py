@@ -100,7 +100,10 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         parts={key: pool[key] for key in part_keys() if pool.get(key) is not None},
     )
     own = tuple(rule for part in parts() for rule in part.rules)
-    return [problem for rule in (*_rules(), *own) for problem in rule(view)]
+    from poolsync.check.suppress import KEY, section_problems  # poolsync check's section
+
+    return [*(problem for rule in (*_rules(), *own) for problem in rule(view)),
+            *section_problems(pool.get(KEY), (*path, KEY))]
 
 
 def state_problems(

@@ -1,0 +1,83 @@
+"""``poolsync check --live`` through the CLI, on the stand-in: the live pools the files
+name, read as drift reads them, every app client and the risk configurations included,
+each finding at the file's place and marked live."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from poolsync.aws import AwsSession
+from tests.conftest import boto, cli, pool_id
+
+HARDENED = Path(__file__).parent / "fixtures" / "check" / "hardened.yaml"
+
+
+@pytest.fixture
+def applied(session: AwsSession, tmp_path: Path) -> str:
+    path = tmp_path / "hardened.yaml"
+    shutil.copy(HARDENED, path)
+    assert cli(session, "apply", str(path), "--yes") == 0
+    return str(path)
+
+
+def _live(session: AwsSession, capsys: pytest.CaptureFixture[str], *args: str
+          ) -> tuple[int, str]:
+    capsys.readouterr()
+    code = cli(session, "check", "--live", *args)
+    return code, capsys.readouterr().out
+
+
+def test_a_hardened_live_pool_passes(session, applied, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert _live(session, capsys, applied, "--profile-rules", "strict") == (
+        0, "No findings in 1 pool (strict rules, live).\n")
+
+
+def test_a_change_made_outside_poolsync_is_found_live(session, applied, capsys) -> None:  # type: ignore[no-untyped-def]
+    client = boto(session)
+    client.set_user_pool_mfa_config(UserPoolId=pool_id(session), MfaConfiguration="OFF")
+    client.create_user_pool_client(UserPoolId=pool_id(session), ClientName="console")
+    code, out = _live(session, capsys, applied, "-o", "json")
+    assert code == 1
+    found = {(f["rule"], f["path"], f["line"], f["source"])
+             for f in json.loads(out)["findings"]}
+    assert found == {
+        ("PS-COG-006", "pools.hardened.mfa.MfaConfiguration", 20, "live"),
+        # a client the file does not list: at the file's clients key
+        ("PS-COG-008", "pools.hardened.clients.console.PreventUserExistenceErrors", 22,
+         "live"),
+    }
+    # offline, the file is still clean: the drift is only live
+    capsys.readouterr()
+    assert cli(session, "check", applied) == 0
+
+
+def test_live_risk_configuration_is_read(session, applied, capsys) -> None:  # type: ignore[no-untyped-def]
+    boto(session).set_risk_configuration(
+        UserPoolId=pool_id(session),
+        CompromisedCredentialsRiskConfiguration={"Actions": {"EventAction": "NO_ACTION"}})
+    code, out = _live(session, capsys, applied)
+    assert code == 0  # medium
+    assert ("PS-COG-010 pools.hardened.risk_configuration.ALL."
+            "CompromisedCredentialsRiskConfiguration.Actions.EventAction (live)") in out
+
+
+def test_a_pool_not_created_yet_is_noted(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("version: 1\nregion: eu-west-1\npools:\n  later: {}\n")
+    code, out = _live(session, capsys, path)
+    assert code == 0
+    assert out == ("note: pool later does not exist: not checked\n"
+                   "No findings in 0 pools (baseline rules, live).\n")
+
+
+def test_live_reads_only(session, applied, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import boto_cognito
+
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    _live(session, capsys, applied)
+    operations = {c.operation for c in cognito.calls[before:]}
+    assert operations and all(op.startswith(("Describe", "Get", "List")) for op in operations)
