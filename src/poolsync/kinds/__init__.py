@@ -19,8 +19,8 @@ from poolsync.kinds.base import Kind, KindOps
 
 @functools.cache
 def all_kinds() -> tuple[Kind, ...]:
-    """Every kind of a user pool, in the order apply writes them: the pool's settings
-    (which plan its MFA with them), MFA, the domain, identity providers and resource
+    """Every kind of a user pool, in the order apply writes them: the pool's settings,
+    its MFA (the settings kind's review may put MFA's write first), the domain, identity providers and resource
     servers before the clients that name them, clients before groups (README, "Plans,
     apply and safety"; aws/aws-cdk #15850), then the kinds that name clients and need
     the pool's settings in place (docs/design/resource-kinds.md section 3)."""

@@ -21,7 +21,16 @@ from typing import Any
 
 from poolsync.kinds.base import Kind, KindOps, PlanContext
 from poolsync.kinds.settings import pool_region, sms_region_defaults_to_the_pool_region
-from poolsync.model import MISSING, ObjectPlan, Problem
+from poolsync.model import (
+    MISSING,
+    POOL_ID,
+    Action,
+    ApiCall,
+    FieldChange,
+    ObjectPlan,
+    PoolConfig,
+    Problem,
+)
 from poolsync.normalize import (
     UNKNOWN,
     CarriedUnlessWritten,
@@ -29,6 +38,7 @@ from poolsync.normalize import (
     WhenPresent,
     carry_over,
     sort_sets,
+    strip_carried,
 )
 from poolsync.rules import _dig, _list, _Pool, _unknown
 
@@ -285,14 +295,95 @@ def export_from(live: Any, collected: Any) -> dict[str, Any] | None:
     return export_mfa(live.mfa, pool_region(live.pool))
 
 
-def _planned_with_the_pool(ctx: PlanContext) -> list[ObjectPlan]:
-    """MFA's object comes from the pool's plan (kinds.pool, called by the settings
-    kind): UpdateUserPool and SetUserPoolMfaConfig each check the pool's state with the
-    other's half as it is live (go-to-k/cdkd measurements of both errors), so one
-    decision plans and orders both writes."""
-    return []
+def plan(ctx: PlanContext) -> list[ObjectPlan]:
+    """MFA's object: set on a new pool after it is created (with MFA off), compared and
+    updated in place, or set again on a replaced pool's new copy, the file's MFA or the
+    old pool's. Refused, like the pool's own object, when the state apply leaves is one
+    Cognito refuses (``pool.refuse_state``; both are judged on ``pool.pool_state``)."""
+    from poolsync.kinds.pool import pool_state, refuse_state
+
+    cfg, live = ctx.cfg, ctx.live
+    state = pool_state(cfg, live)
+    obj: ObjectPlan | None = None
+    if live is None:
+        obj = _new_mfa(cfg, state.mfa_view) if state.mfa_view is not None else None
+    elif state.replaced:
+        obj = _replaced_mfa(cfg, state.mfa_view, state.mfa_after)
+    elif state.mfa_view is not None:
+        obj = _mfa_update(cfg, str(live.id), state.live_mfa, state.mfa_view)
+    return [] if obj is None else [refuse_state(obj, state, cfg)]
 
 
-KIND = Kind("mfa", "mfa", _planned_with_the_pool, OPS.reads, OPS.writes, OPS.category,
+def _new_mfa(cfg: PoolConfig, view: OwnedView) -> ObjectPlan:
+    from poolsync.diff import creation_changes
+
+    assert cfg.mfa is not None
+    address = f"{cfg.address}/mfa"
+    if view.expected == {"MfaConfiguration": "OFF"}:
+        return ObjectPlan(address, "mfa", Action.NOOP, "new pools are created with MFA off")
+    # What the file writes (the request also states the defaults of a written block).
+    changes = creation_changes(strip_carried(canonical_desired_mfa(cfg.mfa)), cfg.secrets)
+    return ObjectPlan(
+        address, "mfa", Action.CREATE,
+        "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA (a pool "
+        "created with MFA on needs SMS: aws/aws-cdk #11478)",
+        changes,
+        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa_payload(view, {})}),),
+    )
+
+
+def _mfa_update(cfg: PoolConfig, pool_id: str, live_mfa: Mapping[str, Any], view: OwnedView
+                ) -> ObjectPlan:
+    from poolsync.diff import field_changes
+
+    assert cfg.mfa is not None
+    address = f"{cfg.address}/mfa"
+    changes = field_changes(view.actual, view.expected, canonical_desired_mfa(cfg.mfa),
+                            cfg.secrets)
+    if not changes:
+        return ObjectPlan(address, "mfa", Action.NOOP)
+    payload = mfa_payload(view, live_mfa)
+    return ObjectPlan(
+        address, "mfa", Action.UPDATE,
+        "in place with SetUserPoolMfaConfig (the only API that changes MFA)",
+        changes,
+        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": pool_id, **payload}),),
+    )
+
+
+def _replaced_mfa(cfg: PoolConfig, view: OwnedView | None, mfa: Mapping[str, Any]
+                  ) -> ObjectPlan | None:
+    """The MFA of a replaced pool: created on the new pool (which starts with MFA off)
+    by SetUserPoolMfaConfig, the file's or, when the file does not manage MFA, the old
+    pool's. Its changes compare the file with the old pool (drift shows them). None when
+    the file does not manage MFA and the old pool's is off: nothing to say or do."""
+    from poolsync.diff import field_changes
+
+    address = f"{cfg.address}/mfa"
+    changes: tuple[FieldChange, ...] = ()
+    if view is not None:
+        assert cfg.mfa is not None
+        changes = field_changes(view.actual, view.expected, canonical_desired_mfa(cfg.mfa),
+                                cfg.secrets)
+    differs = "; differs from the old pool's" if changes else ""
+    if not mfa or mfa == {"MfaConfiguration": "OFF"}:
+        if view is None:
+            return None
+        # CreateUserPool's MfaConfiguration OFF makes it: no call of its own.
+        return ObjectPlan(address, "mfa", Action.CREATE if changes else Action.NOOP,
+                          "the new pool is created with MFA off (CreateUserPool), as the file "
+                          "has it" + differs, changes)
+    whose = "the file's MFA" if view is not None else (
+        "the old pool's MFA (the file does not manage MFA)")
+    return ObjectPlan(
+        address, "mfa", Action.CREATE,
+        f"{whose}, {mfa.get('MfaConfiguration', 'OFF')}, set on the new pool by "
+        "SetUserPoolMfaConfig (a pool is created with MFA off)" + differs,
+        changes,
+        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa}),),
+    )
+
+
+KIND = Kind("mfa", "mfa", plan, OPS.reads, OPS.writes, OPS.category,
             apply_reads=OPS.apply_reads,
             always=True)

@@ -1,8 +1,8 @@
-"""The pool's own objects: its settings and its MFA, planned together, because
-Cognito checks each against the other (UpdateUserPool and SetUserPoolMfaConfig each
-validate the pool's state with the other's half as it is live) and one decision orders
-their writes. The settings kind (``kinds.settings.KIND``) plans both; the MFA kind
-(``kinds.mfa.KIND``) holds MFA's shapes, payloads, rules and export.
+"""The pool's own object (the settings kind's plan), and what it shares with the MFA
+kind: Cognito checks UpdateUserPool and SetUserPoolMfaConfig each against the pool's
+state with the other's half (``pool_state``: the file against the live pool, and what
+apply leaves), so both kinds refuse a change on that state (``refuse_state``) and the
+settings kind's review orders their two writes (``order_writes``).
 
 Rules followed (README, "Plans, apply and safety"; sources at each function):
 - a new pool is created with MFA off, then SetUserPoolMfaConfig sets MFA;
@@ -19,7 +19,7 @@ Pure: no AWS.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -68,17 +68,176 @@ if TYPE_CHECKING:
 
 
 def plan(ctx: PlanContext) -> list[ObjectPlan]:
-    """The pool's object (created, updated in place, or replaced), its MFA's, and one
-    unmanaged object per live custom attribute the file does not list."""
-    if ctx.live is None:
-        return _plan_new_pool(ctx.cfg)
-    return _plan_existing_pool(ctx.cfg, ctx.live)
+    """The settings kind's objects: the pool's (created, updated in place, or replaced)
+    and one unmanaged object per live custom attribute the file does not list. The MFA
+    kind plans its own (``kinds.mfa.plan``) on the same ``pool_state``."""
+    cfg, live = ctx.cfg, ctx.live
+    state = pool_state(cfg, live)
+    if live is None:
+        pool = _new_pool(cfg, state)
+    elif state.replaced:
+        pool = _replacement(cfg, live, state)
+    else:
+        pool = _plan_update(cfg, live, state.desired, state.live_settings, state.view,
+                            state.changes)
+    pool = refuse_state(pool, state, cfg)
+    if state.restoring and pool.action.is_change:
+        pool = replace(pool, notes=(*pool.notes, state.restoring))
+    return [pool, *(_unmanaged_attribute(cfg, key) for key in state.unmanaged)]
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """The pool's settings and MFA, the file's against the live ones, and the state
+    apply leaves them in (what Cognito checks each write against).
+
+    ``desired``: the file's settings (canonical; DeletionProtection ACTIVE again when a
+    run of poolsync left it off: ``restoring`` says why). ``view``/``changes``: the
+    settings compared (None/() for a new pool); ``mfa_view``: MFA compared (None when
+    the file does not manage MFA). ``settings_after``/``mfa_after``: the requests'
+    state after apply; ``domain``: the live domain the pool keeps (None when the file
+    writes one, or the pool is new or replaced)."""
+
+    desired: Mapping[str, Any]
+    live_settings: Mapping[str, Any]
+    view: OwnedView
+    changes: tuple[FieldChange, ...]
+    unmanaged: list[str]
+    restoring: str
+    live_mfa: Mapping[str, Any]
+    mfa_view: OwnedView | None
+    settings_after: Mapping[str, Any]
+    mfa_after: Mapping[str, Any]
+    domain: Mapping[str, Any] | None = None
+
+    @property
+    def replaced(self) -> bool:
+        return any(c.forces_replacement for c in self.changes)
+
+
+def pool_state(cfg: PoolConfig, live: LivePool | None) -> PoolState:
+    """The settings and MFA of ``cfg`` against the live pool (None: created in this
+    run). Pure, and cheap: the settings kind, the MFA kind and the review each ask."""
+    written_mfa = canonical_desired_mfa(cfg.mfa) if cfg.mfa is not None else None
+    if live is None:
+        desired = strip_carried(canonical_desired_settings(cfg.settings))
+        view = owned_view(desired, {}, {}, "settings")
+        mfa_view = (owned_view(written_mfa, {}, MFA_DEFAULTS, "mfa", whole=True)
+                    if written_mfa is not None else None)
+        # A new pool gets ESSENTIALS unless the file says otherwise (botocore UserPoolTier).
+        return PoolState(desired, {}, view, (), [], "", {}, mfa_view,
+                         {"UserPoolTier": DEFAULT_TIER, **desired},
+                         mfa_payload(mfa_view, {}) if mfa_view is not None else {})
+    desired = canonical_desired_settings(cfg.settings)
+    live_settings = canonical_live_settings(live.pool)
+    restoring = _protection_left_off(live.pool, desired)
+    if restoring:
+        desired = {**desired, "DeletionProtection": "ACTIVE"}
+    compared, unmanaged = split_live_schema(desired, live_settings)
+    view = owned_view(desired, compared, SETTINGS_DEFAULTS, "settings")
+    changes = tuple(replace(c, forces_replacement=replacement_reason(c))
+                    for c in field_changes(view.actual, view.expected, desired, cfg.secrets))
+    live_mfa = canonical_live_mfa(live.mfa, pool_region(live.pool))
+    mfa_view = (owned_view(written_mfa, live_mfa, MFA_DEFAULTS, "mfa", whole=True)
+                if written_mfa is not None else None)
+    if any(c.forces_replacement for c in changes):
+        payload, _ = replacement_payload(cfg.name, live_settings, view, desired, unmanaged)
+        after = {k: v for k, v in payload.items() if k not in ("PoolName", "MfaConfiguration")}
+        mfa = mfa_payload(mfa_view, live_mfa) if mfa_view is not None else live_mfa
+        return PoolState(desired, live_settings, view, changes, unmanaged, restoring,
+                         live_mfa, mfa_view, after, mfa)
+    return PoolState(desired, live_settings, view, changes, unmanaged, restoring, live_mfa,
+                     mfa_view, update_payload(live_settings, view, desired),
+                     mfa_payload(mfa_view, live_mfa), _live_domain(live))
+
+
+def refuse_state(obj: ObjectPlan, state: PoolState, cfg: PoolConfig) -> ObjectPlan:
+    """A change can be fine in the file and still be refused by Cognito because of the
+    pool's state after apply, live settings the file does not manage included (email MFA
+    while the unmanaged EmailConfiguration is COGNITO_DEFAULT; a live tier below a
+    feature, FeatureUnavailableInTierException). No API makes that pool match without a
+    decision from the user: the pool's and MFA's changed objects cannot be applied."""
+    if not obj.action.is_change or obj.action is Action.CANNOT_APPLY:
+        return obj
+    # The domain the pool will have: the file's, else the live one it keeps.
+    domain = cfg.domain if cfg.domain is not None else state.domain
+    problems = state_problems(state.settings_after, state.mfa_after or None, domain=domain,
+                              clients=cfg.clients)
+    if not problems:
+        return obj
+    reason = "; ".join(dict.fromkeys(p.message for p in problems)) + (
+        " (the pool's live settings that the file does not manage count too)")
+    return replace(obj, action=Action.CANNOT_APPLY, reason=reason, calls=(),
+                   where=problems[0].path)
+
+
+def _new_pool(cfg: PoolConfig, state: PoolState) -> ObjectPlan:
+    payload, later = create_payload(cfg.name, state.desired)
+    return ObjectPlan(
+        address=cfg.address,
+        kind="pool",
+        action=Action.CREATE,
+        reason=f"no pool named {cfg.name!r} in {cfg.region}",
+        changes=creation_changes(state.desired, cfg.secrets),
+        calls=(ApiCall("CreateUserPool", payload), *_add_attributes(POOL_ID, later)),
+    )
+
+
+def _replacement(cfg: PoolConfig, live: LivePool, state: PoolState) -> ObjectPlan:
+    """The old pool deleted (``removal_calls``), the new one created with every setting
+    carried over (``replacement_payload``); its MFA is set by the MFA kind (a pool is
+    created with MFA off: ``kinds.mfa``). The notes say what is lost, what changes, and
+    the safer routes that fit the changes that force the replacement
+    (mutability.safer_route)."""
+    changes = state.changes
+    reasons = list(dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement))
+    calls: list[ApiCall] = []
+    calls += removal_calls(live.pool)
+    payload, later = replacement_payload(cfg.name, state.live_settings, state.view,
+                                         state.desired, state.unmanaged)
+    calls.append(ApiCall("CreateUserPool", payload))
+    calls += _add_attributes(POOL_ID, later)
+    users = live.pool.get("EstimatedNumberOfUsers")
+    region = cfg.region
+    notes = (
+        _blast_radius(users),
+        f"The pool id ({live.id}) changes, so does the token issuer URL "
+        f"(https://cognito-idp.{region}.amazonaws.com/{live.id}), and every app client id.",
+        _safer_routes(changes),
+    )
+    return ObjectPlan(cfg.address, "pool", Action.REPLACE, "; ".join(reasons), changes,
+                      tuple(calls), notes)
+
+
+def order_writes(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
+    """UpdateUserPool and SetUserPoolMfaConfig each check the pool's state with the
+    other's half as it is live: a sign-in policy that adds WEB_AUTHN needs passkeys as a
+    multi-factor method first when MFA is ON, and removing them goes the other way
+    (go-to-k/cdkd measurements of both errors). Pool first, unless that intermediate
+    state is one Cognito refuses and MFA first is not."""
+    if ctx.live is None or ctx.replacing:
+        return objects
+    at = {o.address: i for i, o in enumerate(objects) if o.kind in ("pool", "mfa")}
+    pool, mfa = at.get(ctx.pool), at.get(f"{ctx.pool}/mfa")
+    if pool is None or mfa is None or not (objects[pool].calls and objects[mfa].calls):
+        return objects
+    state = pool_state(ctx.cfg, ctx.live)
+    live_payload = {k: v for k, v in state.live_settings.items()
+                    if k not in CREATE_ONLY_MEMBERS and v is not UNKNOWN}
+    pool_first = state_problems(state.settings_after, state.live_mfa or None)
+    mfa_first = state_problems(live_payload, state.mfa_after or None)
+    if not pool_first or mfa_first:
+        return objects
+    out = list(objects)
+    out[pool], out[mfa] = objects[mfa], objects[pool]
+    return out
 
 
 def review(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
-    """The pool's whole plan once every kind has planned: the stray copies of the pool
-    go first (one may hold the domain the pool's own plan creates), and a replaced
+    """The pool's whole plan once every kind has planned: the pool's and MFA's writes
+    in the order Cognito accepts (``order_writes``), the stray copies of the pool go first (one may hold the domain the pool's own plan creates), and a replaced
     pool's note counts what its replacement does to everything else."""
+    objects = order_writes(ctx, objects)
     live = ctx.live
     strays = [stray_removal(ctx.cfg, s, live.id) for s in live.strays] if live else []
     if ctx.replacing:
@@ -131,87 +290,7 @@ def attributes_after(cfg: PoolConfig, live: LivePool | None) -> frozenset[str]:
 # --------------------------------------------------------------------------- new pools
 
 
-def _plan_new_pool(cfg: PoolConfig) -> list[ObjectPlan]:
-    desired = strip_carried(canonical_desired_settings(cfg.settings))
-    changes = creation_changes(desired, cfg.secrets)
-    payload, later = create_payload(cfg.name, desired)
-    pool = ObjectPlan(
-        address=cfg.address,
-        kind="pool",
-        action=Action.CREATE,
-        reason=f"no pool named {cfg.name!r} in {cfg.region}",
-        changes=changes,
-        calls=(ApiCall("CreateUserPool", payload), *_add_attributes(POOL_ID, later)),
-    )
-    objects = [pool]
-    mfa: dict[str, Any] = {}
-    if cfg.mfa is not None:
-        objects.append(_plan_new_mfa(cfg))
-        mfa = mfa_payload(owned_view(canonical_desired_mfa(cfg.mfa), {}, MFA_DEFAULTS, "mfa",
-                                     whole=True), {})
-    # A new pool gets ESSENTIALS unless the file says otherwise (botocore UserPoolTier).
-    state = {"UserPoolTier": DEFAULT_TIER, **desired}
-    objects = _refuse_state(objects, state, mfa, cfg)
-    return objects
-
-
-def _plan_new_mfa(cfg: PoolConfig) -> ObjectPlan:
-    assert cfg.mfa is not None
-    view = owned_view(canonical_desired_mfa(cfg.mfa), {}, MFA_DEFAULTS, "mfa", whole=True)
-    address = f"{cfg.address}/mfa"
-    if view.expected == {"MfaConfiguration": "OFF"}:
-        return ObjectPlan(address, "mfa", Action.NOOP, "new pools are created with MFA off")
-    # What the file writes (the request also states the defaults of a written block).
-    changes = creation_changes(strip_carried(canonical_desired_mfa(cfg.mfa)), cfg.secrets)
-    payload = mfa_payload(view, {})
-    return ObjectPlan(
-        address,
-        "mfa",
-        Action.CREATE,
-        "the pool is created with MFA off; SetUserPoolMfaConfig then sets MFA (a pool "
-        "created with MFA on needs SMS: aws/aws-cdk #11478)",
-        changes,
-        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **payload}),),
-    )
-
-
 # --------------------------------------------------------------------------- existing
-
-
-def _plan_existing_pool(cfg: PoolConfig, live: LivePool) -> list[ObjectPlan]:
-    desired = canonical_desired_settings(cfg.settings)
-    live_settings = canonical_live_settings(live.pool)
-    restoring = _protection_left_off(live.pool, desired)
-    if restoring:
-        desired = {**desired, "DeletionProtection": "ACTIVE"}
-    compared, unmanaged = split_live_schema(desired, live_settings)
-    view = owned_view(desired, compared, SETTINGS_DEFAULTS, "settings")
-    changes = tuple(
-        replace(c, forces_replacement=replacement_reason(c))
-        for c in field_changes(view.actual, view.expected, desired, cfg.secrets)
-    )
-    live_mfa = canonical_live_mfa(live.mfa, pool_region(live.pool))
-    mfa_view = (
-        owned_view(canonical_desired_mfa(cfg.mfa), live_mfa, MFA_DEFAULTS, "mfa", whole=True)
-        if cfg.mfa is not None
-        else None
-    )
-    if any(c.forces_replacement for c in changes):
-        objects = _plan_replacement(cfg, live, desired, live_settings, view, changes, mfa_view,
-                                    unmanaged)
-    else:
-        pool = _plan_update(cfg, live, desired, live_settings, view, changes)
-        objects = [pool]
-        if mfa_view is not None:
-            objects.append(_plan_mfa_update(cfg, live, live_mfa, mfa_view))
-        after = update_payload(live_settings, view, desired)
-        after_mfa = mfa_payload(mfa_view, live_mfa)
-        objects = _refuse_state(objects, after, after_mfa, cfg, _live_domain(live))
-        objects = _order_writes(objects, live_settings, after, live_mfa, after_mfa)
-    objects += [_unmanaged_attribute(cfg, key) for key in unmanaged]
-    if restoring and objects[0].action.is_change:
-        objects[0] = replace(objects[0], notes=(*objects[0].notes, restoring))
-    return objects
 
 
 def _protection_left_off(user_pool: Mapping[str, Any], desired: Mapping[str, Any]) -> str:
@@ -263,51 +342,6 @@ def _live_domain(live: LivePool) -> Mapping[str, Any] | None:
     return canonical_live_domain(domains[0]) if domains else None
 
 
-def _refuse_state(objects: list[ObjectPlan], settings: Mapping[str, Any],
-                  mfa: Mapping[str, Any], cfg: PoolConfig,
-                  live_domain: Mapping[str, Any] | None = None) -> list[ObjectPlan]:
-    """A change can be fine in the file and still be refused by Cognito because of the
-    pool's state after apply, live settings the file does not manage included (email MFA
-    while the unmanaged EmailConfiguration is COGNITO_DEFAULT; a live tier below a
-    feature, FeatureUnavailableInTierException). No API makes that pool match without a
-    decision from the user: the changed objects cannot be applied."""
-    if not any(o.action.is_change for o in objects):
-        return objects
-    # The domain the pool will have: the file's, else the live one it keeps.
-    domain = cfg.domain if cfg.domain is not None else live_domain
-    problems = state_problems(settings, mfa or None, domain=domain, clients=cfg.clients)
-    if not problems:
-        return objects
-    reason = "; ".join(dict.fromkeys(p.message for p in problems)) + (
-        " (the pool's live settings that the file does not manage count too)")
-    return [
-        replace(o, action=Action.CANNOT_APPLY, reason=reason, calls=(),
-                where=problems[0].path)
-        if o.action.is_change
-        else o
-        for o in objects
-    ]
-
-
-def _order_writes(objects: list[ObjectPlan], live_settings: Mapping[str, Any],
-                  after: Mapping[str, Any], live_mfa: Mapping[str, Any],
-                  after_mfa: Mapping[str, Any]) -> list[ObjectPlan]:
-    """UpdateUserPool and SetUserPoolMfaConfig each check the pool's state with the
-    other's half as it is live: a sign-in policy that adds WEB_AUTHN needs passkeys as a
-    multi-factor method first when MFA is ON, and removing them goes the other way
-    (go-to-k/cdkd measurements of both errors). Pool first, unless that intermediate
-    state is one Cognito refuses and MFA first is not."""
-    if len(objects) < 2 or not all(o.calls for o in objects[:2]):
-        return objects
-    live_payload = {k: v for k, v in live_settings.items()
-                    if k not in CREATE_ONLY_MEMBERS and v is not UNKNOWN}
-    pool_first = state_problems(after, live_mfa or None)
-    mfa_first = state_problems(live_payload, after_mfa or None)
-    if pool_first and not mfa_first:
-        return [objects[1], objects[0], *objects[2:]]
-    return objects
-
-
 def _plan_update(
     cfg: PoolConfig,
     live: LivePool,
@@ -329,68 +363,6 @@ def _plan_update(
     return ObjectPlan(
         cfg.address, "pool", Action.UPDATE, f"in place with {apis}", changes, tuple(calls)
     )
-
-
-def _plan_mfa_update(
-    cfg: PoolConfig, live: LivePool, live_mfa: Mapping[str, Any], view: OwnedView
-) -> ObjectPlan:
-    address = f"{cfg.address}/mfa"
-    assert cfg.mfa is not None
-    changes = field_changes(view.actual, view.expected, canonical_desired_mfa(cfg.mfa),
-                            cfg.secrets)
-    if not changes:
-        return ObjectPlan(address, "mfa", Action.NOOP)
-    payload = mfa_payload(view, live_mfa)
-    return ObjectPlan(
-        address,
-        "mfa",
-        Action.UPDATE,
-        "in place with SetUserPoolMfaConfig (the only API that changes MFA)",
-        changes,
-        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": live.id, **payload}),),
-    )
-
-
-def _plan_replacement(
-    cfg: PoolConfig,
-    live: LivePool,
-    desired: Mapping[str, Any],
-    live_settings: Mapping[str, Any],
-    view: OwnedView,
-    changes: tuple[FieldChange, ...],
-    mfa_view: OwnedView | None,
-    unmanaged: list[str],
-) -> list[ObjectPlan]:
-    """The old pool deleted (``removal_calls``), the new one created with every setting
-    carried over (``replacement_payload``), then its MFA set: a pool is created with MFA
-    off (``create_payload``), so the MFA object of a replaced pool is a create on the new
-    pool, with its own SetUserPoolMfaConfig, whether the file manages MFA or the old
-    pool's is carried over. The notes say what is lost, what changes, and the safer
-    routes that fit the changes that force the replacement (mutability.safer_route)."""
-    reasons = list(dict.fromkeys(c.forces_replacement for c in changes if c.forces_replacement))
-    calls: list[ApiCall] = []
-    calls += removal_calls(live.pool)
-    payload, later = replacement_payload(cfg.name, live_settings, view, desired, unmanaged)
-    calls.append(ApiCall("CreateUserPool", payload))
-    calls += _add_attributes(POOL_ID, later)
-    live_mfa = canonical_live_mfa(live.mfa, pool_region(live.pool))
-    mfa = mfa_payload(mfa_view, live_mfa) if mfa_view is not None else live_mfa
-    users = live.pool.get("EstimatedNumberOfUsers")
-    region = cfg.region
-    notes = (
-        _blast_radius(users),
-        f"The pool id ({live.id}) changes, so does the token issuer URL "
-        f"(https://cognito-idp.{region}.amazonaws.com/{live.id}), and every app client id.",
-        _safer_routes(changes),
-    )
-    pool = ObjectPlan(cfg.address, "pool", Action.REPLACE, "; ".join(reasons), changes,
-                      tuple(calls), notes)
-    objects = [pool]
-    mfa_plan = _replaced_mfa(cfg, mfa_view, mfa)
-    if mfa_plan is not None:
-        objects.append(mfa_plan)
-    state = {k: v for k, v in payload.items() if k not in ("PoolName", "MfaConfiguration")}
-    return _refuse_state(objects, state, mfa, cfg)
 
 
 def _blast_radius(users: Any) -> str:
@@ -417,37 +389,6 @@ def _safer_routes(changes: tuple[FieldChange, ...]) -> str:
     if not fitted:
         return f"Safer route: {MIGRATION_ROUTE}."
     return "Safer routes: " + "; ".join(fitted) + f"; or {MIGRATION_ROUTE}."
-
-
-def _replaced_mfa(cfg: PoolConfig, view: OwnedView | None, mfa: Mapping[str, Any]
-                  ) -> ObjectPlan | None:
-    """The MFA of a replaced pool: created on the new pool (which starts with MFA off)
-    by SetUserPoolMfaConfig, the file's or, when the file does not manage MFA, the old
-    pool's. Its changes compare the file with the old pool (drift shows them). None when
-    the file does not manage MFA and the old pool's is off: nothing to say or do."""
-    address = f"{cfg.address}/mfa"
-    changes: tuple[FieldChange, ...] = ()
-    if view is not None:
-        assert cfg.mfa is not None
-        changes = field_changes(view.actual, view.expected, canonical_desired_mfa(cfg.mfa),
-                                cfg.secrets)
-    differs = "; differs from the old pool's" if changes else ""
-    if not mfa or mfa == {"MfaConfiguration": "OFF"}:
-        if view is None:
-            return None
-        # CreateUserPool's MfaConfiguration OFF makes it: no call of its own.
-        return ObjectPlan(address, "mfa", Action.CREATE if changes else Action.NOOP,
-                          "the new pool is created with MFA off (CreateUserPool), as the file "
-                          "has it" + differs, changes)
-    whose = "the file's MFA" if view is not None else (
-        "the old pool's MFA (the file does not manage MFA)")
-    return ObjectPlan(
-        address, "mfa", Action.CREATE,
-        f"{whose}, {mfa.get('MfaConfiguration', 'OFF')}, set on the new pool by "
-        "SetUserPoolMfaConfig (a pool is created with MFA off)" + differs,
-        changes,
-        (ApiCall("SetUserPoolMfaConfig", {"UserPoolId": POOL_ID, **mfa}),),
-    )
 
 
 def removal_calls(user_pool: Mapping[str, Any]) -> list[ApiCall]:

@@ -947,8 +947,8 @@ def _review(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
     return pool.review(ctx, objects)
 
 
-# The pool itself: planned with its MFA (kinds.pool), always (a pool the file names is
-# created or compared, whatever the file writes of it).
+# The pool itself (kinds.pool), planned always: a pool the file names is created or
+# compared, whatever the file writes of it.
 KIND = Kind("settings", "pool", _plan, OPS.reads, OPS.writes, OPS.category,
             apply_reads=OPS.apply_reads,
             review=_review, always=True)
