@@ -536,13 +536,15 @@ def _context(found: Any = None, **extra: Any) -> PlanContext:
     return PlanContext(**members)
 
 
-def test_an_update_over_the_request_limit_is_split(tmp_path: Path) -> None:
+def test_an_update_over_the_request_limit_is_split(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a context built by hand reads files from here
     big = b"\1" * 900_000
     names = []
     for index, category in enumerate(("PAGE_BACKGROUND", "FORM_BACKGROUND", "FORM_LOGO")):
         (tmp_path / f"{index}.png").write_bytes(big)
         names.append(f"{{Category: {category}, ColorMode: LIGHT, Extension: PNG, "
-                     f"File: {tmp_path / f'{index}.png'}}}")
+                     f"File: {index}.png}}")
     written = {"web": {"Settings": {"a": 2}, "Assets": [yaml.safe_load(n) for n in names]}}
     found = {"web": {"ClientId": "c1", "ManagedLoginBrandingId": "id-1", "Settings": {"a": 1},
                      "UseCognitoProvidedValues": False, "Assets": []}}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -644,3 +645,56 @@ def test_validate_leaves_a_path_from_the_environment_to_plan(
               ALL: {ImageFile: "${env:LOGO_FILE}"}
         """)
     assert run(["validate", path]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("/proc/self/environ", "a path must be relative to the YAML file that writes it"),
+    ("~/.aws/credentials", "a path must be relative to the YAML file that writes it"),
+    ("../outside.css", "the path leads out of the directory of the YAML file"),
+    ("link.css", "the path leads out of the directory of the YAML file"),
+])
+def test_a_file_outside_the_yaml_files_tree_is_never_read(
+        session: AwsSession, write: Callable[..., str], tmp_path: Path, written: str,
+        message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file a kind reads is sent to Cognito and CSS is shown in plans (posted as pull
+    request comments): one named by an absolute path, ``~`` or a way out of the YAML
+    file's tree (``..``, a symbolic link) is refused by validate and by plan, at its
+    place, and its content is printed nowhere."""
+    _files(tmp_path)
+    outside = tmp_path.parent / f"outside-{tmp_path.name}.css"
+    outside.write_text(".secret {content: 'AKIA-NOT-FOR-PRINTING';}")
+    (tmp_path / "link.css").symlink_to(outside)
+    if written == "../outside.css":
+        written = f"../{outside.name}"
+    path = write(POOL.replace("CSSFile: web.css", f"CSSFile: {json.dumps(written)}"))
+    capsys.readouterr()
+    assert _cli(session, "validate", path) == 1
+    out = capsys.readouterr()
+    assert "pools.app.ui_customization.web.CSSFile: " in out.err and message in out.err
+    for command in ("plan", "apply"):
+        _cli(session, command, path, *(("--yes",) if command == "apply" else ()))
+        shown = capsys.readouterr()
+        assert "AKIA-NOT-FOR-PRINTING" not in shown.out + shown.err
+    # Refused with the rest of the file's problems, before any write.
+    assert not _boto(session).list_user_pools(MaxResults=10)["UserPools"]
+
+
+def test_a_file_elsewhere_in_the_git_work_tree_is_read(
+        session: AwsSession, write: Callable[..., str], tmp_path: Path) -> None:
+    """Files shared by several environments' YAML files may sit beside them in the
+    repository (``../shared/web.css``): inside the git work tree that holds the YAML
+    file, a path may go up."""
+    _files(tmp_path)
+    (tmp_path / ".git").mkdir()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "web.css").write_text(LABEL)
+    env = tmp_path / "prod"
+    env.mkdir()
+    (env / "logo.png").write_bytes(LOGO)
+    config = env / "pools.yaml"
+    config.write_text(textwrap.dedent(POOL).replace("CSSFile: web.css",
+                                                    "CSSFile: ../shared/web.css"))
+    assert _cli(session, "validate", str(config)) == 0
+    assert _cli(session, "apply", str(config), "--yes") == 0
+    assert _live(session, "web")["CSS"] == LABEL

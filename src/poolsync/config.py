@@ -43,7 +43,7 @@ from typing import Any
 from poolsync import rules, schema
 from poolsync.errors import ConfigError, UsageError
 from poolsync.kinds import part_keys, parts
-from poolsync.kinds.common import file_beside
+from poolsync.kinds.common import OutsideFile, file_beside
 from poolsync.masking import reveals
 from poolsync.model import (
     FILE_REGION,
@@ -1082,7 +1082,12 @@ def _missing_files(pool: PoolConfig) -> list[Problem]:
             if "${" in name:  # an ${env:...} not resolved (validate): plan checks it
                 continue
             location = pool.locate(where) if pool.locate is not None else None
-            path = file_beside(pool.locate, where, os.path.expanduser(name))
+            try:
+                path = file_beside(pool.locate, where, name)
+            except OutsideFile as exc:
+                problems.append(Problem(f"{as_given(name)}: {exc.strerror}",
+                                        ("pools", pool.name, *where), location))
+                continue
             if not path.is_file():
                 what = "is not a file" if path.exists() else "does not exist"
                 problems.append(Problem(

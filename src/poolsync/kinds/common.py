@@ -38,13 +38,42 @@ def beside_yaml(ctx: PlanContext, where: ConfigPath, file: str) -> Path:
     return file_beside(getattr(ctx.cfg, "locate", None), where, file)
 
 
+class OutsideFile(OSError):
+    """A file a kind would read lies outside the repository of the YAML file that names
+    it (readers report it as they report a file they cannot read)."""
+
+
 def file_beside(locate: Any, where: ConfigPath, file: str) -> Path:
     """``file`` as written at ``where``: relative to the directory of the YAML file that
-    writes it (a template's, for an entry a template writes: ``PoolConfig.locate``,
-    None for a config built by hand); an absolute path is itself."""
-    if locate is None:
-        return Path(file)
-    return Path(locate(where).file).parent / file
+    writes it (a template's, for an entry a template writes: ``PoolConfig.locate``; the
+    working directory for a config built by hand). OutsideFile when the path is absolute,
+    starts with ``~``, or leads (``..``, a symbolic link) out of the repository that
+    holds that YAML file (``file_root``): what a kind reads is sent to Cognito, and CSS
+    is shown in plans, which pull requests post as comments, so a file such as
+    ``/proc/self/environ`` or ``../../.aws/credentials`` must never be read."""
+    base = Path(locate(where).file).parent if locate is not None else Path.cwd()
+    if Path(file).is_absolute() or file.startswith("~"):
+        raise OutsideFile(0, "a path must be relative to the YAML file that writes it")
+    path = base / file
+    root = file_root(base)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise OutsideFile(0, f"the path leads out of {root_name(root)}")
+    return path
+
+
+def file_root(directory: Path) -> Path:
+    """The directory files named by a YAML file in ``directory`` must stay in: the git
+    work tree holding it (the nearest directory with a ``.git``), else ``directory``."""
+    here = directory.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return here
+
+
+def root_name(root: Path) -> str:
+    return ("the repository that holds the YAML file" if (root / ".git").exists()
+            else "the directory of the YAML file")
 
 
 def content_digest(data: bytes) -> str:

@@ -280,11 +280,12 @@ def load_assets(ctx: PlanContext, name: str, entry: Mapping[str, Any]
     out = []
     for index, asset in enumerate(entry.get("Assets") or []):
         where: ConfigPath = (KEY, name, "Assets", index, "File")
-        path = beside_yaml(ctx, where, str(asset.get("File", "")))
+        written = str(asset.get("File", ""))
         try:
+            path = beside_yaml(ctx, where, written)
             data = path.read_bytes()
         except OSError as exc:
-            raise _Refused(f"cannot read the asset file {as_given(str(path))} "
+            raise _Refused(f"cannot read the asset file {as_given(written)} "
                            f"({exc.strerror or type(exc).__name__})", where) from exc
         if len(data) > ASSET_MAX_BYTES:
             raise _Refused(f"the asset file {as_given(str(path))} has {len(data):,} bytes; "

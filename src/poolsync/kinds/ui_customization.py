@@ -209,17 +209,17 @@ def wanted(ctx: PlanContext, name: str, written: Mapping[str, Any]) -> Wanted:
 
 
 def _file(ctx: PlanContext, name: str, member: str, written: Any) -> Path:
-    """The file an entry's CSSFile or ImageFile names (``~`` is the user's home), next
-    to the YAML file that writes it."""
-    return beside_yaml(ctx, (KEY, name, member), str(Path(str(written)).expanduser()))
+    """The file an entry's CSSFile or ImageFile names, next to the YAML file that writes
+    it (``common.file_beside``: OutsideFile, an OSError, for a path out of its
+    repository)."""
+    return beside_yaml(ctx, (KEY, name, member), str(written))
 
 
 def _css_file(ctx: PlanContext, name: str, written: Any
               ) -> tuple[str | None, tuple[str, tuple[str, ...]] | None]:
     where = (KEY, name, "CSSFile")
-    path = _file(ctx, name, "CSSFile", written)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _file(ctx, name, "CSSFile", written).read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, (f"CSSFile {written} is not UTF-8 text", where)
     except OSError as exc:
@@ -233,9 +233,8 @@ def _css_file(ctx: PlanContext, name: str, written: Any
 def _image_file(ctx: PlanContext, name: str, written: Any
                 ) -> tuple[bytes | None, tuple[str, tuple[str, ...]] | None]:
     where = (KEY, name, "ImageFile")
-    path = _file(ctx, name, "ImageFile", written)
     try:
-        data = path.read_bytes()
+        data = _file(ctx, name, "ImageFile", written).read_bytes()
     except OSError as exc:
         return None, (f"cannot read ImageFile {written} ({exc.strerror or exc})", where)
     if len(data) > MAX_IMAGE:
