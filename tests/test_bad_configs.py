@@ -300,7 +300,8 @@ _HOSTILE_VALUES: tuple[Any, ...] = (
     "9" * 5000, "0x" + "f" * 5000, "${env:X}", "\x00\x1b[2J",
 )
 _DOCUMENTS = sorted(
-    [*EXAMPLES.glob("*.yaml"), *(FIXTURES / "real-world").glob("valid-*.yaml")]
+    [*EXAMPLES.glob("*.yaml"), *(FIXTURES / "real-world").glob("valid-*.yaml"),
+     FIXTURES / "every-kind.yaml"]
 )
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from poolsync.kinds import part_keys, parts
 from poolsync.model import Path, Problem
+from poolsync.schema import fits
 
 TIERS = ("LITE", "ESSENTIALS", "PLUS")
 # A new pool without UserPoolTier gets ESSENTIALS (botocore UserPoolTier doc; TF issue #40467).
@@ -97,7 +98,8 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         resource_servers=_mapping(pool.get("resource_servers")),
         prune=pool.get("prune") is True,
         providers_managed=isinstance(pool.get("identity_providers"), Mapping),
-        parts={key: pool[key] for key in part_keys() if pool.get(key) is not None},
+        parts={key: pool[key] for key in part_keys()
+               if pool.get(key) is not None and fits(key, pool[key])},
     )
     own = tuple(rule for part in parts() for rule in part.rules)
     from poolsync.check.suppress import KEY, section_problems  # poolsync check's section
