@@ -698,3 +698,20 @@ def test_a_file_elsewhere_in_the_git_work_tree_is_read(
     assert _cli(session, "validate", str(config)) == 0
     assert _cli(session, "apply", str(config), "--yes") == 0
     assert _live(session, "web")["CSS"] == LABEL
+
+
+def test_a_replaced_pool_gets_its_logo_and_its_record_again(
+        session: AwsSession, path: str, write: Callable[..., str]) -> None:
+    """The new copy of a replaced pool holds none of the old pool's ``poolsync:``
+    records: the logo is sent again and recorded on the new pool (compared with the old
+    pool's record, no TagResource went out and apply did not converge)."""
+    assert _cli(session, "apply", path, "--yes") == 0
+    old = _pool_id(session)
+    replaced = write(textwrap.dedent(POOL).replace(
+        "  app:\n", "  app:\n    settings: {UsernameAttributes: [email]}\n", 1),
+        "replaced.yaml")
+    assert _cli(session, "apply", replaced, "--yes", "--allow-replace", "app") == 0
+    assert _pool_id(session) != old
+    assert _pool(session)["UserPoolTags"][ui.image_tag("ALL")] == \
+        "sha256:" + hashlib.sha256(LOGO).hexdigest()
+    assert _cli(session, "plan", replaced, "--detailed-exitcode") == 0

@@ -191,6 +191,17 @@ class PlanContext:
         return not self.described
 
     @property
+    def recorded_tags(self) -> dict[str, str]:
+        """The ``poolsync:`` tags (kinds' records: a logo's digest, a secret's
+        fingerprint) of the pool these objects are planned on: the live pool's, none for
+        a pool created in this run, a replaced pool's new copy included (the old pool's
+        records describe what the old pool holds: kinds.settings.poolsync_tags)."""
+        if self.pool_id == POOL_ID:
+            return {}
+        tags = self.described.get("UserPoolTags") or {}
+        return {k: v for k, v in tags.items() if k.startswith("poolsync:")}
+
+    @property
     def pool_arn(self) -> str:
         """The pool's ARN, for TagResource: POOL_ARN for a pool created in this run (a
         new one, or a replaced pool's new copy), which apply fills in as it does

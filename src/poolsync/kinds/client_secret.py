@@ -55,7 +55,6 @@ from typing import Any
 from poolsync.kinds import identity_provider
 from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Kind, PlanContext
 from poolsync.kinds.common import map_schema, record_tag_key, ref, tag_call, written_entries
-from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import (
     MISSING,
     POOL_ID,
@@ -300,7 +299,7 @@ def _recorded(ctx: PlanContext, name: str) -> tuple[str | None, datetime.datetim
     """The fingerprint of the value poolsync last added for ``name`` and the moment of
     the plan that added it, from the pool tag ``<fingerprint> <epoch seconds>`` (a tag
     of an earlier poolsync holds the fingerprint only: moment None)."""
-    tag = poolsync_tags(ctx.described).get(tag_key(name))
+    tag = ctx.recorded_tags.get(tag_key(name))
     if not tag:
         return None, None
     fingerprint, _, epoch = tag.partition(" ")

@@ -48,7 +48,6 @@ from poolsync.kinds.common import (
     tag_call,
     written_entries,
 )
-from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import (
     NOT_REPORTED,
     Action,
@@ -321,7 +320,7 @@ def _compared(ctx: PlanContext, address: str, name: str, entry: Mapping[str, Any
     desired = desired_view(entry, assets)
     live = live_view(own)
     if "Assets" in desired:
-        tag = poolsync_tags(ctx.described).get(tag_key(name))
+        tag = ctx.recorded_tags.get(tag_key(name))
         live["Assets"] = recorded_contents(live["Assets"], desired["Assets"], tag)
     compared = {k: live[k] for k in desired}
     written = {k: v for k, v in desired.items() if k in entry}

@@ -74,7 +74,6 @@ from poolsync.kinds.common import (
     ref,
     written_entries,
 )
-from poolsync.kinds.settings import poolsync_tags
 from poolsync.model import Action, ApiCall, ObjectPlan, Problem
 
 KEY = "ui_customization"
@@ -286,7 +285,7 @@ def plan(ctx: PlanContext) -> list[ObjectPlan]:
 
 
 def _pool(ctx: PlanContext) -> _Pool:
-    tags = poolsync_tags(ctx.described) if not ctx.new_pool else {}
+    tags = ctx.recorded_tags
     return _Pool(pool_id=ctx.pool_id,
                  arn=ctx.pool_arn,
                  tags=tags, no_domain=domain_refusal(ctx), classic_note=classic_note(ctx),
@@ -452,7 +451,7 @@ def tags_after_apply(ctx: PlanContext) -> int:
     live = ctx.described.get("UserPoolTags") or {}
     user = written if isinstance(written, Mapping) else live
     count = sum(1 for k in user if not str(k).startswith(("aws:", "poolsync:")))
-    count += len(poolsync_tags(ctx.described))
+    count += len(ctx.recorded_tags)
     return count + (1 if ctx.new_pool else 0)
 
 
