@@ -63,20 +63,15 @@ def _validator() -> Validator:
     return _PoolsyncValidator(_inline_refs(schema, schema.get("$defs", {}), ()))
 
 
-@functools.cache
-def _pool_member_validator(key: str) -> Validator | None:
-    schema: Any = _validator().schema
-    pool = schema["properties"]["pools"]["additionalProperties"]
-    member = pool.get("properties", {}).get(key)
-    return None if member is None else _PoolsyncValidator(member)
-
-
 def fits(key: str, value: Any) -> bool:
-    """Whether a pool's ``key`` as written has the schema's shape: the offline rules of a
-    kind see only such values (their schema problems are reported as such), so no rule
-    meets a number where the schema says a list (an internal error, before this)."""
-    validator = _pool_member_validator(key)
-    return validator is None or validator.is_valid(value)
+    """Whether a pool's ``key`` as written has the schema's shape, as ``validate`` judges
+    it (``${env:...}`` references and what the rules report left to them): the offline
+    rules of a kind see only such values (their schema problems are reported as such),
+    so no rule meets a number where the schema says a list (an internal error, before
+    this)."""
+    document = {"pools": {"p": {key: value}}}
+    return not any(f.path[:3] == ("pools", "p", key) for f in _all_findings(document,
+                                                                              frozenset()))
 
 
 def _is_integer(checker: Any, instance: Any) -> bool:
