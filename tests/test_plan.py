@@ -573,3 +573,39 @@ def test_values_cognito_reports_for_defaults_are_not_differences(written: dict[s
     pool["SmsConfiguration"].pop("SnsRegion")
     (planned,) = plan_pool(config(written), live(pool)).objects
     assert (planned.action, planned.changes) == (Action.NOOP, ())
+
+
+PER_CLIENT = {
+    "ui_customization": {"web": {"CSS": ".label-customizable {font-weight: 400;}"}},
+    "managed_login_branding": {"web": {"UseCognitoProvidedValues": True}},
+    "terms": {"web": {"terms-of-use": {"TermsSource": "LINK", "Enforcement": "NONE",
+                                        "Links": {"cognito:default": "https://example.com/t"}}}},
+    "risk_configuration": {"web": {"RiskExceptionConfiguration": {
+        "BlockedIPRangeList": ["192.0.2.0/24"]}}},
+}
+
+
+@pytest.mark.parametrize("key", sorted(PER_CLIENT))
+def test_a_kind_for_a_client_this_run_prunes_cannot_be_applied(key: str) -> None:
+    """The planner gives each kind the deletions planned before it (a collection's
+    removals wait until the kinds that keep them in order are planned): an entry for a
+    client that prune deletes in the same run is refused before any write, never a
+    no-op that fails to converge."""
+    from poolsync.kinds.base import LiveChildren
+
+    pool = {"Id": "eu-west-1_EXAMPLE", "Name": "app", "Arn": "arn:aws:cognito-idp:eu-west-1:"
+            "123456789012:userpool/eu-west-1_EXAMPLE", "UserPoolTier": "PLUS",
+            "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+            "Domain": "app-example"}
+    web = {"ClientId": "web1", "ClientName": "web", "UserPoolId": pool["Id"]}
+    domain = {"Domain": "app-example", "UserPoolId": pool["Id"], "ManagedLoginVersion": 2}
+    children = LiveChildren(clients={"web": web}, domains=(domain,), pool_id=pool["Id"],
+                            client_ids={"web": "web1"}, others={key: {}})
+    cfg = PoolConfig("app", "eu-west-1", {}, clients={"api": {}}, prune=True,
+                     parts={key: PER_CLIENT[key]})
+    planned = plan_pool(cfg, LivePool(pool, {}, children))
+    by_address = {o.address: o for o in planned.objects}
+    assert by_address["app/clients/web"].action is Action.DELETE
+    entry = by_address[f"app/{key}/web"]
+    assert entry.action is Action.CANNOT_APPLY and not entry.calls
+    assert "web" in entry.reason

@@ -62,7 +62,10 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
     urls: list[tuple[str, str]] = []
     reviews = []
     for kind in all_kinds():
-        ctx = _context(cfg, kind, live, first + out)
+        # What the kinds before planned, their removals too (pending until the kinds
+        # that keep them in order are done): a kind for a client this run deletes must
+        # see the deletion.
+        ctx = _context(cfg, kind, live, [*first, *out, *(o for g in pending for o in g)])
         if not kind.always and ctx.written is None and not ctx.replacing:
             continue
         objects = list(_plan_kind(kind, ctx))
