@@ -146,11 +146,13 @@ def plan_reads(session: AwsSession, path: str) -> Counter[str]:
 class LosingFirstResponse:
     """A boto client whose methods named with one of ``prefixes`` lose their first
     response after the server acted (as when the connection drops): the retry must look
-    the object up, not send the create again."""
+    the object up, not send the create again. ``reach=False``: the first request is
+    lost before the server sees it (nothing acted: the look-up must find nothing)."""
 
-    def __init__(self, inner: Any, *prefixes: str) -> None:
+    def __init__(self, inner: Any, *prefixes: str, reach: bool = True) -> None:
         self._inner = inner
         self._prefixes = prefixes
+        self._reach = reach
         self._lost: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
@@ -159,6 +161,9 @@ class LosingFirstResponse:
             return method
 
         def lose_first(**params: Any) -> Any:
+            if name not in self._lost and not self._reach:
+                self._lost.add(name)
+                raise ConnectionClosedError(endpoint_url="https://cognito-idp.local")
             response = method(**params)
             if name not in self._lost:
                 self._lost.add(name)

@@ -88,7 +88,7 @@ V1 = """
           ALL: {CSS: ".banner-customizable {padding: 10px;}", ImageFile: logo.png}
           web: {CSS: ".label-customizable {font-weight: 400;}"}
         client_secrets:
-          backend: {rotate_after: 90d, overlap: 7d}
+          backend: {value: given_backend_secret_value_iam1, overlap: 7d}
     """
 # The hosted UI logo ui_customization sends (a PNG, by its signature), next to the files.
 LOGO = b"\x89PNG\r\n\x1a\n" + b"iam-policy logo" * 8

@@ -1,14 +1,15 @@
 """App client secrets rotated without replacing the client (kinds/client_secret.py,
-standin/client_secrets.py): apply then a clean plan, rotations due by the clock (the
-planner's ``client_secret.now`` and the stand-in's ``client_secrets.now`` moved
-together), the overlap, a secret added outside poolsync, a given value recorded by
-fingerprint, export, the minimal reads, the stand-in's refusals, the offline rules, and
-no secret value in any output."""
+standin/client_secrets.py): apply then a clean plan, a new value added and recorded by
+fingerprint and id, the overlap by the clock (the planner's ``client_secret.now`` and
+the stand-in's ``client_secrets.now`` moved together), a secret added outside poolsync,
+export, the minimal reads, the stand-in's refusals, the offline rules, and no secret
+value in any output."""
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ from tests.conftest import pool_id as _pool_id
 
 WEB_SECRET = "given_web_secret_value_aaaa1111"
 NEW_WEB_SECRET = "given_web_secret_value_bbbb2222"
+BACKEND_SECRET = "given_backend_secret_value_cccc3333"
 
 POOL = """
     version: 1
@@ -44,10 +46,9 @@ POOL = """
           backend: {GenerateSecret: true}
           web: {GenerateSecret: true}
         client_secrets:
-          backend: {rotate_after: 90d, overlap: 7d}
+          backend: {value: "${env:BACKEND_SECRET}", overlap: 7d}
           web: {value: "${env:WEB_SECRET}", overlap: 7d}
 """
-ROTATED_ONLY = POOL.replace('          web: {value: "${env:WEB_SECRET}", overlap: 7d}\n', "")
 WITHOUT = POOL.split("        client_secrets:")[0]
 
 
@@ -73,6 +74,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 @pytest.fixture(autouse=True)
 def web_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEB_SECRET", WEB_SECRET)
+    monkeypatch.setenv("BACKEND_SECRET", BACKEND_SECRET)
 
 
 def _secrets(session: AwsSession, name: str) -> list[dict[str, Any]]:
@@ -110,83 +112,29 @@ def _value_alone(session: AwsSession, write: Callable[..., str], clock: Clock) -
 def test_apply_then_plan_is_clean(session: AwsSession, write: Callable[..., str]) -> None:
     path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
-    # The new confidential client keeps its one secret until it is due; the file's value
-    # is added next to the other new client's own.
-    assert len(_secrets(session, "backend")) == 1
+    # The file's value is added next to each new client's own secret, and recorded with
+    # the id Cognito gave it.
+    assert len(_secrets(session, "backend")) == 2
     assert len(_secrets(session, "web")) == 2
     assert WEB_SECRET in _values(session, "web")
     tags = _boto(session).describe_user_pool(UserPoolId=_pool_id(session))["UserPool"][
         "UserPoolTags"]
-    assert tags["poolsync:client_secret:web"].startswith("scrypt:")
+    fingerprint, secret_id = tags["poolsync:client_secret:web"].split(" ")
+    assert fingerprint.startswith("scrypt:")
+    assert secret_id == _secrets(session, "web")[-1]["ClientSecretId"]
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
 
 
-def test_a_due_rotation_adds_then_the_overlap_deletes_the_old_secret_keeping_the_client(
-        session: AwsSession, write: Callable[..., str], clock: Clock,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(ROTATED_ONLY)
-    assert _cli(session, "apply", path, "--yes") == 0
-    client_id = _client_id(session, "backend")
-    [original] = _secrets(session, "backend")
-    clock.forward(89)
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0  # not due yet
-    clock.forward(91)
-    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
-    assert obj["action"] == "update" and obj["calls"] == ["AddUserPoolClientSecret"]
-    assert "more than rotate_after ago" in obj["reason"]
-    before = len(boto_cognito(session).calls)
-    assert _cli(session, "apply", path, "--yes") == 0  # read back: converged
-    assert _writes(session, before) == ["AddUserPoolClientSecret"]
-    oldest, _ = _secrets(session, "backend")
-    assert oldest["ClientSecretId"] == original["ClientSecretId"]
-    clock.forward(95)  # the new one is 4 days old: within the overlap
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
-    clock.forward(98.5)
-    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
-    assert obj["calls"] == ["DeleteUserPoolClientSecret"]
-    assert _cli(session, "drift", path) == 2
-    assert _cli(session, "apply", path, "--yes") == 0
-    [left] = _secrets(session, "backend")
-    assert left["ClientSecretId"] != original["ClientSecretId"]
-    assert _client_id(session, "backend") == client_id  # never replaced
-    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+def test_an_overlap_shorter_than_a_minute_is_refused(
+        write: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The old secret goes in a later run than the add: apply reads the pool back as
+    planned, and a client created in the same run has its own secret, whose id no plan
+    can know (an overlap of 0d made apply report "did not converge")."""
+    from poolsync.cli import run
 
-
-def test_a_due_rotation_waits_while_two_secrets_overlap(
-        session: AwsSession, write: Callable[..., str], clock: Clock,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(ROTATED_ONLY.replace("rotate_after: 90d, overlap: 7d",
-                                      "rotate_after: 10d, overlap: 5d"))
-    assert _cli(session, "apply", path, "--yes") == 0
-    boto = _boto(session)
-    clock.forward(9)
-    boto.add_user_pool_client_secret(UserPoolId=_pool_id(session),
-                                     ClientId=_client_id(session, "backend"))
-    clock.forward(13)  # the original is due (13 days), the newer 4 days old
-    plan = _plan_json(session, path, capsys)
-    obj = _object(plan, "app/client_secrets/backend")
-    assert obj["action"] == "no-op"
-    assert any("is deleted once the newer is older than overlap" in n for n in obj["notes"])
-    assert not any("rotation is due" in n for n in obj["notes"])  # the newest is 4 days old
-    clock.forward(20)  # the newer is 11 days old: past the overlap and due itself
-    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
-    assert obj["calls"] == ["DeleteUserPoolClientSecret", "AddUserPoolClientSecret"]
-    assert _cli(session, "apply", path, "--yes") == 0
-    assert len(_secrets(session, "backend")) == 2
-
-
-def test_overlap_zero_deletes_the_old_secret_in_the_same_run(
-        session: AwsSession, write: Callable[..., str], clock: Clock,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(ROTATED_ONLY.replace("overlap: 7d", "overlap: 0d"))
-    assert _cli(session, "apply", path, "--yes") == 0
-    [original] = _secrets(session, "backend")
-    clock.forward(91)
-    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
-    assert obj["calls"] == ["AddUserPoolClientSecret", "DeleteUserPoolClientSecret"]
-    assert _cli(session, "apply", path, "--yes") == 0
-    [left] = _secrets(session, "backend")
-    assert left["ClientSecretId"] != original["ClientSecretId"]
+    assert run(["validate", write(POOL.replace("overlap: 7d", "overlap: 0d"))]) == 1
+    err = capsys.readouterr().err
+    assert "pools.app.client_secrets.backend.overlap: overlap must be at least 1m" in err
 
 
 # --------------------------------------------------------------------------- a given value
@@ -241,7 +189,7 @@ def test_a_replaced_pool_gets_the_value_again(session: AwsSession, write: Callab
     assert _cli(session, "apply", path, "--yes", "--allow-replace", "app") == 0
     assert _pool_id(session) != old
     assert WEB_SECRET in _values(session, "web")
-    assert len(_secrets(session, "backend")) == 1
+    assert BACKEND_SECRET in _values(session, "backend")
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
 
 
@@ -251,26 +199,27 @@ def test_a_replaced_pool_gets_the_value_again(session: AwsSession, write: Callab
 def test_a_secret_added_outside_poolsync_is_shown_and_goes_after_the_overlap(
         session: AwsSession, write: Callable[..., str], clock: Clock,
         capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(ROTATED_ONLY)
-    assert _cli(session, "apply", path, "--yes") == 0
-    [original] = _secrets(session, "backend")
+    path = _value_alone(session, write, clock)
+    [original] = _secrets(session, "web")
     _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
-                                               ClientId=_client_id(session, "backend"))
-    obj = _object(_plan_json(session, path, capsys, "-v"), "app/client_secrets/backend")
+                                               ClientId=_client_id(session, "web"))
+    added = next(s for s in _secrets(session, "web")
+                 if s["ClientSecretId"] != original["ClientSecretId"])
+    obj = _object(_plan_json(session, path, capsys, "-v"), "app/client_secrets/web")
     assert obj["action"] == "no-op"
-    assert any(original["ClientSecretId"] in n for n in obj["notes"])
-    clock.forward(8)
+    assert any(added["ClientSecretId"] in n for n in obj["notes"])
+    clock.forward(16)  # the one added outside (at day 8) is past the overlap
     assert _cli(session, "drift", path) == 2
     assert _cli(session, "apply", path, "--yes") == 0
-    assert original["ClientSecretId"] not in [s["ClientSecretId"]
-                                              for s in _secrets(session, "backend")]
+    assert [s["ClientSecretId"] for s in _secrets(session, "web")] == [
+        original["ClientSecretId"]]
 
 
 def test_clients_the_file_does_not_name_keep_their_secrets(
         session: AwsSession, write: Callable[..., str], clock: Clock) -> None:
-    path = write(ROTATED_ONLY.replace("          web: {GenerateSecret: true}\n",
-                                      "          web: {GenerateSecret: true}\n"
-                                      "          other: {GenerateSecret: true}\n"))
+    path = write(POOL.replace("          web: {GenerateSecret: true}\n",
+                              "          web: {GenerateSecret: true}\n"
+                              "          other: {GenerateSecret: true}\n"))
     assert _cli(session, "apply", path, "--yes") == 0
     _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
                                                ClientId=_client_id(session, "other"))
@@ -278,6 +227,9 @@ def test_clients_the_file_does_not_name_keep_their_secrets(
     assert _cli(session, "apply", path, "--yes") == 0
     assert len(_secrets(session, "other")) == 2  # not managed: neither rotated nor pruned
     assert len(_secrets(session, "web")) == 1
+    _boto(session).add_user_pool_client_secret(UserPoolId=_pool_id(session),
+                                               ClientId=_client_id(session, "backend"))
+    clock.forward(200)
     assert _cli(session, "apply", write(WITHOUT, "without.yaml"), "--yes") == 0
     assert len(_secrets(session, "backend")) == 2  # a file without the key leaves them
 
@@ -314,7 +266,7 @@ def test_the_minimal_reads(session: AwsSession, write: Callable[..., str]) -> No
         pools:
           app:
             client_secrets:
-              backend: {rotate_after: 90d, overlap: 7d}
+              backend: {value: "${env:BACKEND_SECRET}", overlap: 7d}
               web: {value: "${env:WEB_SECRET}", overlap: 7d}
     """, "only.yaml")
     assert _plan_reads(session, only) == Counter({**pool, "ListUserPoolClients": 1,
@@ -337,8 +289,8 @@ def test_a_live_public_client_is_refused_at_plan_time(
         pools:
           app:
             client_secrets:
-              web: {rotate_after: 30d, overlap: 1d}
-              nosuch: {rotate_after: 30d, overlap: 1d}
+              web: {value: "${env:WEB_SECRET}", overlap: 1d}
+              nosuch: {value: "${env:WEB_SECRET}", overlap: 1d}
     """, "secrets.yaml")
     plan = _plan_json(session, secrets_only, capsys)
     web = _object(plan, "app/client_secrets/web")
@@ -356,24 +308,21 @@ def test_a_live_public_client_is_refused_at_plan_time(
 
 @pytest.mark.parametrize(("body", "message", "where"), [
     ("clients: {web: {GenerateSecret: true}}\n"
-     "        client_secrets: {web: {rotate_after: 30d, value: '${env:WEB_SECRET}', overlap: 1d}}",
-     "give rotate_after (Cognito generates each new secret) or value (the file gives it), "
-     "not both", ":6:"),
+     "        client_secrets: {web: {rotate_after: 30d, overlap: 1d}}",
+     "rotate_after is not supported: Cognito returns a secret it generates only to the "
+     "call that adds it", ":6:"),
     ("clients: {web: {GenerateSecret: true}}\n"
      "        client_secrets: {web: {overlap: 1d}}",
-     "not neither", ":6:"),
-    ("clients: {web: {GenerateSecret: true}}\n"
-     "        client_secrets: {web: {rotate_after: 1d, overlap: 2d}}",
-     "rotate_after must be longer than overlap", ":6:"),
+     "give value: the secret to add", ":6:"),
     ("clients: {web: {}}\n"
-     "        client_secrets: {web: {rotate_after: 30d, overlap: 1d}}",
+     "        client_secrets: {web: {value: '${env:WEB_SECRET}', overlap: 1d}}",
      "the app client 'web' has no secret", ":6:"),
     ("clients: {web: {ClientSecret: '${env:WEB_SECRET}'}}\n"
-     "        client_secrets: {web: {rotate_after: 30d, overlap: 1d}}",
+     "        client_secrets: {web: {value: '${env:WEB_SECRET}', overlap: 1d}}",
      "clients.web.ClientSecret is the client's create-time secret", ":5:"),
-    ("client_secrets: {web: {rotate_after: 3 months, overlap: 1d}}",
+    ("client_secrets: {web: {value: '${env:WEB_SECRET}', overlap: 3 months}}",
      "must be a duration such as 90d, 12h or 30m", ":5:"),
-    ("client_secrets: {web: {rotate_after: 30d}}",
+    ("client_secrets: {web: {value: '${env:WEB_SECRET}'}}",
      'missing required key "overlap"', ":5:"),
 ])
 def test_the_offline_rules(body: str, message: str, where: str, write: Callable[..., str],
@@ -481,9 +430,9 @@ def test_no_generated_or_given_value_in_any_output(
         session: AwsSession, write: Callable[..., str], clock: Clock, tmp_path: Any,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture) -> None:
-    """A rotation Cognito generates (AddUserPoolClientSecret answers ClientSecretValue)
-    and one the file gives, planned, applied and drifted in every format, ``--debug``
-    included: no value shows, and botocore's log really ran."""
+    """Given values, added and rotated, planned, applied and drifted in every format,
+    ``--debug`` included: no value shows, and botocore's log really ran. (Cognito
+    answers a given secret's add without its value: botocore ClientSecretValue.)"""
     path = write(POOL)
     outputs: list[str] = []
 
@@ -506,32 +455,29 @@ def test_no_generated_or_given_value_in_any_output(
     run("--debug", "apply", path, "--yes", "-o", "json")
     run("--debug", "export", "--region", REGION, "--all")
     values = [*_values(session, "backend"), *_values(session, "web"), WEB_SECRET,
-              NEW_WEB_SECRET]
-    generated = _values(session, "backend")[-1]
-    assert generated not in (WEB_SECRET, NEW_WEB_SECRET) and len(values) == 4
+              NEW_WEB_SECRET, BACKEND_SECRET]
+    assert NEW_WEB_SECRET in _values(session, "web")
     logged = "\n".join(outputs)
     assert "AddUserPoolClientSecret" in logged and "Response body" in logged
-    assert '"ClientSecretValue": "(sensitive)"' in logged  # redacted in the body
     _assert_hidden(logged, values)
     _assert_hidden((tmp_path / "plan.json").read_text(), values)
 
 
 def test_apply_keeps_no_response_value(session: AwsSession, write: Callable[..., str],
-                                       clock: Clock) -> None:
-    """The engine drops AddUserPoolClientSecret's answer: the apply result and the
-    recorded calls hold ids, never a generated value."""
+                                       clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine drops AddUserPoolClientSecret's answer: what apply reports holds ids,
+    never a secret."""
     from poolsync import engine
 
-    path = write(ROTATED_ONLY)
-    assert _cli(session, "apply", path, "--yes") == 0
-    clock.forward(100)
-    config = engine.load([path], {})
+    path = _value_alone(session, write, clock)
+    monkeypatch.setenv("WEB_SECRET", NEW_WEB_SECRET)
+    config = engine.load([path], dict(os.environ))
     plan = engine.plan(config, session)
     result = engine.execute(plan, session, config=config)
-    generated = _values(session, "backend")[-1]
-    assert ("app/client_secrets/backend", "AddUserPoolClientSecret") in result.applied
-    assert generated not in repr(vars(result))
-    assert generated not in repr(boto_cognito(session).calls)
+    assert ("app/client_secrets/web", "AddUserPoolClientSecret") in result.applied
+    assert NEW_WEB_SECRET in _values(session, "web")
+    # (The plan it carries holds the request, as planned: masked wherever it is shown.)
+    assert NEW_WEB_SECRET not in repr({k: v for k, v in vars(result).items() if k != "plan"})
 
 
 # --------------------------------------------------------------------------- the planner
@@ -571,15 +517,24 @@ def test_a_replaced_pool_records_the_value_on_the_new_pool() -> None:
 
 
 def test_the_planner_reads_its_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overlap runs on the planner's clock: the older secret goes once the newer
+    one is older than overlap."""
     created = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
-    found = {"web": [{"ClientSecretId": "c--1", "ClientSecretCreateDate": created}]}
-    ctx = _context({"web": {"rotate_after": "12h", "overlap": "1h"}}, found, {"web": "c"})
-    monkeypatch.setattr(client_secret, "now", lambda: created + datetime.timedelta(hours=11))
+    later = created + datetime.timedelta(hours=1)
+    found = {"web": [{"ClientSecretId": "c--1", "ClientSecretCreateDate": created},
+                     {"ClientSecretId": "c--2", "ClientSecretCreateDate": later}]}
+    fingerprint = client_secret.identity_provider.fingerprint(
+        WEB_SECRET, client_secret.value_location("app", "web"))
+    ctx = _context({"web": {"value": WEB_SECRET, "overlap": "12h"}}, found, {"web": "c"},
+                   described={"Id": "eu-west-1_abc", "Arn": "arn:aws:cognito-idp:x",
+                              "UserPoolTags": {"poolsync:client_secret:web":
+                                               f"{fingerprint} c--2"}})
+    monkeypatch.setattr(client_secret, "now", lambda: later + datetime.timedelta(hours=11))
     assert [o.action for o in client_secret.plan(ctx)] == [Action.NOOP]
-    monkeypatch.setattr(client_secret, "now", lambda: created + datetime.timedelta(hours=12))
+    monkeypatch.setattr(client_secret, "now", lambda: later + datetime.timedelta(hours=12))
     [obj] = client_secret.plan(ctx)
-    assert [c.operation for c in obj.calls] == ["AddUserPoolClientSecret"]
-    assert obj.calls[0].params == {"UserPoolId": "eu-west-1_abc", "ClientId": "c"}
+    assert [c.operation for c in obj.calls] == ["DeleteUserPoolClientSecret"]
+    assert obj.calls[0].params["ClientSecretId"] == "c--1"
 
 
 def test_read_for_export_lists_every_live_client() -> None:
@@ -663,19 +618,46 @@ def test_a_literal_value_in_the_file_is_never_printed(
 
 
 def test_a_lost_add_answer_is_looked_up_not_sent_again(
-        session: AwsSession, write: Callable[..., str], clock: Clock) -> None:
+        session: AwsSession, write: Callable[..., str], clock: Clock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from poolsync.aws import RetryPolicy
 
-    path = write(ROTATED_ONLY)
-    assert _cli(session, "apply", path, "--yes") == 0
+    path = _value_alone(session, write, clock)
+    monkeypatch.setenv("WEB_SECRET", NEW_WEB_SECRET)
     cognito = boto_cognito(session)
     cognito.retry = RetryPolicy(sleep=lambda seconds: None)
     cognito._client = LosingFirstResponse(cognito._boto(), "add_user_pool_client_secret")
-    clock.forward(100)
     assert _cli(session, "apply", path, "--yes") == 0
     outcomes = [c.outcome for c in cognito.calls if c.operation == "AddUserPoolClientSecret"]
     assert outcomes[-2:] == ["connection", "found"]
-    assert len(_values(session, "backend")) == 2  # one secret added, not two
+    assert _values(session, "web") == [WEB_SECRET, NEW_WEB_SECRET]  # added once
+    assert _recorded_id(session, "web") == _secrets(session, "web")[-1]["ClientSecretId"]
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def test_a_lost_add_on_a_new_client_is_not_taken_for_its_own_secret(
+        session: AwsSession, write: Callable[..., str]) -> None:
+    """A fresh user's break: the look-up took any secret of the last 15 minutes, and a
+    client created in the same run has its own, made moments before; the file's value
+    was never added and every later plan was clean. The look-up now takes the secret
+    that was not there before the add."""
+    from poolsync.aws import RetryPolicy
+
+    cognito = boto_cognito(session)
+    cognito.retry = RetryPolicy(sleep=lambda seconds: None)
+    cognito._client = LosingFirstResponse(cognito._boto(), "add_user_pool_client_secret",
+                                          reach=False)
+    path = write(POOL)
+    assert _cli(session, "apply", path, "--yes") == 0
+    assert WEB_SECRET in _values(session, "web")
+    assert _recorded_id(session, "web") == _secrets(session, "web")[-1]["ClientSecretId"]
+    assert _cli(session, "plan", path, "--detailed-exitcode") == 0
+
+
+def _recorded_id(session: AwsSession, name: str) -> str:
+    tags = _boto(session).describe_user_pool(UserPoolId=_pool_id(session))["UserPool"][
+        "UserPoolTags"]
+    return str(tags[f"poolsync:client_secret:{name}"].split(" ")[1])
 
 
 def test_a_client_name_a_tag_key_cannot_hold_is_recorded_under_its_hash() -> None:
@@ -684,13 +666,12 @@ def test_a_client_name_a_tag_key_cannot_hold_is_recorded_under_its_hash() -> Non
     assert odd.startswith("poolsync:client_secret:sha256-") and "," not in odd
 
 
-@pytest.mark.parametrize("body", ["{rotate_after: 99999999999d, overlap: 7d}",
-                                  "{rotate_after: 90d, overlap: 99999999d}"])
+@pytest.mark.parametrize("body", ['{value: "${env:BACKEND_SECRET}", overlap: 99999999d}'])
 def test_a_duration_beyond_the_calendar_is_a_clear_error(
         body: str, write: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
     from poolsync.cli import run
 
-    path = write(POOL.replace("{rotate_after: 90d, overlap: 7d}", body))
+    path = write(POOL.replace('{value: "${env:BACKEND_SECRET}", overlap: 7d}', body))
     assert run(["validate", path]) == 1
     err = capsys.readouterr().err
     assert "pools.app.client_secrets.backend" in err and "internal error" not in err
@@ -740,9 +721,9 @@ def test_records_beyond_the_pools_50_tags_cannot_be_applied(
     """A fresh user's break: tags of the file plus the poolsync: records of given
     secrets made 51, and the TagResource failed after the secrets were added. The plan
     counts every record (kinds.planning.within_tag_budget) and refuses first."""
-    tags = ", ".join(f"t{i}: v" for i in range(49))  # + the run's own tag + the record
+    tags = ", ".join(f"t{i}: v" for i in range(49))  # + the run's own tag + a record
     path = write(POOL.replace("      app:\n", f"      app:\n        settings: {{UserPoolTags: {{{tags}}}}}\n"))
-    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/web")
+    obj = _object(_plan_json(session, path, capsys), "app/client_secrets/backend")
     assert obj["action"] == "cannot-apply"
     assert "the pool would have 51 tags" in obj["reason"]
     cognito = boto_cognito(session)
@@ -764,9 +745,9 @@ def test_the_stand_in_refuses_a_51st_tag(session: AwsSession, write: Callable[..
 def test_drift_offers_no_export_to_accept_a_rotation(
         session: AwsSession, write: Callable[..., str], clock: Clock,
         capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(ROTATED_ONLY)
+    path = write(POOL)
     assert _cli(session, "apply", path, "--yes") == 0
-    clock.forward(100)
+    clock.forward(100)  # past the overlap: the clients' own secrets are due to go
     capsys.readouterr()
     assert _cli(session, "drift", path) == 2
     out = capsys.readouterr().out
@@ -811,8 +792,7 @@ def test_only_the_records_past_the_fiftieth_tag_cannot_be_applied(
     """48 tags of the file and the run's own make 49: the first client's record fits,
     the second's does not (a fresh user's nit: all were refused)."""
     tags = ", ".join(f"t{i}: v" for i in range(48))
-    body = POOL.replace('          backend: {rotate_after: 90d, overlap: 7d}\n',
-                        '          backend: {value: "${env:WEB_SECRET}", overlap: 7d}\n')
+    body = POOL
     path = write(body.replace("      app:\n", f"      app:\n        settings: {{UserPoolTags: {{{tags}}}}}\n"))
     plan = _plan_json(session, path, capsys)
     assert _object(plan, "app/client_secrets/backend")["action"] == "create"

@@ -58,7 +58,7 @@ KINDS = """
           web: {GenerateSecret: true}
           api: {}
         client_secrets:
-          web: {rotate_after: 90d, overlap: 7d}
+          web: {value: given_web_secret_value_calls1, overlap: 7d}
         managed_login_branding:
           web: {Settings: {categories: {global: {colorSchemeMode: DARK}}}}
         terms:

@@ -214,9 +214,13 @@ class BotoCognito:
 
         method: Callable[..., dict[str, Any]] = getattr(self._boto(), _snake(operation))
         ambiguous = False  # did a failed attempt perhaps reach the server and act?
+        # A client's secrets before an add: one a lost attempt added is the one not
+        # among them (ListUserPoolClientSecrets gives ids, never values).
+        before = (self._secret_ids(params) if operation == "AddUserPoolClientSecret"
+                  else None)
         for attempt in range(1, self.retry.attempts + 1):
             if ambiguous and operation in _CREATES:
-                done = self._already_created(operation, params)
+                done = self._already_created(operation, params, before)
                 if done is not None:  # the lost attempt had acted: do not create twice
                     self.calls.append(CallRecord(operation, dict(params), attempt, "found"))
                     return done
@@ -284,8 +288,8 @@ class BotoCognito:
         """When this region's requests waited: on the pacer and between attempts."""
         return self.pacer.waits.spans() + self.backoffs.spans()
 
-    def _already_created(self, operation: str, params: Mapping[str, Any]
-                         ) -> dict[str, Any] | None:
+    def _already_created(self, operation: str, params: Mapping[str, Any],
+                         before: frozenset[str] | None = None) -> dict[str, Any] | None:
         """Whether the object a create names exists: CreateUserPool has no idempotency
         token, and a create whose response was lost may have acted (issue: no duplicate
         objects). The planner only creates what did not exist, so finding it means the
@@ -320,7 +324,7 @@ class BotoCognito:
                                "ReturnMergedResources": False}, absent=_GONE)
             return {"ManagedLoginBranding": found["ManagedLoginBranding"]} if found else None
         if operation == "AddUserPoolClientSecret":
-            return self._added_secret(pool_id, params)
+            return self._added_secret(pool_id, params, before)
         if operation == "AddCustomAttributes":
             pool = self.describe_user_pool(pool_id) or {}
             have = {a["Name"] for a in pool.get("SchemaAttributes", [])}
@@ -439,15 +443,23 @@ class BotoCognito:
         params = {"UserPoolId": pool_id, "MaxResults": 50}
         return list(self._pages("ListResourceServers", "ResourceServers", params))
 
-    def _added_secret(self, pool_id: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
-        """A client secret the lost attempt added: one created in the last
-        ``ADDED_WITHIN`` (ListUserPoolClientSecrets gives ids and dates, never values).
-        poolsync adds at most one secret per client per run, and a rotation is due
-        only after days (kinds/client_secret.py): a secret that new is this run's. Its
-        value, which Cognito returns only to the add, is not needed: poolsync never
-        keeps it."""
+    def _secret_ids(self, params: Mapping[str, Any]) -> frozenset[str]:
+        return frozenset(str(s.get("ClientSecretId")) for s in self.pages(
+            "ListUserPoolClientSecrets", "ClientSecrets",
+            {"UserPoolId": params["UserPoolId"], "ClientId": params["ClientId"]}))
+
+    def _added_secret(self, pool_id: str, params: Mapping[str, Any],
+                      before: frozenset[str] | None) -> dict[str, Any] | None:
+        """The client secret the lost attempt added: the one not among ``before``, the
+        client's secrets listed right before the first attempt (a client created in the
+        same run has its own, made moments earlier: no date tells them apart). Without
+        that list, one created in the last ``ADDED_WITHIN``. Its value, which Cognito
+        returns only to the add, is not needed: poolsync never keeps it."""
         secrets = self.pages("ListUserPoolClientSecrets", "ClientSecrets",
                              {"UserPoolId": pool_id, "ClientId": params["ClientId"]})
+        if before is not None:
+            new = [s for s in secrets if str(s.get("ClientSecretId")) not in before]
+            return {"ClientSecretDescriptor": new[-1]} if new else None
         now = dt.datetime.now(dt.UTC)
         for secret in secrets:
             created = secret.get("ClientSecretCreateDate")

@@ -27,7 +27,7 @@ from poolsync.errors import (
     SafetyRefusal,
 )
 from poolsync.kinds import parts, readers
-from poolsync.kinds.base import LiveChildren, client_placeholder
+from poolsync.kinds.base import LiveChildren, client_placeholder, secret_id_placeholder
 from poolsync.kinds.client import read_all as read_all_clients
 from poolsync.kinds.client import unique_ids as unique_client_ids
 from poolsync.kinds.identity_provider import written_secrets
@@ -912,6 +912,11 @@ class _PoolApply:
         if call.operation == "CreateUserPoolClient":
             made = response["UserPoolClient"]
             self.resolved[client_placeholder(str(made["ClientName"]))] = str(made["ClientId"])
+        if call.operation == "AddUserPoolClientSecret":
+            added = response.get("ClientSecretDescriptor") or {}
+            if added.get("ClientSecretId"):
+                key = secret_id_placeholder(str(call.params["ClientId"]))
+                self.resolved[key] = str(added["ClientSecretId"])
         if call.operation == "CreateUserPoolClient" and self.own is None:
             self.new_clients.append((address, response["UserPoolClient"]))
         elif call.operation == "CreateUserPool":
@@ -1214,8 +1219,9 @@ def _is_removal(obj: Any) -> bool:
 
 def _resolve(call: ApiCall, created: Mapping[str, str]) -> ApiCall:
     """Put the id and ARN of the pool created earlier in this run where the plan said
-    POOL_ID and POOL_ARN, and the id of each app client created earlier in this run where
-    it said ``kinds.base.client_placeholder(NAME)``."""
+    POOL_ID and POOL_ARN, the id of each app client created earlier in this run where
+    it said ``kinds.base.client_placeholder(NAME)``, and the id of each client secret
+    added earlier in this run where it said ``kinds.base.secret_id_placeholder``."""
     if not created:
         return call
     return replace(call, params=_substitute(call.params, created))
@@ -1223,7 +1229,13 @@ def _resolve(call: ApiCall, created: Mapping[str, str]) -> ApiCall:
 
 def _substitute(value: Any, created: Mapping[str, str]) -> Any:
     if isinstance(value, str):
-        return created.get(value, value)
+        if value in created:
+            return created[value]
+        if "${poolsync:" in value:  # a placeholder inside a value (a secret's record tag)
+            # The longest first: a secret's placeholder may hold a client's.
+            for key in sorted(created, key=len, reverse=True):
+                value = value.replace(key, created[key])
+        return value
     if isinstance(value, Mapping):
         return {k: _substitute(v, created) for k, v in value.items()}
     if isinstance(value, list):

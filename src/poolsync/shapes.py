@@ -33,7 +33,7 @@ from typing import Any
 import botocore.session
 from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
 
-from poolsync.kinds.base import CLIENT_ID_PREFIX
+from poolsync.kinds.base import CLIENT_ID_PREFIX, SECRET_ID_PREFIX
 from poolsync.model import POOL_ARN, POOL_ID
 
 SERVICE = "cognito-idp"
@@ -608,6 +608,23 @@ class _NewPool(_Node):
             self.real.check(value, path, out)
 
 
+class _RecordedSecret(_Node):
+    """A tag value that ends with ``kinds.base.secret_id_placeholder(CLIENT)`` (a client
+    secret's record: kinds/client_secret.py): apply puts the ClientSecretId of the
+    secret it adds in its place, ``<client-id>--<epoch>`` (botocore
+    ClientSecretDescriptorType), so the value is checked with such an id there."""
+
+    __slots__ = ("real",)
+
+    def __init__(self, real: _Node) -> None:
+        self.real = real
+
+    def check(self, value: Any, path: str, out: list[str]) -> None:
+        if isinstance(value, str) and SECRET_ID_PREFIX in value:
+            value = value[:value.index(SECRET_ID_PREFIX)] + "c0--1700000000000"
+        self.real.check(value, path, out)
+
+
 # --------------------------------------------------------------------------- compiling
 
 
@@ -643,6 +660,8 @@ class _Compiler:
             node = _Map(shape, self.node(shape.key), self.node(shape.value))
         else:
             node = _scalar(shape)
+            if shape.name == "TagValueType":
+                node = _RecordedSecret(node)
         self.nodes[shape.name] = node
         return node
 

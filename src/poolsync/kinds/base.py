@@ -110,6 +110,17 @@ class CollectionSpec:
 CLIENT_ID_PREFIX = "${poolsync:client-id:"
 
 
+SECRET_ID_PREFIX = "${poolsync:secret-id:"
+
+
+def secret_id_placeholder(client_id: str) -> str:
+    """What a planned request says for the ClientSecretId of the secret the same run
+    adds to the client ``client_id`` (as planned: a live id, or a client_placeholder);
+    apply puts the id AddUserPoolClientSecret returned in its place
+    (``engine._resolve``)."""
+    return f"{SECRET_ID_PREFIX}{client_id}}}"
+
+
 def client_placeholder(name: str) -> str:
     """What a planned request says for the id of the app client ``name`` when the same
     run creates (or re-creates) it; apply puts the id CreateUserPoolClient returned in

@@ -5,36 +5,39 @@ section 5.6).
 The file writes ``client_secrets``, keyed by app client name::
 
     client_secrets:
-      backend: {rotate_after: 90d, overlap: 7d}           # Cognito generates each new one
-      web: {value: "${env:WEB_SECRET}", overlap: 7d}      # the file gives the new one
+      web: {value: "${env:WEB_SECRET}", overlap: 7d}
 
 Before these operations, a client's secret changed only with the client (GenerateSecret
 and ClientSecret are create-only: a new client, a new id). A client now has one or two
 secrets (botocore AddUserPoolClientSecret: "up to 2 active secrets per app client for
 zero-downtime credential rotation"); ListUserPoolClientSecrets gives each one's id and
-creation date, never its value. Planning is stateless, from those dates and a clock:
+creation date, never its value. A rotation is declared by giving a new value (the
+secret store the applications read changes, and so does ``${env:...}``):
 
-- rotation is due when the newest secret is older than ``rotate_after``, or, with
-  ``value``, when the value's fingerprint is not the one the pool's
+- a rotation is due when the value's fingerprint is not the one the pool's
   ``poolsync:client_secret:<client>`` tag records (the value last added: values are
-  never returned, so poolsync keeps a fingerprint, as for Apple's private key);
-- a due rotation adds a secret (AddUserPoolClientSecret, the file's value or one Cognito
-  generates) and, with ``value``, records its fingerprint (TagResource);
-- with two secrets, once the newer is older than ``overlap``, the older is deleted
-  (DeleteUserPoolClientSecret); while the newer is within ``overlap``, a due rotation
-  waits (there can be no third secret). ``overlap: 0d`` deletes the old secret in the
-  same run as the add.
+  never returned, so poolsync keeps a fingerprint, as for Apple's private key), or when
+  the secret it recorded is gone (deleted outside poolsync);
+- a due rotation adds the value (AddUserPoolClientSecret) and records its fingerprint
+  and the ClientSecretId Cognito gave it (TagResource; apply fills the id in from the
+  add's answer), so the file's secret is known exactly, whatever else is added;
+- with two secrets, once the newer is older than ``overlap``, every secret but the
+  file's is deleted (DeleteUserPoolClientSecret), by the first apply after that; while
+  the newer is within ``overlap``, a due rotation waits (there can be no third
+  secret). ``overlap`` is at least a minute (``MIN_OVERLAP``).
+
+Secrets Cognito generates are not rotated: Cognito returns a generated value only to
+the call that adds it (botocore ClientSecretDescriptorType.ClientSecretValue) and
+poolsync keeps no secret, so the applications could not get the new secret before the
+old one is deleted. ``rotate_after`` (an earlier design) is refused for that reason.
 
 "Now" is ``now()``, this module's clock (UTC): the planner itself stays pure, and tests
 move the clock. A plan is therefore a plan at the moment it was made: a rotation that
 becomes due between plan and a pinned apply refuses the pin, as any live change does.
 
 Values are never printed, logged, exported or stored: a request's ``ClientSecret`` is
-masked like every secret (logs.SECRET_KEYS), AddUserPoolClientSecret's
-``ClientSecretValue`` (a generated secret) is redacted from the ``--debug`` log
-(logs.SECRET_KEYS) and dropped by apply (engine keeps no response but a create's).
-A generated secret is read from Cognito by whoever needs it (the console,
-DescribeUserPoolClient).
+masked like every secret (logs.SECRET_KEYS), an answer's ``ClientSecretValue`` is
+redacted from the ``--debug`` log (logs.SECRET_KEYS) and dropped by apply.
 
 Export neither reads nor writes ``client_secrets`` (``Kind.exported`` False): the
 rotation policy is not stored in Cognito, and values are never exported; so
@@ -53,7 +56,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from poolsync.kinds import identity_provider
-from poolsync.kinds.base import CLIENT_ID_PREFIX, ExportContext, Kind, PlanContext
+from poolsync.kinds.base import (
+    CLIENT_ID_PREFIX,
+    ExportContext,
+    Kind,
+    PlanContext,
+    secret_id_placeholder,
+)
 from poolsync.kinds.common import map_schema, record_tag_key, ref, tag_call, written_entries
 from poolsync.model import (
     MISSING,
@@ -77,6 +86,10 @@ MAX_SECRETS = 2
 DURATION = re.compile(r"^([0-9]{1,5})([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 NEW = "(added by this run)"
+# The old secret outlives the run that adds the new one: apply reads the pool back and
+# must find it as planned (a client created in the same run has its own secret, whose
+# id no plan can know, so it can only go in a later run).
+MIN_OVERLAP = datetime.timedelta(minutes=1)
 OWN = "(the client's own)"
 
 
@@ -177,18 +190,18 @@ def plan_client(ctx: PlanContext, name: str, policy: Mapping[str, Any],
                           f"no app client named {name!r} in the pool or the file",
                           where=(KEY, name))
     overlap = parse_duration(policy.get("overlap"))
-    rotate_after = parse_duration(policy.get("rotate_after"))
     value = policy.get("value")
-    if overlap is None or (rotate_after is None) == (value is None):
+    if (overlap is None or overlap < MIN_OVERLAP or value is None
+            or "rotate_after" in policy):
         return ObjectPlan(address, OBJECT_KIND, Action.CANNOT_APPLY,
-                          "give overlap and one of rotate_after or value", where=(KEY, name))
-    given = str(value) if value is not None else None
+                          "give value and an overlap of at least 1m", where=(KEY, name))
+    given = str(value)
     if client_id.startswith(CLIENT_ID_PREFIX) or ctx.pool_id == POOL_ID:
-        return _new_client(ctx, address, name, client_id, given, moment)
+        return _new_client(ctx, address, name, client_id, given)
     secrets = list((ctx.found or {}).get(name) or [])
     if not secrets:
         return _public(address, name)
-    due = _due(ctx, name, secrets, moment, rotate_after, given)
+    due = _due(ctx, name, secrets, given)
     return _rotation(ctx, address, name, client_id, secrets, moment, overlap, due, given)
 
 
@@ -203,15 +216,11 @@ def _public(address: str, name: str) -> ObjectPlan:
 
 
 def _new_client(ctx: PlanContext, address: str, name: str, client_id: str,
-                given: str | None, moment: datetime.datetime) -> ObjectPlan:
-    """A client this run creates (or re-creates) starts with one secret, its own: a
-    rotation is due ``rotate_after`` from now, so nothing is planned; with ``value``,
-    the value is added next to it, and the client's own secret goes after ``overlap``."""
-    if given is None:
-        return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=(
-            f"the app client {name!r} is created in this run with one secret (its own); "
-            "it is rotated once it is older than rotate_after",))
-    calls = (_add(ctx, client_id, given), _record(ctx, name, given, moment))
+                given: str) -> ObjectPlan:
+    """A client this run creates (or re-creates) starts with one secret, its own (which
+    Cognito generates): the file's value is added next to it, and the client's own
+    secret goes after ``overlap``."""
+    calls = (_add(ctx, client_id, given), _record(ctx, name, given, client_id))
     changes = (FieldChange(("secrets",), MISSING, [OWN, NEW]),
                FieldChange(("value",), MISSING, "(new)", sensitive=True))
     return ObjectPlan(address, OBJECT_KIND, Action.CREATE,
@@ -220,32 +229,24 @@ def _new_client(ctx: PlanContext, address: str, name: str, client_id: str,
 
 
 def _due(ctx: PlanContext, name: str, secrets: Sequence[Mapping[str, Any]],
-         moment: datetime.datetime, rotate_after: datetime.timedelta | None,
-         given: str | None) -> str:
+         given: str) -> str:
     """Why a rotation is due, or "" when it is not."""
-    if given is not None:
-        recorded, _ = _recorded(ctx, name)
-        if not identity_provider.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
-            return ("the file gives a new value" if recorded else
-                    "the file's value was never added by poolsync (no recorded fingerprint)")
-        if _file_secret(ctx, name, secrets) is None:
-            return ("the file's secret is no longer in Cognito (deleted outside poolsync): "
-                    "it is added again")
-        return ""
-    assert rotate_after is not None
-    newest = secrets[-1]["ClientSecretCreateDate"]
-    if moment - newest < rotate_after:
-        return ""
-    return f"the newest secret was created {_when(newest)}, more than rotate_after ago"
+    recorded, _, _ = _recorded(ctx, name)
+    if not identity_provider.fingerprint_matches(recorded, given, value_location(ctx.pool, name)):
+        return ("the file gives a new value" if recorded else
+                "the file's value was never added by poolsync (no recorded fingerprint)")
+    if _file_secret(ctx, name, secrets) is None:
+        return ("the file's secret is no longer in Cognito (deleted outside poolsync): "
+                "it is added again")
+    return ""
 
 
 def _rotation(ctx: PlanContext, address: str, name: str, client_id: str,
               secrets: Sequence[Mapping[str, Any]], moment: datetime.datetime,
-              overlap: datetime.timedelta, due: str, given: str | None) -> ObjectPlan:
+              overlap: datetime.timedelta, due: str, given: str) -> ObjectPlan:
     # The secret kept: the file's value (when Cognito still has it), else the newest;
     # the others are deleted once it is older than overlap.
-    newer = (_file_secret(ctx, name, secrets) if given is not None and not due else None
-             ) or secrets[-1]
+    newer = (_file_secret(ctx, name, secrets) if not due else None) or secrets[-1]
     older = [s for s in secrets if s is not newer]
     secrets = [*older, newer]
     ids = [str(s["ClientSecretId"]) for s in secrets]
@@ -271,15 +272,10 @@ def _rotation(ctx: PlanContext, address: str, name: str, client_id: str,
         calls.append(_add(ctx, client_id, given))
         after.append(NEW)
         reasons.append(f"rotation: {due} (AddUserPoolClientSecret)")
-        if given is not None:
-            calls.append(_record(ctx, name, given, moment))
-            recorded, _ = _recorded(ctx, name)
-            changes.append(FieldChange(("value",), "(recorded)" if recorded else MISSING,
-                                       "(new)", sensitive=True))
-        if overlap == datetime.timedelta(0):
-            calls += [_delete(ctx, client_id, s) for s in secrets[len(older):]]
-            after = [NEW]
-            reasons.append("overlap 0: the old secret goes in the same run")
+        calls.append(_record(ctx, name, given, client_id))
+        recorded, _, _ = _recorded(ctx, name)
+        changes.append(FieldChange(("value",), "(recorded)" if recorded else MISSING,
+                                   "(new)", sensitive=True))
     if not calls:
         return ObjectPlan(address, OBJECT_KIND, Action.NOOP, notes=tuple(notes))
     changes.insert(0, FieldChange(("secrets",), ids, after))
@@ -287,34 +283,38 @@ def _rotation(ctx: PlanContext, address: str, name: str, client_id: str,
                       tuple(calls), tuple(notes))
 
 
-# How much earlier than the plan's clock Cognito may date the secret apply adds (the
-# two clocks differ), and how long after it: a run (plan, then apply) takes less. The
-# file's secret is the newest one created in that window after the recorded moment:
-# a client created in the same run has its own secret in it too, made just before.
+# How much earlier than a plan's clock Cognito may date the secret its apply adds (the
+# two clocks differ), and how long after it: a run (plan, then apply) takes less. Only
+# for the records of poolsync versions that kept the plan's moment instead of the
+# secret's id (``_file_secret``).
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 RUN_WINDOW = datetime.timedelta(hours=1)
 
 
-def _recorded(ctx: PlanContext, name: str) -> tuple[str | None, datetime.datetime | None]:
-    """The fingerprint of the value poolsync last added for ``name`` and the moment of
-    the plan that added it, from the pool tag ``<fingerprint> <epoch seconds>`` (a tag
-    of an earlier poolsync holds the fingerprint only: moment None)."""
+def _recorded(ctx: PlanContext, name: str
+              ) -> tuple[str | None, str | None, datetime.datetime | None]:
+    """What the pool tag records of the value poolsync last added for ``name``: its
+    fingerprint, and the ClientSecretId Cognito gave it (``<fingerprint> <id>``); a
+    record of an earlier poolsync has the plan's moment (epoch seconds) instead of the
+    id, or nothing after the fingerprint."""
     tag = ctx.recorded_tags.get(tag_key(name))
     if not tag:
-        return None, None
-    fingerprint, _, epoch = tag.partition(" ")
-    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-              if epoch.isdigit() else None)
-    return fingerprint, moment
+        return None, None, None
+    fingerprint, _, second = tag.partition(" ")
+    if second.isdigit():
+        return fingerprint, None, datetime.datetime.fromtimestamp(int(second), datetime.UTC)
+    return fingerprint, second or None, None
 
 
 def _file_secret(ctx: PlanContext, name: str, secrets: Sequence[Mapping[str, Any]]
                  ) -> Mapping[str, Any] | None:
-    """Which live secret is the file's value: values are never returned, so it is the
-    newest secret created in the run that added it (from the tag's moment less
-    CLOCK_SKEW to RUN_WINDOW after it); None when there is none (deleted outside
-    poolsync). With a tag from before poolsync recorded the moment, the newest."""
-    _, since = _recorded(ctx, name)
+    """Which live secret is the file's value (values are never returned): the one whose
+    ClientSecretId the tag records; None when it is gone (deleted outside poolsync).
+    An earlier poolsync's record: the newest secret created in the run that added it
+    (the recorded moment less CLOCK_SKEW to RUN_WINDOW after it), or the newest."""
+    _, secret_id, since = _recorded(ctx, name)
+    if secret_id is not None:
+        return next((s for s in secrets if s["ClientSecretId"] == secret_id), None)
     if since is None:
         return secrets[-1] if secrets else None
     made = [s for s in secrets
@@ -326,11 +326,9 @@ def _when(moment: datetime.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _add(ctx: PlanContext, client_id: str, given: str | None) -> ApiCall:
-    params = {"UserPoolId": ctx.pool_id, "ClientId": client_id}
-    if given is not None:
-        params["ClientSecret"] = given
-    return ApiCall("AddUserPoolClientSecret", params)
+def _add(ctx: PlanContext, client_id: str, given: str) -> ApiCall:
+    return ApiCall("AddUserPoolClientSecret", {"UserPoolId": ctx.pool_id,
+                                               "ClientId": client_id, "ClientSecret": given})
 
 
 def _delete(ctx: PlanContext, client_id: str, secret: Mapping[str, Any]) -> ApiCall:
@@ -339,16 +337,16 @@ def _delete(ctx: PlanContext, client_id: str, secret: Mapping[str, Any]) -> ApiC
         "ClientSecretId": secret["ClientSecretId"]})
 
 
-def _record(ctx: PlanContext, name: str, given: str, moment: datetime.datetime) -> ApiCall:
+def _record(ctx: PlanContext, name: str, given: str, client_id: str) -> ApiCall:
     """The given value's fingerprint in a ``poolsync:`` pool tag (only user pools are
     taggable: botocore TagResource), as identity_provider.track_private_key records
     Apple's key: scrypt salted with the value's location, never keyed, followed by the
-    plan's moment (epoch seconds), which tells the file's secret from others
-    (``_file_secret``). A pool created
-    in this run (a new one, or a replaced pool's new copy) is named by POOL_ARN
-    (``PlanContext.pool_arn``)."""
+    ClientSecretId of the secret the add makes (``secret_id_placeholder``: apply fills
+    it in from the add's answer), which tells the file's secret from any other
+    (``_file_secret``). A pool created in this run (a new one, or a replaced pool's new
+    copy) is named by POOL_ARN (``PlanContext.pool_arn``)."""
     fingerprint = identity_provider.fingerprint(given, value_location(ctx.pool, name))
-    return tag_call(ctx, {tag_key(name): f"{fingerprint} {int(moment.timestamp())}"})
+    return tag_call(ctx, {tag_key(name): f"{fingerprint} {secret_id_placeholder(client_id)}"})
 
 
 def export(found: Any, ctx: ExportContext) -> None:
@@ -360,23 +358,26 @@ def export(found: Any, ctx: ExportContext) -> None:
 # --------------------------------------------------------------------------- rules
 
 
-def one_way_to_rotate(pool: Any) -> Iterator[Problem]:
-    """Each client gives ``rotate_after`` (Cognito generates the new secret) or
-    ``value`` (the file gives it), not both; and a rotation period longer than the
-    overlap (else the client would always have two secrets)."""
+def value_to_rotate(pool: Any) -> Iterator[Problem]:
+    """Each client gives the ``value`` to add (``${env:NAME}``) and no ``rotate_after``:
+    a secret Cognito generates is returned only to the call that adds it (botocore
+    ClientSecretDescriptorType.ClientSecretValue) and poolsync keeps no secret, so the
+    applications could not get it before the old secret is deleted."""
     for name, policy in written_entries(pool, KEY):
-        at = pool.at(KEY, name)
-        has_rotate, has_value = "rotate_after" in policy, "value" in policy
-        if has_rotate == has_value:
-            yield Problem("give rotate_after (Cognito generates each new secret) or value "
-                          "(the file gives it), not " + ("both" if has_rotate else "neither"),
-                          at)
-            continue
-        rotate_after = parse_duration(policy.get("rotate_after"))
+        if "rotate_after" in policy:
+            yield Problem("rotate_after is not supported: Cognito returns a secret it "
+                          "generates only to the call that adds it, and poolsync keeps no "
+                          "secret, so applications could not get it before the old one is "
+                          "deleted; give the new secret as value: ${env:NAME} (rotate by "
+                          "changing it)", pool.at(KEY, name, "rotate_after"))
+        elif "value" not in policy:
+            yield Problem("give value: the secret to add (${env:NAME}); a new value "
+                          "rotates", pool.at(KEY, name))
         overlap = parse_duration(policy.get("overlap"))
-        if rotate_after is not None and overlap is not None and rotate_after <= overlap:
-            yield Problem("rotate_after must be longer than overlap (a secret is deleted "
-                          "overlap after the next one was added)", (*at, "rotate_after"))
+        if overlap is not None and overlap < MIN_OVERLAP:
+            yield Problem("overlap must be at least 1m: the old secret is deleted by a "
+                          "later run than the one that adds the new secret (apply reads "
+                          "the pool back as planned)", pool.at(KEY, name, "overlap"))
 
 
 def confidential_client(pool: Any) -> Iterator[Problem]:
@@ -415,17 +416,16 @@ def schema(conv: Any) -> dict[str, Any]:
     conv.defs["poolsync.ClientSecretRotation"] = {
         "type": "object",
         "description": "How an app client's secrets rotate (AddUserPoolClientSecret, "
-                       "DeleteUserPoolClientSecret): rotate_after or value, and overlap.",
+                       "DeleteUserPoolClientSecret): the value to add, and overlap.",
         "properties": {
             "rotate_after": duration | {
-                "description": "Add a secret Cognito generates once the newest is older "
-                               "than this."},
+                "description": "Not supported (validate says why): give value."},
             "value": conv.ref(conv.model.shape_for("ClientSecretType")) | {
                 "description": "The secret to add (write ${env:NAME}): added when it "
                                "differs from the one poolsync added last."},
             "overlap": duration | {
                 "description": "How long the old secret stays after a new one was added "
-                               "(0d: removed in the same run)."},
+                               "(at least 1m; it goes at the first apply after that)."},
         },
         "required": ["overlap"],
         "additionalProperties": False,
@@ -442,7 +442,7 @@ KIND = Kind(
               "AddUserPoolClientSecret": "UserPoolClientUpdate",
               "DeleteUserPoolClientSecret": "UserPoolClientUpdate"},
     needs_clients=True, per_client=True,
-    rules=(one_way_to_rotate, confidential_client, no_create_time_secret),
+    rules=(value_to_rotate, confidential_client, no_create_time_secret),
     secret_paths=frozenset({("value",)}), schema=schema,
     exported=False,
 )
