@@ -75,13 +75,18 @@ def test_the_re_exports_are_gone() -> None:
 
 
 def test_rules_lists_the_kinds_rules() -> None:
+    """validate and the planner run the rules each kind declares (Kind.rules and
+    Kind.state_rules), in registry order, then the one rule that reads every kind."""
+    from poolsync.kinds import all_kinds
+
     every, state = rules._rules(), rules._state_rules()
+    assert every == (*(r for k in all_kinds() for r in k.rules), rules.tier_gated_features)
     assert every[0] is settings.required_custom_attribute
-    assert state[1] is mfa.mfa_without_factor
+    assert mfa.mfa_without_factor in state and settings.username_and_alias_attributes in state
     assert set(state) <= set(every)
     assert domain.domain_rules in every
     assert identity_provider.saml_metadata in every
-    assert every[-1] is client.client_names_what_the_file_does_not_define
+    assert client.client_names_what_the_file_does_not_define in every
 
 
 @pytest.mark.parametrize("first", ["poolsync.kinds.settings", "poolsync.kinds.mfa",

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from poolsync.kinds import part_keys, parts
+from poolsync.kinds import part_keys
 from poolsync.model import Path, Problem
 from poolsync.schema import fits
 
@@ -101,10 +101,9 @@ def check_pool(pool: Mapping[str, Any], path: Path) -> list[Problem]:
         parts={key: pool[key] for key in part_keys()
                if pool.get(key) is not None and fits(key, pool[key])},
     )
-    own = tuple(rule for part in parts() for rule in part.rules)
     from poolsync.check.suppress import KEY, section_problems  # poolsync check's section
 
-    return [*(problem for rule in (*_rules(), *own) for problem in rule(view)),
+    return [*(problem for rule in _rules() for problem in rule(view)),
             *section_problems(pool.get(KEY), (*path, KEY))]
 
 
@@ -234,51 +233,20 @@ def _tier_features(pool: _Pool) -> Iterator[_TierFeature]:
 
 @functools.cache
 def _state_rules() -> tuple[_Rule, ...]:
-    """The rules that read several members, run again by the planner on the state after
-    apply (``state_problems``)."""
-    from poolsync.kinds import mfa, settings
+    """The rules ``state_problems`` runs: each kind's ``state_rules`` (kinds.all_kinds()
+    order), then ``tier_gated_features``, which reads every kind."""
+    from poolsync.kinds import all_kinds
 
-    return (
-        settings.username_and_alias_attributes,
-        mfa.mfa_without_factor,
-        mfa.factor_with_mfa_off,
-        mfa.mfa_required_with_passwordless_sign_in,
-        mfa.sms_mfa_without_sms_configuration,
-        mfa.email_mfa_without_developer_email,
-        tier_gated_features,
-        settings.attributes_require_verification_are_auto_verified,
-    )
+    return (*(rule for kind in all_kinds() for rule in kind.state_rules),
+            tier_gated_features)
 
 
 @functools.cache
 def _rules() -> tuple[_Rule, ...]:
-    """Every rule ``check_pool`` runs (golden output shows their problems' order)."""
-    from poolsync.kinds import client, domain, identity_provider, settings
+    """Every rule ``check_pool`` runs, in the order their problems are reported (golden
+    output shows it): each kind's ``rules`` (kinds.all_kinds() order), then
+    ``tier_gated_features``."""
+    from poolsync.kinds import all_kinds
 
-    return (
-        settings.required_custom_attribute,
-        settings.too_many_custom_attributes,
-        settings.custom_attribute_name_length,
-        settings.duplicate_attribute,
-        settings.attribute_constraints,
-        settings.developer_only_name,
-        settings.reserved_tag_keys,
-        settings.tag_key_characters,
-        domain.domain_rules,
-        *_state_rules(),
-        settings.legacy_alias_conflict,
-        settings.pre_token_generation_mismatch,
-        identity_provider.social_provider_name,
-        identity_provider.saml_metadata,
-        client.default_redirect_not_a_callback,
-        client.client_credentials_flow,
-        client.oauth_without_user_pool_client_flag,
-        client.code_or_implicit_without_callback,
-        client.redirect_urls,
-        client.mixed_explicit_auth_flows,
-        client.user_context_data_without_secret,
-        client.generate_secret_with_client_secret,
-        client.token_validity,
-        client.client_names_what_the_file_does_not_define,
-    )
+    return (*(rule for kind in all_kinds() for rule in kind.rules), tier_gated_features)
 

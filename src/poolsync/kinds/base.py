@@ -306,6 +306,9 @@ class Kind:
     exported: bool = True
     per_client: bool = False  # items addressed POOL/key/CLIENT, keyed by client name
     rules: tuple[Callable[[Any], Any], ...] = ()
+    # The rules among ``rules`` that also judge the pool's state after apply, the live
+    # members the file does not write included (rules.state_problems, for the planner).
+    state_rules: tuple[Callable[[Any], Any], ...] = ()
     # Secret-bearing paths below an item (masking, export), e.g. ("ClientSecret",).
     secret_paths: frozenset[tuple[str, ...]] = frozenset()
     # ``schema(conv)``: the pool property ``key`` of the JSON Schema, built by

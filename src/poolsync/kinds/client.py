@@ -763,4 +763,9 @@ def urls(ctx: PlanContext, objects: list[ObjectPlan]) -> list[tuple[str, str]]:
 
 KIND = Kind("clients", "client", plan, OPS.reads, OPS.writes, OPS.category,
             apply_reads=OPS.apply_reads,
-            in_new_pool=in_new_pool, sign_in_urls=urls, removals_last=True, prunes=True)
+            in_new_pool=in_new_pool, sign_in_urls=urls, removals_last=True, prunes=True,
+            rules=(default_redirect_not_a_callback, client_credentials_flow,
+                   oauth_without_user_pool_client_flag, code_or_implicit_without_callback,
+                   redirect_urls, mixed_explicit_auth_flows, user_context_data_without_secret,
+                   generate_secret_with_client_secret, token_validity,
+                   client_names_what_the_file_does_not_define))

@@ -318,4 +318,5 @@ def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
 
 KIND = Kind("domain", "domain", plan, OPS.reads, OPS.writes, OPS.category,
             apply_reads=OPS.apply_reads,
-            in_new_pool=in_new_pool, removals_last=True)
+            in_new_pool=in_new_pool, removals_last=True,
+            rules=(domain_rules,))

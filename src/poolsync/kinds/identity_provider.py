@@ -518,4 +518,5 @@ def check_attributes(ctx: PlanContext, objects: list[ObjectPlan]) -> list[Object
 
 KIND = Kind("identity_providers", "identity_provider", plan, OPS.reads, OPS.writes,
             OPS.category,
-            apply_reads=OPS.apply_reads, in_new_pool=in_new_pool, removals_last=True, prunes=True)
+            apply_reads=OPS.apply_reads, in_new_pool=in_new_pool, removals_last=True, prunes=True,
+            rules=(social_provider_name, saml_metadata))

@@ -384,6 +384,11 @@ def _replaced_mfa(cfg: PoolConfig, view: OwnedView | None, mfa: Mapping[str, Any
     )
 
 
+# In the order their problems are reported; each also judges the state after apply.
+_RULES = (mfa_without_factor, factor_with_mfa_off, mfa_required_with_passwordless_sign_in,
+          sms_mfa_without_sms_configuration, email_mfa_without_developer_email)
+
 KIND = Kind("mfa", "mfa", plan, OPS.reads, OPS.writes, OPS.category,
             apply_reads=OPS.apply_reads,
-            always=True)
+            always=True,
+            rules=_RULES, state_rules=_RULES)

@@ -951,4 +951,11 @@ def _review(ctx: PlanContext, objects: list[ObjectPlan]) -> list[ObjectPlan]:
 # compared, whatever the file writes of it.
 KIND = Kind("settings", "pool", _plan, OPS.reads, OPS.writes, OPS.category,
             apply_reads=OPS.apply_reads,
-            review=_review, always=True)
+            review=_review, always=True,
+            rules=(required_custom_attribute, too_many_custom_attributes,
+                   custom_attribute_name_length, duplicate_attribute, attribute_constraints,
+                   developer_only_name, reserved_tag_keys, tag_key_characters,
+                   username_and_alias_attributes, attributes_require_verification_are_auto_verified,
+                   legacy_alias_conflict, pre_token_generation_mismatch),
+            state_rules=(username_and_alias_attributes,
+                         attributes_require_verification_are_auto_verified))
