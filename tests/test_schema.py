@@ -20,7 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from poolsync import schema
-from poolsync.model import Problem
+from poolsync.model import Problem, render_path
 from poolsync.schema import load_schema, schema_text, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1409,3 +1409,20 @@ def test_the_yaml_1_1_hint_never_quotes_a_secret() -> None:
     data["pools"]["customers-prod"]["groups"]["admins"]["Precedence"] = "1:30"
     [problem] = validate_document(data, secrets=frozenset({"1:30"}))
     assert "1:30" not in problem.message and "90" not in problem.message
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ({"ImageFile": ""}, "ImageFile: must not be empty"),
+    ({"CSS": "a" * 131_073}, "CSS: must be at most 131072 characters (got 131073)"),
+    ({"CSS": 5}, "CSS: expected a string, got an integer"),
+])
+def test_a_nullable_members_message_is_about_the_value_not_null(
+        entry: dict[str, Any], message: str) -> None:
+    """A member that may be null (to remove a logo) reports what is wrong with the value
+    given, not that it is not null."""
+    document = {"version": 1, "region": "eu-west-1", "pools": {"app": {
+        "domain": {"Domain": "nullable-test"}, "ui_customization": {"ALL": entry}}}}
+    messages = [f"{render_path(p.path)}: {p.message}"
+                for p in schema.validate_document(document)]
+    assert any(m.endswith(message) for m in messages), messages
+    assert not any("expected null" in m for m in messages), messages

@@ -379,8 +379,13 @@ def _plain(error: ValidationError) -> _Error:
 
 def _findings(error: ValidationError, secrets: frozenset[str]) -> Iterator[_Finding]:
     if error.context:
-        # oneOf/anyOf: report the branch that got furthest, not every branch's complaint.
-        best = best_match(error.context)
+        # oneOf/anyOf: report the branch that got furthest, not every branch's complaint;
+        # never the null branch of a nullable member when the value is not null (a CSS
+        # too long said "expected null, got a string").
+        branches = [e for e in error.context
+                    if error.instance is None or e.validator_value != "null"
+                    or e.validator != "type"]
+        best = best_match(branches or error.context)
         if best is not None:
             yield from _findings(best, secrets)
             return
