@@ -195,7 +195,11 @@ def test_iam_policy_for_output_reads_only(capsys: pytest.CaptureFixture[str]) ->
     assert run(["iam-policy", "--for", "output"]) == 0
     document = json.loads(capsys.readouterr().out)
     actions = {a for s in document["Statement"] for a in s["Action"]}
-    assert actions == {f"cognito-idp:{op}" for op in iam.READS}
+    assert actions == {f"cognito-idp:{op}" for op in iam.operations("output")}
+    assert actions < {f"cognito-idp:{op}" for op in iam.READS}  # reads only, not all
+    assert not any(a.removeprefix("cognito-idp:").startswith(("Create", "Update", "Delete",
+                                                              "Set", "Add", "Tag"))
+                   for a in actions)
 
 
 # --- apply: the outputs after "Apply complete", and in -o json ----------------------
@@ -383,3 +387,27 @@ def test_output_with_pool_reads_and_prints_only_that_pool(session: AwsSession, w
     described = [c for c in cognito.calls[before:] if c.operation == "DescribeUserPool"]
     assert len(described) == 1
     _run(session, capsys, "output", path, "--pool", "nope", code=1)
+
+
+def test_output_reads_none_of_the_kinds_it_does_not_print(
+        session: AwsSession, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The kinds with their own reads (threat protection here) print no output: output
+    reads only the pools, clients and domain, and its policy grants no more."""
+    path = write("""
+        version: 1
+        region: eu-west-1
+        pools:
+          app:
+            settings: {UserPoolTier: PLUS, UserPoolAddOns: {AdvancedSecurityMode: AUDIT}}
+            clients: {web: {}}
+            risk_configuration:
+              ALL: {CompromisedCredentialsRiskConfiguration: {Actions: {EventAction: BLOCK}}}
+    """)
+    _run(session, capsys, "apply", path, "--yes")
+    cognito = boto_cognito(session)
+    before = len(cognito.calls)
+    _run(session, capsys, "output", path)
+    called = {c.operation for c in cognito.calls[before:]}
+    assert "DescribeRiskConfiguration" not in called
+    assert called <= set(iam.operations("output"))
+    assert "DescribeRiskConfiguration" not in iam.operations("output")

@@ -19,7 +19,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -760,6 +760,9 @@ def output_command(state: State, paths: tuple[str, ...], output: str,
     from poolsync.outputs import from_live, missing_message, render_text
 
     config, session = _load(state, paths, pools=pools), _session(state)
+    # Outputs come from the pools and their clients and domain: the kinds with their own
+    # reads (risk configuration, branding, ...) print nothing here, so they are not read.
+    config = replace(config, pools=tuple(replace(p, parts={}) for p in config.pools))
     with _progress(state, session, output) as progress:
         found = from_live(config, engine.read_live(config, session, progress=progress))
     if output == "json":

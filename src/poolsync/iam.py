@@ -20,8 +20,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from poolsync.kinds import all_kinds, parts
 from poolsync.kinds import operations as kind_operations
-from poolsync.kinds import parts
 
 # --------------------------------------------------------------------------- operations
 #
@@ -52,13 +52,19 @@ WRITES: Final = tuple(dict.fromkeys(op for ops in kind_operations() for op in op
 SMOKE_CALLS: Final = ("AdminCreateUser", "AdminConfirmSignUp", "AdminInitiateAuth",
                       "AdminRespondToAuthChallenge", "AdminGetUser", "AdminDeleteUser")
 
+# The reads only the kinds with their own ``read`` make (kinds.parts()).
+_OWN_READS: Final = frozenset(op for part in parts() for op in part.reads) - frozenset(
+    op for kind in all_kinds() if kind.read is None for op in kind.reads)
+
 USES: Final[Mapping[str, tuple[str, ...]]] = {
     "plan": READS,
     "drift": READS,  # drift is a plan rendered as a report (engine.plan)
     # reads every collection of the pools it exports, not what only the file holds
     "export": tuple(op for op in READS if op not in {
         op for part in parts() if not part.exported for op in part.reads}),
-    "output": READS,  # the reads of a plan (engine.read_live), nothing else
+    # the reads of a plan (engine.read_live) but those of the kinds with their own reads,
+    # which print no output (cli.output_command)
+    "output": tuple(op for op in READS if op not in _OWN_READS),
     "apply": READS + APPLY_READS + WRITES,
     "smoke": READS + SMOKE_CALLS,  # finds the pools as output does (engine.read_live)
 }
