@@ -81,3 +81,22 @@ def test_live_reads_only(session, applied, capsys) -> None:  # type: ignore[no-u
     _live(session, capsys, applied)
     operations = {c.operation for c in cognito.calls[before:]}
     assert operations and all(op.startswith(("Describe", "Get", "List")) for op in operations)
+
+
+def test_a_live_client_configuration_replaces_the_pools(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The client's own configuration (only an IP exception list) is read live and has
+    neither block: the pool-wide blocks do not apply to it (botocore
+    SetRiskConfigurationRequest.ClientId)."""
+    from tests.test_check_rules import CLIENT_OWN_RISK
+
+    path = write(CLIENT_OWN_RISK)
+    assert cli(session, "apply", path, "--yes", "-q") == 0
+    code, out = _live(session, capsys, path, "-o", "json")
+    assert code == 0  # medium findings
+    found = {(f["rule"], f["path"], f["source"]) for f in json.loads(out)["findings"]}
+    assert found == {
+        ("PS-COG-010", "pools.r3.risk_configuration.web."
+         "CompromisedCredentialsRiskConfiguration", "live"),
+        ("PS-COG-011", "pools.r3.risk_configuration.web.AccountTakeoverRiskConfiguration",
+         "live"),
+    }
