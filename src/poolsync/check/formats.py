@@ -12,7 +12,8 @@ github/codeql-action/upload-sarif read): one run; ``tool.driver.rules`` holds ev
 with its id, name, descriptions, help (rationale, origin and the fix as YAML),
 ``helpUri`` and ``properties.security-severity`` (GitHub's severity scale); each
 result its ``ruleId``, ``level``, message, the file relative to the checkout (GitHub
-places results by repository path) with line and column, and a stable
+places results by repository path; outside it an absolute URI without ``uriBaseId``,
+section 3.4.4) with line and column, and a stable
 ``partialFingerprints`` entry (rule, pool and key: a finding keeps its identity when
 lines move). A suppressed finding is a result with a ``suppressions`` entry carrying
 the reason. Files that cannot be checked give a run with
@@ -140,20 +141,22 @@ def sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _uri(file: str) -> str:
-    """A file as a URI reference relative to the checkout (``/`` separated, escaped),
-    or absolute (``file:``) outside it."""
+def artifact_location(file: str) -> dict[str, str]:
+    """A file as a SARIF artifactLocation: a URI reference relative to the checkout
+    (``/`` separated, escaped) against the ``%SRCROOT%`` base, or, outside it, an
+    absolute ``file:`` URI with no base: "If the uri property is an absolute URI, the
+    uriBaseId property SHALL be absent" (SARIF 2.1.0, section 3.4.4)."""
     path = _repository_path(file)
     if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"))
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
 
 
 def _sarif_location(location: Location | None, key: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if location is not None:
         out["physicalLocation"] = {
-            "artifactLocation": {"uri": _uri(location.file), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact_location(location.file),
             "region": {"startLine": location.line, "startColumn": location.column},
         }
     if key is not None:
