@@ -404,6 +404,70 @@ def test_standin_asks_for_mfa_setup_and_checks_the_users_own_totp_key(
     assert verified["Status"] == "SUCCESS"
 
 
+def _long(length: int) -> str:
+    """A password of ``length`` characters with every class."""
+    return "Aa1!" + "a" * (length - 4)
+
+
+def test_standin_takes_passwords_up_to_256_characters_whatever_the_minimum(
+        session: AwsSession) -> None:
+    """PasswordPolicyType.MinimumLength is at most 99 and PasswordType at most 256
+    characters (botocore); moto wanted fewer than 99 (``minimum <= len < 99``)."""
+    boto = _boto(session)
+    pool_id = _pool(boto, Policies={"PasswordPolicy": {"MinimumLength": 99}})
+    client = _client(boto, pool_id, "ALLOW_USER_PASSWORD_AUTH")["ClientId"]
+    for number, length in enumerate((99, 200, 256)):
+        boto.sign_up(ClientId=client, Username=f"u{number}", Password=_long(length))
+    boto.admin_create_user(UserPoolId=pool_id, Username="admin", MessageAction="SUPPRESS",
+                           TemporaryPassword=_long(99))
+    boto.admin_set_user_password(UserPoolId=pool_id, Username="admin", Password=_long(256),
+                                 Permanent=True)
+    boto.admin_confirm_sign_up(UserPoolId=pool_id, Username="u2")
+    signed_in = boto.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "u2", "PASSWORD": _long(256)})
+    assert signed_in["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(Exception) as refused:  # the request's own limit: the model check
+        boto.sign_up(ClientId=client, Username="u9", Password=_long(257))
+    assert _code(refused) == "InvalidParameterException"
+    with pytest.raises(Exception) as refused:
+        boto.sign_up(ClientId=client, Username="u9", Password=_long(98))
+    assert _code(refused) == "InvalidPasswordException"
+    assert "not long enough" in str(refused.value)
+
+
+def test_standin_checks_a_temporary_password_against_the_policy(session: AwsSession) -> None:
+    """botocore AdminCreateUserRequest.TemporaryPassword: "must conform to the password
+    policy"; moto took any."""
+    boto = _boto(session)
+    pool_id = _pool(boto, Policies={"PasswordPolicy": {"MinimumLength": 12}})
+    for weak in ("Aa1!aaaa", "aa1!aaaaaaaaaa", "Aa1aaaaaaaaaaa"):
+        with pytest.raises(Exception) as refused:
+            boto.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS",
+                                   TemporaryPassword=weak)
+        assert _code(refused) == "InvalidPasswordException", weak
+    boto.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS",
+                           TemporaryPassword="Aa1!aaaaaaaa")
+    boto.admin_create_user(UserPoolId=pool_id, Username="v", MessageAction="SUPPRESS")
+
+
+def test_standin_password_rules() -> None:
+    from poolsync.standin.sign_in import password_problem
+
+    assert password_problem({"MinimumLength": 99}, _long(256)) is None
+    assert password_problem({}, "Aa1!aaa") is not None  # 8 when the policy says nothing
+    assert password_problem({"RequireSymbols": False}, "Aa1aaaaa") is None
+    assert password_problem({}, "Aa1 aaaa") is None  # a space inside counts as a symbol
+    assert password_problem({}, "Aa1aaaa ") is not None  # one at the end does not
+
+
+def test_smoke_passes_on_a_pool_that_wants_99_characters(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _applied(local, write, NO_MFA.replace("MinimumLength: 40", "MinimumLength: 99"))
+    code, document, _ = _smoke(local, capsys, path)
+    assert code == 0, document
+    assert _users(local) == {"shop": []}
+
+
 # --- the policy ---------------------------------------------------------------------
 
 
