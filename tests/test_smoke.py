@@ -128,12 +128,42 @@ def _applied(session: AwsSession, write: Any, text: str, name: str = "pools.yaml
     return path
 
 
-def _smoke(session: AwsSession, capsys: pytest.CaptureFixture[str], *args: str
-           ) -> tuple[int, dict[str, Any], str]:
+def _smoke(session: AwsSession, capsys: pytest.CaptureFixture[str], *args: str,
+           clock: Any = None) -> tuple[int, dict[str, Any], str]:
+    """``smoke ARGS -o json`` through the CLI's seams (``clock``: smoke.run.Clock)."""
+    from poolsync.cli import run
+
     capsys.readouterr()
-    code = _cli(session, "smoke", *args, "-o", "json")
+    code = run(["smoke", *args, "-o", "json"], session_factory=lambda _: session,
+               clock=clock)
     out = capsys.readouterr()
     return code, json.loads(out.out), out.err
+
+
+class LaggingClock:
+    """A TOTP run without real waiting, for the stand-in (which checks codes against
+    its own clock, and accepts the current time step's code or the previous one's, as
+    RFC 6238 section 5.2 recommends: standin/sign_in.py TOTP_STEPS_BACK). ``now`` is
+    the real time one step (30 s) back, plus whatever ``sleep`` skipped: MFA setup
+    answers with the previous step's code, and the sign-in's wait for the next step
+    skips to the current one (the code that is due) at once. A run that starts within
+    half a second of a step's end waits for the step to turn first, so that no code
+    goes stale on its way to the stand-in."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.skipped = 0.0
+        if time.time() % 30 > 29.5:
+            time.sleep(30 - time.time() % 30 + 0.05)
+
+    def now(self) -> float:
+        import time
+
+        return time.time() - 30 + self.skipped
+
+    def sleep(self, seconds: float) -> None:
+        self.skipped += seconds
 
 
 def _steps(document: Mapping[str, Any], pool: int = 0) -> dict[str, dict[str, Any]]:
@@ -183,9 +213,13 @@ def test_a_pool_that_requires_totp_sets_up_an_authenticator_and_answers_its_code
         local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
     """A confidential client (SECRET_HASH on every request), email as user name, two
     required attributes, USER_PASSWORD_AUTH, MFA required with TOTP."""
+    import time
+
     path = _applied(local, write, TOTP_REQUIRED)
-    code, document, _ = _smoke(local, capsys, path)
+    started = time.monotonic()
+    code, document, _ = _smoke(local, capsys, path, clock=LaggingClock())
     assert code == 0, document
+    assert time.monotonic() - started < 10  # no real wait for the next TOTP step
     steps = _steps(document)
     assert "attributes: email, name" in steps["create-user"]["detail"]
     assert "simulator.amazonses.com" in document["pools"][0]["username"]
@@ -576,6 +610,94 @@ def test_the_sign_in_waits_for_a_fresh_totp_code_rather_than_reuse_one() -> None
     assert 20 < clock.slept <= 21
     assert steps["id-token"].detail.endswith("answered HTTP 404")  # the fake has no JWKS
     assert fake.calls[-1] == "AdminDeleteUser"
+
+
+class _StopAsked(_Clock):
+    """A fake clock whose first sleep is where a signal arrives: ``stop`` turns true."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = False
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.asked = True
+        self.sleeps.append(seconds)
+        super().sleep(seconds)
+
+
+def _totp_target() -> Target:
+    return Target("p", REGION, {"Id": "eu-west-1_x"},
+                  {"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": True}},
+                  [{"ClientName": "c", "ClientId": "id",
+                    "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}])
+
+
+def test_a_stop_during_the_totp_wait_ends_it_and_deletes_the_user() -> None:
+    """The wait for the next TOTP step (up to 30 s) sleeps in slices and ends at the
+    first one after a signal asked the run to stop."""
+    from poolsync.smoke.run import WAIT_SLICE
+
+    fake, clock = _FakeCognito(), _StopAsked()
+    result = SmokeRun(fake, _totp_target(), clock=clock,
+                      stop_requested=lambda: clock.asked).run()
+    steps = {s.name: s for s in result.steps}
+    assert result.interrupted
+    assert steps["sign-in"].status == "failed"
+    assert "while waiting for a fresh TOTP code" in steps["sign-in"].detail
+    assert clock.sleeps == [WAIT_SLICE]  # one slice, then it stopped
+    assert steps["id-token"].detail == "not run: the run was interrupted"
+    assert steps["delete-user"].status == "passed" and fake.calls[-1] == "AdminDeleteUser"
+
+
+class _SignalDuringWait:
+    """Frozen time (so the sign-in always waits for the next step) whose first sleep
+    sends ``signum`` to this process, as ``docker stop`` or a closed terminal would;
+    each sleep really sleeps, up to 0.3 s."""
+
+    def __init__(self, signum: int) -> None:
+        import time
+
+        self.at, self.signum = time.time(), signum
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return self.at + sum(self.sleeps)
+
+    def sleep(self, seconds: float) -> None:
+        import os
+        import time
+
+        if not self.sleeps:
+            os.kill(os.getpid(), self.signum)
+        self.sleeps.append(seconds)
+        time.sleep(min(seconds, 0.3))
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_the_first_signal_ends_the_totp_wait_and_deletes_the_user(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """One SIGTERM or Ctrl-C during the wait for a fresh TOTP code: the wait ends, the
+    user is deleted, exit 130."""
+    import signal
+
+    signum = getattr(signal, name)
+    path = _applied(local, write, TOTP_REQUIRED)
+    clock = _SignalDuringWait(signum)
+    # Were the signal not handled, its default action would end pytest itself.
+    previous = signal.signal(signum, lambda *_: None)
+    try:
+        code, document, err = _smoke(local, capsys, path, clock=clock)
+    finally:
+        signal.signal(signum, previous)
+    assert code == 130, document
+    assert sum(clock.sleeps) <= 0.2  # the first slice, not the rest of the 30 s
+    steps = _steps(document)
+    assert steps["sign-in"]["status"] == "failed"
+    assert "while waiting for a fresh TOTP code" in steps["sign-in"]["detail"]
+    assert steps["delete-user"]["status"] == "passed"
+    assert "stopping after the step in progress" in err
+    assert _users(local) == {"staff": []}
 
 
 # --- iam-policy --for smoke grants what a run calls -----------------------------------

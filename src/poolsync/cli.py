@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from poolsync.model import Config, Plan
     from poolsync.outputs import Outputs
     from poolsync.progress import Progress
+    from poolsync.smoke.run import Clock
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -71,6 +72,9 @@ class State:
     secrets: SecretSet = field(default_factory=lambda: _secret_set())
     # The seam tests replace to record or fake AWS (never a patch of an import path).
     session_factory: Callable[[str | None], AwsSession] | None = None
+    # The seam tests replace to let smoke's wait for a fresh TOTP code pass without
+    # waiting (smoke.run.Clock); None: the system clock.
+    clock: Clock | None = None
     sessions: list[AwsSession] = field(default_factory=list)
 
     def redact(self, text: str) -> str:
@@ -797,7 +801,7 @@ def smoke_command(state: State, paths: tuple[str, ...], pools: tuple[str, ...],
                 "stopping after the step in progress, then deleting the throwaway user "
                 "(again to stop without waiting)...", err=True)) as stop_requested:
             report = run_smoke(config, session, client=client, keep=state.secrets.add,
-                               stop_requested=stop_requested)
+                               stop_requested=stop_requested, clock=state.clock)
     except SafetyRefusal as exc:
         if output == "json":
             click.echo(json.dumps(refused_document(str(exc)), indent=2))
@@ -1059,9 +1063,10 @@ def _report(state: State, message: str) -> None:
 def run(
     argv: Iterable[str] | None = None,
     session_factory: Callable[[str | None], AwsSession] | None = None,
+    clock: Clock | None = None,
 ) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
-    state = State(session_factory=session_factory)
+    state = State(session_factory=session_factory, clock=clock)
     args = list(sys.argv[1:] if argv is None else argv)
     with guarded_output():
         try:
