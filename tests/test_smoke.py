@@ -674,11 +674,11 @@ class _SignalDuringWait:
         time.sleep(min(seconds, 0.3))
 
 
-@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT", "SIGHUP"])
 def test_the_first_signal_ends_the_totp_wait_and_deletes_the_user(
         local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str], name: str) -> None:
-    """One SIGTERM or Ctrl-C during the wait for a fresh TOTP code: the wait ends, the
-    user is deleted, exit 130."""
+    """One SIGTERM, Ctrl-C or SIGHUP (a closed terminal, a dropped SSH connection) during
+    the wait for a fresh TOTP code: the wait ends, the user is deleted, exit 130."""
     import signal
 
     signum = getattr(signal, name)
@@ -698,6 +698,20 @@ def test_the_first_signal_ends_the_totp_wait_and_deletes_the_user(
     assert steps["delete-user"]["status"] == "passed"
     assert "stopping after the step in progress" in err
     assert _users(local) == {"staff": []}
+
+
+def test_an_ignored_hangup_stays_ignored() -> None:
+    """nohup runs a command with SIGHUP ignored so that it outlives the terminal."""
+    import signal
+
+    from poolsync.cli import stop_signals
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        assert signal.SIGHUP not in stop_signals()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert {signal.SIGINT, signal.SIGTERM} <= set(stop_signals())
 
 
 # --- iam-policy --for smoke grants what a run calls -----------------------------------

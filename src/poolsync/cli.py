@@ -822,27 +822,43 @@ def _account_options(state: State) -> list[str]:
             if value is not None for word in (option, value)]
 
 
+def stop_signals() -> list[signal.Signals]:
+    """The signals that ask a run to stop: Ctrl-C (SIGINT), SIGTERM (``docker stop``,
+    systemd, a cancelled CI job) and SIGHUP (the terminal closed, an SSH connection
+    dropped; POSIX: "hangup detected on controlling terminal or death of controlling
+    process"), each where the platform has it and unless it is ignored: ``nohup`` runs
+    a command with SIGHUP ignored so that it outlives the terminal, and Python leaves an
+    ignored SIGINT ignored (signal module: its handler is installed only "if the parent
+    process has not changed it")."""
+    found = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+             if hasattr(signal, name)]
+    return [signum for signum in found if signal.getsignal(signum) is not signal.SIG_IGN]
+
+
 @contextlib.contextmanager
 def _stop_on_signals(say: Callable[[str], None] | None = None
                      ) -> Iterator[Callable[[], bool]]:
-    """Ctrl-C and SIGTERM during apply: let the call in flight finish, then stop and
-    report what was applied (exit 130), even when that call was the last one. A second
-    signal stops without waiting (KeyboardInterrupt, which the engine turns into the
-    same report, listing the call it cut short as in flight). ``say`` writes the line
-    that says so (above the progress bar, when one is drawn)."""
+    """Ctrl-C, SIGTERM and SIGHUP (``stop_signals``) during apply: let the call in
+    flight finish, then stop and report what was applied (exit 130), even when that
+    call was the last one. A second signal stops without waiting (KeyboardInterrupt,
+    which the engine turns into the same report, listing the call it cut short as in
+    flight). ``say`` writes the line that says so (above the progress bar, when one is
+    drawn); a stderr that cannot be written any more (the terminal of a SIGHUP is gone)
+    does not turn the handler into an error raised wherever the run happens to be."""
     requested: list[int] = []
 
     def handler(signum: int, frame: object) -> None:
         if requested:
             raise KeyboardInterrupt
         requested.append(signum)
-        (say or partial(click.echo, err=True))(
-            "stopping after the call in flight (again to stop without waiting)...")
+        with contextlib.suppress(OutputError, OSError, ValueError):
+            (say or partial(click.echo, err=True))(
+                "stopping after the call in flight (again to stop without waiting)...")
 
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False  # signals reach only the main thread
         return
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, handler) for s in stop_signals()}
     try:
         yield lambda: bool(requested)
     finally:

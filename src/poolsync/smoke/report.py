@@ -77,7 +77,7 @@ class PoolSmoke:
 
 @dataclass(frozen=True)
 class SmokeReport:
-    """Every pool's run, in the order of the files. ``interrupted``: Ctrl-C or SIGTERM
+    """Every pool's run, in the order of the files. ``interrupted``: Ctrl-C, SIGTERM or SIGHUP
     stopped the run (the pools after the one in progress did not run)."""
 
     pools: tuple[PoolSmoke, ...]

@@ -48,7 +48,7 @@ MAX_REDIRECTS: Final = 3
 # clock skew) is not the run's, even if it has the run's name: never deleted.
 CLOCK_MARGIN: Final = 300.0
 # The longest the wait for a fresh TOTP code sleeps at once before it looks whether a
-# signal asked the run to stop: the first SIGTERM or Ctrl-C ends the wait within
+# signal asked the run to stop: the first SIGTERM, SIGHUP or Ctrl-C ends the wait within
 # this, and the user is deleted well before a container's SIGKILL (``docker stop`` sends
 # it 10 seconds after SIGTERM).
 WAIT_SLICE: Final = 0.2
@@ -222,7 +222,8 @@ class SmokeRun:
             if shielded:
                 self._attempt(name, action, last_try=True)
                 return
-            detail, status = "interrupted (Ctrl-C or SIGTERM) during this step", Status.FAILED
+            detail, status = ("interrupted (Ctrl-C, SIGTERM or SIGHUP) during this step",
+                              Status.FAILED)
             if last_try:
                 detail = self._left_behind("interrupted twice")
         self._record(name, status, detail, time.perf_counter() - started)
@@ -379,7 +380,7 @@ class SmokeRun:
         left = seconds
         while left > 0.001:
             if self.stop_requested():
-                raise Stopped(f"interrupted (Ctrl-C or SIGTERM) while waiting for "
+                raise Stopped(f"interrupted (Ctrl-C, SIGTERM or SIGHUP) while waiting for "
                               f"{what}")
             part = min(left, WAIT_SLICE)
             self.clock.sleep(part)
