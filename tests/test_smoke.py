@@ -287,6 +287,25 @@ def test_a_pool_that_does_not_exist_is_an_error(
     assert "no live pool for shop (eu-west-1): apply creates it" in capsys.readouterr().err
 
 
+def test_json_says_why_when_the_run_cannot_start(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o json prints one document (docs/smoke.md) also when a pool does not exist or
+    the files are not valid; the error goes to stderr, exit 1."""
+    code, document, err = _smoke(local, capsys, write(NO_MFA))  # not applied
+    assert code == 1
+    assert document["status"] == "error" and document["pools"] == []
+    assert document["reason"].startswith("no live pool for shop (eu-west-1)")
+    assert "no live pool for shop" in err
+    bad = write("version: 1\nregion: eu-west-1\npools:\n  p:\n    settings: {X: 1}\n",
+                "bad.yaml")
+    code, document, err = _smoke(local, capsys, bad)
+    assert code == 1 and document["status"] == "error"
+    assert document["reason"].startswith("the files are not valid (1 problem(s))")
+    (problem,) = document["problems"]
+    assert (problem["file"], problem["line"], problem["path"]) == (bad, 5, "pools.p.settings.X")
+    assert "1 problem(s) found" in err
+
+
 class _Interrupting:
     """Our own seam: the region's Cognito, raising ``exc`` when ``operation`` is called
     (as Ctrl-C arriving during that call would)."""

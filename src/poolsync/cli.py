@@ -793,10 +793,11 @@ def smoke_command(state: State, paths: tuple[str, ...], pools: tuple[str, ...],
     130 when interrupted (the user is deleted all the same)."""
     import json
 
-    from poolsync.smoke import refused_document, render_text, run_smoke
+    from poolsync.annotations import problems_of
+    from poolsync.smoke import error_document, refused_document, render_text, run_smoke
 
-    config, session = _load(state, paths, pools=pools), _session(state)
     try:
+        config, session = _load(state, paths, pools=pools), _session(state)
         with _stop_on_signals(lambda _: click.echo(
                 "stopping after the step in progress, then deleting the throwaway user "
                 "(again to stop without waiting)...", err=True)) as stop_requested:
@@ -805,6 +806,15 @@ def smoke_command(state: State, paths: tuple[str, ...], pools: tuple[str, ...],
     except SafetyRefusal as exc:
         if output == "json":
             click.echo(json.dumps(refused_document(str(exc)), indent=2))
+        raise
+    except PoolsyncError as exc:
+        # -o json prints one document whatever happens (as check and validate do); the
+        # error itself goes to stderr from cli.run's one handler (exit 1).
+        if output == "json":
+            reason = (f"the files are not valid ({len(exc.problems)} problem(s)): no user "
+                      "was created" if isinstance(exc, ConfigError) else str(exc))
+            click.echo(json.dumps(error_document(reason, problems_of(exc)), indent=2,
+                                  ensure_ascii=False))
         raise
     if output == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
