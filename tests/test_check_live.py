@@ -100,3 +100,34 @@ def test_a_live_client_configuration_replaces_the_pools(session, write, capsys) 
         ("PS-COG-011", "pools.r3.risk_configuration.web.AccountTakeoverRiskConfiguration",
          "live"),
     }
+
+
+def test_live_needs_no_value_it_does_not_read(session, applied, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The live rules read the live pools: a secret the file takes from the environment
+    (a provider's client_secret) need not be set, as for validate."""
+    text = Path(applied).read_text() + (
+        "    identity_providers:\n      Google:\n        ProviderType: Google\n"
+        "        ProviderDetails:\n          client_id: abc.apps.googleusercontent.com\n"
+        "          client_secret: ${env:GOOGLE_CLIENT_SECRET}\n"
+        "          authorize_scopes: openid\n")
+    Path(applied).write_text(text)
+    monkeypatch.delenv("GOOGLE_CLIENT_SECRET", raising=False)
+    assert _live(session, capsys, applied) == (
+        0, "No findings in 1 pool (baseline rules, live).\n")
+
+
+def test_live_resolves_the_region_and_id_it_looks_the_pool_up_by(  # type: ignore[no-untyped-def]
+        session, applied, capsys, monkeypatch) -> None:
+    text = Path(applied).read_text().replace("region: eu-west-1", "region: ${env:POOLS_REGION}")
+    text = text.replace("  hardened:\n", "  hardened:\n    id: ${env:POOL_ID}\n")
+    Path(applied).write_text(text)
+    monkeypatch.setenv("POOLS_REGION", "eu-west-1")
+    monkeypatch.setenv("POOL_ID", pool_id(session))
+    assert _live(session, capsys, applied, "--pool", "eu-west-1/hardened")[0] == 0
+    monkeypatch.delenv("POOL_ID")
+    capsys.readouterr()
+    assert cli(session, "check", "--live", applied, "-o", "json") == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["problems"][0]["message"].startswith(
+        "environment variable POOL_ID is not set: check --live needs the pool's id")
+    assert "environment variable POOL_ID is not set" in err

@@ -414,16 +414,24 @@ def _load(state: State, paths: tuple[str, ...], prune: bool = False,
     From here to the command's end, stdout and stderr redact every long secret
     (logs.redacted_output: the last line behind the masking of masking.py)."""
     from poolsync import engine
-    from poolsync.logs import redacted_output
-    from poolsync.masking import secret_fields
 
     config = engine.load(paths, os.environ, _region_fallback(state))
-    state.secrets.update(engine.secrets(config))
-    state.secrets.fields.update(secret_fields(config))
-    click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
+    _redact_from_here(state, config)
     _notes(state, config)
     config = engine.target(config, pools)
     return engine.with_prune(config) if prune else config
+
+
+def _redact_from_here(state: State, config: Config) -> None:
+    """From here to the command's end, stdout and stderr redact the config's secrets
+    and the --debug log the values of the fields they stand in."""
+    from poolsync import engine
+    from poolsync.logs import redacted_output
+    from poolsync.masking import secret_fields
+
+    state.secrets.update(engine.secrets(config))
+    state.secrets.fields.update(secret_fields(config))
+    click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
 
 
 def _notes(state: State, config: Config) -> None:
@@ -694,7 +702,8 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
                    "fail with strict.")
 @click.option("--live", is_flag=True,
               help="Check the live pools the files name (read-only AWS calls) instead of "
-                   "the files.")
+                   "the files; ${env:...} values are needed only for a pool's region or "
+                   "id.")
 @pool_option
 @click.pass_obj
 def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: str,
@@ -709,6 +718,7 @@ def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: st
 
     from poolsync import engine
     from poolsync.check import formats
+    from poolsync.check.live import live_config
     from poolsync.check.model import Severity
     from poolsync.check.rules import ALL_RULES, PROFILES
     from poolsync.check.run import check_files, check_live
@@ -719,7 +729,14 @@ def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: st
     today = datetime.now(UTC).date()
     try:
         if live:
-            config, session = _load(state, paths, pools=pools), _session(state)
+            # The files as validate reads them: --live reads no value the files take
+            # from the environment, except a pool's region and id (check.live).
+            config = live_config(engine.validate(paths, _region_fallback(state)),
+                                 os.environ)
+            _redact_from_here(state, config)
+            _notes(state, config)
+            config = engine.target(config, pools)
+            session = _session(state)
             with _progress(state, session, output) as progress:
                 found = engine.read_for_check(config, session, progress)
             report = check_live(config, found, profile, Severity(fail_on), today)

@@ -13,6 +13,8 @@ Modules, bottom up:
 - ``suppress``: a pool's ``check:`` section (rules disabled with a reason and an
   expiry date); imported by validate's rules, so it imports no rule.
 - ``run``: the rules over every pool, suppressions applied: one ``Report``.
+- ``live``: the configuration ``--live`` reads: the files as validate reads them, only
+  a pool's region and id resolved from the environment (the rules read no other value).
 - ``formats``: text, JSON, SARIF 2.1.0 and GitHub annotations of a report.
 - ``weakens``: the plan's labels for changes that make a rule fail that passes live.
 
