@@ -12,6 +12,7 @@ import pytest
 
 from poolsync.aws import AwsSession
 from tests.conftest import boto, cli, pool_id
+from tests.test_check_output import _valid_sarif
 
 HARDENED = Path(__file__).parent / "fixtures" / "check" / "hardened.yaml"
 
@@ -65,12 +66,25 @@ def test_live_risk_configuration_is_read(session, applied, capsys) -> None:  # t
             "CompromisedCredentialsRiskConfiguration.Actions.EventAction (live)") in out
 
 
-def test_a_pool_not_created_yet_is_noted(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
-    path = write("version: 1\nregion: eu-west-1\npools:\n  later: {}\n")
-    code, out = _live(session, capsys, path)
-    assert code == 0
-    assert out == ("note: pool later does not exist: not checked\n"
-                   "No findings in 0 pools (baseline rules, live).\n")
+def test_a_pool_that_does_not_exist_fails_the_check(session, applied, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A nightly check must not pass because a pool is gone or misnamed: exit 1 in every
+    format (whatever --fail-on), the pools that exist checked all the same."""
+    path = write("version: 1\nregion: eu-west-1\npools:\n  later: {}\n", "later.yaml")
+    code, out = _live(session, capsys, applied, path, "--fail-on", "critical")
+    assert code == 1
+    assert out == ("error: pool later does not exist: not checked (apply creates it, or "
+                   "fix its name or id)\n"
+                   "No findings in 1 pool (baseline rules, live); 1 pool not found: exit 1.\n")
+    code, out = _live(session, capsys, applied, path, "-o", "json")
+    document = json.loads(out)
+    assert code == 1 and document["summary"]["failed"] is True
+    assert (document["pools"], document["not_found"]) == (["hardened"], ["later"])
+    code, out = _live(session, capsys, path, "-o", "sarif")
+    (invocation,) = _valid_sarif(out)["runs"][0]["invocations"]
+    assert code == 1 and invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["level"] == "error"
+    code, out = _live(session, capsys, path, "-o", "github")
+    assert code == 1 and out.startswith("::error title=poolsync check::pool later does not")
 
 
 def test_live_reads_only(session, applied, capsys) -> None:  # type: ignore[no-untyped-def]

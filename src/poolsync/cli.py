@@ -703,7 +703,7 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
 @click.option("--live", is_flag=True,
               help="Check the live pools the files name (read-only AWS calls) instead of "
                    "the files; ${env:...} values are needed only for a pool's region or "
-                   "id.")
+                   "id, and a pool that does not exist fails the check.")
 @pool_option
 @click.pass_obj
 def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: str,

@@ -28,6 +28,8 @@ Decisions (docs/check.md says why):
   Config and usage errors exit 1 too (README, "Exit codes": 2 means changes); the
   machine formats then print a document saying the files could not be checked.
 - An expired suppression suppresses nothing and is a finding itself (high).
+- ``--live``: a pool of the files that does not exist fails the check (exit 1 whatever
+  ``--fail-on`` says): it could not be checked, and a nightly job must not pass then.
 - Severities are poolsync's: AWS Security Hub rates every Cognito control medium;
   poolsync rates MFA OFF and deletion protection high (one phished password, one
   call losing every user) and a secret written in the file critical.

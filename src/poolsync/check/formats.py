@@ -74,21 +74,27 @@ def summary(report: Report) -> str:
     rules = f"{report.profile.name} rules{', live' if report.live else ''}"
     shown = [f"{n} {s}" for s, n in report.counts().items() if n]
     suppressed = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
+    missing = (f"; {_plural(len(report.not_found), 'pool')} not found: exit 1"
+               if report.not_found else "")
     if not report.findings:
-        return f"No findings in {pools} ({rules}){suppressed}."
+        return f"No findings in {pools} ({rules}){suppressed}{missing}."
     head = (f"{_plural(len(report.findings), 'finding')} in {pools} ({', '.join(shown)}; "
             f"{rules}){suppressed}")
-    if report.failed:
+    blocking = any(f.rule.severity.at_least(report.fail_on) for f in report.findings)
+    if blocking:
         return f"{head}: exit 1, a finding at or above --fail-on {report.fail_on.value}."
-    return f"{head}: none at or above --fail-on {report.fail_on.value}."
+    return f"{head}: none at or above --fail-on {report.fail_on.value}{missing}."
+
+
+def not_found_message(name: str) -> str:
+    return f"pool {name} does not exist: not checked (apply creates it, or fix its name or id)"
 
 
 def render_text(report: Report, verbose: bool = False) -> str:
     lines = [_line(f) for f in report.findings]
     if verbose:
         lines += [_suppressed_line(s) for s in report.suppressed]
-    lines += [printable(f"note: pool {name} does not exist: not checked")
-              for name in report.not_found]
+    lines += [printable(f"error: {not_found_message(name)}") for name in report.not_found]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
@@ -204,10 +210,11 @@ def render_sarif(report: Report, rules: Sequence[Rule]) -> str:
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = [_result(f, index) for f in report.findings]
     results += [_result(s.finding, index, s) for s in report.suppressed]
-    invocation = {"executionSuccessful": True,
+    # A pool of the files that does not exist (--live) could not be checked: the run
+    # did not do all it was asked (SARIF 2.1.0 3.20.14, executionSuccessful).
+    invocation = {"executionSuccessful": not report.not_found,
                   "toolExecutionNotifications": [
-                      {"level": "note", "message": {"text": f"pool {name} does not exist: "
-                                                            "not checked"}}
+                      {"level": "error", "message": {"text": not_found_message(name)}}
                       for name in report.not_found]}
     return json.dumps(_run(rules, results, invocation), indent=2, ensure_ascii=False) + "\n"
 
@@ -245,4 +252,6 @@ def render_github(report: Report) -> str:
                            ("col", str(loc.column))]
         lines.append(workflow_command(_COMMAND[finding.rule.severity.value], properties,
                                       _subject(finding)))
+    lines += [workflow_command("error", [("title", "poolsync check")],
+                               not_found_message(name)) for name in report.not_found]
     return "".join(f"{line}\n" for line in lines) + summary(report) + "\n"
