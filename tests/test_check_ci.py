@@ -133,3 +133,66 @@ def test_sarif_example_fails_on_findings(tmp_path: Path, code: str, status: int)
 def test_docs_point_at_the_example() -> None:
     docs = (ROOT / "docs" / "github.md").read_text()
     assert "examples/github/pr-check.yml" in docs and "`poolsync-check`" in docs
+
+
+# --- examples/github/nightly-check.yml: check --live every night ----------------------
+
+
+def _nightly() -> dict[str, object]:
+    return _load(CALLERS / "nightly-check.yml")
+
+
+def test_nightly_example_checks_the_live_pools_into_code_scanning() -> None:
+    workflow = _nightly()
+    assert workflow["permissions"] == {"contents": "read", "id-token": "write",
+                                       "security-events": "write"}
+    assert "schedule" in workflow["on"]  # type: ignore[operator]
+    credentials = _step(workflow, "AWS credentials (OIDC)")
+    assert str(credentials["uses"]).startswith("aws-actions/configure-aws-credentials@")
+    assert "role-to-assume" in credentials["with"] and "aws-access-key-id" not in credentials["with"]
+    check = _step(workflow, "check")
+    assert "poolsync check" in check["run"] and "--live" in check["run"]
+    assert "GOOGLE_CLIENT_SECRET" not in str(check)  # --live needs no ${env:} secret
+    upload = _step(workflow, "Upload to code scanning")
+    assert str(upload["uses"]).startswith("github/codeql-action/upload-sarif@")
+    assert upload["with"]["category"] == "poolsync-check-live-${{ matrix.environment }}"
+    assert "!cancelled()" in upload["if"]
+
+
+def test_nightly_example_runs_on_the_live_example_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Check step's script with this checkout's poolsync, against the stand-in
+    served over HTTP, where the dev environment was applied: no secret given."""
+    from poolsync.aws import AwsSession
+    from poolsync.standin import LocalCognito
+
+    paths = [str(ROOT / "examples" / "environments" / e) for e in ("base", "dev")]
+    with LocalCognito() as server:
+        session = AwsSession(endpoint_url=server.endpoint_url, credentials=("x", "x"),
+                             share=None)
+        monkeypatch.setenv("GOOGLE_CLIENT_SECRET", "only-apply-needs-it")
+        assert run(["apply", *paths, "--yes", "-q"], session_factory=lambda _: session) == 0
+        monkeypatch.delenv("GOOGLE_CLIENT_SECRET")
+        workflow = _nightly()
+        (tmp_path / "output").write_text("")
+        result = _shell_step(workflow, "check", tmp_path, ENVIRONMENT="dev",
+                             AWS_ENDPOINT_URL=server.endpoint_url, AWS_ACCESS_KEY_ID="x",
+                             AWS_SECRET_ACCESS_KEY="x", AWS_REGION="eu-west-1")
+    assert result.returncode == 0, result.stderr
+    sarif = ROOT / "examples" / "poolsync-check-live.sarif"
+    try:
+        document = _valid_sarif(sarif.read_text())
+    finally:
+        sarif.unlink()
+    (sarif_run,) = document["runs"]
+    assert sarif_run["invocations"][0]["executionSuccessful"] is True
+    found = {r["ruleId"] for r in sarif_run["results"]}
+    assert "PS-COG-007" in found  # dev: DeletionProtection INACTIVE, read live
+    assert all(r["properties"]["source"] == "live" for r in sarif_run["results"])
+    outputs = dict(line.split("=", 1) for line in (tmp_path / "output").read_text().split())
+    assert outputs["exit-code"] == "1"  # PS-COG-007 is high
+
+
+def test_docs_point_at_the_nightly_example() -> None:
+    docs = (ROOT / "docs" / "github.md").read_text() + (ROOT / "docs" / "check.md").read_text()
+    assert "examples/github/nightly-check.yml" in docs

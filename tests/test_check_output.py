@@ -14,6 +14,7 @@ import textwrap
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -56,11 +57,27 @@ def _sarif_validator() -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
+def _artifact_locations(value: Any) -> list[dict[str, Any]]:
+    """Every artifactLocation object anywhere in a SARIF document."""
+    if isinstance(value, list):
+        return [found for item in value for found in _artifact_locations(item)]
+    if not isinstance(value, dict):
+        return []
+    here = [value["artifactLocation"]] if isinstance(value.get("artifactLocation"), dict) else []
+    return here + [found for item in value.values() for found in _artifact_locations(item)]
+
+
 def _valid_sarif(text: str) -> dict[str, Any]:
+    """Valid against the OASIS schema, and against what the schema cannot say: SARIF
+    2.1.0 section 3.4.4, "If the uri property is an absolute URI, the uriBaseId
+    property SHALL be absent"."""
     document: dict[str, Any] = json.loads(text)
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
               for e in _sarif_validator().iter_errors(document)]
     assert errors == []
+    for location in _artifact_locations(document):
+        absolute = bool(urlsplit(location["uri"]).scheme)
+        assert ("uriBaseId" in location) is not absolute, location
     return document
 
 
@@ -215,6 +232,22 @@ def test_sarif_of_files_that_cannot_be_checked(write, capsys) -> None:  # type: 
     assert note["locations"][0]["physicalLocation"]["region"] == {"startLine": 3,
                                                                    "startColumn": 37}
     assert document["runs"][0]["results"] == []
+
+
+def test_sarif_of_a_file_outside_the_checkout_has_an_absolute_uri_without_a_base(
+        write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A file outside the checkout (GITHUB_WORKSPACE, else the working directory) is a
+    file: URI, with no uriBaseId (SARIF 2.1.0 section 3.4.4), for results and for the
+    problems of files that cannot be checked alike."""
+    path = write("version: 1\nregion: eu-west-1\npools:\n  p: {}\n", "sup.yaml")
+    assert not str(path).startswith(str(ROOT))
+    _, out, _ = _run(capsys, path, "-o", "sarif")
+    locations = _artifact_locations(_valid_sarif(out)["runs"][0]["results"])
+    assert locations and all(loc == {"uri": Path(path).as_uri()} for loc in locations)
+    bad = write("version: 1\npools:\n  p: {region: eu-west-1, settings: {X: 1}}\n", "bad.yaml")
+    _, out, _ = _run(capsys, bad, "-o", "sarif")
+    invocation = _valid_sarif(out)["runs"][0]["invocations"][0]
+    assert _artifact_locations(invocation) == [{"uri": Path(bad).as_uri()}]
 
 
 def test_a_clean_sarif_is_valid(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from poolsync.check.model import DEFAULT, WRITTEN, Severity
-from poolsync.check.rules import ALL_RULES, PROFILES, RULES, redirect_urls_https
+from poolsync.check.rules import (
+    ALL_RULES,
+    PROFILES,
+    RULES,
+    compromised_credentials_blocked,
+    redirect_urls_https,
+)
 from poolsync.check.run import check_files
 from poolsync.check.views import PoolView
 from poolsync.config import load_config
@@ -190,3 +196,58 @@ def test_rules_have_unique_ids_origins_fixes_and_a_documented_row() -> None:
     for rule in ALL_RULES:
         assert rule.origins and rule.rationale and rule.fix.endswith("\n")
         assert f"| {rule.id} |" in table, rule.id
+
+
+# A client's own risk configuration replaces the pool-wide one for that client
+# (botocore SetRiskConfigurationRequest.ClientId): the tester's pool, whose client entry
+# writes only an IP exception list, has no compromised-credentials or account-takeover
+# configuration for that client, whatever ALL says.
+CLIENT_OWN_RISK = """\
+version: 1
+region: eu-west-1
+pools:
+  r3:
+    settings: {UserPoolTier: PLUS, UserPoolAddOns: {AdvancedSecurityMode: ENFORCED}, DeletionProtection: ACTIVE}
+    mfa: {MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: {Enabled: true}}
+    clients: {web: {PreventUserExistenceErrors: ENABLED}}
+    risk_configuration:
+      ALL:
+        CompromisedCredentialsRiskConfiguration: {EventFilter: [SIGN_IN], Actions: {EventAction: BLOCK}}
+        AccountTakeoverRiskConfiguration: {Actions: {HighAction: {Notify: false, EventAction: BLOCK}}}
+      web: {RiskExceptionConfiguration: {SkippedIPRangeList: [10.0.0.0/8]}}
+"""
+
+
+def test_a_client_configuration_without_the_blocks_does_not_inherit_them(
+        tmp_path: Path) -> None:
+    path = tmp_path / "pool.yaml"
+    path.write_text(CLIENT_OWN_RISK)
+    report = check_files(load_config([str(path)]), PROFILES["baseline"], Severity.HIGH,
+                         TODAY)
+    found = {(f.rule.id, f.key, str(f.location)) for f in report.findings}
+    assert found == {
+        ("PS-COG-010", "pools.r3.risk_configuration.web."
+         "CompromisedCredentialsRiskConfiguration", f"{path}:12:7"),
+        ("PS-COG-011", "pools.r3.risk_configuration.web.AccountTakeoverRiskConfiguration",
+         f"{path}:12:7"),
+    }
+    assert all("replaces the pool-wide one" in f.message for f in report.findings)
+
+
+def test_a_client_configuration_is_checked_whole_and_an_empty_entry_inherits(
+        tmp_path: Path) -> None:
+    """A client configuration that blocks passes; one with only a block of its own
+    lacks the other; an entry without a block is the pool's (the ids-only request)."""
+    text = _patched(
+        "            LowAction: {EventAction: BLOCK, Notify: false}\n",
+        "            LowAction: {EventAction: BLOCK, Notify: false}\n"
+        "      web:\n"
+        "        CompromisedCredentialsRiskConfiguration:\n"
+        "          Actions: {EventAction: BLOCK}\n")
+    assert _check(text, tmp_path) == [("PS-COG-011", "41:7", DEFAULT)]
+    view = PoolView(name="p", region="eu-west-1", settings={
+        "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}, mfa={}, clients={},
+        risk={"ALL": {"CompromisedCredentialsRiskConfiguration": {
+            "EventFilter": ["SIGN_IN"], "Actions": {"EventAction": "BLOCK"}}},
+              "web": {}})
+    assert list(compromised_credentials_blocked(view, PROFILES["baseline"])) == []

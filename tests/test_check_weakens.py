@@ -5,6 +5,7 @@ none for a rule the pool suppresses."""
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from poolsync.aws import AwsSession
 from poolsync.check.views import PoolView
 from poolsync.check.weakens import weakenings
+from poolsync.model import MISSING
 from tests.conftest import cli
 from tests.test_markdown_render import check_well_formed, render
 
@@ -125,3 +127,69 @@ def test_the_checksum_does_not_cover_the_labels(session, live_pool, write, capsy
     write(_pool(mfa="OPTIONAL"))
     plan = json.loads(_plan(session, capsys, live_pool, "-o", "json"))
     assert cli(session, "apply", live_pool, "--checksum", plan["checksum"]) == 0
+
+
+# --- the label's values are those at the key, not what the rule names ----------------
+
+CLIENT = """\
+    version: 1
+    region: eu-west-1
+    pools:
+      shop:
+        clients:
+          web:
+            AllowedOAuthFlowsUserPoolClient: true
+            AllowedOAuthFlows: {flows}
+            AllowedOAuthScopes: [openid]
+            CallbackURLs: [https://app.example.com/cb]
+            PreventUserExistenceErrors: ENABLED
+"""
+
+
+def _client_view(flows: list[str]) -> PoolView:
+    return PoolView(name="shop", region="eu-west-1", settings={}, mfa={}, risk={},
+                    clients={"web": {"AllowedOAuthFlows": flows}})
+
+
+def test_a_list_is_shown_whole_before_and_after() -> None:
+    """PS-COG-015 names the flow that fails ("implicit"); the label shows the list."""
+    ((path, label),) = weakenings(_client_view(["code"]), _client_view(["code", "implicit"]))
+    assert path == ("clients", "web", "AllowedOAuthFlows")
+    assert (label.before, label.after) == (["code"], ["code", "implicit"])
+    assert label.text.startswith('clients.web.AllowedOAuthFlows ["code"] → '
+                                 '["code", "implicit"]: weakens PS-COG-015')
+
+
+def test_a_value_from_the_environment_is_not_shown() -> None:
+    ((_, label),) = weakenings(_client_view(["code"]), _client_view(["code", "implicit"]),
+                               from_environment=[("clients", "web", "AllowedOAuthFlows", 1)])
+    assert label.before is MISSING and label.after is MISSING
+    assert label.text.startswith("clients.web.AllowedOAuthFlows: weakens PS-COG-015")
+
+
+def test_every_plan_output_shows_the_list_after_the_change(
+        session: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(CLIENT.format(flows="[code]"))
+    assert cli(session, "apply", path, "--yes", "-q") == 0
+    write(CLIENT.format(flows="[code, implicit]"))
+    shown = 'clients.web.AllowedOAuthFlows ["code"] → ["code", "implicit"]: weakens PS-COG-015'
+    assert f"    ! weakens security: {shown}" in _plan(session, capsys, path)
+    assert f"- **`shop/clients/web` weakens security**: {shown}" in html.unescape(
+        _plan(session, capsys, path, "-o", "markdown"))
+    plan = json.loads(_plan(session, capsys, path, "-o", "json"))
+    objects = {o["address"]: o for p in plan["pools"] for o in p["objects"]}
+    (label,) = objects["shop/clients/web"]["weakens"]
+    assert (label["before"], label["after"]) == (["code"], ["code", "implicit"])
+    assert label["text"].startswith(shown)
+
+
+def test_a_weakening_value_from_the_environment_is_not_in_the_plan(
+        session: AwsSession, live_pool: str, write: Any, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ${env:...} value is a secret (docs/github.md): the label says where, not
+    what."""
+    monkeypatch.setenv("PROTECTION", "INACTIVE")
+    write(_pool(protection="${env:PROTECTION}"))
+    out = _plan(session, capsys, live_pool)
+    assert "    ! weakens security: settings.DeletionProtection: weakens PS-COG-007" in out
+    assert '"INACTIVE"' not in out

@@ -8,6 +8,8 @@ import os
 import signal
 from typing import Any
 
+import pytest
+
 from poolsync.errors import AwsError
 from tests.conftest import REGION
 from tests.conftest import cli as _cli
@@ -84,13 +86,21 @@ def test_sigint_during_apply_finishes_the_call_in_flight_and_exits_130(
     assert _cli(session, "plan", path, "--detailed-exitcode") == 0
 
 
-def test_sigterm_is_handled_like_ctrl_c(session, write, capsys) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_are_handled_like_ctrl_c(session, write, capsys, name) -> None:  # type: ignore[no-untyped-def]
+    """SIGHUP: the terminal closed or the SSH connection dropped."""
+    signum = getattr(signal, name)
+
     def terminate_first(n: int, call: Any) -> None:
         if n == 1:
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signum)
 
     session._clients[REGION] = _Wrapper(session.cognito(REGION), terminate_first)
-    assert _cli(session, "apply", write(TWO_POOLS), "--yes") == 130
+    previous = signal.signal(signum, lambda *_: None)  # unhandled, it would end pytest
+    try:
+        assert _cli(session, "apply", write(TWO_POOLS), "--yes") == 130
+    finally:
+        signal.signal(signum, previous)
     assert "done      first: CreateUserPool" in capsys.readouterr().err
 
 

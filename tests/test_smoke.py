@@ -128,12 +128,42 @@ def _applied(session: AwsSession, write: Any, text: str, name: str = "pools.yaml
     return path
 
 
-def _smoke(session: AwsSession, capsys: pytest.CaptureFixture[str], *args: str
-           ) -> tuple[int, dict[str, Any], str]:
+def _smoke(session: AwsSession, capsys: pytest.CaptureFixture[str], *args: str,
+           clock: Any = None) -> tuple[int, dict[str, Any], str]:
+    """``smoke ARGS -o json`` through the CLI's seams (``clock``: smoke.run.Clock)."""
+    from poolsync.cli import run
+
     capsys.readouterr()
-    code = _cli(session, "smoke", *args, "-o", "json")
+    code = run(["smoke", *args, "-o", "json"], session_factory=lambda _: session,
+               clock=clock)
     out = capsys.readouterr()
     return code, json.loads(out.out), out.err
+
+
+class LaggingClock:
+    """A TOTP run without real waiting, for the stand-in (which checks codes against
+    its own clock, and accepts the current time step's code or the previous one's, as
+    RFC 6238 section 5.2 recommends: standin/sign_in.py TOTP_STEPS_BACK). ``now`` is
+    the real time one step (30 s) back, plus whatever ``sleep`` skipped: MFA setup
+    answers with the previous step's code, and the sign-in's wait for the next step
+    skips to the current one (the code that is due) at once. A run that starts within
+    half a second of a step's end waits for the step to turn first, so that no code
+    goes stale on its way to the stand-in."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.skipped = 0.0
+        if time.time() % 30 > 29.5:
+            time.sleep(30 - time.time() % 30 + 0.05)
+
+    def now(self) -> float:
+        import time
+
+        return time.time() - 30 + self.skipped
+
+    def sleep(self, seconds: float) -> None:
+        self.skipped += seconds
 
 
 def _steps(document: Mapping[str, Any], pool: int = 0) -> dict[str, dict[str, Any]]:
@@ -183,9 +213,13 @@ def test_a_pool_that_requires_totp_sets_up_an_authenticator_and_answers_its_code
         local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
     """A confidential client (SECRET_HASH on every request), email as user name, two
     required attributes, USER_PASSWORD_AUTH, MFA required with TOTP."""
+    import time
+
     path = _applied(local, write, TOTP_REQUIRED)
-    code, document, _ = _smoke(local, capsys, path)
+    started = time.monotonic()
+    code, document, _ = _smoke(local, capsys, path, clock=LaggingClock())
     assert code == 0, document
+    assert time.monotonic() - started < 10  # no real wait for the next TOTP step
     steps = _steps(document)
     assert "attributes: email, name" in steps["create-user"]["detail"]
     assert "simulator.amazonses.com" in document["pools"][0]["username"]
@@ -251,6 +285,25 @@ def test_a_pool_that_does_not_exist_is_an_error(
     capsys.readouterr()
     assert _cli(local, "smoke", path) == 1
     assert "no live pool for shop (eu-west-1): apply creates it" in capsys.readouterr().err
+
+
+def test_json_says_why_when_the_run_cannot_start(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o json prints one document (docs/smoke.md) also when a pool does not exist or
+    the files are not valid; the error goes to stderr, exit 1."""
+    code, document, err = _smoke(local, capsys, write(NO_MFA))  # not applied
+    assert code == 1
+    assert document["status"] == "error" and document["pools"] == []
+    assert document["reason"].startswith("no live pool for shop (eu-west-1)")
+    assert "no live pool for shop" in err
+    bad = write("version: 1\nregion: eu-west-1\npools:\n  p:\n    settings: {X: 1}\n",
+                "bad.yaml")
+    code, document, err = _smoke(local, capsys, bad)
+    assert code == 1 and document["status"] == "error"
+    assert document["reason"].startswith("the files are not valid (1 problem(s))")
+    (problem,) = document["problems"]
+    assert (problem["file"], problem["line"], problem["path"]) == (bad, 5, "pools.p.settings.X")
+    assert "1 problem(s) found" in err
 
 
 class _Interrupting:
@@ -404,6 +457,70 @@ def test_standin_asks_for_mfa_setup_and_checks_the_users_own_totp_key(
     assert verified["Status"] == "SUCCESS"
 
 
+def _long(length: int) -> str:
+    """A password of ``length`` characters with every class."""
+    return "Aa1!" + "a" * (length - 4)
+
+
+def test_standin_takes_passwords_up_to_256_characters_whatever_the_minimum(
+        session: AwsSession) -> None:
+    """PasswordPolicyType.MinimumLength is at most 99 and PasswordType at most 256
+    characters (botocore); moto wanted fewer than 99 (``minimum <= len < 99``)."""
+    boto = _boto(session)
+    pool_id = _pool(boto, Policies={"PasswordPolicy": {"MinimumLength": 99}})
+    client = _client(boto, pool_id, "ALLOW_USER_PASSWORD_AUTH")["ClientId"]
+    for number, length in enumerate((99, 200, 256)):
+        boto.sign_up(ClientId=client, Username=f"u{number}", Password=_long(length))
+    boto.admin_create_user(UserPoolId=pool_id, Username="admin", MessageAction="SUPPRESS",
+                           TemporaryPassword=_long(99))
+    boto.admin_set_user_password(UserPoolId=pool_id, Username="admin", Password=_long(256),
+                                 Permanent=True)
+    boto.admin_confirm_sign_up(UserPoolId=pool_id, Username="u2")
+    signed_in = boto.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "u2", "PASSWORD": _long(256)})
+    assert signed_in["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(Exception) as refused:  # the request's own limit: the model check
+        boto.sign_up(ClientId=client, Username="u9", Password=_long(257))
+    assert _code(refused) == "InvalidParameterException"
+    with pytest.raises(Exception) as refused:
+        boto.sign_up(ClientId=client, Username="u9", Password=_long(98))
+    assert _code(refused) == "InvalidPasswordException"
+    assert "not long enough" in str(refused.value)
+
+
+def test_standin_checks_a_temporary_password_against_the_policy(session: AwsSession) -> None:
+    """botocore AdminCreateUserRequest.TemporaryPassword: "must conform to the password
+    policy"; moto took any."""
+    boto = _boto(session)
+    pool_id = _pool(boto, Policies={"PasswordPolicy": {"MinimumLength": 12}})
+    for weak in ("Aa1!aaaa", "aa1!aaaaaaaaaa", "Aa1aaaaaaaaaaa"):
+        with pytest.raises(Exception) as refused:
+            boto.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS",
+                                   TemporaryPassword=weak)
+        assert _code(refused) == "InvalidPasswordException", weak
+    boto.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS",
+                           TemporaryPassword="Aa1!aaaaaaaa")
+    boto.admin_create_user(UserPoolId=pool_id, Username="v", MessageAction="SUPPRESS")
+
+
+def test_standin_password_rules() -> None:
+    from poolsync.standin.sign_in import password_problem
+
+    assert password_problem({"MinimumLength": 99}, _long(256)) is None
+    assert password_problem({}, "Aa1!aaa") is not None  # 8 when the policy says nothing
+    assert password_problem({"RequireSymbols": False}, "Aa1aaaaa") is None
+    assert password_problem({}, "Aa1 aaaa") is None  # a space inside counts as a symbol
+    assert password_problem({}, "Aa1aaaa ") is not None  # one at the end does not
+
+
+def test_smoke_passes_on_a_pool_that_wants_99_characters(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _applied(local, write, NO_MFA.replace("MinimumLength: 40", "MinimumLength: 99"))
+    code, document, _ = _smoke(local, capsys, path)
+    assert code == 0, document
+    assert _users(local) == {"shop": []}
+
+
 # --- the policy ---------------------------------------------------------------------
 
 
@@ -512,6 +629,108 @@ def test_the_sign_in_waits_for_a_fresh_totp_code_rather_than_reuse_one() -> None
     assert 20 < clock.slept <= 21
     assert steps["id-token"].detail.endswith("answered HTTP 404")  # the fake has no JWKS
     assert fake.calls[-1] == "AdminDeleteUser"
+
+
+class _StopAsked(_Clock):
+    """A fake clock whose first sleep is where a signal arrives: ``stop`` turns true."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = False
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.asked = True
+        self.sleeps.append(seconds)
+        super().sleep(seconds)
+
+
+def _totp_target() -> Target:
+    return Target("p", REGION, {"Id": "eu-west-1_x"},
+                  {"MfaConfiguration": "ON", "SoftwareTokenMfaConfiguration": {"Enabled": True}},
+                  [{"ClientName": "c", "ClientId": "id",
+                    "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}])
+
+
+def test_a_stop_during_the_totp_wait_ends_it_and_deletes_the_user() -> None:
+    """The wait for the next TOTP step (up to 30 s) sleeps in slices and ends at the
+    first one after a signal asked the run to stop."""
+    from poolsync.smoke.run import WAIT_SLICE
+
+    fake, clock = _FakeCognito(), _StopAsked()
+    result = SmokeRun(fake, _totp_target(), clock=clock,
+                      stop_requested=lambda: clock.asked).run()
+    steps = {s.name: s for s in result.steps}
+    assert result.interrupted
+    assert steps["sign-in"].status == "failed"
+    assert "while waiting for a fresh TOTP code" in steps["sign-in"].detail
+    assert clock.sleeps == [WAIT_SLICE]  # one slice, then it stopped
+    assert steps["id-token"].detail == "not run: the run was interrupted"
+    assert steps["delete-user"].status == "passed" and fake.calls[-1] == "AdminDeleteUser"
+
+
+class _SignalDuringWait:
+    """Frozen time (so the sign-in always waits for the next step) whose first sleep
+    sends ``signum`` to this process, as ``docker stop`` or a closed terminal would;
+    each sleep really sleeps, up to 0.3 s."""
+
+    def __init__(self, signum: int) -> None:
+        import time
+
+        self.at, self.signum = time.time(), signum
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return self.at + sum(self.sleeps)
+
+    def sleep(self, seconds: float) -> None:
+        import os
+        import time
+
+        if not self.sleeps:
+            os.kill(os.getpid(), self.signum)
+        self.sleeps.append(seconds)
+        time.sleep(min(seconds, 0.3))
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT", "SIGHUP"])
+def test_the_first_signal_ends_the_totp_wait_and_deletes_the_user(
+        local: AwsSession, write: Any, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """One SIGTERM, Ctrl-C or SIGHUP (a closed terminal, a dropped SSH connection) during
+    the wait for a fresh TOTP code: the wait ends, the user is deleted, exit 130."""
+    import signal
+
+    signum = getattr(signal, name)
+    path = _applied(local, write, TOTP_REQUIRED)
+    clock = _SignalDuringWait(signum)
+    # Were the signal not handled, its default action would end pytest itself.
+    previous = signal.signal(signum, lambda *_: None)
+    try:
+        code, document, err = _smoke(local, capsys, path, clock=clock)
+    finally:
+        signal.signal(signum, previous)
+    assert code == 130, document
+    assert sum(clock.sleeps) <= 0.2  # the first slice, not the rest of the 30 s
+    steps = _steps(document)
+    assert steps["sign-in"]["status"] == "failed"
+    assert "while waiting for a fresh TOTP code" in steps["sign-in"]["detail"]
+    assert steps["delete-user"]["status"] == "passed"
+    assert "stopping after the step in progress" in err
+    assert _users(local) == {"staff": []}
+
+
+def test_an_ignored_hangup_stays_ignored() -> None:
+    """nohup runs a command with SIGHUP ignored so that it outlives the terminal."""
+    import signal
+
+    from poolsync.cli import stop_signals
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        assert signal.SIGHUP not in stop_signals()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert {signal.SIGINT, signal.SIGTERM} <= set(stop_signals())
 
 
 # --- iam-policy --for smoke grants what a run calls -----------------------------------

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from poolsync.model import Config, Plan
     from poolsync.outputs import Outputs
     from poolsync.progress import Progress
+    from poolsync.smoke.run import Clock
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -71,6 +72,9 @@ class State:
     secrets: SecretSet = field(default_factory=lambda: _secret_set())
     # The seam tests replace to record or fake AWS (never a patch of an import path).
     session_factory: Callable[[str | None], AwsSession] | None = None
+    # The seam tests replace to let smoke's wait for a fresh TOTP code pass without
+    # waiting (smoke.run.Clock); None: the system clock.
+    clock: Clock | None = None
     sessions: list[AwsSession] = field(default_factory=list)
 
     def redact(self, text: str) -> str:
@@ -410,16 +414,24 @@ def _load(state: State, paths: tuple[str, ...], prune: bool = False,
     From here to the command's end, stdout and stderr redact every long secret
     (logs.redacted_output: the last line behind the masking of masking.py)."""
     from poolsync import engine
-    from poolsync.logs import redacted_output
-    from poolsync.masking import secret_fields
 
     config = engine.load(paths, os.environ, _region_fallback(state))
-    state.secrets.update(engine.secrets(config))
-    state.secrets.fields.update(secret_fields(config))
-    click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
+    _redact_from_here(state, config)
     _notes(state, config)
     config = engine.target(config, pools)
     return engine.with_prune(config) if prune else config
+
+
+def _redact_from_here(state: State, config: Config) -> None:
+    """From here to the command's end, stdout and stderr redact the config's secrets
+    and the --debug log the values of the fields they stand in."""
+    from poolsync import engine
+    from poolsync.logs import redacted_output
+    from poolsync.masking import secret_fields
+
+    state.secrets.update(engine.secrets(config))
+    state.secrets.fields.update(secret_fields(config))
+    click.get_current_context().with_resource(redacted_output(lambda: state.secrets))
 
 
 def _notes(state: State, config: Config) -> None:
@@ -690,7 +702,8 @@ def drift(state: State, paths: tuple[str, ...], output: str, marker: str | None,
                    "fail with strict.")
 @click.option("--live", is_flag=True,
               help="Check the live pools the files name (read-only AWS calls) instead of "
-                   "the files.")
+                   "the files; ${env:...} values are needed only for a pool's region or "
+                   "id, and a pool that does not exist fails the check.")
 @pool_option
 @click.pass_obj
 def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: str,
@@ -705,6 +718,7 @@ def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: st
 
     from poolsync import engine
     from poolsync.check import formats
+    from poolsync.check.live import live_config
     from poolsync.check.model import Severity
     from poolsync.check.rules import ALL_RULES, PROFILES
     from poolsync.check.run import check_files, check_live
@@ -715,7 +729,14 @@ def check_command(state: State, paths: tuple[str, ...], output: str, fail_on: st
     today = datetime.now(UTC).date()
     try:
         if live:
-            config, session = _load(state, paths, pools=pools), _session(state)
+            # The files as validate reads them: --live reads no value the files take
+            # from the environment, except a pool's region and id (check.live).
+            config = live_config(engine.validate(paths, _region_fallback(state)),
+                                 os.environ)
+            _redact_from_here(state, config)
+            _notes(state, config)
+            config = engine.target(config, pools)
+            session = _session(state)
             with _progress(state, session, output) as progress:
                 found = engine.read_for_check(config, session, progress)
             report = check_live(config, found, profile, Severity(fail_on), today)
@@ -792,18 +813,28 @@ def smoke_command(state: State, paths: tuple[str, ...], pools: tuple[str, ...],
     130 when interrupted (the user is deleted all the same)."""
     import json
 
-    from poolsync.smoke import refused_document, render_text, run_smoke
+    from poolsync.annotations import problems_of
+    from poolsync.smoke import error_document, refused_document, render_text, run_smoke
 
-    config, session = _load(state, paths, pools=pools), _session(state)
     try:
+        config, session = _load(state, paths, pools=pools), _session(state)
         with _stop_on_signals(lambda _: click.echo(
                 "stopping after the step in progress, then deleting the throwaway user "
                 "(again to stop without waiting)...", err=True)) as stop_requested:
             report = run_smoke(config, session, client=client, keep=state.secrets.add,
-                               stop_requested=stop_requested)
+                               stop_requested=stop_requested, clock=state.clock)
     except SafetyRefusal as exc:
         if output == "json":
             click.echo(json.dumps(refused_document(str(exc)), indent=2))
+        raise
+    except PoolsyncError as exc:
+        # -o json prints one document whatever happens (as check and validate do); the
+        # error itself goes to stderr from cli.run's one handler (exit 1).
+        if output == "json":
+            reason = (f"the files are not valid ({len(exc.problems)} problem(s)): no user "
+                      "was created" if isinstance(exc, ConfigError) else str(exc))
+            click.echo(json.dumps(error_document(reason, problems_of(exc)), indent=2,
+                                  ensure_ascii=False))
         raise
     if output == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -821,27 +852,43 @@ def _account_options(state: State) -> list[str]:
             if value is not None for word in (option, value)]
 
 
+def stop_signals() -> list[signal.Signals]:
+    """The signals that ask a run to stop: Ctrl-C (SIGINT), SIGTERM (``docker stop``,
+    systemd, a cancelled CI job) and SIGHUP (the terminal closed, an SSH connection
+    dropped; POSIX: "hangup detected on controlling terminal or death of controlling
+    process"), each where the platform has it and unless it is ignored: ``nohup`` runs
+    a command with SIGHUP ignored so that it outlives the terminal, and Python leaves an
+    ignored SIGINT ignored (signal module: its handler is installed only "if the parent
+    process has not changed it")."""
+    found = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+             if hasattr(signal, name)]
+    return [signum for signum in found if signal.getsignal(signum) is not signal.SIG_IGN]
+
+
 @contextlib.contextmanager
 def _stop_on_signals(say: Callable[[str], None] | None = None
                      ) -> Iterator[Callable[[], bool]]:
-    """Ctrl-C and SIGTERM during apply: let the call in flight finish, then stop and
-    report what was applied (exit 130), even when that call was the last one. A second
-    signal stops without waiting (KeyboardInterrupt, which the engine turns into the
-    same report, listing the call it cut short as in flight). ``say`` writes the line
-    that says so (above the progress bar, when one is drawn)."""
+    """Ctrl-C, SIGTERM and SIGHUP (``stop_signals``) during apply: let the call in
+    flight finish, then stop and report what was applied (exit 130), even when that
+    call was the last one. A second signal stops without waiting (KeyboardInterrupt,
+    which the engine turns into the same report, listing the call it cut short as in
+    flight). ``say`` writes the line that says so (above the progress bar, when one is
+    drawn); a stderr that cannot be written any more (the terminal of a SIGHUP is gone)
+    does not turn the handler into an error raised wherever the run happens to be."""
     requested: list[int] = []
 
     def handler(signum: int, frame: object) -> None:
         if requested:
             raise KeyboardInterrupt
         requested.append(signum)
-        (say or partial(click.echo, err=True))(
-            "stopping after the call in flight (again to stop without waiting)...")
+        with contextlib.suppress(OutputError, OSError, ValueError):
+            (say or partial(click.echo, err=True))(
+                "stopping after the call in flight (again to stop without waiting)...")
 
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False  # signals reach only the main thread
         return
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, handler) for s in stop_signals()}
     try:
         yield lambda: bool(requested)
     finally:
@@ -1062,9 +1109,10 @@ def _report(state: State, message: str) -> None:
 def run(
     argv: Iterable[str] | None = None,
     session_factory: Callable[[str | None], AwsSession] | None = None,
+    clock: Clock | None = None,
 ) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
-    state = State(session_factory=session_factory)
+    state = State(session_factory=session_factory, clock=clock)
     args = list(sys.argv[1:] if argv is None else argv)
     with guarded_output():
         try:

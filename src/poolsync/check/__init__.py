@@ -13,6 +13,8 @@ Modules, bottom up:
 - ``suppress``: a pool's ``check:`` section (rules disabled with a reason and an
   expiry date); imported by validate's rules, so it imports no rule.
 - ``run``: the rules over every pool, suppressions applied: one ``Report``.
+- ``live``: the configuration ``--live`` reads: the files as validate reads them, only
+  a pool's region and id resolved from the environment (the rules read no other value).
 - ``formats``: text, JSON, SARIF 2.1.0 and GitHub annotations of a report.
 - ``weakens``: the plan's labels for changes that make a rule fail that passes live.
 
@@ -26,6 +28,8 @@ Decisions (docs/check.md says why):
   Config and usage errors exit 1 too (README, "Exit codes": 2 means changes); the
   machine formats then print a document saying the files could not be checked.
 - An expired suppression suppresses nothing and is a finding itself (high).
+- ``--live``: a pool of the files that does not exist fails the check (exit 1 whatever
+  ``--fail-on`` says): it could not be checked, and a nightly job must not pass then.
 - Severities are poolsync's: AWS Security Hub rates every Cognito control medium;
   poolsync rates MFA OFF and deletion protection high (one phished password, one
   call losing every user) and a secret written in the file critical.

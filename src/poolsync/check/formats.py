@@ -12,7 +12,8 @@ github/codeql-action/upload-sarif read): one run; ``tool.driver.rules`` holds ev
 with its id, name, descriptions, help (rationale, origin and the fix as YAML),
 ``helpUri`` and ``properties.security-severity`` (GitHub's severity scale); each
 result its ``ruleId``, ``level``, message, the file relative to the checkout (GitHub
-places results by repository path) with line and column, and a stable
+places results by repository path; outside it an absolute URI without ``uriBaseId``,
+section 3.4.4) with line and column, and a stable
 ``partialFingerprints`` entry (rule, pool and key: a finding keeps its identity when
 lines move). A suppressed finding is a result with a ``suppressions`` entry carrying
 the reason. Files that cannot be checked give a run with
@@ -73,21 +74,27 @@ def summary(report: Report) -> str:
     rules = f"{report.profile.name} rules{', live' if report.live else ''}"
     shown = [f"{n} {s}" for s, n in report.counts().items() if n]
     suppressed = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
+    missing = (f"; {_plural(len(report.not_found), 'pool')} not found: exit 1"
+               if report.not_found else "")
     if not report.findings:
-        return f"No findings in {pools} ({rules}){suppressed}."
+        return f"No findings in {pools} ({rules}){suppressed}{missing}."
     head = (f"{_plural(len(report.findings), 'finding')} in {pools} ({', '.join(shown)}; "
             f"{rules}){suppressed}")
-    if report.failed:
+    blocking = any(f.rule.severity.at_least(report.fail_on) for f in report.findings)
+    if blocking:
         return f"{head}: exit 1, a finding at or above --fail-on {report.fail_on.value}."
-    return f"{head}: none at or above --fail-on {report.fail_on.value}."
+    return f"{head}: none at or above --fail-on {report.fail_on.value}{missing}."
+
+
+def not_found_message(name: str) -> str:
+    return f"pool {name} does not exist: not checked (apply creates it, or fix its name or id)"
 
 
 def render_text(report: Report, verbose: bool = False) -> str:
     lines = [_line(f) for f in report.findings]
     if verbose:
         lines += [_suppressed_line(s) for s in report.suppressed]
-    lines += [printable(f"note: pool {name} does not exist: not checked")
-              for name in report.not_found]
+    lines += [printable(f"error: {not_found_message(name)}") for name in report.not_found]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
@@ -140,20 +147,22 @@ def sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _uri(file: str) -> str:
-    """A file as a URI reference relative to the checkout (``/`` separated, escaped),
-    or absolute (``file:``) outside it."""
+def artifact_location(file: str) -> dict[str, str]:
+    """A file as a SARIF artifactLocation: a URI reference relative to the checkout
+    (``/`` separated, escaped) against the ``%SRCROOT%`` base, or, outside it, an
+    absolute ``file:`` URI with no base: "If the uri property is an absolute URI, the
+    uriBaseId property SHALL be absent" (SARIF 2.1.0, section 3.4.4)."""
     path = _repository_path(file)
     if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"))
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
 
 
 def _sarif_location(location: Location | None, key: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if location is not None:
         out["physicalLocation"] = {
-            "artifactLocation": {"uri": _uri(location.file), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact_location(location.file),
             "region": {"startLine": location.line, "startColumn": location.column},
         }
     if key is not None:
@@ -201,10 +210,11 @@ def render_sarif(report: Report, rules: Sequence[Rule]) -> str:
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = [_result(f, index) for f in report.findings]
     results += [_result(s.finding, index, s) for s in report.suppressed]
-    invocation = {"executionSuccessful": True,
+    # A pool of the files that does not exist (--live) could not be checked: the run
+    # did not do all it was asked (SARIF 2.1.0 3.20.14, executionSuccessful).
+    invocation = {"executionSuccessful": not report.not_found,
                   "toolExecutionNotifications": [
-                      {"level": "note", "message": {"text": f"pool {name} does not exist: "
-                                                            "not checked"}}
+                      {"level": "error", "message": {"text": not_found_message(name)}}
                       for name in report.not_found]}
     return json.dumps(_run(rules, results, invocation), indent=2, ensure_ascii=False) + "\n"
 
@@ -242,4 +252,6 @@ def render_github(report: Report) -> str:
                            ("col", str(loc.column))]
         lines.append(workflow_command(_COMMAND[finding.rule.severity.value], properties,
                                       _subject(finding)))
+    lines += [workflow_command("error", [("title", "poolsync check")],
+                               not_found_message(name)) for name in report.not_found]
     return "".join(f"{line}\n" for line in lines) + summary(report) + "\n"

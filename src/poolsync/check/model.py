@@ -214,8 +214,11 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        """Whether a finding is at or above ``fail_on``: exit 1."""
-        return any(f.rule.severity.at_least(self.fail_on) for f in self.findings)
+        """Whether to exit 1: a finding at or above ``fail_on``, or (``--live``) a pool
+        of the files that does not exist, which could not be checked (a nightly check
+        of an environment must not pass because its pools are gone or misnamed)."""
+        return bool(self.not_found) or any(f.rule.severity.at_least(self.fail_on)
+                                           for f in self.findings)
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in reversed(Severity)}

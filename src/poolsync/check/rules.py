@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from poolsync.check.model import Failure, Origin, Profile, Rule, Severity
-from poolsync.check.views import POOL_WIDE, RISK_KEY, PoolView
+from poolsync.check.views import POOL_WIDE, RISK_BLOCKS, RISK_KEY, PoolView
 from poolsync.kinds.client import LOOPBACK_HOSTS, format_duration, parse_duration
 from poolsync.model import MISSING, Path
 from poolsync.normalize import get_path
@@ -210,19 +210,48 @@ def _threat_protection_off(view: PoolView, what: str) -> Iterator[Failure]:
 
 
 def _risk_entries(view: PoolView) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """The pool-wide configuration (``ALL``, empty when there is none), then each
-    client's own."""
+    """The configurations that decide how sign-ins are treated: the pool-wide one
+    (``ALL``, empty when there is none), then each client's own
+    (``client_replaces_pool_configuration``); an entry with no block is no
+    configuration of its own (the client inherits the pool's)."""
     risk = view.risk or {}
     yield POOL_WIDE, risk.get(POOL_WIDE, {})
     for key in sorted(k for k in risk if k != POOL_WIDE):
-        yield key, risk[key]
+        if client_replaces_pool_configuration(risk[key]):
+            yield key, risk[key]
+
+
+def client_replaces_pool_configuration(blocks: Mapping[str, Any]) -> bool:
+    """Whether a client's entry is a configuration of its own, which then applies to
+    the client whole, instead of the pool-wide one: "When you include both ClientId and
+    UserPoolId, Amazon Cognito maps the configuration to the app client only"
+    (botocore SetRiskConfigurationRequest.ClientId; the API reference's earlier
+    wording: "the user pool configuration is overridden and the risk configuration for
+    the client is used instead"), and the pool-wide one "applies to all user pool app
+    clients that don't have client-level settings" (botocore
+    RiskConfigurationType.ClientId). So a block the client's own configuration leaves
+    out is not taken from ``ALL``: the client has none. An entry with no block at all
+    is the ids-only request, which resets the client "to be inherited from the user
+    pool" (botocore SetRiskConfiguration)."""
+    return any(isinstance(blocks.get(b), Mapping) for b in RISK_BLOCKS)
+
+
+def _whose(key: str) -> str:
+    """What a missing block's message begins with: nothing for the pool-wide
+    configuration; for a client's own, that it replaces the pool-wide one."""
+    if key == POOL_WIDE:
+        return ""
+    return (f"app client {key!r} has its own risk configuration, which replaces the "
+            "pool-wide one, with ")
 
 
 def compromised_credentials_blocked(view: PoolView, profile: Profile) -> Iterator[Failure]:
     """Prowler ``cognito_user_pool_blocks_compromised_credentials_sign_in_attempts``:
     threat protection ENFORCED, and the compromised-credentials configuration blocks
-    sign-in (EventFilter has SIGN_IN, Actions.EventAction BLOCK). A client's own
-    configuration is checked when it writes the block."""
+    sign-in (EventFilter has SIGN_IN, Actions.EventAction BLOCK), in the pool-wide
+    configuration and in each client's own, which replaces it for that client whole
+    (``client_replaces_pool_configuration``: a client configuration without the block
+    has none)."""
     off = list(_threat_protection_off(view, "sign-ins with leaked passwords are not "
                                             "blocked"))
     if off or view.risk is None:
@@ -231,16 +260,14 @@ def compromised_credentials_blocked(view: PoolView, profile: Profile) -> Iterato
     block_name = "CompromisedCredentialsRiskConfiguration"
     for key, blocks in _risk_entries(view):
         block = blocks.get(block_name)
-        if key != POOL_WIDE and block is None:
-            continue  # the client inherits or its own block is not written
         path: Path = (RISK_KEY, key, block_name)
         action = get_path(block or {}, ("Actions", "EventAction"))
         events = get_path(block or {}, ("EventFilter",))
         if action is not MISSING and _unknown(action):
             continue
         if block is None:
-            yield Failure(path, "no compromised-credentials configuration: sign-ins with "
-                          "leaked passwords are not blocked")
+            yield Failure(path, f"{_whose(key)}no compromised-credentials configuration: "
+                          "sign-ins with leaked passwords are not blocked")
         elif _unknown(action) or action != "BLOCK":
             yield Failure((*path, "Actions", "EventAction"), f"compromised credentials "
                           f"({key}) are {action if action is not MISSING else 'not set'}, "
@@ -257,7 +284,9 @@ def account_takeover_actions(view: PoolView, profile: Profile) -> Iterator[Failu
     """Prowler ``cognito_user_pool_blocks_potential_malicious_sign_in_attempts``:
     threat protection ENFORCED and every account-takeover risk level BLOCK (strict). The
     baseline asks it of the high-risk level, and takes MFA_REQUIRED there as well
-    (botocore AccountTakeoverActionType: a challenge the attacker cannot answer)."""
+    (botocore AccountTakeoverActionType: a challenge the attacker cannot answer). In the
+    pool-wide configuration and in each client's own, which replaces it for that client
+    (``client_replaces_pool_configuration``)."""
     off = list(_threat_protection_off(view, "risky sign-ins are not stopped"))
     if off or view.risk is None:
         yield from off
@@ -265,12 +294,10 @@ def account_takeover_actions(view: PoolView, profile: Profile) -> Iterator[Failu
     block_name = "AccountTakeoverRiskConfiguration"
     for key, blocks in _risk_entries(view):
         block = blocks.get(block_name)
-        if key != POOL_WIDE and block is None:
-            continue
         path: Path = (RISK_KEY, key, block_name)
         if block is None:
-            yield Failure(path, "no account-takeover configuration: risky sign-ins are "
-                          "allowed")
+            yield Failure(path, f"{_whose(key)}no account-takeover configuration: risky "
+                          "sign-ins are allowed")
             continue
         levels = _LEVELS if profile.takeover_block_all else _LEVELS[:1]
         allowed = {"BLOCK"} if profile.takeover_block_all else {"BLOCK", "MFA_REQUIRED"}

@@ -42,6 +42,7 @@ from poolsync.normalize import get_path, owned_view
 
 RISK_KEY = risk_configuration.KEY
 POOL_WIDE = risk_configuration.POOL_WIDE
+RISK_BLOCKS = risk_configuration.BLOCKS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ with the plan (``PoolPlan.live``).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,6 +32,7 @@ from poolsync.model import (
     Plan,
     PoolConfig,
     PoolPlan,
+    Secrets,
     render_path,
 )
 from poolsync.model import Weakening as Label
@@ -54,23 +55,36 @@ def _failures(view: PoolView, profile: Profile, rules: Sequence[Rule]
             for f in rule.evaluate(view, profile)}
 
 
-def _shown(value: Any, path: Path) -> Any:
+def _shown(value: Any, path: Path, from_environment: Collection[Path] = ()) -> Any:
     """The value a label may show: none for a list item (a URL may come from
-    ``${env:...}``), nor for a value the rule does not name."""
-    return MISSING if value is MISSING or (path and isinstance(path[-1], int)) else value
+    ``${env:...}``), nor for a value the rule does not name, nor for a value at or
+    holding one that came from ``${env:...}`` (a secret: the plan shows the live value
+    of such a field only where the file writes it literally, docs/github.md)."""
+    if value is MISSING or (path and isinstance(path[-1], int)):
+        return MISSING
+    if any(tuple(at[:len(path)]) == tuple(path) for at in from_environment):
+        return MISSING
+    return value
 
 
 def weakenings(live: PoolView, desired: PoolView, profile: Profile = LABELS,
-               rules: Sequence[Rule] = RULES) -> list[tuple[Path, Label]]:
+               rules: Sequence[Rule] = RULES, from_environment: Collection[Path] = ()
+               ) -> list[tuple[Path, Label]]:
     """(path below the pool, label) for each rule failure ``desired`` has and ``live``
-    does not."""
+    does not. The label's values are those of both views at the failure's path: a
+    rule's ``Failure.value`` names what fails (``"implicit"``), not always the value
+    there (``AllowedOAuthFlows: ["code", "implicit"]``); a rule that gives none shows
+    none. ``from_environment``: where ``${env:...}`` substitutions landed below the
+    pool (``model.Substitution.at``), whose values no label shows."""
     before = _failures(live, profile, rules)
     out = []
     for key, (rule, failure) in _failures(desired, profile, rules).items():
         if key in before:
             continue
-        old = _shown(live.value(failure.path), failure.path)
-        new = _shown(failure.value, failure.path)
+        path = failure.path
+        after = MISSING if failure.value is MISSING else desired.value(path)
+        old = _shown(live.value(path), path, from_environment)
+        new = _shown(after, path, from_environment)
         where = render_path(failure.path)
         change = (f"{where} {format_value(old)} → {format_value(new)}"
                   if new is not MISSING else where)
@@ -93,7 +107,10 @@ def _label_pool(pool: PoolPlan, cfg: PoolConfig, today: date) -> PoolPlan:
         return pool
     active = {s.rule for s in suppressions(cfg.check, cfg.locate) if not s.expired(today)}
     rules = [r for r in RULES if r.id not in active]
-    found = weakenings(from_live(cfg, pool.live), after_apply(cfg, pool.live), LABELS, rules)
+    substituted = tuple(s.at for s in (cfg.secrets.substitutions
+                                       if isinstance(cfg.secrets, Secrets) else ()))
+    found = weakenings(from_live(cfg, pool.live), after_apply(cfg, pool.live), LABELS, rules,
+                       substituted)
     if not found:
         return pool
     by_address: dict[str, list[Label]] = {}

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from poolsync.errors import LiveStateError, SafetyRefusal
-from poolsync.smoke.report import SmokeReport, refused_document, render_text
+from poolsync.smoke.report import SmokeReport, error_document, refused_document, render_text
 
 if TYPE_CHECKING:
     from poolsync.aws import AwsSession, Cognito
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from poolsync.smoke.run import Clock
     from poolsync.smoke.web import WebAnswer
 
-__all__ = ["LiveApi", "SmokeReport", "refused_document", "render_text", "run_smoke"]
+__all__ = ["LiveApi", "SmokeReport", "error_document", "refused_document", "render_text",
+           "run_smoke"]
 
 
 class LiveApi:

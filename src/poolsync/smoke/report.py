@@ -4,9 +4,12 @@ no click."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
+
+from poolsync.model import Problem, render_path
 
 FORMAT_VERSION: Final = "1.0"
 
@@ -77,7 +80,7 @@ class PoolSmoke:
 
 @dataclass(frozen=True)
 class SmokeReport:
-    """Every pool's run, in the order of the files. ``interrupted``: Ctrl-C or SIGTERM
+    """Every pool's run, in the order of the files. ``interrupted``: Ctrl-C, SIGTERM or SIGHUP
     stopped the run (the pools after the one in progress did not run)."""
 
     pools: tuple[PoolSmoke, ...]
@@ -103,6 +106,20 @@ class SmokeReport:
 def refused_document(reason: str) -> dict[str, Any]:
     """The JSON document of a run refused before any user was created (exit 3)."""
     return {"format_version": FORMAT_VERSION, "status": "refused", "reason": reason,
+            "pools": []}
+
+
+def error_document(reason: str, problems: Sequence[Problem]) -> dict[str, Any]:
+    """The JSON document of a run that ended in an error before it could report a pool
+    (exit 1): files that are not valid, a pool that does not exist, an AWS error while
+    the pools were read. ``problems``: each with its place (``validate -o json``'s
+    form); ``pools`` is empty, as no user was created for any pool."""
+    return {"format_version": FORMAT_VERSION, "status": "error", "reason": reason,
+            "problems": [{"file": p.location.file if p.location else None,
+                          "line": p.location.line if p.location else None,
+                          "col": p.location.column if p.location else None,
+                          "path": render_path(p.path) if p.path else None,
+                          "message": p.message} for p in problems],
             "pools": []}
 
 

@@ -47,6 +47,11 @@ MAX_REDIRECTS: Final = 3
 # A user AdminGetUser reports as created before the run started (minus this margin for
 # clock skew) is not the run's, even if it has the run's name: never deleted.
 CLOCK_MARGIN: Final = 300.0
+# The longest the wait for a fresh TOTP code sleeps at once before it looks whether a
+# signal asked the run to stop: the first SIGTERM, SIGHUP or Ctrl-C ends the wait within
+# this, and the user is deleted well before a container's SIGKILL (``docker stop`` sends
+# it 10 seconds after SIGTERM).
+WAIT_SLICE: Final = 0.2
 
 
 class SmokeApi(Protocol):
@@ -97,6 +102,11 @@ class Failed(Exception):
 
 class Skipped(Exception):
     """The step does not apply here, or cannot be checked here; the message says why."""
+
+
+class Stopped(Exception):
+    """A signal asked the run to stop while a step waited: the step ends there, as
+    interrupted, and the user is deleted."""
 
 
 @dataclass
@@ -204,12 +214,16 @@ class SmokeRun:
             return
         except (Failed, policy.Unusable, TokenProblem, PoolsyncError) as exc:
             detail, status = str(exc), Status.FAILED
+        except Stopped as exc:
+            self.interrupted = True
+            detail, status = str(exc), Status.FAILED
         except KeyboardInterrupt:
             self.interrupted = True
             if shielded:
                 self._attempt(name, action, last_try=True)
                 return
-            detail, status = "interrupted (Ctrl-C or SIGTERM) during this step", Status.FAILED
+            detail, status = ("interrupted (Ctrl-C, SIGTERM or SIGHUP) during this step",
+                              Status.FAILED)
             if last_try:
                 detail = self._left_behind("interrupted twice")
         self._record(name, status, detail, time.perf_counter() - started)
@@ -353,12 +367,25 @@ class SmokeRun:
                          "authenticator for the user")
         now = self.clock.now()
         if totp.time_step(now) in self._used_steps:
-            wait = totp.next_step_in(now) + 0.5
-            self.clock.sleep(wait)
-            self._waited += wait
+            self._wait(totp.next_step_in(now) + 0.5, "a fresh TOTP code")
             now = self.clock.now()
         self._used_steps.add(totp.time_step(now))
         return totp.code(self._totp_secret, now)
+
+    def _wait(self, seconds: float, what: str) -> None:
+        """Sleep ``seconds`` in slices of at most WAIT_SLICE, and stop (``Stopped``) as
+        soon as a signal asks the run to: a wait of up to 30 seconds must not hold up
+        the deletion of the user (the first signal only sets ``stop_requested``; the
+        sleep it arrives in goes on, PEP 475)."""
+        left = seconds
+        while left > 0.001:
+            if self.stop_requested():
+                raise Stopped(f"interrupted (Ctrl-C, SIGTERM or SIGHUP) while waiting for "
+                              f"{what}")
+            part = min(left, WAIT_SLICE)
+            self.clock.sleep(part)
+            self._waited += part
+            left -= part
 
     # ------------------------------------------------------------------ 5. sign in
 

@@ -23,6 +23,11 @@ against moto 5.2.1), each behaviour below is AWS's, with its source:
   VerifySoftwareToken and the SOFTWARE_TOKEN_MFA answer check the code against it
   (``new_totp_key``, ``check_totp_code``); moto gives one fixed key to everyone and
   checks no code unless an environment variable says so.
+- A password is checked against the pool's policy as AWS checks it
+  (``check_password_policy``): at least MinimumLength characters with no upper bound of
+  the policy's own, where moto wants fewer than 99 (``MinimumLength <= len(password) <
+  99``, so a pool whose policy asks for 99 accepts no password); and AdminCreateUser's
+  TemporaryPassword is checked too, which moto takes unchecked.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import time
 from collections.abc import Mapping
 from typing import Any, Final
@@ -65,6 +71,13 @@ FLOW_ALLOWED_BY: Final[Mapping[str, frozenset[str]]] = {
 # https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash).
 PASSWORD_FLOWS: Final = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH",
                                    "ADMIN_NO_SRP_AUTH"})
+# The characters Cognito counts as special in a password ("Adding user pool password
+# requirements", Cognito developer guide,
+# https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html),
+# besides a space that neither begins nor ends it; and the MinimumLength a policy that
+# names none has (poolsync's Cognito default, kinds.settings.SETTINGS_DEFAULTS).
+PASSWORD_SPECIAL: Final = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
+DEFAULT_MINIMUM_LENGTH: Final = 8
 # RFC 6238 section 5.2: a verifier should accept the code of at most one time step
 # before the current one (network delay); Cognito's own window is not documented.
 TOTP_STEPS_BACK: Final = 1
@@ -93,6 +106,8 @@ _moto_admin_initiate_auth: Final = CognitoIdpBackend.admin_initiate_auth
 _moto_respond_to_auth_challenge: Final = CognitoIdpBackend.respond_to_auth_challenge
 _moto_associate_software_token: Final = CognitoIdpBackend.associate_software_token
 _moto_verify_software_token: Final = CognitoIdpBackend.verify_software_token
+_moto_validate_password: Final = CognitoIdpBackend._validate_password
+_moto_admin_create_user: Final = CognitoIdpBackend.admin_create_user
 
 
 class EnableSoftwareTokenMFAException(JsonRESTError):
@@ -105,7 +120,53 @@ class EnableSoftwareTokenMFAException(JsonRESTError):
                          "Code mismatch and fail enable Software Token MFA")
 
 
+class InvalidPasswordException(JsonRESTError):
+    """botocore: "This exception is thrown when Amazon Cognito encounters an invalid
+    password." moto's takes no message; this one says which rule failed (the wording
+    is the stand-in's own, UNVERIFIED)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidPasswordException", message)
+
+
 # --- the rules ---------------------------------------------------------------------
+
+
+def _has_special(password: str) -> bool:
+    return any(c in PASSWORD_SPECIAL for c in password) or " " in password[1:-1]
+
+
+def password_problem(policy: Mapping[str, Any], password: str) -> str | None:
+    """Why ``password`` does not satisfy ``policy`` (a PasswordPolicyType), or None: at
+    least MinimumLength characters and each character class the policy requires
+    ("Adding user pool password requirements"). The policy sets no upper bound: a
+    password is a PasswordType, at most 256 characters (botocore), and a longer one is
+    refused by the request check like every model constraint (InvalidParameterException,
+    validation.py) before the policy is looked at. PasswordPolicyType.MinimumLength is
+    at most 99 (botocore), so a password of 99 characters fits every policy."""
+    minimum = int(policy.get("MinimumLength") or DEFAULT_MINIMUM_LENGTH)
+    if len(password) < minimum:
+        return "Password did not conform with policy: Password not long enough"
+    classes = (("RequireUppercase", re.compile(r"[A-Z]").search, "uppercase characters"),
+               ("RequireLowercase", re.compile(r"[a-z]").search, "lowercase characters"),
+               ("RequireNumbers", re.compile(r"[0-9]").search, "numeric characters"),
+               ("RequireSymbols", _has_special, "symbol characters"))
+    for member, found, what in classes:
+        if policy.get(member, True) and not found(password):
+            return f"Password did not conform with policy: Password must have {what}"
+    return None
+
+
+def check_password_policy(backend: Any, user_pool_id: str, password: str) -> None:
+    """In place of moto's ``_validate_password`` (SignUp, the NEW_PASSWORD_REQUIRED
+    answer, AdminSetUserPassword, ChangePassword, ConfirmForgotPassword):
+    InvalidPasswordException (botocore SignUp errors) when ``password_problem`` finds
+    one, where moto refuses every password of 99 characters or more."""
+    pool = backend.describe_user_pool(user_pool_id)
+    policy = (pool.extended_config.get("Policies") or {}).get("PasswordPolicy") or {}
+    problem = password_problem(policy, password)
+    if problem is not None:
+        raise InvalidPasswordException(problem)
 
 
 def refuse_self_registration(pool: Any) -> None:
@@ -409,6 +470,19 @@ def _verify_software_token(backend: Any, access_token: str, session: str, user_c
     return answer
 
 
+def _admin_create_user(backend: Any, user_pool_id: str, username: str,
+                       message_action: str, temporary_password: str,
+                       attributes: list[dict[str, str]]) -> Any:
+    """AdminCreateUser with its TemporaryPassword checked against the policy: it "must
+    conform to the password policy that you specified when you created the user pool"
+    (botocore AdminCreateUserRequest.TemporaryPassword); a blank or absent one is
+    Cognito's to generate. moto takes any."""
+    if temporary_password:
+        check_password_policy(backend, user_pool_id, temporary_password)
+    return _moto_admin_create_user(backend, user_pool_id, username, message_action,
+                                   temporary_password, attributes)
+
+
 PATCHES: Final = (
     Patch(CognitoIdpResponse, "sign_up", _moto_sign_up_response, _sign_up_response),
     Patch(CognitoIdpBackend, "initiate_auth", _moto_initiate_auth, _initiate_auth),
@@ -420,4 +494,8 @@ PATCHES: Final = (
           _associate_software_token),
     Patch(CognitoIdpBackend, "verify_software_token", _moto_verify_software_token,
           _verify_software_token),
+    Patch(CognitoIdpBackend, "_validate_password", _moto_validate_password,
+          check_password_policy),
+    Patch(CognitoIdpBackend, "admin_create_user", _moto_admin_create_user,
+          _admin_create_user),
 )
