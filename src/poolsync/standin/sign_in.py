@@ -391,14 +391,22 @@ def _sign_up_response(response: Any) -> Any:
     return _moto_sign_up_response(response)
 
 
+def _check_sign_in(client: Any, auth_flow: str, auth_parameters: Mapping[str, str]) -> None:
+    """What InitiateAuth and AdminInitiateAuth both refuse before moto answers: a flow
+    the client does not allow (``check_flow``), a password sign-in of a confidential
+    client without its SECRET_HASH (``check_secret_hash``)."""
+    if client is None:
+        return
+    check_flow(client, auth_flow)
+    if auth_flow in PASSWORD_FLOWS:
+        check_secret_hash(client, auth_parameters.get("USERNAME"),
+                          auth_parameters.get("SECRET_HASH"))
+
+
 def _initiate_auth(backend: Any, client_id: str, auth_flow: str,
                    auth_parameters: dict[str, str]) -> dict[str, Any]:
     pool, client = _pool_and_client(backend, client_id)
-    if client is not None:
-        check_flow(client, auth_flow)
-        if auth_flow in PASSWORD_FLOWS:
-            check_secret_hash(client, auth_parameters.get("USERNAME"),
-                              auth_parameters.get("SECRET_HASH"))
+    _check_sign_in(client, auth_flow, auth_parameters)
     result: dict[str, Any] = _moto_initiate_auth(backend, client_id, auth_flow,
                                                  auth_parameters)
     if pool is not None and result.get("ChallengeName") == "PASSWORD_VERIFIER":
@@ -415,12 +423,7 @@ def _initiate_auth(backend: Any, client_id: str, auth_flow: str,
 def _admin_initiate_auth(backend: Any, user_pool_id: str, client_id: str, auth_flow: str,
                          auth_parameters: dict[str, str]) -> dict[str, Any]:
     pool = backend.describe_user_pool(user_pool_id)
-    client = pool.clients.get(client_id)
-    if client is not None:
-        check_flow(client, auth_flow)
-        if auth_flow in PASSWORD_FLOWS:
-            check_secret_hash(client, auth_parameters.get("USERNAME"),
-                              auth_parameters.get("SECRET_HASH"))
+    _check_sign_in(pool.clients.get(client_id), auth_flow, auth_parameters)
     result: dict[str, Any] = _moto_admin_initiate_auth(backend, user_pool_id, client_id,
                                                        auth_flow, auth_parameters)
     if auth_flow in PASSWORD_FLOWS:
