@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import botocore.loaders
+import botocore.session
 import pytest
 import yaml
 from botocore.exceptions import ConnectionClosedError
@@ -27,6 +29,31 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).parent.parent / "examples" / "pools"
 REGION = "eu-west-1"
 EXAMPLE_SECRET = "GOCSPX-example-secret-never-printed"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_botocore_loader() -> Iterator[None]:
+    """Every botocore session of the run reads botocore's JSON data through one Loader.
+
+    A botocore session makes its own Loader (botocore/session.py,
+    ``_register_data_loader``), and the Loader caches what it reads per instance
+    (botocore/loaders.py, ``instance_cache``). poolsync makes a boto3 session for each
+    region of each run, and moto gives each test a fresh default session, so the suite
+    made 811 clients and parsed botocore's JSON files (the Cognito model, endpoints.json,
+    partitions.json...) 7,162 times: 120 s of CPU, and garbage for the collector. The
+    data is the same for every session (nothing in botocore, boto3 or moto edits it
+    after loading: no ``service-data-loaded`` handler), so one Loader serves them all.
+    Only the default search path is shared; an ``AWS_DATA_PATH`` gets its own Loader.
+    """
+    shared = botocore.loaders.create_loader()
+    original = botocore.session.create_loader
+
+    def create_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        return shared if search_path_string is None else original(search_path_string)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", create_loader)
+        yield
 
 
 @pytest.fixture(autouse=True)
