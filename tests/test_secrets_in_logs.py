@@ -346,3 +346,33 @@ def test_values_of_fields_from_the_environment_are_redacted_in_logs() -> None:
     assert "old" not in redacted
     assert '"SnsRegion": "eu-west-1"' in redacted  # other keys are untouched
     assert "\"CallbackURLs\": [(sensitive)]" in redacted
+
+
+def test_the_stdout_click_keeps_after_a_run_redacts_but_holds_nothing_of_the_run(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """click keeps the stream it wraps ``sys.stdout`` in for good (click/_compat.py,
+    ``_make_cached_stream_func``: a WeakKeyDictionary whose value is the key). After a
+    command, that stream still redacts the run's secrets, and holds nothing else of the
+    run: in-process runs (the tests') once kept every session and boto3 client alive."""
+    import gc
+    import sys
+    import weakref
+
+    import click
+
+    from poolsync.logs import SecretSet, redacted_output
+
+    class Run:
+        secrets = SecretSet({"s3cr3t-value-long"})
+
+    def command() -> tuple[Any, weakref.ref[Run]]:
+        run = Run()
+        with redacted_output(lambda: run.secrets):
+            click.echo("during the run")
+            return sys.stdout, weakref.ref(run)
+
+    kept, gone = command()
+    gc.collect()
+    assert gone() is None
+    kept.write("after: s3cr3t-value-long\n")
+    assert capsys.readouterr().out == "during the run\nafter: (sensitive)\n"

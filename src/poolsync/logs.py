@@ -286,6 +286,15 @@ class _RedactingStream:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
+    def detach(self) -> None:
+        """Keep the collection of secrets, let go of whatever ``secrets`` reads it from.
+        click caches the text stream it wraps ``sys.stdout`` in (``click/_compat.py``,
+        ``_make_cached_stream_func``) in a WeakKeyDictionary whose value is this same
+        stream, so the entry never goes: without this, each in-process run (``cli.run``,
+        as the tests call it) would keep its whole session, boto3 client and all."""
+        known = self._secrets()
+        self._secrets = lambda: known
+
 
 @contextmanager
 def redacted_output(secrets: Callable[[], Collection[str]]) -> Iterator[None]:
@@ -294,9 +303,11 @@ def redacted_output(secrets: Callable[[], Collection[str]]) -> Iterator[None]:
     replaced by ``(sensitive)``, however it got there. Shorter values are masked where
     they are, never searched for in unrelated text."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = _RedactingStream(saved[0], secrets)
-    sys.stderr = _RedactingStream(saved[1], secrets)
+    wrappers = _RedactingStream(saved[0], secrets), _RedactingStream(saved[1], secrets)
+    sys.stdout, sys.stderr = wrappers
     try:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+        for wrapper in wrappers:
+            wrapper.detach()
