@@ -682,19 +682,19 @@ def test_a_file_outside_the_yaml_files_tree_is_never_read(
 def test_a_file_elsewhere_in_the_git_work_tree_is_read(
         session: AwsSession, write: Callable[..., str], tmp_path: Path) -> None:
     """Files shared by several environments' YAML files may sit beside them in the
-    repository (``../shared/web.css``): inside the git work tree that holds the YAML
+    repository (``../common/web.css``): inside the git work tree that holds the YAML
     file, a path may go up."""
     _files(tmp_path)
     (tmp_path / ".git").mkdir()
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "web.css").write_text(LABEL)
+    common = tmp_path / "common"
+    common.mkdir()
+    (common / "web.css").write_text(LABEL)
     env = tmp_path / "prod"
     env.mkdir()
     (env / "logo.png").write_bytes(LOGO)
     config = env / "pools.yaml"
     config.write_text(textwrap.dedent(POOL).replace("CSSFile: web.css",
-                                                    "CSSFile: ../shared/web.css"))
+                                                    "CSSFile: ../common/web.css"))
     assert _cli(session, "validate", str(config)) == 0
     assert _cli(session, "apply", str(config), "--yes") == 0
     assert _live(session, "web")["CSS"] == LABEL
