@@ -527,6 +527,9 @@ def test_the_local_cognitos_help_needs_no_demo_extra(tmp_path: Path) -> None:
 
 
 Answer = tuple[int, bytes]
+# serve_forever looks for shutdown() every poll_interval: 0.5 s by default, which each
+# test then waited out (as the stand-in's FaultProxy, poll every 0.05 s).
+_POLL = {"poll_interval": 0.05}
 
 
 @contextmanager
@@ -551,7 +554,7 @@ def _endpoint(answer: Callable[[str, dict[str, Any]], Answer]) -> Iterator[tuple
             self.wfile.write(payload)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=_POLL, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", asked
@@ -653,7 +656,7 @@ def test_an_endpoint_that_trickles_its_answer_is_an_error_not_a_hang(
 
     monkeypatch.setattr(aws, "CALL_DEADLINE", 1.0)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs=_POLL, daemon=True).start()
     try:
         session = AwsSession(endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
                              credentials=("testing", "testing"), share=None,

@@ -192,7 +192,7 @@ def test_examples_also_converge_on_plain_moto(plain_moto, example) -> None:  # t
     drops standard attributes and merges differently) the examples converge too. moto
     5.2.1 implements none of the kinds of docs/kinds.md and does not keep a domain's
     ManagedLoginVersion (the stand-in does both): those are left out here."""
-    session = AwsSession()
+    session = AwsSession(share=None)  # unpaced, as conftest's session: moto has no quotas
     loaded = engine.load([str(example)], os.environ)
 
     def as_moto_knows(pool: PoolConfig) -> PoolConfig:
