@@ -294,23 +294,14 @@ def plan(ctx: PlanContext) -> list[ObjectPlan]:
 def in_new_pool(ctx: PlanContext) -> list[ObjectPlan]:
     """A replaced pool's domain: deleted before the old pool (in the pool's calls) and
     created again in the new one, or, when the file lists none, gone for good."""
-    from poolsync.kinds.planner import RENEWED, fresh, renewed_object
+    from poolsync.kinds.planner import RENEWED, fresh, renew_each, renewed_object
 
     address = f"{ctx.pool}/domain"
     domains = ctx.children.domains
-    new = {o.address: o for o in plan(fresh(ctx))}
-    out = []
-    for obj in plan(ctx):
-        renewed = new.get(obj.address)
-        if obj.action is Action.CREATE or renewed is None:
-            out.append(renewed or obj)
-        elif obj.action is Action.CANNOT_APPLY:
-            out.append(replace(obj, calls=()))
-        else:
-            out.append(renewed_object(
-                obj, renewed.calls, recreated_domain_notes(ctx.cfg, domains),
-                "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls) "
-                "and " + RENEWED))
+    out = renew_each(plan(ctx), plan(fresh(ctx)), lambda obj, renewed: renewed_object(
+        obj, renewed.calls, recreated_domain_notes(ctx.cfg, domains),
+        "deleted before the old pool (DeleteUserPoolDomain, in the pool's calls) and "
+        + RENEWED))
     if domains and all(o.address != address for o in out):
         out.append(domain_deleted_with_pool(address, domains, ctx.region))
     return out

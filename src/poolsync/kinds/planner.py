@@ -13,8 +13,7 @@ Pure: no AWS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from collections.abc import Collection as AbcCollection
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -155,19 +154,10 @@ def items_in_new_pool(spec: CollectionSpec, ctx: PlanContext,
     in_new_pool``). Every live item the file does not list goes with the old pool
     (DeleteUserPool takes clients, providers, groups and resource servers along),
     whether its collection is managed or not."""
-    compared = plan(ctx)
-    new = {o.address: o for o in plan(fresh(ctx)).upserts}
     live = live_items(spec, ctx) or {}
     written = written_items(spec, ctx) or {}
-    upserts = []
-    for obj in compared.upserts:
-        renewed = new.get(obj.address)
-        if obj.action is Action.CREATE or renewed is None:
-            upserts.append(renewed or obj)
-            continue
-        if obj.action is Action.CANNOT_APPLY:
-            upserts.append(replace(obj, calls=()))
-            continue
+
+    def again(obj: ObjectPlan, renewed: ObjectPlan) -> ObjectPlan:
         name = obj.address.rsplit("/", 1)[-1]
         found = live.get(name)
         calls = renewed.calls
@@ -177,7 +167,9 @@ def items_in_new_pool(spec: CollectionSpec, ctx: PlanContext,
         notes: tuple[str, ...] = ()
         if spec.renewal_note is not None:
             notes = (spec.renewal_note(found or {}, calls[0].params if calls else {}),)
-        upserts.append(renewed_object(obj, calls, notes))
+        return renewed_object(obj, calls, notes)
+
+    upserts = renew_each(plan(ctx).upserts, plan(fresh(ctx)).upserts, again)
     listed = {o.address for o in upserts}
     pool_id = ctx.children.pool_id
     names = None if ctx.children.providers is None else set(ctx.children.providers)
@@ -185,6 +177,24 @@ def items_in_new_pool(spec: CollectionSpec, ctx: PlanContext,
                            spec.kept_unlisted(name, pool_id, names))
             for name in live if f"{ctx.pool}/{spec.collection}/{name}" not in listed]
     return upserts + gone
+
+
+def renew_each(compared: Sequence[ObjectPlan], fresh_plan: Sequence[ObjectPlan],
+               again: Callable[[ObjectPlan, ObjectPlan], ObjectPlan]) -> list[ObjectPlan]:
+    """Each object of a kind compared with the live pool, as the replaced pool's new copy
+    gets it: a new one as the fresh plan (``fresh``) creates it, one that cannot be
+    applied without its calls, any other created again by ``again(compared, fresh)``."""
+    new = {o.address: o for o in fresh_plan}
+    out = []
+    for obj in compared:
+        renewed = new.get(obj.address)
+        if obj.action is Action.CREATE or renewed is None:
+            out.append(renewed or obj)
+        elif obj.action is Action.CANNOT_APPLY:
+            out.append(replace(obj, calls=()))
+        else:
+            out.append(again(obj, renewed))
+    return out
 
 
 def renewed_object(obj: ObjectPlan, calls: tuple[ApiCall, ...], notes: tuple[str, ...] = (),
@@ -204,7 +214,3 @@ def gone_with_pool(address: str, kind: str, federated: bool) -> ObjectPlan:
         "deleted with the pool (DeleteUserPool) and not created again: " + (
             "Cognito creates it again at the next federated sign-in" if federated
             else "the file does not list it")))
-
-
-def never_kept(name: str, pool_id: str | None, providers: AbcCollection[str] | None) -> bool:
-    return False
