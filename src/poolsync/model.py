@@ -419,6 +419,13 @@ class ObjectPlan:
         return out
 
 
+def pool_replaced(address: str, objects: Iterable[ObjectPlan]) -> bool:
+    """Whether ``objects`` replace the pool at ``address`` (its own object, not a stray
+    copy's, is a REPLACE)."""
+    return any(o.kind == "pool" and o.address == address and o.action is Action.REPLACE
+               for o in objects)
+
+
 @dataclass(frozen=True)
 class PoolPlan:
     """Everything planned for one pool, in apply order."""
@@ -444,7 +451,7 @@ class PoolPlan:
     def replaced(self) -> bool:
         """Whether the pool itself is deleted and created again (its sub-resources then
         go with it, whatever their own plan says)."""
-        return any(o.kind == "pool" and o.action is Action.REPLACE for o in self.objects)
+        return pool_replaced(self.name, self.objects)
 
     @property
     def action(self) -> Action:

@@ -28,7 +28,17 @@ from poolsync.kinds import all_kinds
 from poolsync.kinds.base import Kind, LiveChildren, PlanContext
 from poolsync.kinds.domain import custom_first
 from poolsync.kinds.planning import client_actions, planned_client_ids, renewed, within_tag_budget
-from poolsync.model import POOL_ID, Action, Config, ObjectPlan, Path, Plan, PoolConfig, PoolPlan
+from poolsync.model import (
+    POOL_ID,
+    Action,
+    Config,
+    ObjectPlan,
+    Path,
+    Plan,
+    PoolConfig,
+    PoolPlan,
+    pool_replaced,
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ def plan_pool(cfg: PoolConfig, live: LivePool | None) -> PoolPlan:
             out += objects
         if kind.review is not None:
             reviews.append(kind)
-    out += _flush(pending, _replaced(cfg, out))
+    out += _flush(pending, pool_replaced(cfg.address, out))
     objects = first + out
     final = _context(cfg, None, live, objects)
     for kind in all_kinds():
@@ -137,10 +147,6 @@ def _flush(pending: list[list[ObjectPlan]], replacing: bool) -> list[ObjectPlan]
     pending.clear()
     return out
 
-
-def _replaced(cfg: PoolConfig, objects: Sequence[ObjectPlan]) -> bool:
-    return any(o.kind == "pool" and o.address == cfg.address and o.action is Action.REPLACE
-               for o in objects)
 
 
 def override_address(plan: Plan, pool: PoolPlan, obj: ObjectPlan) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Collection as AbcCollection
 from dataclasses import dataclass, field
 from typing import Any
 
-from poolsync.model import POOL_ARN, POOL_ID, FieldChange
+from poolsync.model import POOL_ARN, POOL_ID, FieldChange, pool_replaced
 
 
 def _no_defaults(written: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -187,8 +187,7 @@ class PlanContext:
     def replacing(self) -> bool:
         """The pool is replaced in this run (its own object, planned first, says so):
         every kind is created again in the new pool, or goes with the old one."""
-        return any(o.kind == "pool" and o.address == self.pool and o.action.value == "replace"
-                   for o in self.planned)
+        return pool_replaced(self.pool, self.planned)
 
     @property
     def children(self) -> LiveChildren:
